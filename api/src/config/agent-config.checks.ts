@@ -1,0 +1,55 @@
+// Checks across entries, run on the raw parsed YAML rather than inside zod: zod skips an
+// object's refinements once any of its fields fails, and the operator should see every error at once.
+import { placeholderNames } from './agent-config.rules.js';
+
+export interface ConfigIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Duplicate names, and argv placeholders that name no declared argument or sit in argv[0]. */
+export function crossCheck(raw: unknown): ConfigIssue[] {
+  if (!isRecord(raw)) return [];
+  const issues: ConfigIssue[] = [];
+  duplicates(list(raw.commands), ['commands'], 'command', issues);
+  duplicates(list(raw.logs), ['logs'], 'log source', issues);
+  list(raw.commands).forEach((cmd, i) => {
+    if (!isRecord(cmd)) return;
+    const at = ['commands', i];
+    duplicates(list(cmd.args), [...at, 'args'], 'argument', issues);
+    const declared = new Set(list(cmd.args).map((a) => (isRecord(a) ? str(a.name) : undefined)));
+    list(cmd.argv).forEach((element, j) => {
+      const names = placeholderNames(str(element) ?? '');
+      if (j === 0 && names.length > 0) {
+        issues.push({ path: [...at, 'argv', 0], message: 'the program (argv[0]) cannot contain a placeholder' });
+        return;
+      }
+      for (const n of names) {
+        if (!declared.has(n)) issues.push({ path: [...at, 'argv', j], message: `unknown placeholder {{${n}}}: no argument named "${n}"` });
+      }
+    });
+  });
+  return issues;
+}
+
+function duplicates(items: unknown[], at: (string | number)[], what: string, issues: ConfigIssue[]) {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const n = isRecord(item) ? str(item.name) : undefined;
+    if (n === undefined) return;
+    const first = seen.get(n);
+    if (first === undefined) seen.set(n, i);
+    else issues.push({ path: [...at, i, 'name'], message: `duplicate ${what} name "${n}" (also at ${formatPath([...at, first])})` });
+  });
+}
+
+/** `commands[2].args[0].pattern`, the form every config error message uses. */
+export function formatPath(p: readonly PropertyKey[]): string {
+  let out = '';
+  for (const k of p) out += typeof k === 'number' ? `[${k}]` : out === '' ? String(k) : `.${String(k)}`;
+  return out || '(top level)';
+}

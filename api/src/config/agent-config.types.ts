@@ -1,0 +1,89 @@
+// The validated shape of agent.yaml, as the rest of the server sees it (defaults applied,
+// paths absolute). Plain types, so GraphQL and services can import them without zod.
+
+// Lowercase as written in agent.yaml (the users module's Role is ADMIN/USER).
+export type ConfigRole = 'admin' | 'user';
+export type CommandArgType = 'string' | 'int' | 'boolean' | 'enum' | 'path' | 'file';
+
+interface ArgCommon {
+  /** Used as `{{name}}` in argv and as the `name` of a CommandArgInput. */
+  name: string;
+  description?: string;
+  /** True unless the file says otherwise or gives a default. */
+  required: boolean;
+  /** Used when the caller omits the argument; always a string, like caller input. */
+  default?: string;
+  /** Values starting with `-` are refused unless this is true. */
+  allowDash: boolean;
+}
+
+export interface StringArgSpec extends ArgCommon {
+  type: 'string';
+  /** The pattern as written in the file (full match is implied). */
+  pattern?: string;
+  /** `pattern` compiled as `^(?:pattern)$` with the `u` flag. */
+  regex?: RegExp;
+  maxLength: number;
+}
+export interface IntArgSpec extends ArgCommon {
+  type: 'int';
+  min?: number;
+  max?: number;
+}
+export interface BooleanArgSpec extends ArgCommon {
+  type: 'boolean';
+}
+export interface EnumArgSpec extends ArgCommon {
+  type: 'enum';
+  choices: string[];
+}
+export interface PathArgSpec extends ArgCommon {
+  type: 'path';
+  /** Canonical (realpath) directories; a value must resolve inside one of them. */
+  roots: string[];
+}
+export interface FileArgSpec extends ArgCommon {
+  type: 'file';
+}
+
+export type CommandArgSpec =
+  | StringArgSpec
+  | IntArgSpec
+  | BooleanArgSpec
+  | EnumArgSpec
+  | PathArgSpec
+  | FileArgSpec;
+
+export interface CommandSpec {
+  name: string;
+  title: string;
+  description?: string;
+  /** Program and arguments; `{{arg}}` placeholders never in argv[0]. Never run through a shell. */
+  argv: string[];
+  args: CommandArgSpec[];
+  /** Seconds before the whole process group is killed. */
+  timeout: number;
+  maxConcurrent: number;
+  roles: ConfigRole[];
+  /** Absolute, canonical working directory; the server's own when absent. */
+  cwd?: string;
+  /** Added to the child's clean environment (PATH, LANG, HOME). */
+  env: Record<string, string>;
+  maxOutputBytes: number;
+}
+
+export interface LogSourceSpec {
+  name: string;
+  /** Absolute; the file may not exist yet. */
+  path: string;
+  roles: ConfigRole[];
+}
+
+export interface AgentConfig {
+  commands: CommandSpec[];
+  logs: LogSourceSpec[];
+  limits: {
+    /** Runs allowed at once across all commands. */
+    maxRunning: number;
+  };
+}
