@@ -1,0 +1,172 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/config.js';
+import type { AppServices, ServerContext } from './context.js';
+import { initOrm } from './db/orm.js';
+import { AppError } from './errors.js';
+import { readJsonBody } from './http/json-body.js';
+import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
+import { sendError, sendJson } from './http/respond.js';
+import { serveStatic } from './http/static-files.js';
+import { createLogger, type Logger } from './logger.js';
+import { Authenticator } from './modules/auth/authenticator.js';
+import { LoginLimiter } from './modules/auth/login-limiter.js';
+import { ensureInitialAdmin } from './modules/users/user.service.js';
+import { createMetrics } from './observability/metrics.js';
+import { useAuthGate } from './plugins/auth-gate.js';
+import { useCsrf } from './plugins/csrf.js';
+import { httpStatusFor, maskError, useContractErrorCodes } from './plugins/error-codes.js';
+import { useOperationMetrics } from './plugins/operation-metrics.js';
+import { useSubscriptionGuard } from './plugins/subscription-guard.js';
+import { PubSub } from './realtime/pubsub.js';
+import { schema } from './schema.js';
+import { attachWebSocket } from './transport/ws.js';
+
+export interface AppOptions {
+  /** readable log lines on stderr besides logs/system.log */
+  consoleLog?: boolean;
+}
+
+export interface App {
+  services: AppServices;
+  start(): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+}
+
+/** Adds the Set-Cookie values a resolver asked for (login, logout) to the HTTP response. */
+function useSetCookies(): Plugin<ServerContext> {
+  return {
+    onResponse({ serverContext, response }) {
+      for (const c of (serverContext as Partial<ServerContext> | undefined)?.setCookies ?? []) response.headers.append('set-cookie', c);
+    },
+  };
+}
+
+function yogaLogger(log: Logger) {
+  const fmt = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(' ');
+  return {
+    debug: (...a: unknown[]) => log.debug(fmt(a)),
+    info: (...a: unknown[]) => log.info(fmt(a)),
+    warn: (...a: unknown[]) => log.warn(fmt(a)),
+    error: (...a: unknown[]) => log.error('unexpected error (masked for the client)', { detail: fmt(a) }),
+  };
+}
+
+export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const log = createLogger({ dir: config.LOGS_DIR, level: config.LOG_LEVEL, console: opts.consoleLog });
+  const orm = await initOrm(config);
+  const pubsub = new PubSub();
+  const metrics = createMetrics();
+  const services: AppServices = {
+    config,
+    log,
+    orm,
+    pubsub,
+    metrics,
+    auth: new Authenticator(orm, pubsub, { idleMs: config.sessionIdleSeconds * 1000, log }),
+    limiter: new LoginLimiter(),
+  };
+  await ensureInitialAdmin(services);
+
+  const yoga = createYoga<ServerContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: () => ({ em: orm.em.fork() }),
+    maskedErrors: { maskError },
+    batching: false,
+    // the Node layer limits bodies; Yoga's own limit costs half the throughput
+    maxRequestBodySize: false as never,
+    cors: config.PUBLIC_ORIGIN.length ? { origin: config.PUBLIC_ORIGIN, credentials: true, methods: ['GET', 'POST'] } : false,
+    graphiql: { title: 'Tiny Agent GraphiQL', subscriptionsProtocol: 'WS' },
+    landingPage: false,
+    logging: yogaLogger(log),
+    plugins: [
+      useCsrf(),
+      EnvelopArmorPlugin({ blockFieldSuggestion: { enabled: false } }),
+      useContractErrorCodes(),
+      useAuthGate(),
+      useSubscriptionGuard(),
+      useOperationMetrics(),
+      useSetCookies(),
+    ],
+  });
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse) {
+    const creds = credentialsOf(req.headers);
+    const serverContext: ServerContext = {
+      app: services,
+      viewer: await services.auth.authenticate(creds.token),
+      clientIp: clientIp(req, config.TRUST_PROXY),
+      setCookies: [],
+      secure: isSecure(req, config.TRUST_PROXY),
+      transport: 'http',
+    };
+    if (req.method === 'POST') {
+      const type = String(req.headers['content-type'] ?? '');
+      if (type.startsWith('multipart/form-data')) {
+        sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Multipart requests are not accepted here yet.');
+        return;
+      }
+      await readJsonBody(req);
+    }
+    await yoga.requestListener(req, res, serverContext);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const pathname = (req.url ?? '/').split('?', 1)[0]!;
+    try {
+      if (pathname === '/graphql') return await handleGraphQL(req, res);
+      if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (pathname === '/ready') {
+        const ok = await orm.isConnected().catch(() => false) && (await orm.em.getConnection().execute('select 1').then(() => true, () => false));
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unreachable' });
+      }
+      if (pathname === '/metrics') {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        return res.end(await metrics.registry.metrics());
+      }
+      if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res);
+      sendError(res, 404, 'NOT_FOUND', `Nothing at ${req.method} ${pathname}.`);
+    } catch (err) {
+      if (err instanceof AppError) return sendError(res, httpStatusFor(err.code) ?? 400, err.code, err.message);
+      log.error('request failed', { err, path: pathname });
+      sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+    }
+  }
+
+  let server: Server | undefined;
+  let ws: ReturnType<typeof attachWebSocket> | undefined;
+
+  return {
+    services,
+    async start() {
+      server = createServer({ requestTimeout: 3_600_000 }, (req, res) => void handle(req, res));
+      ws = attachWebSocket(server, yoga, services);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(config.PORT, config.HOST, () => resolve());
+      });
+      const { port } = server.address() as AddressInfo;
+      const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+      const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+      log.info('listening', { url, graphql: `${url}/graphql` });
+      return { url, port };
+    },
+    async stop() {
+      log.info('shutting down');
+      const closed = server ? new Promise((r) => server!.close(r)) : Promise.resolve();
+      await ws?.close();
+      services.auth.endAll();
+      server?.closeIdleConnections();
+      // streams got their final event; give them a moment to flush, then cut what is left
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000))]);
+      server?.closeAllConnections();
+      await pubsub.close();
+      await orm.close();
+      log.info('stopped');
+      log.close();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+const DEFAULT_TYPES = [
+  'text/*',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'application/zip',
+  'application/gzip',
+  'application/x-tar',
+  'application/x-7z-compressed',
+  'application/x-bzip2',
+  'application/x-xz',
+  'application/json',
+].join(',');
+
+const port = z.coerce.number().int().min(0).max(65535);
+const dir = z
+  .string()
+  .min(1)
+  .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not contain ".." segments');
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const envSchema = z.object({
+  PORT: port.default(5000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: dir.default('./data'),
+  LOGS_DIR: dir.default('./logs'),
+  AGENT_CONFIG: dir.default('./agent.yaml'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(postgres(ql)?:\/\/|sqlite:|file:|:memory:$)/.test(v), 'must be postgres://… or sqlite:<path>')
+    .optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
+    .default('admin'),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+  PUBLIC_ORIGIN: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .refine((list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)), 'must be origins like https://ops.example.com'),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(104_857_600),
+  UPLOAD_ALLOWED_TYPES: z
+    .string()
+    .default(DEFAULT_TYPES)
+    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  UPLOAD_QUOTA_BYTES: z.coerce.number().int().positive().optional(),
+  AI_BASE_URL: url(['http:', 'https:']).optional(),
+  AI_MODEL: z.string().min(1).optional(),
+  AI_API_KEY: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export type Config = Omit<z.infer<typeof envSchema>, 'DATA_DIR' | 'LOGS_DIR' | 'AGENT_CONFIG'> & {
+  DATA_DIR: string;
+  LOGS_DIR: string;
+  AGENT_CONFIG: string;
+  /** session lifetimes; tests shorten them */
+  sessionIdleSeconds: number;
+  sessionMaxSeconds: number;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The only reader of the environment: validates every variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  // empty strings mean "unset", as a blank line in .env usually intends
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '');
+        const shown = name && !/PASSWORD|KEY|SECRET/.test(name) && cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
+        return `${name}: ${i.message}${shown}`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    DATA_DIR: path.resolve(cwd, c.DATA_DIR),
+    LOGS_DIR: path.resolve(cwd, c.LOGS_DIR),
+    AGENT_CONFIG: path.resolve(cwd, c.AGENT_CONFIG),
+    sessionIdleSeconds: 8 * 3600,
+    sessionMaxSeconds: 7 * 24 * 3600,
+  };
+}
+
+/** `.env` values fill in what the real environment does not set. */
+export function readDotEnv(file: string): Record<string, string> {
+  try {
+    return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+}

@@ -1,0 +1,36 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { Config } from './config/config.js';
+import type { Logger } from './logger.js';
+import type { Authenticator } from './modules/auth/authenticator.js';
+import type { LoginLimiter } from './modules/auth/login-limiter.js';
+import type { Viewer } from './modules/auth/viewer.js';
+import type { Metrics } from './observability/metrics.js';
+import type { PubSub } from './realtime/pubsub.js';
+
+/** Long-lived singletons, built once by createApp. */
+export interface AppServices {
+  config: Config;
+  log: Logger;
+  orm: MikroORM;
+  pubsub: PubSub;
+  auth: Authenticator;
+  limiter: LoginLimiter;
+  metrics: Metrics;
+}
+
+/** What each transport supplies per request or WebSocket operation. */
+export interface ServerContext {
+  app: AppServices;
+  viewer: Viewer | null;
+  clientIp: string;
+  /** Set-Cookie values the HTTP response should carry (empty on WebSocket) */
+  setCookies: string[];
+  secure: boolean;
+  transport: 'http' | 'ws';
+}
+
+export interface Context extends ServerContext, YogaInitialContext {
+  /** fork per operation: the identity map must not outlive it */
+  em: EntityManager;
+}

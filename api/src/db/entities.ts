@@ -1,0 +1,5 @@
+import { ApiTokenSchema } from '../modules/auth/api-token.entity.js';
+import { SessionSchema } from '../modules/auth/session.entity.js';
+import { UserSchema } from '../modules/users/user.entity.js';
+
+export const entities = [UserSchema, SessionSchema, ApiTokenSchema];

@@ -1,0 +1,44 @@
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+import path from 'node:path';
+import type { Config } from '../config/config.js';
+import { entities } from './entities.js';
+import { migrations } from './migrations.js';
+
+export type Orm = MikroORM;
+
+/** `DATABASE_URL` (postgres://…, sqlite:<path>, :memory:) or SQLite at `$DATA_DIR/app.db`. */
+export async function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): Promise<Orm> {
+  const url = config.DATABASE_URL;
+  const common: Options = {
+    entities,
+    migrations: { migrationsList: migrations, transactional: true, snapshot: false, tableName: 'mikro_orm_migrations', silent: true },
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    debug: false,
+  };
+  let orm: Orm;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    // loaded lazily: SQLite users never pay for the pg driver
+    const { PostgreSqlDriver } = await import('@mikro-orm/postgresql');
+    orm = await MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: url } as Options);
+  } else {
+    const dbName = !url ? path.join(config.DATA_DIR, 'app.db') : url === ':memory:' ? url : url.replace(/^(sqlite|file):/, '');
+    orm = await MikroORM.init({
+      ...common,
+      driver: SqliteDriver,
+      dbName,
+      pool: {
+        min: 1,
+        max: 1,
+        // WAL for concurrent readers, a busy timeout instead of SQLITE_BUSY, FKs enforced
+        afterCreate: (conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null) => void) =>
+          conn.exec('pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;', done),
+      },
+    } as Options);
+  }
+  await orm.getMigrator().up();
+  return orm;
+}

@@ -1,0 +1,138 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Logger } from '../../logger.js';
+import type { PubSub } from '../../realtime/pubsub.js';
+import { User } from '../users/user.entity.js';
+import { ApiToken } from './api-token.entity.js';
+import { Session } from './session.entity.js';
+import { hashToken, tokenKind } from './token.js';
+import type { Viewer } from './viewer.js';
+
+export type EndReason = 'revoked' | 'shutdown';
+
+interface CacheEntry {
+  viewer: Viewer;
+  /** absolute end (session lifetime or token expiry) */
+  hardExpiry: number;
+  lastSeen: number;
+  lastWritten: number;
+  checkedAt: number;
+}
+
+const CACHE_TTL_MS = 60_000;
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Token → Viewer, cached so a request costs a hash and a map lookup, not a database read.
+ * Revocations (logout, disable, role change, token revoke) arrive through pubsub, so every
+ * instance drops its cache entries and ends the matching subscriptions within milliseconds.
+ */
+export class Authenticator {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly watchers = new Map<string, Set<(reason: EndReason) => void>>();
+
+  constructor(
+    private readonly orm: MikroORM,
+    pubsub: PubSub,
+    private readonly opts: { idleMs: number; log: Logger },
+  ) {
+    pubsub.on('authRevoked', (r) => this.onRevoked(r));
+  }
+
+  async authenticate(token: string | undefined | null): Promise<Viewer | null> {
+    if (!token) return null;
+    const kind = tokenKind(token);
+    if (!kind) return null;
+    const hash = hashToken(token);
+    const now = Date.now();
+    const hit = this.cache.get(hash);
+    if (hit && now - hit.checkedAt < CACHE_TTL_MS) {
+      if (now > hit.hardExpiry || (kind === 'session' && now - hit.lastSeen > this.opts.idleMs)) {
+        this.cache.delete(hash);
+        return null;
+      }
+      hit.lastSeen = now;
+      if (now - hit.lastWritten > TOUCH_EVERY_MS) this.touch(kind, hit);
+      return hit.viewer;
+    }
+    const entry = await this.load(kind, hash, now);
+    if (!entry) {
+      this.cache.delete(hash);
+      return null;
+    }
+    this.cache.set(hash, entry);
+    return entry.viewer;
+  }
+
+  /** Calls `onEnd` when this viewer's credential or user is revoked. Returns the unsubscribe. */
+  watch(viewer: Viewer, onEnd: (reason: EndReason) => void): () => void {
+    const keys = [`c:${viewer.credentialId}`, `u:${viewer.userId}`];
+    for (const k of keys) {
+      let set = this.watchers.get(k);
+      if (!set) this.watchers.set(k, (set = new Set()));
+      set.add(onEnd);
+    }
+    return () => {
+      for (const k of keys) {
+        const set = this.watchers.get(k);
+        set?.delete(onEnd);
+        if (set?.size === 0) this.watchers.delete(k);
+      }
+    };
+  }
+
+  watcherCount(): number {
+    let n = 0;
+    for (const [k, s] of this.watchers) if (k.startsWith('c:')) n += s.size;
+    return n;
+  }
+
+  private onRevoked(r: { credentialId?: string; userId?: string }): void {
+    for (const [hash, e] of this.cache) {
+      if (e.viewer.credentialId === r.credentialId || e.viewer.userId === r.userId) this.cache.delete(hash);
+    }
+    const keys = [r.credentialId && `c:${r.credentialId}`, r.userId && `u:${r.userId}`].filter(Boolean) as string[];
+    for (const k of keys) for (const fn of [...(this.watchers.get(k) ?? [])]) fn('revoked');
+  }
+
+  /** Shutdown: every watched stream completes normally. */
+  endAll(): void {
+    for (const [k, set] of this.watchers) if (k.startsWith('c:')) for (const fn of [...set]) fn('shutdown');
+  }
+
+  private async load(kind: 'session' | 'apiToken', hash: string, now: number): Promise<CacheEntry | null> {
+    const em = this.orm.em.fork();
+    const cred =
+      kind === 'session'
+        ? await em.findOne(Session, { tokenHash: hash })
+        : await em.findOne(ApiToken, { tokenHash: hash, revokedAt: null });
+    if (!cred) return null;
+    const user = await em.findOne(User, { id: cred.userId });
+    if (!user || user.disabled) return null;
+    let hardExpiry = Number.MAX_SAFE_INTEGER;
+    let lastSeen = now;
+    if (cred instanceof Session) {
+      hardExpiry = cred.expiresAt.getTime();
+      lastSeen = cred.lastSeenAt.getTime();
+      if (now - lastSeen > this.opts.idleMs) return null;
+    } else if (cred.expiresAt) {
+      hardExpiry = cred.expiresAt.getTime();
+    }
+    if (now > hardExpiry) return null;
+    const viewer: Viewer = { userId: user.id, username: user.username, role: user.role, kind, credentialId: cred.id };
+    const entry: CacheEntry = { viewer, hardExpiry, lastSeen: now, lastWritten: 0, checkedAt: now };
+    this.touch(kind, entry);
+    return entry;
+  }
+
+  /** Sliding expiry and lastUsedAt, written at most once a minute per credential. */
+  private touch(kind: 'session' | 'apiToken', entry: CacheEntry): void {
+    entry.lastWritten = Date.now();
+    const at = new Date(entry.lastSeen);
+    const em = this.orm.em.fork();
+    const write =
+      kind === 'session'
+        ? em.nativeUpdate(Session, { id: entry.viewer.credentialId }, { lastSeenAt: at })
+        : em.nativeUpdate(ApiToken, { id: entry.viewer.credentialId }, { lastUsedAt: at });
+    write.catch((err) => this.opts.log.warn('could not record credential use', { err: String(err) }));
+  }
+}

@@ -1,0 +1,173 @@
+// The log tailer: follows a configured path by name across rotation, truncation and re-creation.
+import { basename, dirname } from 'node:path';
+import type { LogCursor } from './log.cursor.js';
+import type { FollowEvent, LineEvent } from './log.event.js';
+import { idAt, lineStartBefore, openLog, sameFile, type OpenLog } from './log.file.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitLine } from './log.lines.js';
+import { DirWaker } from './log.wake.js';
+
+export interface FollowOptions {
+  /** 'end' (default): only lines completed after now; 'start': from byte 0; a cursor: right after it. */
+  startAt?: LogCursor | 'end' | 'start';
+  /** Longer lines are cut here (on a UTF-8 boundary) and marked truncated. Default 65536. */
+  maxLineBytes?: number;
+  /** Fallback poll interval when fs.watch is silent or unavailable. Default 1000 ms. */
+  pollMs?: number;
+  /** After the path names a new file, the old one must be quiet this long before we switch. Default 250 ms. */
+  rotateWaitMs?: number;
+  /** Switch to the new file after this long even if the old one still grows. Default 5000 ms. */
+  maxRotateWaitMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface LogFollower extends AsyncIterable<FollowEvent, undefined> {
+  next(): Promise<IteratorResult<FollowEvent, undefined>>;
+  /** Stops following and closes the watcher and file descriptors (also what `break` calls). */
+  return(): Promise<IteratorResult<FollowEvent, undefined>>;
+  close(): Promise<void>;
+  [Symbol.asyncIterator](): LogFollower;
+}
+
+type Resolved = Required<Omit<FollowOptions, 'signal'>>;
+type Current = OpenLog & { offset: number; splitter: LineSplitter };
+
+const BLOCK = 65536;
+
+/**
+ * Follows `path` by name. A missing path (or a symlink, FIFO or directory there) is waited for,
+ * never an error and never followed. Lines are emitted only once their newline has arrived.
+ */
+export function followFile(path: string, options: FollowOptions = {}): LogFollower {
+  const resolved: Resolved = {
+    startAt: options.startAt ?? 'end',
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    pollMs: options.pollMs ?? 1000,
+    rotateWaitMs: options.rotateWaitMs ?? 250,
+    maxRotateWaitMs: options.maxRotateWaitMs ?? 5000,
+  };
+  new LineSplitter(resolved.maxLineBytes); // validates before any I/O starts
+  const ac = new AbortController();
+  const onAbort = (): void => ac.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const gen = follow(path, resolved, ac.signal);
+  const close = async (): Promise<void> => {
+    ac.abort(); // ends a pending wait, so the queued return() below runs promptly
+    options.signal?.removeEventListener('abort', onAbort);
+    await gen.return(undefined);
+  };
+  const follower: LogFollower = {
+    next: () => gen.next(),
+    return: async () => {
+      await close();
+      return { done: true, value: undefined };
+    },
+    close,
+    [Symbol.asyncIterator]: () => follower,
+  };
+  return follower;
+}
+
+async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGenerator<FollowEvent, undefined> {
+  const waker = new DirWaker(dirname(path), basename(path));
+  const block = Buffer.allocUnsafe(BLOCK);
+  let cur: Current | null = null;
+  let missingAtStart = false;
+  let leaving: { since: number; quietSince: number } | null = null;
+
+  const line = (ino: number, l: SplitLine): LineEvent => ({
+    kind: 'LINE',
+    text: l.text,
+    truncated: l.truncated,
+    cursor: { ino, offset: l.end },
+  });
+
+  async function* drain(c: Current): AsyncGenerator<FollowEvent, number> {
+    let total = 0;
+    while (!signal.aborted) {
+      const { bytesRead } = await c.fh.read(block, 0, BLOCK, c.offset);
+      if (bytesRead === 0) break;
+      const lines = c.splitter.push(block.subarray(0, bytesRead), c.offset);
+      c.offset += bytesRead;
+      total += bytesRead;
+      for (const l of lines) yield line(c.ino, l);
+    }
+    return total;
+  }
+
+  try {
+    while (!signal.aborted) {
+      waker.ensure(); // watch before looking, so a change between look and wait still wakes us
+      if (cur === null) {
+        const opened = await openLog(path);
+        if (opened === null) {
+          missingAtStart = true;
+          await waker.wait(o.pollMs, signal);
+          continue;
+        }
+        cur = { ...opened, offset: 0, splitter: new LineSplitter(o.maxLineBytes) };
+        const first = await startOffset(cur, missingAtStart ? 'start' : o.startAt, o.maxLineBytes);
+        if (first) yield first;
+      }
+      const grew = yield* drain(cur);
+      const now = await idAt(path);
+      if (sameFile(now, cur)) {
+        leaving = null;
+        const { size } = await cur.fh.stat();
+        if (size < cur.offset) {
+          // copytruncate: same inode, shorter than what we read; whatever is there now is new
+          const rest = cur.splitter.flush(cur.offset);
+          if (rest) yield line(cur.ino, rest);
+          cur.offset = 0;
+          yield { kind: 'TRUNCATED', cursor: { ino: cur.ino, offset: 0 } };
+          continue;
+        }
+      } else if (now !== null) {
+        // the path names another file: finish the old one (writers may not have reopened yet)
+        const t = Date.now();
+        if (leaving === null) leaving = { since: t, quietSince: t };
+        else if (grew > 0) leaving.quietSince = t;
+        if (t - leaving.quietSince >= o.rotateWaitMs || t - leaving.since >= o.maxRotateWaitMs) {
+          const next = await openLog(path);
+          if (next !== null) {
+            const rest = cur.splitter.flush(cur.offset);
+            if (rest) yield line(cur.ino, rest);
+            await cur.fh.close();
+            cur = { ...next, offset: 0, splitter: new LineSplitter(o.maxLineBytes) };
+            leaving = null;
+            yield { kind: 'ROTATED', cursor: { ino: cur.ino, offset: 0 } };
+            continue;
+          }
+        }
+        await waker.wait(Math.min(o.pollMs, o.rotateWaitMs), signal);
+        continue;
+      } else {
+        leaving = null; // renamed or deleted, nothing new yet: keep the old fd and wait
+      }
+      await waker.wait(o.pollMs, signal);
+    }
+  } finally {
+    waker.close();
+    await cur?.fh.close();
+  }
+  return undefined;
+}
+
+/** Positions a freshly opened file per `startAt`; returns the event to emit first, if any. */
+async function startOffset(
+  cur: Current,
+  startAt: Resolved['startAt'],
+  maxLineBytes: number,
+): Promise<FollowEvent | null> {
+  if (startAt === 'start') return null;
+  if (startAt === 'end') {
+    // begin at the start of the unfinished last line, so it is emitted whole once completed
+    const start = await lineStartBefore(cur.fh, cur.size, Math.max(2 * maxLineBytes, 1 << 20));
+    cur.offset = start ?? cur.size;
+    if (start === null) cur.splitter.skipToNextLine();
+    return null;
+  }
+  if (startAt.ino !== cur.ino) return { kind: 'ROTATED', cursor: { ino: cur.ino, offset: 0 } };
+  if (startAt.offset > cur.size) return { kind: 'TRUNCATED', cursor: { ino: cur.ino, offset: 0 } };
+  cur.offset = startAt.offset;
+  return null;
+}

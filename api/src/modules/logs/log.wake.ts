@@ -1,0 +1,67 @@
+// Wakes a follower when its directory changes (fs.watch), or after a poll interval as a fallback.
+import { watch, type FSWatcher } from 'node:fs';
+
+export class DirWaker {
+  private watcher: FSWatcher | null = null;
+  private dirty = true;
+  private wake: (() => void) | null = null;
+  private closed = false;
+
+  /** Wakes for entries whose name starts with `prefix` (the log and its rotated siblings). */
+  constructor(
+    private readonly dir: string,
+    private readonly prefix: string,
+  ) {}
+
+  /** (Re)creates the watcher; a directory that is missing or unwatchable leaves us on polling. */
+  ensure(): void {
+    if (this.watcher || this.closed) return;
+    try {
+      // watch the directory, not the file: a file watch dies with rename and misses re-creation
+      const w = watch(this.dir, { persistent: false }, (_event, name) => {
+        if (!name || String(name).startsWith(this.prefix)) this.poke();
+      });
+      w.on('error', () => {
+        w.close();
+        if (this.watcher === w) this.watcher = null;
+        this.poke();
+      });
+      this.watcher = w;
+    } catch {
+      this.watcher = null;
+    }
+  }
+
+  poke(): void {
+    this.dirty = true;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /** Resolves at the next change (or one already seen since the last wait), after `ms`, or on abort. */
+  async wait(ms: number, signal: AbortSignal): Promise<void> {
+    this.ensure();
+    if (!this.dirty && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          if (this.wake === done) this.wake = null;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+        this.wake = done;
+      });
+    }
+    this.dirty = false;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.watcher?.close();
+    this.watcher = null;
+    this.poke();
+  }
+}

@@ -1,0 +1,120 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AppServices, Context } from '../../context.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
+import { requireAdmin, requireViewer } from '../auth/guards.js';
+import { checkPasswordBounds, hashPassword, verifyPassword } from './password.js';
+import { User, type Role } from './user.entity.js';
+
+const USERNAME = /^[a-zA-Z0-9_.-]{1,64}$/;
+
+function checkUsername(username: string): void {
+  if (!USERNAME.test(username)) {
+    throw new BadUserInputError('A username is 1 to 64 letters, digits, "_", "." or "-".', { field: 'username' });
+  }
+}
+
+export async function me(ctx: Context): Promise<User | null> {
+  return ctx.viewer ? ctx.em.findOne(User, { id: ctx.viewer.userId }) : null;
+}
+
+export async function listUsers(ctx: Context): Promise<User[]> {
+  requireAdmin(ctx);
+  return ctx.em.find(User, {}, { orderBy: { username: 'asc' } });
+}
+
+export async function createUser(ctx: Context, args: { username: string; password: string; role: Role }): Promise<User> {
+  requireAdmin(ctx);
+  checkUsername(args.username);
+  checkPasswordBounds(args.password);
+  if (await ctx.em.count(User, { username: args.username })) {
+    throw new ConflictError(`The username "${args.username}" is taken.`);
+  }
+  const user = ctx.em.create(User, { username: args.username, role: args.role, passwordHash: await hashPassword(args.password) } as User);
+  await ctx.em.flush();
+  ctx.app.log.info('user created', { userId: user.id, username: user.username, role: user.role, by: ctx.viewer!.userId });
+  return user;
+}
+
+export async function updateUser(
+  ctx: Context,
+  args: { id: string; role?: Role | null; disabled?: boolean | null; password?: string | null },
+): Promise<User> {
+  requireAdmin(ctx);
+  if (args.password != null) checkPasswordBounds(args.password);
+  const passwordHash = args.password != null ? await hashPassword(args.password) : null;
+  const { user, ends } = await ctx.em.transactional(async (em) => {
+    const user = await em.findOne(User, { id: args.id });
+    if (!user) throw new NotFoundError('That user');
+    const demotes = args.role === 'USER' && user.role === 'ADMIN';
+    const disables = args.disabled === true && !user.disabled;
+    if ((demotes || disables) && (await isLastActiveAdmin(em, user))) {
+      throw new ConflictError('This is the last active administrator: make another administrator first.');
+    }
+    const ends = (args.role != null && args.role !== user.role) || disables || passwordHash != null;
+    if (args.role != null) user.role = args.role;
+    if (args.disabled != null) user.disabled = args.disabled;
+    if (passwordHash) user.passwordHash = passwordHash;
+    if (ends) user.authVersion += 1;
+    return { user, ends };
+  });
+  if (ends) {
+    // role, access or password changed: cached identities and open subscriptions of this user end
+    ctx.app.pubsub.publish('authRevoked', { userId: user.id });
+  }
+  ctx.app.log.info('user updated', { userId: user.id, role: args.role, disabled: args.disabled, passwordReset: !!passwordHash, by: ctx.viewer!.userId });
+  return user;
+}
+
+export async function deleteUser(ctx: Context, id: string): Promise<boolean> {
+  requireAdmin(ctx);
+  await ctx.em.transactional(async (em) => {
+    const user = await em.findOne(User, { id });
+    if (!user) throw new NotFoundError('That user');
+    if (await isLastActiveAdmin(em, user)) {
+      throw new ConflictError('This is the last active administrator: make another administrator first.');
+    }
+    em.remove(user);
+  });
+  ctx.app.pubsub.publish('authRevoked', { userId: id });
+  ctx.app.log.info('user deleted', { userId: id, by: ctx.viewer!.userId });
+  return true;
+}
+
+export async function changePassword(ctx: Context, args: { currentPassword: string; newPassword: string }): Promise<boolean> {
+  const viewer = requireViewer(ctx);
+  checkPasswordBounds(args.newPassword, 'new password');
+  const user = await ctx.em.findOneOrFail(User, { id: viewer.userId });
+  if (!(await verifyPassword(user.passwordHash, args.currentPassword))) {
+    throw new BadUserInputError('The current password is wrong.', { field: 'currentPassword' });
+  }
+  user.passwordHash = await hashPassword(args.newPassword);
+  await ctx.em.flush();
+  ctx.app.log.info('password changed', { userId: user.id });
+  return true;
+}
+
+async function isLastActiveAdmin(em: EntityManager, user: User): Promise<boolean> {
+  if (user.role !== 'ADMIN' || user.disabled) return false;
+  return (await em.count(User, { role: 'ADMIN', disabled: false })) <= 1;
+}
+
+/** First start with no users: create the admin. A generated password goes to a 0600 file, never a log. */
+export async function ensureInitialAdmin(app: AppServices): Promise<void> {
+  const em = app.orm.em.fork();
+  if ((await em.count(User, {})) > 0) return;
+  const { ADMIN_USERNAME: username, ADMIN_PASSWORD, DATA_DIR } = app.config;
+  const password = ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');
+  em.create(User, { username, role: 'ADMIN', passwordHash: await hashPassword(password) } as User);
+  await em.flush();
+  if (ADMIN_PASSWORD) {
+    app.log.info('initial admin created from ADMIN_PASSWORD', { username });
+    return;
+  }
+  mkdirSync(DATA_DIR, { recursive: true });
+  const file = path.join(DATA_DIR, 'initial-admin-password');
+  writeFileSync(file, password + '\n', { mode: 0o600 });
+  app.log.info('initial admin created; its generated password is in a file readable only by this user', { username, file });
+}

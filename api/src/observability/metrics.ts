@@ -1,0 +1,33 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per app (tests run several apps in one process). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tiny_agent_' });
+  const m = {
+    registry,
+    operations: new Counter({
+      name: 'tiny_agent_graphql_operations_total',
+      help: 'GraphQL operations by type, name and outcome.',
+      labelNames: ['type', 'name', 'outcome'] as const,
+      registers: [registry],
+    }),
+    operationSeconds: new Histogram({
+      name: 'tiny_agent_graphql_operation_duration_seconds',
+      help: 'GraphQL query and mutation duration.',
+      labelNames: ['type'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    failedLogins: new Counter({ name: 'tiny_agent_failed_logins_total', help: 'Failed sign-in attempts.', registers: [registry] }),
+    openSubscriptions: new Gauge({
+      name: 'tiny_agent_open_subscriptions',
+      help: 'Open GraphQL subscriptions by root field.',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

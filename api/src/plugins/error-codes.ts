@@ -1,0 +1,79 @@
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
+import { AppError } from '../errors.js';
+import { QueueOverflowError } from '../realtime/queue.js';
+
+const CONTRACT_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INTERNAL_SERVER_ERROR',
+]);
+
+const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
+
+/** Our named errors keep their message and code; anything unexpected is masked by Yoga. */
+export function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  const located = error instanceof GraphQLError ? error : undefined;
+  if (original instanceof AppError || original instanceof QueueOverflowError) {
+    const code = original instanceof AppError ? original.code : 'RATE_LIMITED';
+    const details = original instanceof AppError ? original.details : {};
+    return createGraphQLError(original.message, {
+      nodes: located?.nodes,
+      source: located?.source,
+      positions: located?.positions,
+      path: located?.path,
+      extensions: { ...details, code },
+    });
+  }
+  if (error instanceof GraphQLError && !error.originalError) return withContractCode(error);
+  return yogaMaskError(error, message, false);
+}
+
+/** graphql-js and plugin errors (syntax, validation, limits, variables) are the caller's: BAD_USER_INPUT. */
+export function withContractCode(error: GraphQLError, fallback = 'BAD_USER_INPUT'): GraphQLError {
+  const code = error.extensions?.code;
+  if (typeof code === 'string' && CONTRACT_CODES.has(code)) return error;
+  const ext = error.extensions as Record<string, unknown>;
+  ext.code = fallback;
+  return error;
+}
+
+export function httpStatusFor(code: string): number | undefined {
+  return HTTP_STATUS[code];
+}
+
+/** Parse and validation errors carry a contract code on every transport. */
+export function useContractErrorCodes(): Plugin {
+  return {
+    onParse() {
+      return ({ result }) => {
+        if (result instanceof GraphQLError) withContractCode(result);
+      };
+    },
+    onValidate({ context }) {
+      return ({ result, setResult }) => {
+        if (!result.length) return;
+        const anonymous = !(context as { viewer?: unknown }).viewer;
+        setResult(
+          result.map((e) => {
+            const err = withContractCode(e);
+            // field suggestions would let a stranger map the schema
+            if (anonymous && / Did you mean .*\?$/.test(err.message)) {
+              return createGraphQLError(err.message.replace(/ Did you mean .*\?$/, ''), {
+                nodes: err.nodes, source: err.source, positions: err.positions, extensions: err.extensions,
+              });
+            }
+            return err;
+          }),
+        );
+      };
+    },
+  };
+}

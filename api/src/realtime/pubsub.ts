@@ -1,0 +1,77 @@
+import { BoundedQueue } from './queue.js';
+
+/** Every realtime topic and its payload, in one place. A topic may be scoped by an id. */
+export interface Topics {
+  /** an identity ended: subscriptions of matching viewers close */
+  authRevoked: { credentialId?: string; userId?: string };
+}
+
+/** Carries published events between instances; the in-process one is the default. */
+export interface Transport {
+  publish(channel: string, message: string): void;
+  subscribe(channel: string, onMessage: (message: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+type Listener = (payload: unknown) => void;
+
+export class PubSub {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly remote = new Map<string, () => void>();
+
+  constructor(private readonly transport?: Transport) {}
+
+  publish<K extends keyof Topics>(topic: K, payload: Topics[K], id?: string): void {
+    const channel = id ? `${topic}:${id}` : topic;
+    if (this.transport) this.transport.publish(channel, JSON.stringify(payload));
+    else this.deliver(channel, payload);
+  }
+
+  /** A plain listener, called synchronously for each event (keep it cheap). */
+  on<K extends keyof Topics>(topic: K, listener: (payload: Topics[K]) => void, id?: string): () => void {
+    const channel = id ? `${topic}:${id}` : topic;
+    let set = this.listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(channel, set);
+      if (this.transport) {
+        this.remote.set(channel, this.transport.subscribe(channel, (m) => this.deliver(channel, JSON.parse(m))));
+      }
+    }
+    set.add(listener as Listener);
+    return () => {
+      set.delete(listener as Listener);
+      if (set.size === 0) {
+        this.listeners.delete(channel);
+        this.remote.get(channel)?.();
+        this.remote.delete(channel);
+      }
+    };
+  }
+
+  /** An async iterator with its own bounded queue; overflow fails only this subscriber. */
+  subscribe<K extends keyof Topics>(topic: K, opts: { id?: string; limit?: number } = {}): BoundedQueue<Topics[K]> {
+    const queue = new BoundedQueue<Topics[K]>(opts.limit ?? 1000);
+    queue.onCleanup(this.on(topic, (p) => queue.push(p), opts.id));
+    return queue;
+  }
+
+  listenerCount(): number {
+    let n = 0;
+    for (const s of this.listeners.values()) n += s.size;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    for (const off of this.remote.values()) off();
+    this.remote.clear();
+    await this.transport?.close();
+  }
+
+  private deliver(channel: string, payload: unknown): void {
+    const set = this.listeners.get(channel);
+    if (!set) return;
+    for (const l of [...set]) l(payload);
+  }
+}

@@ -1,0 +1,9 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './modules/users/user.schema.js';
+import './modules/auth/auth.schema.js';
+
+export const schema = builder.toSchema();
+
+/** The committed `schema/schema.graphql`: sorted, so diffs show real changes only. */
+export const printedSchema = (): string => printSchema(lexicographicSortSchema(schema)) + '\n';

@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { AppServices, ServerContext } from '../context.js';
+import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
+import { withContractCode } from '../plugins/error-codes.js';
+
+interface ConnectionState {
+  token: string | undefined;
+  ip: string;
+}
+
+/**
+ * graphql-ws on the same port and path as HTTP, wired through `yoga.getEnveloped` so every plugin
+ * (auth gate, limits, masking, subscription guard) applies exactly as on HTTP and SSE.
+ */
+export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, object>, app: AppServices) {
+  // small frames: a GraphQL operation never needs more; a flood of big frames costs nothing
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024 });
+  const states = new WeakMap<object, ConnectionState>();
+
+  const disposable = useServer<Record<string, unknown> | undefined>(
+    {
+      connectionInitWaitTimeout: 5_000,
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        const req = ctx.extra.request;
+        const param = ctx.connectionParams?.authorization;
+        let token: string | undefined;
+        if (typeof param === 'string' && /^bearer /i.test(param)) {
+          token = param.slice(7).trim();
+        } else {
+          const creds = credentialsOf({ ...req.headers, authorization: undefined });
+          // a cookie rides along on any page's WebSocket: accept it only from an allowed Origin
+          if (creds.viaCookie && !originAllowed(req.headers.origin, req.headers.host, app.config.PUBLIC_ORIGIN)) {
+            app.log.warn('WebSocket cookie refused from foreign origin', { origin: req.headers.origin });
+            return false;
+          }
+          token = creds.token;
+        }
+        if (token && !(await app.auth.authenticate(token))) return false;
+        states.set(ctx, { token, ip: clientIp(req, app.config.TRUST_PROXY) });
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const state = states.get(ctx);
+        if (!state) return [new GraphQLError('Connection not initialised.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        // re-checked per operation: a revoked token can't open new streams on an old socket
+        const viewer = await app.auth.authenticate(state.token);
+        if (state.token && !viewer) {
+          ctx.extra.socket.close(CloseCode.Forbidden, 'Session ended');
+          return [new GraphQLError('Your session ended. Sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        const serverContext: ServerContext = { app, viewer, clientIp: state.ip, setCookies: [], secure: false, transport: 'ws' };
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...serverContext,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [withContractCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)))];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        return {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+    10_000,
+  );
+  return {
+    wss,
+    async close() {
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await disposable.dispose();
+    },
+  };
+}
