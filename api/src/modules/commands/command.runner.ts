@@ -56,7 +56,7 @@ export function killProcessGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'
   // -0 and -1 would signal our own group or every process we may signal.
   if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) throw new RangeError(`not a process group id: ${pid}`);
   try {
-    process.kill(pid, signal);
+    process.kill(-pid, signal);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
@@ -142,7 +142,7 @@ export function startProcess(opts: StartProcessOptions): ProcessHandle {
 function signalGroup(pid: number | null, signal: NodeJS.Signals) {
   if (pid === null) return;
   try {
-    process.kill(pid, signal);
+    process.kill(-pid, signal);
   } catch {
     // ESRCH: the group is already gone
   }
