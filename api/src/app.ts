@@ -93,6 +93,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     ],
   });
 
+  // whatwg-node's listener takes a server context after (req, res); its type only shows two
+  const listen = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse) {
     const creds = credentialsOf(req.headers);
     const serverContext: ServerContext = {
@@ -111,7 +114,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       }
       await readJsonBody(req);
     }
-    await yoga.requestListener(req, res, serverContext);
+    await listen(req, res, serverContext);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -17,10 +17,14 @@ const CONTRACT_CODES = new Set([
 
 const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
 
+// duck-typed: a second copy of graphql-js (CJS beside ESM) must not defeat the check
+const isGraphQLError = (e: unknown): e is GraphQLError =>
+  e instanceof GraphQLError || (e instanceof Error && e.name === 'GraphQLError' && 'extensions' in e);
+
 /** Our named errors keep their message and code; anything unexpected is masked by Yoga. */
 export function maskError(error: unknown, message: string): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  const located = error instanceof GraphQLError ? error : undefined;
+  const located = isGraphQLError(error) ? error : undefined;
+  const original = located ? located.originalError : error;
   if (original instanceof AppError || original instanceof QueueOverflowError) {
     const code = original instanceof AppError ? original.code : 'RATE_LIMITED';
     const details = original instanceof AppError ? original.details : {};
@@ -32,7 +36,7 @@ export function maskError(error: unknown, message: string): Error {
       extensions: { ...details, code },
     });
   }
-  if (error instanceof GraphQLError && !error.originalError) return withContractCode(error);
+  if (located && !located.originalError) return withContractCode(located);
   return yogaMaskError(error, message, false);
 }
 
@@ -54,7 +58,7 @@ export function useContractErrorCodes(): Plugin {
   return {
     onParse() {
       return ({ result }) => {
-        if (result instanceof GraphQLError) withContractCode(result);
+        if (isGraphQLError(result)) withContractCode(result);
       };
     },
     onValidate({ context }) {

@@ -1,0 +1,211 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createApp, type App } from '../app.js';
+import { loadConfig, type Config } from '../config/config.js';
+
+export interface GqlResult<T = any> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+export interface Auth {
+  token?: string;
+  cookie?: string;
+  headers?: Record<string, string>;
+}
+
+const MINIMAL_AGENT = `commands: []\nlogs: []\n`;
+
+/** Starts the real app on port 0 with a fresh data dir; every client talks to it over the wire. */
+export async function startServer(env: Record<string, string> = {}, opts: { agentYaml?: string; configure?: (c: Config) => void } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-test-'));
+  const agentPath = path.join(dir, 'agent.yaml');
+  writeFileSync(agentPath, opts.agentYaml ?? MINIMAL_AGENT);
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: path.join(dir, 'data'),
+    LOGS_DIR: path.join(dir, 'logs'),
+    AGENT_CONFIG: agentPath,
+    ADMIN_PASSWORD: 'admin-password-1',
+    ...env,
+  });
+  opts.configure?.(config);
+  const app: App = await createApp(config);
+  const { url } = await app.start();
+  const wsUrl = url.replace(/^http/, 'ws') + '/graphql';
+  const clients: Client[] = [];
+
+  async function gql<T = any>(query: string, variables?: Record<string, unknown>, auth: Auth = {}): Promise<GqlResult<T>> {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
+        ...(auth.cookie ? { cookie: auth.cookie } : {}),
+        ...auth.headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await res.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`non-JSON answer ${res.status}: ${text.slice(0, 200)}`);
+    }
+    return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
+  }
+
+  async function login(username = 'admin', password = 'admin-password-1') {
+    const r = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id role } } }`, { u: username, p: password });
+    if (r.errors) throw new Error(`login failed: ${JSON.stringify(r.errors)}`);
+    const cookie = r.headers.get('set-cookie')!.split(';')[0]!;
+    return { token: r.data.login.token as string, userId: r.data.login.user.id as string, cookie };
+  }
+
+  async function createUser(username: string, role: 'ADMIN' | 'USER' = 'USER', password = 'user-password-1') {
+    const admin = await login();
+    const r = await gql(`mutation($u: String!, $p: String!, $r: Role!) { createUser(username: $u, password: $p, role: $r) { id } }`, { u: username, p: password, r: role }, admin);
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    return { ...(await login(username, password)), password };
+  }
+
+  /** A graphql-ws client; `headers` go on the upgrade request (cookie, origin). */
+  function wsClient(opts: { token?: string; headers?: Record<string, string>; retryAttempts?: number } = {}): Client {
+    const headers = opts.headers ?? {};
+    class Ws extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers });
+      }
+    }
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: Ws,
+      lazy: true,
+      retryAttempts: opts.retryAttempts ?? 0,
+      connectionParams: opts.token ? { authorization: `Bearer ${opts.token}` } : undefined,
+    });
+    clients.push(client);
+    return client;
+  }
+
+  /** Collects a subscription's events until it completes or errors. */
+  function subscribeWs(query: string, variables: Record<string, unknown> = {}, opts: { token?: string; headers?: Record<string, string>; client?: Client } = {}) {
+    const client = opts.client ?? wsClient(opts);
+    return collect((sink) => client.subscribe({ query, variables }, sink));
+  }
+
+  /** A subscription over SSE (Yoga's distinct-connections mode), parsed from the raw stream. */
+  function subscribeSse(query: string, variables: Record<string, unknown> = {}, auth: Auth = {}) {
+    const ac = new AbortController();
+    return collect((sink) => {
+      void (async () => {
+        try {
+          const res = await fetch(`${url}/graphql`, {
+            method: 'POST',
+            signal: ac.signal,
+            headers: {
+              'content-type': 'application/json',
+              accept: 'text/event-stream',
+              ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
+              ...(auth.cookie ? { cookie: auth.cookie } : {}),
+              ...auth.headers,
+            },
+            body: JSON.stringify({ query, variables }),
+          });
+          if (!res.body) throw new Error(`no SSE body (${res.status})`);
+          const decoder = new TextDecoder();
+          let buf = '';
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            buf += decoder.decode(chunk, { stream: true });
+            let i: number;
+            while ((i = buf.indexOf('\n\n')) >= 0) {
+              const block = buf.slice(0, i);
+              buf = buf.slice(i + 2);
+              const event = /^event: (.*)$/m.exec(block)?.[1];
+              const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+              if (event === 'complete') return sink.complete();
+              if (data) sink.next(JSON.parse(data));
+            }
+          }
+          sink.complete();
+        } catch (err) {
+          if (!ac.signal.aborted) sink.error(err);
+        }
+      })();
+      return () => ac.abort();
+    });
+  }
+
+  return {
+    url,
+    wsUrl,
+    dir,
+    config,
+    app,
+    agentPath,
+    gql,
+    login,
+    createUser,
+    wsClient,
+    subscribeWs,
+    subscribeSse,
+    logText: () => readFileSync(path.join(config.LOGS_DIR, 'system.log'), 'utf8'),
+    async stop() {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestServer = Awaited<ReturnType<typeof startServer>>;
+
+type Sink = { next(v: any): void; error(e: unknown): void; complete(): void };
+
+/** Subscription events in an array, with helpers to wait for a count or for the end. */
+export function collect(start: (sink: Sink) => () => void) {
+  const events: any[] = [];
+  let ended: { error?: unknown } | null = null;
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  const stop = start({
+    next: (v) => {
+      events.push(v);
+      wake();
+    },
+    error: (e) => {
+      ended = { error: e };
+      wake();
+    },
+    complete: () => {
+      ended = {};
+      wake();
+    },
+  });
+  const until = async (pred: () => boolean, timeoutMs: number, what: string) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(events).slice(0, 500)}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+  };
+  return {
+    events,
+    get ended() {
+      return ended;
+    },
+    waitFor: (n: number, timeoutMs = 10_000) => until(() => events.length >= n, timeoutMs, `${n} events`),
+    waitEnd: (timeoutMs = 10_000) => until(() => ended !== null, timeoutMs, 'the end of the stream').then(() => ended!),
+    stop,
+  };
+}
