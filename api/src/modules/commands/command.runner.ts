@@ -41,6 +41,8 @@ export interface ProcessHandle {
   cancel(): void;
 }
 
+// setTimeout fires at once for anything longer, so longer timeouts are capped (~24.8 days).
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The only environment a child gets: PATH, LANG and HOME from `base`, then `extra`. */
@@ -112,7 +114,7 @@ export function startProcess(opts: StartProcessOptions): ProcessHandle {
     if (!exit) return stop('TIMED_OUT');
     stdout.destroy();
     stderr.destroy();
-  }, timeoutMs);
+  }, Math.min(timeoutMs, MAX_TIMER_MS));
 
   const done = new Promise<ProcessResult>((resolve) => {
     child.on('error', (err: NodeJS.ErrnoException) => {
@@ -130,7 +132,7 @@ export function startProcess(opts: StartProcessOptions): ProcessHandle {
     child.on('close', () => {
       clearTimeout(timer);
       queue.end();
-      if (startError || pid === null) return resolve(failure(argv, cwd, startError));
+      if (pid === null) return resolve(failure(argv, cwd, startError));
       const { code = null, signal = null } = exit ?? {};
       const status = stopReason ?? (code === 0 ? 'SUCCEEDED' : 'FAILED');
       resolve({ status, exitCode: code, signal });
