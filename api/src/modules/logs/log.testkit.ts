@@ -1,0 +1,57 @@
+// Test helpers for the logs module (real files, real processes; no mocks). Not used at run time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'logs-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function openFdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `check` is true, polling; rejects after `ms`. */
+export async function until(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/**
+ * A separate process appending `count` numbered lines ("line <n> <padding>") to `path`, opening the
+ * file by name for every line (as a logger that reopens would), pausing `pauseMs` every `burst` lines.
+ */
+export function startWriter(path: string, count: number, burst = 20, pauseMs = 5): { child: ChildProcess; done: Promise<void> } {
+  const script = `
+    const fs = require('node:fs');
+    const [path, count, burst, pause] = process.argv.slice(1);
+    let n = 1;
+    const pad = 'x'.repeat(40);
+    function tick() {
+      for (let i = 0; i < Number(burst) && n <= Number(count); i++, n++) fs.appendFileSync(path, 'line ' + n + ' ' + pad + '\\n');
+      if (n <= Number(count)) setTimeout(tick, Number(pause)); 
+    }
+    tick();`;
+  const child = spawn(process.execPath, ['-e', script, path, String(count), String(burst), String(pauseMs)], { stdio: 'inherit' });
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`))));
+  });
+  return { child, done };
+}
+
+/** Line numbers from "line <n> …" texts, with how often each was seen. */
+export function tally(texts: string[]): Map<number, number> {
+  const seen = new Map<number, number>();
+  for (const t of texts) {
+    const n = Number(/^line (\d+) /.exec(t)?.[1]);
+    if (Number.isFinite(n)) seen.set(n, (seen.get(n) ?? 0) + 1);
+  }
+  return seen;
+}
