@@ -14,6 +14,9 @@ import { createLogger, type Logger } from './logger.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginLimiter } from './modules/auth/login-limiter.js';
 import { ensureInitialAdmin } from './modules/users/user.service.js';
+import { loadAgentConfig, watchAgentConfig } from './config/agent-config.js';
+import { CommandSupervisor } from './modules/commands/command.supervisor.js';
+import { recoverInterruptedRuns } from './modules/commands/command.recovery.js';
 import { createMetrics } from './observability/metrics.js';
 import { useAuthGate } from './plugins/auth-gate.js';
 import { useCsrf } from './plugins/csrf.js';
@@ -56,6 +59,7 @@ function yogaLogger(log: Logger) {
 
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = createLogger({ dir: config.LOGS_DIR, level: config.LOG_LEVEL, console: opts.consoleLog });
+  const agent = { config: await loadAgentConfig(config.AGENT_CONFIG) };
   const orm = await initOrm(config);
   const pubsub = new PubSub();
   const metrics = createMetrics();
@@ -67,8 +71,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     metrics,
     auth: new Authenticator(orm, pubsub, { idleMs: config.sessionIdleSeconds * 1000, log }),
     limiter: new LoginLimiter(),
+    agent,
+    supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
   };
   await ensureInitialAdmin(services);
+  await recoverInterruptedRuns(orm, log);
+  const agentWatcher = watchAgentConfig(
+    config.AGENT_CONFIG,
+    (next) => {
+      agent.config = next;
+      log.info('agent config reloaded', { commands: next.commands.length, logs: next.logs.length });
+    },
+    (err) => log.warn('agent config edit refused; keeping the last good one', { reason: err.message }),
+  );
 
   const yoga = createYoga<ServerContext>({
     schema,
@@ -160,8 +175,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     async stop() {
       log.info('shutting down');
       const closed = server ? new Promise((r) => server!.close(r)) : Promise.resolve();
-      await ws?.close();
+      agentWatcher.close();
+      // runs end INTERRUPTED with their output stored, so their streams complete normally
+      await services.supervisor.stopAll();
       services.auth.endAll();
+      await new Promise((r) => setTimeout(r, 50));
+      await ws?.close();
       server?.closeIdleConnections();
       // streams got their final event; give them a moment to flush, then cut what is left
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000))]);

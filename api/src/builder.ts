@@ -14,6 +14,7 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 
 builder.scalarType('DateTime', {

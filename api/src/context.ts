@@ -1,10 +1,12 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { YogaInitialContext } from 'graphql-yoga';
+import type { AgentConfig } from './config/agent-config.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
 import type { Authenticator } from './modules/auth/authenticator.js';
 import type { LoginLimiter } from './modules/auth/login-limiter.js';
 import type { Viewer } from './modules/auth/viewer.js';
+import type { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import type { Metrics } from './observability/metrics.js';
 import type { PubSub } from './realtime/pubsub.js';
 
@@ -17,6 +19,9 @@ export interface AppServices {
   auth: Authenticator;
   limiter: LoginLimiter;
   metrics: Metrics;
+  /** the last good agent.yaml; replaced when the file changes */
+  agent: { config: AgentConfig };
+  supervisor: CommandSupervisor;
 }
 
 /** What each transport supplies per request or WebSocket operation. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createApp } from './app.js';
+import { AgentConfigError } from './config/agent-config.js';
 import { ConfigError, loadConfig, readDotEnv } from './config/config.js';
 
 // the real environment wins over .env
@@ -13,7 +14,14 @@ try {
   process.exit(78);
 }
 
-const app = await createApp(config, { consoleLog: true });
+let app;
+try {
+  app = await createApp(config, { consoleLog: true });
+} catch (err) {
+  if (!(err instanceof AgentConfigError)) throw err;
+  console.error(err.message);
+  process.exit(78);
+}
 await app.start();
 
 let stopping = false;

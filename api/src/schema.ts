@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './modules/users/user.schema.js';
 import './modules/auth/auth.schema.js';
+import './modules/commands/command.schema.js';
 
 export const schema = builder.toSchema();
 

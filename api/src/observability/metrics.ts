@@ -26,6 +26,20 @@ export function createMetrics() {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    runningCommands: new Gauge({ name: 'tiny_agent_running_commands', help: 'Command runs in progress.', registers: [registry] }),
+    commandResults: new Counter({
+      name: 'tiny_agent_command_runs_total',
+      help: 'Finished command runs by command and status.',
+      labelNames: ['command', 'status'] as const,
+      registers: [registry],
+    }),
+    commandSeconds: new Histogram({
+      name: 'tiny_agent_command_duration_seconds',
+      help: 'Command run duration.',
+      labelNames: ['command'] as const,
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -4,6 +4,10 @@ import { BoundedQueue } from './queue.js';
 export interface Topics {
   /** an identity ended: subscriptions of matching viewers close */
   authRevoked: { credentialId?: string; userId?: string };
+  /** a run's output, scoped by run id */
+  runOutput: import('../modules/commands/command.supervisor.js').OutputEvent;
+  /** a run started or ended */
+  runUpdated: { runId: string; startedById: string };
 }
 
 /** Carries published events between instances; the in-process one is the default. */

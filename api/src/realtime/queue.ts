@@ -71,6 +71,15 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
     this.cleanup();
   }
 
+  /** Everything queued right now, without waiting (for coalescing). */
+  drain(): T[] {
+    const out = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    this.weight = 0;
+    return out;
+  }
+
   onCleanup(fn: () => void): void {
     this.cleanups.push(fn);
   }

@@ -6,7 +6,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
-import { withContractCode } from '../plugins/error-codes.js';
+import { withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
 
 interface ConnectionState {
   token: string | undefined;
@@ -69,7 +69,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           return [withContractCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)))];
         }
         const errors = validate(schema, document);
-        if (errors.length) return errors;
+        if (errors.length) return viewer ? errors : withoutSuggestions(errors);
         return {
           schema,
           operationName: payload.operationName,

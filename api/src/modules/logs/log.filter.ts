@@ -75,6 +75,7 @@ export function checkRegexSafety(source: string): void {
     if (c === '(') {
       if (/^\(\?<?[=!]/.test(source.slice(i, i + 4))) throw new InvalidFilterError('lookahead and lookbehind are not allowed.');
       stack.push({ quantified: false, alternation: false });
+      if (source[i + 1] === '?') i = source[i + 2] === '<' ? Math.max(i, source.indexOf('>', i)) : i + 2; // (?: or (?<name>
       lastClosed = null;
       continue;
     }
@@ -118,7 +119,7 @@ function quantifierAt(source: string, i: number): { max: number; end: number } |
 function classEnd(source: string, start: number): number {
   for (let i = start + 1; i < source.length; i++) {
     if (source[i] === '\\') i++;
-    else if (source[i] === ']' && i > start + 1) return i;
+    else if (source[i] === ']') return i; // JS: `[]` is an empty class, not a literal `]`
   }
   return source.length; // unterminated: RegExp reports it
 }

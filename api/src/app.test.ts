@@ -1,0 +1,145 @@
+import { getNamedType, isNonNullType, isScalarType, isEnumType, type GraphQLField } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from './schema.js';
+import { startServer, type TestServer } from './test/harness.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer();
+});
+afterAll(() => s.stop());
+
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+
+/** A syntactically valid call of a root field: required args filled with dummies, a minimal selection. */
+function callOf(kind: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>): string {
+  const dummy = (t: any): string => {
+    const named = getNamedType(t);
+    if (isEnumType(named)) return named.getValues()[0]!.name;
+    if (isScalarType(named)) return ['Int', 'Float'].includes(named.name) ? '1' : '"x"';
+    const inner = (named as any).getFields();
+    return `{ ${Object.values<any>(inner).filter((f) => isNonNullType(f.type)).map((f) => `${f.name}: ${dummy(f.type)}`).join(', ')} }`;
+  };
+  const args = field.args.filter((a) => isNonNullType(a.type)).map((a) => `${a.name}: ${dummy(a.type)}`);
+  const named = getNamedType(field.type);
+  const selection = isScalarType(named) || isEnumType(named) ? '' : '{ __typename }';
+  return `${kind} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selection} }`;
+}
+
+describe('deny by default', () => {
+  const roots = (['query', 'mutation', 'subscription'] as const).flatMap((kind) => {
+    const type = kind === 'query' ? schema.getQueryType() : kind === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    return Object.values(type?.getFields() ?? {}).map((f) => ({ kind, name: f.name, doc: callOf(kind, f) }));
+  });
+
+  it('covers every root field of the schema', () => {
+    expect(roots.length).toBeGreaterThan(10);
+  });
+
+  it.each(roots.filter((r) => r.kind !== 'subscription' && !['me', 'login'].includes(r.name)).map((r) => [r.name, r.doc]))(
+    'anonymous %s over HTTP answers UNAUTHENTICATED',
+    async (_name, doc) => {
+      const r = await s.gql(doc);
+      expect(code(r), JSON.stringify(r.errors)).toBe('UNAUTHENTICATED');
+      expect(r.data?.[_name as string]).toBeUndefined();
+    },
+  );
+
+  it.each(roots.filter((r) => r.kind === 'subscription').map((r) => [r.name, r.doc]))(
+    'anonymous subscription %s answers UNAUTHENTICATED over WebSocket and SSE',
+    async (_name, doc) => {
+      const ws = s.subscribeWs(doc);
+      await ws.waitEnd();
+      const wsErr = ws.events[0]?.errors?.[0] ?? (ws.ended as any).error?.[0];
+      expect(wsErr?.extensions?.code).toBe('UNAUTHENTICATED');
+      const sse = s.subscribeSse(doc);
+      await sse.waitEnd();
+      expect(sse.events[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    },
+  );
+
+  it('me answers null when signed out, never an error', async () => {
+    const r = await s.gql(`{ me { id } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.me).toBeNull();
+  });
+
+  it('introspection and field suggestions only for signed-in users', async () => {
+    const anon = await s.gql(`{ __schema { types { name } } }`);
+    expect(code(anon)).toBe('UNAUTHENTICATED');
+    const typo = await s.gql(`{ mee { id } }`);
+    expect(code(typo)).toBe('BAD_USER_INPUT');
+    expect(typo.errors![0]!.message).not.toMatch(/Did you mean/);
+    const admin = await s.login();
+    const intro = await s.gql(`{ __schema { queryType { name } } }`, {}, admin);
+    expect(intro.data.__schema.queryType.name).toBe('Query');
+    const typo2 = await s.gql(`{ mee { id } }`, {}, admin);
+    expect(typo2.errors![0]!.message).toMatch(/Did you mean "me"/);
+  });
+});
+
+describe('request protections', () => {
+  it('a cookie-authenticated request without a JSON body needs the CSRF header', async () => {
+    const admin = await s.login();
+    const q = encodeURIComponent('{ me { username } }');
+    const bare = await fetch(`${s.url}/graphql?query=${q}`, { headers: { cookie: admin.cookie, accept: 'application/json' } });
+    expect(bare.status).toBe(403);
+    expect((await bare.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    const withHeader = await fetch(`${s.url}/graphql?query=${q}`, { headers: { cookie: admin.cookie, accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+    expect((await withHeader.json()).data.me.username).toBe('admin');
+  });
+
+  it('aliased and long queries are refused with BAD_USER_INPUT', async () => {
+    const admin = await s.login();
+    const long = await s.gql(`{ me { ${'id '.repeat(1100)} } }`, {}, admin);
+    expect(code(long)).toBe('BAD_USER_INPUT');
+    expect(long.errors![0]!.message).toMatch(/token/i);
+    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: me { id }`).join(' ');
+    const many = await s.gql(`{ ${aliases} }`, {}, admin);
+    expect(code(many)).toBe('BAD_USER_INPUT');
+    expect(many.errors![0]!.message).toMatch(/alias/i);
+  });
+
+  it('batching is off', async () => {
+    const res = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]),
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('a huge JSON body is refused at the Node layer with PAYLOAD_TOO_LARGE', async () => {
+    const res = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }),
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('syntax errors carry BAD_USER_INPUT', async () => {
+    const r = await s.gql(`{ me { id }`);
+    expect(code(r)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('operations endpoints', () => {
+  it('/health, /ready and /metrics answer', async () => {
+    expect((await (await fetch(`${s.url}/health`)).json()).status).toBe('ok');
+    const ready = await fetch(`${s.url}/ready`);
+    expect(ready.status).toBe(200);
+    await s.gql(`{ me { id } }`);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toMatch(/tiny_agent_graphql_operations_total\{type="query",name="anonymous",outcome="ok"\} \d+/);
+    expect(metrics).toMatch(/tiny_agent_graphql_operation_duration_seconds_bucket/);
+    expect(metrics).toMatch(/tiny_agent_process_resident_memory_bytes/);
+  });
+
+  it('GraphiQL answers a browser asking for HTML', async () => {
+    const res = await fetch(`${s.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/GraphiQL/);
+  });
+});

@@ -1,0 +1,69 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT' | 'INTERRUPTED';
+
+export class CommandRun {
+  id: string = randomUUID();
+  commandName!: string;
+  argv: string[] = [];
+  status: RunStatus = 'RUNNING';
+  exitCode: number | null = null;
+  signal: string | null = null;
+  /** why it failed to start, in words */
+  error: string | null = null;
+  startedAt: Date = new Date();
+  finishedAt: Date | null = null;
+  startedById!: string;
+  outputBytes = 0;
+  outputTruncated = false;
+  lastSeq = 0;
+  /** process group id, so a restart after a crash can kill what was left running */
+  pgid: number | null = null;
+}
+
+export const CommandRunSchema = new EntitySchema<CommandRun>({
+  class: CommandRun,
+  tableName: 'command_runs',
+  properties: {
+    id: { type: 'string', primary: true, length: 36 },
+    commandName: { type: 'string', fieldName: 'command_name', length: 64 },
+    argv: { type: 'json' },
+    status: { type: 'string', length: 16 },
+    exitCode: { type: 'integer', fieldName: 'exit_code', nullable: true },
+    signal: { type: 'string', length: 16, nullable: true },
+    error: { type: 'text', nullable: true },
+    startedAt: { type: 'datetime', fieldName: 'started_at' },
+    finishedAt: { type: 'datetime', fieldName: 'finished_at', nullable: true },
+    startedById: { type: 'string', fieldName: 'started_by_id', length: 36 },
+    outputBytes: { type: 'integer', fieldName: 'output_bytes' },
+    outputTruncated: { type: 'boolean', fieldName: 'output_truncated' },
+    lastSeq: { type: 'integer', fieldName: 'last_seq' },
+    pgid: { type: 'integer', nullable: true },
+  },
+});
+
+export type StreamName = 'STDOUT' | 'STDERR';
+
+/** One stored piece of a run's output; `seq` only grows within a run. */
+export class OutputChunkRow {
+  id!: number;
+  runId!: string;
+  seq!: number;
+  stream!: StreamName;
+  data!: string;
+  at!: Date;
+}
+
+export const OutputChunkSchema = new EntitySchema<OutputChunkRow>({
+  class: OutputChunkRow,
+  tableName: 'output_chunks',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    runId: { type: 'string', fieldName: 'run_id', length: 36 },
+    seq: { type: 'integer' },
+    stream: { type: 'string', length: 8 },
+    data: { type: 'text' },
+    at: { type: 'datetime' },
+  },
+});

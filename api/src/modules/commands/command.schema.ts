@@ -1,0 +1,142 @@
+import { builder } from '../../builder.js';
+import type { CommandArgSpec, CommandSpec } from '../../config/agent-config.js';
+import { User } from '../users/user.entity.js';
+import { UserRef } from '../users/user.schema.js';
+import { CommandRun } from './command-run.entity.js';
+import { cancelRun, getRun, listCommands, listRuns, runCommand, storedOutput, type RunPage } from './command.service.js';
+import { commandOutput, commandRunUpdates } from './command.stream.js';
+import type { LiveChunk } from './command.supervisor.js';
+
+const CommandArgTypeEnum = builder.enumType('CommandArgType', { values: ['STRING', 'INT', 'BOOLEAN', 'ENUM', 'PATH', 'FILE'] as const });
+const RunStatusEnum = builder.enumType('RunStatus', { values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const });
+const OutputStreamEnum = builder.enumType('OutputStream', { values: ['STDOUT', 'STDERR'] as const });
+
+const CommandArgRef = builder.objectRef<CommandArgSpec>('CommandArg').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    type: t.field({ type: CommandArgTypeEnum, resolve: (a) => a.type.toUpperCase() as 'STRING' }),
+    required: t.exposeBoolean('required'),
+    description: t.string({ nullable: true, resolve: (a) => a.description ?? null }),
+    default: t.string({ nullable: true, resolve: (a) => a.default ?? null }),
+    choices: t.stringList({ nullable: true, resolve: (a) => (a.type === 'enum' ? a.choices : null) }),
+    pattern: t.string({ nullable: true, resolve: (a) => (a.type === 'string' ? (a.pattern ?? null) : null) }),
+    maxLength: t.int({ nullable: true, resolve: (a) => (a.type === 'string' ? a.maxLength : null) }),
+    min: t.int({ nullable: true, resolve: (a) => (a.type === 'int' ? (a.min ?? null) : null) }),
+    max: t.int({ nullable: true, resolve: (a) => (a.type === 'int' ? (a.max ?? null) : null) }),
+  }),
+});
+
+const CommandRef = builder.objectRef<CommandSpec>('Command').implement({
+  description: 'A command the operator allowed in agent.yaml.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    title: t.exposeString('title'),
+    description: t.string({ nullable: true, resolve: (c) => c.description ?? null }),
+    args: t.field({ type: [CommandArgRef], resolve: (c) => c.args }),
+    timeoutSeconds: t.int({ resolve: (c) => c.timeout }),
+    maxConcurrent: t.exposeInt('maxConcurrent'),
+    running: t.int({ description: 'Runs of this command in progress now.', resolve: (c, _a, ctx) => ctx.app.supervisor.running(c.name) }),
+  }),
+});
+
+const OutputChunkRef = builder.objectRef<LiveChunk>('OutputChunk').implement({
+  fields: (t) => ({
+    seq: t.exposeInt('seq', { description: 'Grows within a run; resume with afterSeq = the last seq received.' }),
+    stream: t.field({ type: OutputStreamEnum, resolve: (c) => c.stream }),
+    data: t.exposeString('data'),
+    at: t.field({ type: 'DateTime', resolve: (c) => new Date(c.at) }),
+  }),
+});
+
+export const CommandRunRef = builder.objectType(CommandRun, {
+  name: 'CommandRun',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    commandName: t.exposeString('commandName'),
+    argv: t.exposeStringList('argv', { description: 'Exactly what was executed (no shell).' }),
+    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status }),
+    exitCode: t.exposeInt('exitCode', { nullable: true }),
+    signal: t.exposeString('signal', { nullable: true }),
+    error: t.exposeString('error', { nullable: true, description: 'Why the program could not start or was interrupted.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    startedBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => ctx.em.findOneOrFail(User, { id: r.startedById }) }),
+    outputBytes: t.exposeInt('outputBytes'),
+    outputTruncated: t.exposeBoolean('outputTruncated'),
+    output: t.field({
+      type: [OutputChunkRef],
+      args: { afterSeq: t.arg.int(), first: t.arg.int() },
+      resolve: (r, a, ctx) => storedOutput(ctx, r.id, a.afterSeq ?? 0, Math.min(Math.max(a.first ?? 500, 1), 2000)),
+    }),
+  }),
+});
+
+const PageInfoRef = builder.objectRef<RunPage['pageInfo']>('PageInfo').implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean('hasNextPage'),
+    endCursor: t.exposeString('endCursor', { nullable: true }),
+  }),
+});
+export { PageInfoRef };
+
+const CommandRunEdgeRef = builder.objectRef<RunPage['edges'][number]>('CommandRunEdge').implement({
+  fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: CommandRunRef, resolve: (e) => e.node }) }),
+});
+const CommandRunConnectionRef = builder.objectRef<RunPage>('CommandRunConnection').implement({
+  fields: (t) => ({
+    edges: t.field({ type: [CommandRunEdgeRef], resolve: (p) => p.edges }),
+    pageInfo: t.field({ type: PageInfoRef, resolve: (p) => p.pageInfo }),
+  }),
+});
+
+const CommandArgInput = builder.inputType('CommandArgInput', {
+  fields: (t) => ({ name: t.string({ required: true }), value: t.string({ required: true }) }),
+});
+
+builder.queryField('commands', (t) =>
+  t.field({ type: [CommandRef], description: 'Only the commands your role may run.', resolve: (_r, _a, ctx) => listCommands(ctx) }),
+);
+
+builder.queryField('commandRuns', (t) =>
+  t.field({
+    type: CommandRunConnectionRef,
+    description: 'Newest first. USER sees their own runs, ADMIN every run.',
+    args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string(), command: t.arg.string(), status: t.arg({ type: RunStatusEnum }) },
+    resolve: (_r, args, ctx) => listRuns(ctx, args),
+  }),
+);
+
+builder.queryField('commandRun', (t) =>
+  t.field({ type: CommandRunRef, nullable: true, args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => getRun(ctx, String(a.id)) }),
+);
+
+builder.mutationField('runCommand', (t) =>
+  t.field({
+    type: CommandRunRef,
+    args: { name: t.arg.string({ required: true }), args: t.arg({ type: [CommandArgInput] }) },
+    resolve: (_r, args, ctx) => runCommand(ctx, args),
+  }),
+);
+
+builder.mutationField('cancelCommandRun', (t) =>
+  t.field({ type: CommandRunRef, args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => cancelRun(ctx, String(a.id)) }),
+);
+
+builder.subscriptionField('commandOutput', (t) =>
+  t.field({
+    type: OutputChunkRef,
+    description: 'Stored chunks after afterSeq, then live ones; completes once the run has ended and everything was sent.',
+    args: { runId: t.arg.id({ required: true }), afterSeq: t.arg.int() },
+    subscribe: (_r, a, ctx) => commandOutput(ctx, String(a.runId), a.afterSeq ?? 0),
+    resolve: (chunk) => chunk,
+  }),
+);
+
+builder.subscriptionField('commandRunUpdated', (t) =>
+  t.field({
+    type: CommandRunRef,
+    description: 'Status changes of runs you may see.',
+    subscribe: (_r, _a, ctx) => commandRunUpdates(ctx),
+    resolve: (run) => run,
+  }),
+);

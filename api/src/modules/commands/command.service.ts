@@ -1,0 +1,109 @@
+import type { Context } from '../../context.js';
+import type { CommandSpec } from '../../config/agent-config.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
+import { requireViewer } from '../auth/guards.js';
+import type { Viewer } from '../auth/viewer.js';
+import { resolveFileForCommand } from '../files/file.service.js';
+import { CommandRun, OutputChunkRow, type RunStatus } from './command-run.entity.js';
+import { resolveArgv, type CommandArgInput } from './command.args.js';
+import type { LiveChunk } from './command.supervisor.js';
+
+export function mayRun(viewer: Viewer, spec: CommandSpec): boolean {
+  return viewer.role === 'ADMIN' || spec.roles.includes('user');
+}
+
+export function runVisible(viewer: Viewer, run: Pick<CommandRun, 'startedById'>): boolean {
+  return viewer.role === 'ADMIN' || run.startedById === viewer.userId;
+}
+
+export function listCommands(ctx: Context): CommandSpec[] {
+  const viewer = requireViewer(ctx);
+  return ctx.app.agent.config.commands.filter((c) => mayRun(viewer, c));
+}
+
+function findCommand(ctx: Context, name: string): CommandSpec {
+  const viewer = requireViewer(ctx);
+  const spec = ctx.app.agent.config.commands.find((c) => c.name === name);
+  // a command the viewer may not run answers exactly like one that does not exist
+  if (!spec || !mayRun(viewer, spec)) throw new NotFoundError(`The command "${name.slice(0, 64)}"`);
+  return spec;
+}
+
+export async function runCommand(ctx: Context, args: { name: string; args?: readonly CommandArgInput[] | null }): Promise<CommandRun> {
+  const viewer = requireViewer(ctx);
+  const spec = findCommand(ctx, args.name);
+  const argv = await resolveArgv(spec, args.args ?? [], { resolveFile: (id) => resolveFileForCommand(ctx, id) });
+  const { supervisor, agent, pubsub, log } = ctx.app;
+  const slot = supervisor.admit(spec, agent.config.limits.maxRunning);
+  if (typeof slot === 'string') throw new ConflictError(slot);
+  try {
+    const run = ctx.em.create(CommandRun, { commandName: spec.name, argv, startedById: viewer.userId } as CommandRun);
+    await ctx.em.flush();
+    supervisor.start(run, spec, slot);
+    pubsub.publish('runUpdated', { runId: run.id, startedById: run.startedById });
+    log.info('run started', { runId: run.id, command: spec.name, by: viewer.userId });
+    return run;
+  } catch (err) {
+    slot.release();
+    throw err;
+  }
+}
+
+export async function getRun(ctx: Context, id: string): Promise<CommandRun> {
+  const viewer = requireViewer(ctx);
+  const run = await ctx.em.findOne(CommandRun, { id });
+  if (!run || !runVisible(viewer, run)) throw new NotFoundError('That command run');
+  return run;
+}
+
+export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
+  const run = await getRun(ctx, id);
+  if (!ctx.app.supervisor.cancel(run.id)) throw new ConflictError(`That run has already ended (${run.status}).`);
+  ctx.app.log.info('run cancel requested', { runId: run.id, by: ctx.viewer!.userId });
+  // most programs stop at SIGTERM: answer with the final status when it comes quickly
+  for (let i = 0; i < 40 && ctx.app.supervisor.isActive(run.id); i++) await new Promise((r) => setTimeout(r, 50));
+  await ctx.em.refresh(run);
+  return run;
+}
+
+export interface RunPage {
+  edges: { cursor: string; node: CommandRun }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+const cursorOf = (r: CommandRun) => Buffer.from(`${r.startedAt.toISOString()}|${r.id}`).toString('base64url');
+
+export async function listRuns(
+  ctx: Context,
+  args: { first?: number | null; after?: string | null; command?: string | null; status?: RunStatus | null },
+): Promise<RunPage> {
+  const viewer = requireViewer(ctx);
+  const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+  const where: Record<string, unknown> = {};
+  if (viewer.role !== 'ADMIN') where.startedById = viewer.userId;
+  if (args.command) where.commandName = args.command;
+  if (args.status) where.status = args.status;
+  if (args.after) {
+    const [at, id] = Buffer.from(args.after, 'base64url').toString().split('|');
+    const date = new Date(at ?? '');
+    if (!id || Number.isNaN(date.getTime())) throw new BadUserInputError('The `after` cursor is not one this server gave out.');
+    where.$or = [{ startedAt: { $lt: date } }, { startedAt: date, id: { $lt: id } }];
+  }
+  const rows = await ctx.em.find(CommandRun, where, { orderBy: { startedAt: 'desc', id: 'desc' }, limit: first + 1 });
+  const page = rows.slice(0, first);
+  return {
+    edges: page.map((node) => ({ cursor: cursorOf(node), node })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]!) : null },
+  };
+}
+
+/** Stored output after `afterSeq`, then what is published but not yet written. */
+export async function storedOutput(ctx: Pick<Context, 'em' | 'app'>, runId: string, afterSeq: number, first: number): Promise<LiveChunk[]> {
+  const rows = await ctx.em.find(OutputChunkRow, { runId, seq: { $gt: afterSeq } }, { orderBy: { seq: 'asc' }, limit: first });
+  const out: LiveChunk[] = rows.map((r) => ({ seq: r.seq, stream: r.stream, data: r.data, at: r.at.toISOString() }));
+  if (out.length < first) {
+    const last = out.length ? out[out.length - 1]!.seq : afterSeq;
+    out.push(...ctx.app.supervisor.pendingAfter(runId, last).slice(0, first - out.length));
+  }
+  return out;
+}

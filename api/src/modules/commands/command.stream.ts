@@ -1,0 +1,78 @@
+import type { Context } from '../../context.js';
+import { BoundedQueue } from '../../realtime/queue.js';
+import { CommandRun } from './command-run.entity.js';
+import { getRun, storedOutput } from './command.service.js';
+import type { LiveChunk, OutputEvent } from './command.supervisor.js';
+
+const HIGH_WATER_BYTES = 8 * 1024 * 1024;
+const COALESCE_BYTES = 64 * 1024;
+const REPLAY_PAGE = 500;
+
+/** Consecutive same-stream chunks become one, carrying the last seq (resume stays exact). */
+export function coalesce(chunks: LiveChunk[], max = COALESCE_BYTES): LiveChunk[] {
+  const out: LiveChunk[] = [];
+  for (const c of chunks) {
+    const last = out[out.length - 1];
+    if (last && last.stream === c.stream && last.data.length + c.data.length <= max) {
+      out[out.length - 1] = { ...last, seq: c.seq, data: last.data + c.data, at: c.at };
+    } else out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Stored chunks after `afterSeq`, then live ones: subscribed to live first, replayed second,
+ * and live chunks at or below the last replayed seq skipped — no gap and no duplicate at the seam.
+ * A subscriber that falls more than HIGH_WATER_BYTES behind is closed (RATE_LIMITED) and resumes.
+ */
+export async function* commandOutput(ctx: Context, runId: string, afterSeq = 0): AsyncGenerator<LiveChunk> {
+  const run = await getRun(ctx, runId);
+  const live = new BoundedQueue<OutputEvent>(HIGH_WATER_BYTES, (e) => ('chunk' in e ? e.chunk.data.length + 64 : 64));
+  live.onCleanup(ctx.app.pubsub.on('runOutput', (e) => live.push(e), run.id));
+  try {
+    let last = Math.max(0, afterSeq);
+    // status read after subscribing: a run that has ended has all its output stored
+    await ctx.em.refresh(run);
+    const ended = run.status !== 'RUNNING';
+    for (;;) {
+      const page = await storedOutput(ctx, run.id, last, REPLAY_PAGE);
+      if (!page.length) break;
+      for (const c of coalesce(page)) yield c;
+      last = page[page.length - 1]!.seq;
+      ctx.em.clear();
+    }
+    if (ended) return;
+    for (;;) {
+      const first = await live.next();
+      if (first.done) return;
+      const batch = [first.value, ...live.drain()];
+      const chunks: LiveChunk[] = [];
+      let end = false;
+      for (const e of batch) {
+        if ('end' in e) end = true;
+        else if (e.chunk.seq > last) chunks.push(e.chunk);
+      }
+      for (const c of coalesce(chunks)) {
+        last = c.seq;
+        yield c;
+      }
+      if (end) return;
+    }
+  } finally {
+    await live.return();
+  }
+}
+
+/** Status changes of runs the viewer may see, checked for every event. */
+export async function* commandRunUpdates(ctx: Context) {
+  const queue = ctx.app.pubsub.subscribe('runUpdated', { limit: 10_000 });
+  try {
+    for await (const e of queue) {
+      if (ctx.viewer!.role !== 'ADMIN' && e.startedById !== ctx.viewer!.userId) continue;
+      const run = await ctx.app.orm.em.fork().findOne(CommandRun, { id: e.runId });
+      if (run) yield run;
+    }
+  } finally {
+    await queue.return();
+  }
+}

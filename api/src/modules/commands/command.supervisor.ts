@@ -1,0 +1,202 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { CommandSpec } from '../../config/agent-config.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { PubSub } from '../../realtime/pubsub.js';
+import { CommandRun, OutputChunkRow, type StreamName } from './command-run.entity.js';
+import { childEnv, startProcess, type ProcessHandle } from './command.runner.js';
+
+/** What a live subscriber receives; plain JSON so it can cross Redis too. */
+export interface LiveChunk {
+  seq: number;
+  stream: StreamName;
+  data: string;
+  at: string;
+}
+export type OutputEvent = { chunk: LiveChunk } | { end: { lastSeq: number } };
+
+interface Active {
+  run: CommandRun;
+  spec: CommandSpec;
+  handle: ProcessHandle;
+  slot: { release(): void };
+  /** published but not yet written: replay reads these too, so there is no gap at the seam */
+  pending: LiveChunk[];
+  seq: number;
+  bytes: number;
+  truncated: boolean;
+  /** the server is stopping: the run ends INTERRUPTED, not CANCELLED */
+  interrupted?: boolean;
+  flushing: Promise<void>;
+}
+
+const FLUSH_MS = 50;
+const FLUSH_BYTES = 512 * 1024;
+
+/** Starts runs, numbers and batches their output, publishes it, and records how they end. */
+export class CommandSupervisor {
+  private readonly active = new Map<string, Active>();
+  stopping = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly pubsub: PubSub,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** runs counted from the moment they are admitted, before their row is written */
+  private readonly reserved = new Map<string, number>();
+
+  running(commandName?: string): number {
+    if (!commandName) return [...this.reserved.values()].reduce((a, b) => a + b, 0);
+    return this.reserved.get(commandName) ?? 0;
+  }
+
+  /** Admits a run or returns why not; synchronous, so two requests can't both take the last slot. */
+  admit(spec: CommandSpec, maxRunning: number): { release(): void } | string {
+    if (this.stopping) return 'The server is shutting down; try again in a moment.';
+    const mine = this.running(spec.name);
+    if (mine >= spec.maxConcurrent) {
+      return `"${spec.name}" is already running ${mine} time(s), the most allowed at once. Wait for a run to finish or cancel one.`;
+    }
+    if (this.running() >= maxRunning) return `${maxRunning} commands are already running, the most this server allows at once. Try again when one has finished.`;
+    this.reserved.set(spec.name, mine + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        const n = (this.reserved.get(spec.name) ?? 1) - 1;
+        if (n > 0) this.reserved.set(spec.name, n);
+        else this.reserved.delete(spec.name);
+      },
+    };
+  }
+
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  pendingAfter(runId: string, afterSeq: number): LiveChunk[] {
+    return this.active.get(runId)?.pending.filter((c) => c.seq > afterSeq) ?? [];
+  }
+
+  cancel(runId: string): boolean {
+    const a = this.active.get(runId);
+    a?.handle.cancel();
+    return !!a;
+  }
+
+  /** The run row is already stored (RUNNING); this spawns it and follows it to the end. */
+  start(run: CommandRun, spec: CommandSpec, slot: { release(): void }): void {
+    const handle = startProcess({
+      argv: run.argv,
+      cwd: spec.cwd,
+      // the run id lets a restart find (and kill) what a crashed server left running
+      env: childEnv({ ...spec.env, TINY_AGENT_RUN_ID: run.id }),
+      timeoutMs: spec.timeout * 1000,
+    });
+    const a: Active = { run, spec, handle, slot, pending: [], seq: 0, bytes: 0, truncated: false, flushing: Promise.resolve() };
+    this.active.set(run.id, a);
+    this.metrics.runningCommands.inc();
+    if (handle.pid) void this.orm.em.fork().nativeUpdate(CommandRun, { id: run.id }, { pgid: handle.pid });
+    void this.follow(a);
+  }
+
+  private async follow(a: Active): Promise<void> {
+    const timer = setInterval(() => this.flush(a), FLUSH_MS);
+    let unflushed = 0;
+    try {
+      for await (const c of a.handle.chunks) {
+        const bytes = Buffer.byteLength(c.data);
+        if (a.truncated) continue; // keep draining so the child never blocks on a full pipe
+        let data = c.data;
+        if (a.bytes + bytes > a.spec.maxOutputBytes) {
+          data = Buffer.from(c.data).subarray(0, a.spec.maxOutputBytes - a.bytes).toString('utf8').replace(/\uFFFD$/, '');
+          a.truncated = true;
+        }
+        if (data) this.emit(a, c.stream === 'stdout' ? 'STDOUT' : 'STDERR', data);
+        if (a.truncated) {
+          const cap = `${Math.round(a.spec.maxOutputBytes / 1024)} KiB`;
+          this.emit(a, 'STDERR', `\n[tiny-agent] output past ${cap} is not kept; the command goes on running.\n`);
+        }
+        unflushed += bytes;
+        if (unflushed > FLUSH_BYTES) {
+          unflushed = 0;
+          await this.flush(a);
+        }
+      }
+      const result = await a.handle.done;
+      if (result.error) this.emit(a, 'STDERR', result.error + '\n');
+      clearInterval(timer);
+      await this.flush(a);
+      await this.finish(a, a.interrupted ? 'INTERRUPTED' : result.status, result.exitCode, result.signal, result.error ?? null);
+    } catch (err) {
+      clearInterval(timer);
+      this.log.error('run supervision failed', { runId: a.run.id, err });
+      await this.finish(a, 'FAILED', null, null, 'Internal error while following the run.').catch(() => {});
+    }
+  }
+
+  private emit(a: Active, stream: StreamName, data: string): void {
+    const chunk: LiveChunk = { seq: ++a.seq, stream, data, at: new Date().toISOString() };
+    a.bytes += Buffer.byteLength(data);
+    a.pending.push(chunk);
+    this.pubsub.publish('runOutput', { chunk }, a.run.id);
+  }
+
+  /** One transaction per batch: chunks and the run's counters move together. */
+  private flush(a: Active): Promise<void> {
+    a.flushing = a.flushing.then(async () => {
+      if (!a.pending.length) return;
+      const batch = a.pending.slice();
+      const em = this.orm.em.fork();
+      await em.transactional(async (tx) => {
+        await tx.insertMany(
+          OutputChunkRow,
+          batch.map((c) => ({ runId: a.run.id, seq: c.seq, stream: c.stream, data: c.data, at: new Date(c.at) })),
+        );
+        await tx.nativeUpdate(CommandRun, { id: a.run.id }, { lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated });
+      });
+      a.pending.splice(0, batch.length);
+    });
+    return a.flushing.catch((err) => this.log.error('could not store run output', { runId: a.run.id, err }));
+  }
+
+  private async finish(a: Active, status: CommandRun['status'], exitCode: number | null, signal: string | null, error: string | null) {
+    const finishedAt = new Date();
+    await this.orm.em.fork().nativeUpdate(CommandRun, { id: a.run.id }, {
+      status, exitCode, signal, error, finishedAt, lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated,
+    });
+    Object.assign(a.run, { status, exitCode, signal, error, finishedAt, lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated });
+    this.active.delete(a.run.id);
+    a.slot.release();
+    this.metrics.runningCommands.dec();
+    this.metrics.commandResults.inc({ command: a.spec.name, status });
+    this.metrics.commandSeconds.observe({ command: a.spec.name }, (finishedAt.getTime() - a.run.startedAt.getTime()) / 1000);
+    this.pubsub.publish('runOutput', { end: { lastSeq: a.seq } }, a.run.id);
+    this.pubsub.publish('runUpdated', { runId: a.run.id, startedById: a.run.startedById });
+    this.log.info('run finished', { runId: a.run.id, command: a.spec.name, status, exitCode, signal });
+  }
+
+  private idle(): Promise<void> {
+    // finish() runs after done settles; wait until every run has recorded its end
+    return new Promise((resolve) => {
+      const check = () => (this.active.size === 0 ? resolve() : setTimeout(check, 10));
+      check();
+    });
+  }
+
+  /** Shutdown: stop every run (INTERRUPTED) and wait (bounded) for their ends to be recorded. */
+  async stopAll(timeoutMs = 7000): Promise<void> {
+    this.stopping = true;
+    const ends = [...this.active.values()].map((a) => {
+      a.interrupted = true;
+      a.handle.cancel();
+      return a.handle.done;
+    });
+    const settled = Promise.all([...this.active.values()].map((a) => a.handle.done.then(() => a.flushing)));
+    await Promise.race([Promise.all(ends).then(() => settled).then(() => this.idle()), new Promise((r) => setTimeout(r, timeoutMs))]);
+  }
+}

@@ -1,0 +1,170 @@
+// One follower per file however many subscribers; each subscriber gets history, then live events.
+import { resolve } from 'node:path';
+import type { LogCursor } from './log.cursor.js';
+import type { LogEvent } from './log.event.js';
+import { Feed, type FeedOptions } from './log.feed.js';
+import { openLog, type OpenLog } from './log.file.js';
+import type { LineFilter } from './log.filter.js';
+import { linesBackward, linesForward } from './log.reader.js';
+import { SubscriberQueue } from './log.queue.js';
+
+export type SubscribeStart = 'end' | { after: LogCursor } | { backfill: number };
+
+export interface SubscribeOptions {
+  /** 'end' (default): live only; { backfill: n }: the last n lines first; { after }: everything after it. */
+  startAt?: SubscribeStart;
+  filter?: LineFilter | null;
+  /** Live events buffered for this subscriber; beyond it lines are counted and reported as DROPPED. */
+  queueSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface LogSubscription extends AsyncIterable<LogEvent, undefined> {
+  next(): Promise<IteratorResult<LogEvent, undefined>>;
+  /** Leaves the hub (the follower closes with its last subscriber). `break` and disconnects call it. */
+  return(): Promise<IteratorResult<LogEvent, undefined>>;
+  [Symbol.asyncIterator](): LogSubscription;
+}
+
+export interface HubStats {
+  followers: number;
+  subscribers: number;
+  /** Followers still closing (their fds are released once this is 0). */
+  closing: number;
+}
+
+export interface LogHub {
+  subscribe(path: string, options?: SubscribeOptions): LogSubscription;
+  stats(): HubStats;
+  /** Waits for followers that are closing; subscriptions still open keep theirs. */
+  settled(): Promise<void>;
+}
+
+interface Handover {
+  file: OpenLog | null;
+  history: AsyncIterable<LogEvent> | LogEvent[];
+  floor: LogCursor | null; // live LINE events at or before this (same file) were already covered
+}
+
+const HANDOVER_TRIES = 25;
+const HANDOVER_RETRY_MS = 20;
+
+export function createLogHub(options: FeedOptions = {}): LogHub {
+  const feeds = new Map<string, Feed>();
+  const closing = new Set<Promise<void>>();
+
+  const drop = (feed: Feed): void => {
+    if (feeds.get(feed.path) === feed) feeds.delete(feed.path); // a failed feed: the next subscriber starts afresh
+  };
+  const acquire = (path: string): Feed => {
+    let feed = feeds.get(path);
+    if (!feed) {
+      feed = new Feed(path, options, drop);
+      feeds.set(path, feed);
+    }
+    feed.refs++;
+    return feed;
+  };
+  const release = (feed: Feed): void => {
+    if (--feed.refs > 0) return;
+    drop(feed);
+    const done = feed.stop().finally(() => closing.delete(done));
+    closing.add(done);
+  };
+
+  async function* run(path: string, o: SubscribeOptions, signal: AbortSignal): AsyncGenerator<LogEvent, undefined> {
+    const queue = new SubscriberQueue(o.queueSize ?? 1000, o.filter ?? null);
+    const feed = acquire(path);
+    let handover: Handover | null = null;
+    try {
+      await feed.ready;
+      handover = await attach(feed, queue, o, signal);
+      let floor = handover.floor;
+      for await (const event of handover.history) {
+        if (signal.aborted) return undefined;
+        yield event;
+      }
+      await handover.file?.fh.close();
+      handover.file = null;
+      for (;;) {
+        const event = await queue.take(signal);
+        if (event === null) return undefined;
+        if (event.kind === 'LINE' && floor && event.cursor.ino === floor.ino && event.cursor.offset <= floor.offset) continue;
+        floor = event.cursor;
+        yield event;
+      }
+    } finally {
+      feed.queues.delete(queue);
+      await handover?.file?.fh.close();
+      release(feed);
+    }
+  }
+
+  return {
+    subscribe(path, o = {}) {
+      const ac = new AbortController();
+      const onAbort = (): void => ac.abort();
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const gen = run(resolve(path), o, ac.signal);
+      const sub: LogSubscription = {
+        next: () => gen.next(),
+        return: async () => {
+          ac.abort(); // ends a pending take, so the queued return() runs now
+          o.signal?.removeEventListener('abort', onAbort);
+          await gen.return(undefined);
+          return { done: true, value: undefined };
+        },
+        [Symbol.asyncIterator]: () => sub,
+      };
+      return sub;
+    },
+    stats() {
+      let subscribers = 0;
+      for (const feed of feeds.values()) subscribers += feed.refs;
+      return { followers: feeds.size, subscribers, closing: closing.size };
+    },
+    async settled() {
+      while (closing.size > 0) await Promise.all([...closing]);
+    },
+  };
+}
+
+/**
+ * Registers `queue` at the feed's position P and returns the history that ends exactly at P, so
+ * history + live has no gap and no duplicate. History is read by name, so it must be the same file
+ * as P's; if a rotation or truncation is in flight we retry briefly, then fall back to live only.
+ */
+async function attach(feed: Feed, queue: SubscriberQueue, o: SubscribeOptions, signal: AbortSignal): Promise<Handover> {
+  const start = o.startAt ?? 'end';
+  if (start !== 'end' && 'backfill' in start && (!Number.isSafeInteger(start.backfill) || start.backfill < 0)) {
+    throw new RangeError('backfill must be a non-negative integer');
+  }
+  for (let attempt = 1; ; attempt++) {
+    const at = feed.position;
+    feed.queues.add(queue); // same tick as reading `at`: every later event reaches the queue
+    if (start === 'end' || at === null) return { file: null, history: [], floor: at };
+    const file = await openLog(feed.path);
+    if (file && file.ino === at.ino && file.size >= at.offset) return history(file, at, start, o);
+    await file?.fh.close();
+    if (attempt >= HANDOVER_TRIES || signal.aborted) return { file: null, history: [], floor: at };
+    feed.queues.delete(queue);
+    queue.clear();
+    await new Promise((r) => setTimeout(r, HANDOVER_RETRY_MS));
+  }
+}
+
+async function history(file: OpenLog, at: LogCursor, start: Exclude<SubscribeStart, 'end'>, o: SubscribeOptions): Promise<Handover> {
+  const read = { filter: o.filter ?? null };
+  if ('backfill' in start) return { file, history: await linesBackward(file, at.offset, start.backfill, read), floor: at };
+  const after = start.after;
+  if (after.ino === at.ino && after.offset <= at.offset) return { file, history: linesForward(file, after.offset, at.offset, read), floor: at };
+  if (after.ino === at.ino && after.offset <= file.size) return { file, history: [], floor: after }; // cursor ahead of the feed
+  const marker: LogEvent = { kind: after.ino === at.ino ? 'TRUNCATED' : 'ROTATED', cursor: { ino: at.ino, offset: 0 } };
+  return { file, history: prepend(marker, linesForward(file, 0, at.offset, read)), floor: at };
+}
+
+async function* prepend(first: LogEvent, rest: AsyncIterable<LogEvent>): AsyncGenerator<LogEvent, undefined> {
+  yield first;
+  yield* rest;
+  return undefined;
+}

@@ -1,0 +1,87 @@
+// One subscriber's bounded queue: overflow becomes a counted DROPPED event, never a silent gap.
+import type { LogCursor } from './log.cursor.js';
+import type { FollowEvent, LogEvent } from './log.event.js';
+import type { LineFilter } from './log.filter.js';
+
+export class SubscriberQueue {
+  private items: LogEvent[] = [];
+  private head = 0;
+  private dropped = 0;
+  private gapCursor: LogCursor | null = null; // set while a gap is open (lines or markers dropped)
+  private waiter: (() => void) | null = null;
+  private failure: { error: unknown } | null = null;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly filter: LineFilter | null,
+  ) {
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError('queueSize must be a positive integer');
+  }
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  /** Called by the feed for every live event, synchronously; never blocks. */
+  push(event: FollowEvent): void {
+    if (event.kind === 'LINE' && this.filter && !this.filter(event.text)) return;
+    if (this.gapCursor && this.size < this.capacity) this.closeGap();
+    if (this.size >= this.capacity) {
+      // a ROTATED/TRUNCATED inside a gap is folded into DROPPED: its cursor shows the new file
+      if (event.kind === 'LINE') this.dropped++;
+      this.gapCursor = event.cursor;
+      return;
+    }
+    this.items.push(event);
+    this.wake();
+  }
+
+  fail(error: unknown): void {
+    this.failure = { error };
+    this.wake();
+  }
+
+  /** Forget everything queued (used when a handover attempt is retried). */
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+    this.dropped = 0;
+    this.gapCursor = null;
+  }
+
+  /** Next event; null once `signal` aborts. Throws the feed's error if it failed. */
+  async take(signal: AbortSignal): Promise<LogEvent | null> {
+    for (;;) {
+      if (this.size === 0 && this.gapCursor) this.closeGap();
+      if (this.size > 0) {
+        const event = this.items[this.head++];
+        if (this.head > 1024 && this.head * 2 > this.items.length) {
+          this.items = this.items.slice(this.head); // compact now and then, not per take
+          this.head = 0;
+        }
+        return event;
+      }
+      if (this.failure) throw this.failure.error;
+      if (signal.aborted) return null;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          signal.removeEventListener('abort', done);
+          this.waiter = null;
+          resolve();
+        };
+        signal.addEventListener('abort', done, { once: true });
+        this.waiter = done;
+      });
+    }
+  }
+
+  private closeGap(): void {
+    this.items.push({ kind: 'DROPPED', count: this.dropped, cursor: this.gapCursor! });
+    this.dropped = 0;
+    this.gapCursor = null;
+  }
+
+  private wake(): void {
+    this.waiter?.();
+  }
+}

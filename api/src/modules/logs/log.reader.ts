@@ -1,0 +1,141 @@
+// History without reading whole files: the last lines by scanning back in blocks, or lines after a cursor.
+import type { LogCursor } from './log.cursor.js';
+import type { FollowEvent, LineEvent } from './log.event.js';
+import { openLog, type OpenLog } from './log.file.js';
+import type { LineFilter } from './log.filter.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, decodeLine } from './log.lines.js';
+
+export interface ReadOptions {
+  /** Only lines it accepts are returned (and counted towards `n`). Compile user input with compileFilter. */
+  filter?: LineFilter | null;
+  maxLineBytes?: number;
+}
+
+const BLOCK = 65536;
+const NL = 0x0a;
+
+/**
+ * Up to `n` complete lines, oldest first, ending at the file's end, or strictly before `before`
+ * (the line that cursor names is excluded) when `before` names the current file. A cursor into a
+ * rotated-away or truncated file has nothing older here: returns []. A missing file: [].
+ */
+export async function readLastLines(
+  path: string,
+  n: number,
+  options: ReadOptions & { before?: LogCursor | null } = {},
+): Promise<LineEvent[]> {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
+  const file = await openLog(path);
+  if (file === null) return [];
+  try {
+    const { before } = options;
+    if (!before) return await linesBackward(file, file.size, n, options);
+    if (before.ino !== file.ino || before.offset > file.size) return [];
+    return await linesBackward(file, before.offset, n, { ...options, skipEnd: before.offset });
+  } finally {
+    await file.fh.close();
+  }
+}
+
+/**
+ * Complete lines after `cursor` up to the file's size when opened (the live follower takes over
+ * from there). When the cursor names another inode (rotated) a ROTATED event comes first, when the
+ * file is now shorter than the cursor a TRUNCATED one; both restart at byte 0 of the current file.
+ */
+export async function* readAfter(
+  path: string,
+  cursor: LogCursor | null,
+  options: ReadOptions = {},
+): AsyncGenerator<FollowEvent, undefined> {
+  const file = await openLog(path);
+  if (file === null) return undefined;
+  try {
+    let from = 0;
+    if (cursor && cursor.ino !== file.ino) yield { kind: 'ROTATED', cursor: { ino: file.ino, offset: 0 } };
+    else if (cursor && cursor.offset > file.size) yield { kind: 'TRUNCATED', cursor: { ino: file.ino, offset: 0 } };
+    else if (cursor) from = cursor.offset;
+    yield* linesForward(file, from, file.size, options);
+  } finally {
+    await file.fh.close();
+  }
+  return undefined;
+}
+
+/** Lines that start at or after `from` and end (newline included) at or before `to`. */
+export async function* linesForward(
+  file: OpenLog,
+  from: number,
+  to: number,
+  options: ReadOptions = {},
+): AsyncGenerator<LineEvent, undefined> {
+  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const block = Buffer.allocUnsafe(BLOCK);
+  for (let pos = from; pos < to; ) {
+    const { bytesRead } = await file.fh.read(block, 0, Math.min(BLOCK, to - pos), pos);
+    if (bytesRead === 0) break; // shrank under us: stop at what exists
+    for (const l of splitter.push(block.subarray(0, bytesRead), pos)) {
+      if (!options.filter || options.filter(l.text)) {
+        yield { kind: 'LINE', text: l.text, truncated: l.truncated, cursor: { ino: file.ino, offset: l.end } };
+      }
+    }
+    pos += bytesRead;
+  }
+  return undefined;
+}
+
+/**
+ * The last `n` accepted lines ending at or before `end`, oldest first. Scans back block by block and
+ * keeps at most one block plus one capped line in memory; a long line's head is read separately.
+ */
+export async function linesBackward(
+  file: OpenLog,
+  end: number,
+  n: number,
+  options: ReadOptions & { skipEnd?: number } = {},
+): Promise<LineEvent[]> {
+  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const out: LineEvent[] = [];
+  let buf = Buffer.alloc(0);
+  let bufStart = end; // buf holds the file's bytes [bufStart, bufStart + buf.length)
+  let lineEnd: number | null = null; // end of the line being delimited; null until the first newline
+  let searchBelow = end;
+
+  const emit = async (start: number, stop: number): Promise<void> => {
+    if (stop === options.skipEnd) return; // `before` is exclusive
+    const len = stop - 1 - start; // newline excluded
+    const headLen = Math.min(len, max + 1);
+    let head: Buffer;
+    if (start >= bufStart && start + headLen <= bufStart + buf.length) head = buf.subarray(start - bufStart, start - bufStart + headLen);
+    else {
+      head = Buffer.allocUnsafe(headLen);
+      const { bytesRead } = await file.fh.read(head, 0, headLen, start);
+      head = head.subarray(0, bytesRead);
+    }
+    const { text, truncated } = decodeLine(head, len > max + 1, max);
+    if (!options.filter || options.filter(text)) out.push({ kind: 'LINE', text, truncated, cursor: { ino: file.ino, offset: stop } });
+  };
+
+  while (out.length < n) {
+    const idx = searchBelow > bufStart ? buf.lastIndexOf(NL, searchBelow - bufStart - 1) : -1;
+    if (idx === -1) {
+      if (bufStart === 0) {
+        if (lineEnd !== null && lineEnd > 0) await emit(0, lineEnd);
+        break;
+      }
+      const from = Math.max(0, bufStart - BLOCK);
+      const block = Buffer.allocUnsafe(bufStart - from);
+      const { bytesRead } = await file.fh.read(block, 0, block.length, from);
+      if (bytesRead < block.length) break; // shrank under us
+      // keep the current line's bytes only while it is short; a long one is re-read from its start
+      const tail = lineEnd !== null && lineEnd - bufStart <= max + 1 ? buf.subarray(0, lineEnd - bufStart) : null;
+      buf = tail ? Buffer.concat([block, tail]) : block;
+      bufStart = from;
+      continue;
+    }
+    const nl = bufStart + idx;
+    if (lineEnd !== null) await emit(nl + 1, lineEnd);
+    lineEnd = nl + 1;
+    searchBelow = nl;
+  }
+  return out.slice(0, n).reverse();
+}
