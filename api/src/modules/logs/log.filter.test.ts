@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { BadUserInputError } from '../../errors.js';
+import { decodeCursor, encodeCursor, InvalidCursorError } from './log.cursor.js';
+import { compileFilter, InvalidFilterError } from './log.filter.js';
+
+describe('compileFilter', () => {
+  it('is a plain, case-sensitive substring by default (slashes included)', () => {
+    const f = compileFilter('GET /api')!;
+    expect(f('x GET /api/v1')).toBe(true);
+    expect(f('get /api')).toBe(false);
+    expect(compileFilter('/var/log')!('open /var/log/syslog')).toBe(true);
+    expect(compileFilter('a.*b')!('a.*b literally')).toBe(true);
+    expect(compileFilter('')).toBeNull();
+    expect(compileFilter(undefined)).toBeNull();
+  });
+
+  it('is a regular expression when written /.../ or /.../i', () => {
+    expect(compileFilter('/time(out)? \\d{1,5}ms/')!('timeout 250ms')).toBe(true);
+    expect(compileFilter('/^error/i')!('ERROR: x')).toBe(true);
+    expect(compileFilter('/^error/')!('ERROR: x')).toBe(false);
+    expect(compileFilter('/(?:GET|POST) \\/api/')!('POST /api')).toBe(true);
+    expect(compileFilter('/a/g')!('has /a/g in it')).toBe(true); // other flags: plain text
+  });
+
+  it.each([
+    ['/(a+)+$/', /nested/],
+    ['/(a|aa)*b/', /nested/],
+    ['/(\\w+\\s?)*$/', /nested/],
+    ['/(x)\\1/', /backreferences/],
+    ['/(?<q>x)\\k<q>/', /backreferences/],
+    ['/foo(?=bar)/', /lookahead/],
+    ['/.*a.*x/', /at most one unbounded/],
+    ['/a{1,100}a{1,100}x/', /too many combinations/],
+    ['/[unclosed/', /Invalid regular expression/],
+    [`/${'a'.repeat(201)}/`, /at most 200/],
+  ])('refuses %s with an actionable message', (input, message) => {
+    let error: unknown;
+    try {
+      compileFilter(input);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidFilterError);
+    expect(error).toBeInstanceOf(BadUserInputError);
+    expect((error as InvalidFilterError).code).toBe('BAD_USER_INPUT');
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('keeps an accepted worst case fast on a 64 KiB line', () => {
+    const f = compileFilter('/a*x/')!; // one unbounded quantifier: quadratic, bounded by the 4096-char input cap
+    const started = performance.now();
+    expect(f('a'.repeat(65536))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+});
+
+describe('cursors', () => {
+  it('round-trip as opaque base64url', () => {
+    const s = encodeCursor({ ino: 1234567, offset: 9_007_199_254_740_991 });
+    expect(s).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(s)).toEqual({ ino: 1234567, offset: 9_007_199_254_740_991 });
+  });
+
+  it.each(['', 'not a cursor!', Buffer.from('l1.1').toString('base64url'), Buffer.from('l1.1.-2').toString('base64url'), Buffer.from('l1.1.99999999999999999').toString('base64url'), 'A'.repeat(100)])(
+    'refuses %j with a typed error',
+    (value) => {
+      expect(() => decodeCursor(value)).toThrow(InvalidCursorError);
+      expect(() => decodeCursor(value)).toThrow(/Invalid log cursor/);
+    },
+  );
+});
