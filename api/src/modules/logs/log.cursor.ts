@@ -18,7 +18,7 @@ const SHAPE = /^l1\.(\d{1,20})\.(\d{1,16})$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function encodeCursor(cursor: LogCursor): string {
-  if (!isCount(cursor.ino) || !isCount(cursor.offset)) throw new RangeError('cursor fields must be safe non-negative integers');
+  if (!isIno(cursor.ino) || !isCount(cursor.offset)) throw new RangeError('cursor fields must be non-negative integers');
   return Buffer.from(`${VERSION}.${cursor.ino}.${cursor.offset}`, 'utf8').toString('base64url');
 }
 
@@ -31,12 +31,14 @@ export function decodeCursor(value: string): LogCursor {
   if (!match) throw new InvalidCursorError('unknown format');
   const ino = Number(match[1]);
   const offset = Number(match[2]);
-  if (!isCount(ino) || !isCount(offset)) throw new InvalidCursorError('numbers out of range');
+  if (!isIno(ino) || !isCount(offset)) throw new InvalidCursorError('numbers out of range');
   return { ino, offset };
 }
 
-export function sameCursor(a: LogCursor | null, b: LogCursor | null): boolean {
-  return a !== null && b !== null && a.ino === b.ino && a.offset === b.offset;
+// fs.Stats gives inodes as doubles: above 2^53 they are rounded, but rounded the same way every
+// time, so comparing them still works; only offsets must be exact.
+function isIno(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n < 2 ** 64;
 }
 
 function isCount(n: number): boolean {
