@@ -88,7 +88,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const yoga = createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: () => ({ em: orm.em.fork() }),
+    context: () => {
+      const ac = new AbortController();
+      return { em: orm.em.fork(), signal: ac.signal, abortOperation: () => ac.abort() };
+    },
     maskedErrors: { maskError },
     batching: false,
     // the Node layer limits bodies; Yoga's own limit costs half the throughput

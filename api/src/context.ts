@@ -38,4 +38,8 @@ export interface ServerContext {
 export interface Context extends ServerContext, YogaInitialContext {
   /** fork per operation: the identity map must not outlive it */
   em: EntityManager;
+  /** aborted when this operation's stream ends for any reason; long waits listen to it */
+  signal: AbortSignal;
+  /** @internal the subscription guard ends the operation through this */
+  abortOperation: () => void;
 }

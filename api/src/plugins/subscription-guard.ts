@@ -1,6 +1,6 @@
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { ServerContext } from '../context.js';
+import type { Context, ServerContext } from '../context.js';
 
 const ended = (): ExecutionResult => ({
   errors: [new GraphQLError('Your session ended (signed out, disabled, role changed or token revoked). Sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })],
@@ -45,11 +45,13 @@ function guard(inner: AsyncIterator<ExecutionResult>, ctx: ServerContext, kind: 
     if (finished) return;
     finished = true;
     unwatch();
+    (ctx as Partial<Context>).abortOperation?.();
     gauge.dec({ kind });
   };
   const stop = async (): Promise<IteratorResult<ExecutionResult>> => {
     finish();
-    await inner.return?.();
+    // not awaited: a generator parked in a pending next() only returns after that settles
+    void inner.return?.()?.catch(() => {});
     return { value: undefined, done: true };
   };
   let sentEnd = false;
@@ -63,8 +65,15 @@ function guard(inner: AsyncIterator<ExecutionResult>, ctx: ServerContext, kind: 
         return { value: ended(), done: false };
       }
       const revocation = new Promise<'revoked'>((resolve) => (wake = () => resolve('revoked')));
-      const r = await Promise.race([inner.next(), revocation]);
-      wake = null;
+      let r: IteratorResult<ExecutionResult> | 'revoked';
+      try {
+        r = await Promise.race([inner.next(), revocation]);
+      } catch (err) {
+        finish();
+        throw err;
+      } finally {
+        wake = null;
+      }
       if (r === 'revoked') return this.next();
       if (r.done) finish();
       return r;

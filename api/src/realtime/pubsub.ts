@@ -54,8 +54,8 @@ export class PubSub {
   }
 
   /** An async iterator with its own bounded queue; overflow fails only this subscriber. */
-  subscribe<K extends keyof Topics>(topic: K, opts: { id?: string; limit?: number } = {}): BoundedQueue<Topics[K]> {
-    const queue = new BoundedQueue<Topics[K]>(opts.limit ?? 1000);
+  subscribe<K extends keyof Topics>(topic: K, opts: { id?: string; limit?: number; signal?: AbortSignal } = {}): BoundedQueue<Topics[K]> {
+    const queue = new BoundedQueue<Topics[K]>(opts.limit ?? 1000, undefined, opts.signal);
     queue.onCleanup(this.on(topic, (p) => queue.push(p), opts.id));
     return queue;
   }

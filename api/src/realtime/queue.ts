@@ -22,7 +22,12 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly limit: number,
     private readonly weigh: (item: T) => number = () => 1,
-  ) {}
+    signal?: AbortSignal,
+  ) {
+    // the operation ended (client gone, identity revoked): wake a parked consumer so it unwinds
+    if (signal?.aborted) void this.return();
+    else signal?.addEventListener('abort', () => void this.return(), { once: true });
+  }
   private weight = 0;
 
   get size(): number {

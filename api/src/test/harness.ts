@@ -19,6 +19,30 @@ export interface Auth {
   headers?: Record<string, string>;
 }
 
+/** One GraphQL request over HTTP, as any client would send it. */
+export async function gqlAt<T = any>(url: string, query: string, variables?: Record<string, unknown>, auth: Auth = {}): Promise<GqlResult<T>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
+      ...(auth.cookie ? { cookie: auth.cookie } : {}),
+      ...auth.headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await res.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`non-JSON answer ${res.status}: ${text.slice(0, 200)}`);
+  }
+  return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
+}
+
+
 const MINIMAL_AGENT = `commands: []\nlogs: []\n`;
 
 /** Starts the real app on port 0 with a fresh data dir; every client talks to it over the wire. */
@@ -40,27 +64,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
   const wsUrl = url.replace(/^http/, 'ws') + '/graphql';
   const clients: Client[] = [];
 
-  async function gql<T = any>(query: string, variables?: Record<string, unknown>, auth: Auth = {}): Promise<GqlResult<T>> {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
-        ...(auth.cookie ? { cookie: auth.cookie } : {}),
-        ...auth.headers,
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const text = await res.text();
-    let body: any;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`non-JSON answer ${res.status}: ${text.slice(0, 200)}`);
-    }
-    return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
-  }
+  const gql = <T = any>(query: string, variables?: Record<string, unknown>, auth: Auth = {}) => gqlAt<T>(url, query, variables, auth);
 
   async function login(username = 'admin', password = 'admin-password-1') {
     const r = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id role } } }`, { u: username, p: password });

@@ -27,7 +27,7 @@ export function coalesce(chunks: LiveChunk[], max = COALESCE_BYTES): LiveChunk[]
  */
 export async function* commandOutput(ctx: Context, runId: string, afterSeq = 0): AsyncGenerator<LiveChunk> {
   const run = await getRun(ctx, runId);
-  const live = new BoundedQueue<OutputEvent>(HIGH_WATER_BYTES, (e) => ('chunk' in e ? e.chunk.data.length + 64 : 64));
+  const live = new BoundedQueue<OutputEvent>(HIGH_WATER_BYTES, (e) => ('chunk' in e ? e.chunk.data.length + 64 : 64), ctx.signal);
   live.onCleanup(ctx.app.pubsub.on('runOutput', (e) => live.push(e), run.id));
   try {
     let last = Math.max(0, afterSeq);
@@ -65,7 +65,7 @@ export async function* commandOutput(ctx: Context, runId: string, afterSeq = 0):
 
 /** Status changes of runs the viewer may see, checked for every event. */
 export async function* commandRunUpdates(ctx: Context) {
-  const queue = ctx.app.pubsub.subscribe('runUpdated', { limit: 10_000 });
+  const queue = ctx.app.pubsub.subscribe('runUpdated', { limit: 10_000, signal: ctx.signal });
   try {
     for await (const e of queue) {
       if (ctx.viewer!.role !== 'ADMIN' && e.startedById !== ctx.viewer!.userId) continue;

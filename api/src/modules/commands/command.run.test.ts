@@ -1,0 +1,192 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../test/harness.js';
+
+const AGENT = (dir: string) => `
+commands:
+  - name: echo-arg
+    title: Echo one argument
+    argv: ["node", "-e", "console.log(JSON.stringify(process.argv.slice(1)))", "--", "{{text}}"]
+    cwd: ${dir}
+    roles: [admin, user]
+    args:
+      - name: text
+        type: string
+        maxLength: 200
+  - name: typed
+    title: Every type
+    argv: ["node", "-e", "console.log(JSON.stringify(process.argv.slice(1)))", "--", "n={{n}}", "{{flag}}", "{{mode}}", "{{where}}"]
+    roles: [admin]
+    args:
+      - { name: n, type: int, min: 1, max: 10 }
+      - { name: flag, type: boolean, default: "false" }
+      - { name: mode, type: enum, choices: [fast, slow] }
+      - { name: where, type: path, roots: ["${dir}"] }
+  - name: env
+    title: Environment
+    argv: ["env"]
+    env: { GREETING: hello }
+  - name: family
+    title: Starts background children
+    argv: ["sh", "-c", "sleep 300 & sleep 300 & echo started; wait"]
+    maxConcurrent: 1
+  - name: stubborn
+    title: Ignores SIGTERM
+    argv: ["sh", "-c", "trap '' TERM; echo ready; while true; do sleep 0.2; done"]
+  - name: slow
+    title: Times out
+    argv: ["sleep", "30"]
+    timeout: 1
+  - name: missing
+    title: Not installed
+    argv: ["/nonexistent/program"]
+  - name: chatty
+    title: Too much output
+    argv: ["node", "-e", "process.stdout.write('x'.repeat(300000))"]
+    maxOutputBytes: 100000
+logs: []
+`;
+
+let s: TestServer;
+let admin: { token: string };
+beforeAll(async () => {
+  process.env.TINY_AGENT_TEST_SECRET = 'hunter2-secret-value';
+  s = await startServer({}, { agentYaml: 'commands: []\nlogs: []\n' });
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync(path.join(s.dir, 'work'));
+  writeFileSync(s.agentPath, AGENT(path.join(s.dir, 'work')));
+  // the server follows agent.yaml edits
+  for (let i = 0; i < 50 && s.app.services.agent.config.commands.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  admin = await s.login();
+});
+afterAll(async () => {
+  delete process.env.TINY_AGENT_TEST_SECRET;
+  await s.stop();
+});
+
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const RUN = `mutation($name: String!, $args: [CommandArgInput!]) { runCommand(name: $name, args: $args) { id status argv } }`;
+
+async function runToEnd(name: string, args: { name: string; value: string }[] = [], auth = admin) {
+  const r = await s.gql(RUN, { name, args }, auth);
+  if (r.errors) return { errors: r.errors, run: null, output: '' };
+  const id = r.data.runCommand.id;
+  const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { seq stream data } }`, { id }, { token: auth.token });
+  await sub.waitEnd(20_000);
+  const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { id status exitCode signal error argv outputTruncated outputBytes } }`, { id }, auth)).data.commandRun;
+  return { run, output: sub.events.map((e) => e.data.commandOutput.data).join(''), events: sub.events };
+}
+
+/** Processes started by a run: found by the run id in their environment. */
+function processesOf(runId: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (/\) Z /.test(stat)) return false; // zombies are dead
+      return readFileSync(`/proc/${p}/environ`, 'latin1').includes(`TINY_AGENT_RUN_ID=${runId}`);
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+describe('arguments', () => {
+  it('shell metacharacters arrive as one literal argument and create nothing', async () => {
+    const work = path.join(s.dir, 'work');
+    for (const text of ['; id', '$(id)', '`id`', '| id', 'a\nb', '${IFS}id', '>file', "'; touch pwned; '"]) {
+      const { run, output } = await runToEnd('echo-arg', [{ name: 'text', value: text }]);
+      expect(run.status, text).toBe('SUCCEEDED');
+      expect(JSON.parse(output)).toEqual([text]);
+      expect(run.argv[run.argv.length - 1]).toBe(text);
+    }
+    expect(readdirSync(work)).toEqual([]);
+    expect(existsSync(path.join(s.dir, 'pwned'))).toBe(false);
+  });
+
+  it('refuses option injection, undeclared and missing arguments with BAD_USER_INPUT naming the argument', async () => {
+    for (const value of ['--output=/etc/x', '-oX']) {
+      const r = await s.gql(RUN, { name: 'echo-arg', args: [{ name: 'text', value }] }, admin);
+      expect(code(r)).toBe('BAD_USER_INPUT');
+      expect(r.errors![0]!.message).toMatch(/"text"/);
+    }
+    const undeclared = await s.gql(RUN, { name: 'echo-arg', args: [{ name: 'text', value: 'a' }, { name: 'extra', value: 'b' }] }, admin);
+    expect(code(undeclared)).toBe('BAD_USER_INPUT');
+    expect(undeclared.errors![0]!.message).toMatch(/extra/);
+    const missing = await s.gql(RUN, { name: 'echo-arg', args: [] }, admin);
+    expect(code(missing)).toBe('BAD_USER_INPUT');
+  });
+
+  it('checks every type on the server', async () => {
+    const work = path.join(s.dir, 'work');
+    const good = await runToEnd('typed', [{ name: 'n', value: '3' }, { name: 'mode', value: 'fast' }, { name: 'where', value: work }, { name: 'flag', value: 'true' }]);
+    expect(JSON.parse(good.output)).toEqual(['n=3', 'true', 'fast', work]);
+    const bad: [string, string][] = [['n', '11'], ['n', '3.5'], ['n', '0x3'], ['flag', 'yes'], ['mode', 'turbo'], ['where', '/etc'], ['where', `${work}/../..`]];
+    for (const [name, value] of bad) {
+      const args = [{ name: 'n', value: '3' }, { name: 'mode', value: 'fast' }, { name: 'where', value: work }].filter((a) => a.name !== name);
+      const r = await s.gql(RUN, { name: 'typed', args: [...args, { name, value }] }, admin);
+      expect(code(r), `${name}=${value}`).toBe('BAD_USER_INPUT');
+      expect(r.errors![0]!.message, `${name}=${value}`).toContain(`"${name}"`);
+    }
+  });
+});
+
+describe('running', () => {
+  it("the child's environment holds no server secret", async () => {
+    const { output } = await runToEnd('env');
+    const names = output.trim().split('\n').map((l) => l.split('=')[0]).sort();
+    expect(names).toEqual(['GREETING', 'HOME', 'LANG', 'PATH', 'TINY_AGENT_RUN_ID'].filter((n) => n !== 'LANG' || process.env.LANG !== undefined));
+    expect(output).not.toContain('hunter2');
+    expect(output).not.toContain('admin-password');
+  });
+
+  it('cancel kills the whole process group, background children included, and maxConcurrent refuses meanwhile', async () => {
+    const r = await s.gql(RUN, { name: 'family' }, admin);
+    const id = r.data.runCommand.id;
+    const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id }, { token: admin.token });
+    await sub.waitFor(1);
+    expect(processesOf(id).length).toBeGreaterThanOrEqual(3);
+    const second = await s.gql(RUN, { name: 'family' }, admin);
+    expect(code(second)).toBe('CONFLICT');
+    expect(second.errors![0]!.message).toMatch(/already running/);
+    const cancelled = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status signal } }`, { id }, admin);
+    expect(cancelled.data.cancelCommandRun.status).toBe('CANCELLED');
+    await sub.waitEnd();
+    expect(processesOf(id)).toEqual([]);
+    const again = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+    expect(code(again)).toBe('CONFLICT');
+  });
+
+  it('a command that ignores SIGTERM is killed after the grace period', async () => {
+    const r = await s.gql(RUN, { name: 'stubborn' }, admin);
+    const id = r.data.runCommand.id;
+    const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id }, { token: admin.token });
+    await sub.waitFor(1);
+    await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+    await sub.waitEnd(10_000);
+    const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { status signal } }`, { id }, admin)).data.commandRun;
+    expect(run.status).toBe('CANCELLED');
+    expect(processesOf(id)).toEqual([]);
+  });
+
+  it('the timeout fires: TIMED_OUT', async () => {
+    const { run } = await runToEnd('slow');
+    expect(run.status).toBe('TIMED_OUT');
+    expect(run.signal).toBe('SIGTERM');
+  });
+
+  it('a program that cannot start ends FAILED with the reason', async () => {
+    const { run, output } = await runToEnd('missing');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toMatch(/program not found/);
+    expect(output).toMatch(/program not found/);
+  });
+
+  it('output past the cap is not kept: outputTruncated and the stream says so', async () => {
+    const { run, output } = await runToEnd('chatty');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.outputTruncated).toBe(true);
+    expect(output).toMatch(/output past 98 KiB is not kept/);
+    expect(output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(100_000));
+  });
+});

@@ -1,0 +1,34 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const MAIN = path.resolve(import.meta.dirname, '../main.ts');
+const TSX = path.resolve(import.meta.dirname, '../../../node_modules/tsx/dist/cli.mjs');
+
+export interface Spawned {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The real entry point in its own process (for signals, crashes and start-up failures). */
+export async function spawnServer(env: Record<string, string>, cwd: string): Promise<Spawned> {
+  const child = spawn(process.execPath, [TSX, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const m = /listening \{"url":"([^"]+)"/.exec(out);
+    if (m) return { child, url: m[1]!, output: () => out, exited };
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
