@@ -7,6 +7,8 @@ import type { AppServices, ServerContext } from './context.js';
 import { initOrm } from './db/orm.js';
 import { AppError } from './errors.js';
 import { readJsonBody } from './http/json-body.js';
+import { prepareMultipart, useParsedMultipart } from './http/multipart.js';
+import { serveFileDownload } from './modules/files/file.download.js';
 import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
 import { sendError, sendJson } from './http/respond.js';
 import { serveStatic } from './http/static-files.js';
@@ -102,6 +104,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     logging: yogaLogger(log),
     plugins: [
       useCsrf(),
+      useParsedMultipart(),
       EnvelopArmorPlugin({ blockFieldSuggestion: { enabled: false } }),
       useContractErrorCodes(),
       useAuthGate(),
@@ -127,10 +130,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     if (req.method === 'POST') {
       const type = String(req.headers['content-type'] ?? '');
       if (type.startsWith('multipart/form-data')) {
-        sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Multipart requests are not accepted here yet.');
-        return;
+        if (!(await prepareMultipart(req, res, serverContext))) return;
+      } else {
+        await readJsonBody(req);
       }
-      await readJsonBody(req);
     }
     await listen(req, res, serverContext);
   }
@@ -140,6 +143,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     try {
       if (pathname === '/graphql') return await handleGraphQL(req, res);
       if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (pathname.startsWith('/files/') && (req.method === 'GET' || req.method === 'HEAD')) {
+        return await serveFileDownload(req, res, services, await services.auth.authenticate(credentialsOf(req.headers).token));
+      }
       if (pathname === '/ready') {
         const ok = await orm.isConnected().catch(() => false) && (await orm.em.getConnection().execute('select 1').then(() => true, () => false));
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unreachable' });
