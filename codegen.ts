@@ -1,0 +1,26 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// The one place that says which schema the web types follow. Switch to the server's printed
+// schema ('schema/schema.graphql', from `npm run schema`) once it exists.
+export const SCHEMA_PATH = 'schema/contract.graphql';
+
+const config: CodegenConfig = {
+  schema: SCHEMA_PATH,
+  // documents live in *.documents.ts files next to the components that use them
+  documents: ['web/src/**/*.documents.ts'],
+  ignoreNoDocuments: false,
+  generates: {
+    'web/src/lib/graphql/generated/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumType: 'string-literal',
+        scalars: { DateTime: 'string', Upload: 'File' },
+        strictScalars: true,
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { INITIAL_LOG, type LogEvent, logReducer, type LogState, tailVariables } from './log.reducer';
+
+const line = (cursor: string, text: string): LogEvent => ({ cursor, kind: 'LINE', text, truncated: false });
+const apply = (state: LogState, ...events: LogEvent[]) => logReducer(state, { type: 'events', events });
+
+describe('logReducer', () => {
+  it('appends lines and remembers the last cursor', () => {
+    const s = apply(INITIAL_LOG, line('c1', 'a'), line('c2', 'b'));
+    expect(s.rows.map((r) => r.display)).toEqual(['a', 'b']);
+    expect(s.lastCursor).toBe('c2');
+  });
+
+  it('drops an exact repeat of the last event (stream end echo)', () => {
+    const s = apply(INITIAL_LOG, line('c1', 'a'));
+    expect(apply(s, line('c1', 'a'))).toBe(s);
+  });
+
+  it('keeps the same text at a new cursor', () => {
+    const s = apply(INITIAL_LOG, line('c1', 'same'), line('c2', 'same'));
+    expect(s.rows).toHaveLength(2);
+  });
+
+  it('turns ROTATED, TRUNCATED and DROPPED into notices that also move the cursor', () => {
+    const s = apply(
+      INITIAL_LOG,
+      line('c1', 'a'),
+      { cursor: 'r0', kind: 'ROTATED', text: '', truncated: false },
+      { cursor: 't0', kind: 'TRUNCATED', text: '', truncated: false },
+      { cursor: 'd9', kind: 'DROPPED', text: '12 lines', truncated: false },
+    );
+    expect(s.rows.map((r) => r.kind)).toEqual(['LINE', 'ROTATED', 'TRUNCATED', 'DROPPED']);
+    expect(s.rows[1].display).toMatch(/rotated/i);
+    expect(s.rows[2].display).toMatch(/truncated/i);
+    expect(s.rows[3].display).toMatch(/skipped.*\(12 lines\)/);
+    expect(s.lastCursor).toBe('d9');
+  });
+
+  it('resumes from the last cursor, and backfills when it has none', () => {
+    expect(tailVariables(INITIAL_LOG, 'system', 200, ' ')).toEqual({ source: 'system', backfill: 200, after: null, filter: null });
+    const s = apply(INITIAL_LOG, line('c7', 'x'));
+    expect(tailVariables(s, 'system', 200, 'error')).toEqual({ source: 'system', after: 'c7', backfill: 0, filter: 'error' });
+  });
+
+  it('highlights ERROR and WARN lines and formats JSON lines', () => {
+    const s = apply(
+      INITIAL_LOG,
+      line('1', '2024-01-01 ERROR disk full'),
+      line('2', 'WARN slow'),
+      line('3', 'processed 0 errors'),
+      line('4', '{"time":"2024-01-01T00:00:00Z","level":"error","msg":"boom","user":"ann","n":3}'),
+      line('5', '{"level":40,"msg":"careful"}'),
+      line('6', '{not json'),
+    );
+    expect(s.rows.map((r) => r.level)).toEqual(['error', 'warn', null, 'error', 'warn', null]);
+    expect(s.rows[3].display).toBe('2024-01-01T00:00:00Z ERROR boom user=ann n=3');
+    expect(s.rows[3].json).toMatchObject({ user: 'ann' });
+    expect(s.rows[5].display).toBe('{not json');
+  });
+
+  it('never interprets markup in lines', () => {
+    const s = apply(INITIAL_LOG, line('1', '<img src=x onerror=alert(1)>'));
+    expect(s.rows[0].display).toBe('<img src=x onerror=alert(1)>');
+  });
+
+  it('caps rows and counts what it trimmed', () => {
+    const s = logReducer(INITIAL_LOG, { type: 'events', events: [line('1', 'a'), line('2', 'b'), line('3', 'c')] }, 2);
+    expect(s.rows.map((r) => r.display)).toEqual(['b', 'c']);
+    expect(s.trimmed).toBe(1);
+    expect(s.lastCursor).toBe('3');
+  });
+
+  it('handles 100,000 lines quickly', () => {
+    const events = Array.from({ length: 100_000 }, (_, i) => line(String(i), `line ${i} INFO ok`));
+    const t = performance.now();
+    let s = INITIAL_LOG;
+    for (let i = 0; i < events.length; i += 1000) s = logReducer(s, { type: 'events', events: events.slice(i, i + 1000) });
+    expect(s.rows).toHaveLength(100_000);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+});

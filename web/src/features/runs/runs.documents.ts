@@ -1,0 +1,42 @@
+import { graphql } from '../../lib/graphql/generated';
+
+export const RunSummaryFragment = graphql(`
+  fragment RunSummary on CommandRun {
+    id commandName argv status exitCode signal startedAt finishedAt
+    startedBy { id username }
+    outputBytes outputTruncated
+  }
+`);
+
+export const CommandRunQuery = graphql(`
+  query CommandRun($id: ID!) {
+    commandRun(id: $id) { ...RunSummary }
+  }
+`);
+
+export const CommandRunsQuery = graphql(`
+  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {
+    commandRuns(first: $first, after: $after, command: $command, status: $status) {
+      edges { cursor node { ...RunSummary } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+export const CommandOutputSubscription = graphql(`
+  subscription CommandOutput($runId: ID!, $afterSeq: Int) {
+    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }
+  }
+`);
+
+export const RunUpdatedSubscription = graphql(`
+  subscription RunUpdated {
+    commandRunUpdated { ...RunSummary }
+  }
+`);
+
+export const CancelRunMutation = graphql(`
+  mutation CancelRun($id: ID!) {
+    cancelCommandRun(id: $id) { ...RunSummary }
+  }
+`);

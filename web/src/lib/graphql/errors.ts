@@ -1,0 +1,65 @@
+// Turning any failure into the one message a person can act on. Pure: no urql import, so tests run in Node.
+
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'NETWORK';
+
+interface GraphQLErrorLike {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+/** The shape shared by urql's CombinedError and a raw `{ errors }` response. */
+export interface ErrorLike {
+  message?: string;
+  graphQLErrors?: GraphQLErrorLike[];
+  networkError?: unknown;
+}
+
+export class AppFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppFailure';
+  }
+}
+
+const OFFLINE = 'Cannot reach the Tiny Agent server. Check your connection and try again.';
+
+/** First GraphQL error wins: the server's message is written for people. */
+export function toFailure(error: ErrorLike | GraphQLErrorLike[] | null | undefined): AppFailure | null {
+  if (!error) return null;
+  const list = Array.isArray(error) ? error : (error.graphQLErrors ?? []);
+  const first = list[0];
+  if (first) {
+    const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
+    return new AppFailure(code as ErrorCode, first.message, first.extensions);
+  }
+  if (!Array.isArray(error) && error.networkError) return fromNetwork(error.networkError);
+  const message = !Array.isArray(error) && error.message ? error.message : 'Something went wrong.';
+  return new AppFailure('INTERNAL_SERVER_ERROR', message.replace(/^\[(GraphQL|Network)\]\s*/, ''));
+}
+
+/** Codes after which retrying the same operation cannot help. */
+export function isFatal(code: ErrorCode): boolean {
+  return code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND' || code === 'BAD_USER_INPUT';
+}
+
+/** A WebSocket closed with 4401/4403 is an auth answer, not a network hiccup. */
+function fromNetwork(networkError: unknown): AppFailure {
+  const code = (networkError as { code?: unknown } | null)?.code;
+  if (code === 4401) return new AppFailure('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
+  if (code === 4403) return new AppFailure('FORBIDDEN', 'Your role does not allow this.');
+  return new AppFailure('NETWORK', OFFLINE);
+}

@@ -1,0 +1,208 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Me {\n    me { id username role }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  query Commands {\n    commands {\n      name title description timeoutSeconds maxConcurrent running\n      args { name type required description default choices pattern min max }\n    }\n  }\n": typeof types.CommandsDocument,
+    "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) { id }\n  }\n": typeof types.RunCommandDocument,
+    "\n  query Dashboard {\n    running: commandRuns(first: 50, status: RUNNING) {\n      edges { node { ...RunSummary } }\n    }\n    recent: commandRuns(first: 10) {\n      edges { node { ...RunSummary } }\n    }\n  }\n": typeof types.DashboardDocument,
+    "\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n": typeof types.StoredFileFieldsFragmentDoc,
+    "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges { cursor node { ...StoredFileFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.FilesDocument,
+    "\n  query File($id: ID!) {\n    file(id: $id) { ...StoredFileFields }\n  }\n": typeof types.FileDocument,
+    "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n": typeof types.UploadFileDocument,
+    "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n": typeof types.DeleteFileDocument,
+    "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n": typeof types.LogSourcesDocument,
+    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated\n    }\n  }\n": typeof types.LogTailDocument,
+    "\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n": typeof types.RunSummaryFragmentDoc,
+    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n": typeof types.CommandRunDocument,
+    "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges { cursor node { ...RunSummary } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.CommandRunsDocument,
+    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }\n  }\n": typeof types.CommandOutputDocument,
+    "\n  subscription RunUpdated {\n    commandRunUpdated { ...RunSummary }\n  }\n": typeof types.RunUpdatedDocument,
+    "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) { ...RunSummary }\n  }\n": typeof types.CancelRunDocument,
+    "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n": typeof types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n": typeof types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.RevokeApiTokenDocument,
+    "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n": typeof types.UserFieldsFragmentDoc,
+    "\n  query Users {\n    users { ...UserFields }\n  }\n": typeof types.UsersDocument,
+    "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n": typeof types.CreateUserDocument,
+    "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n": typeof types.UpdateUserDocument,
+    "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.DeleteUserDocument,
+};
+const documents: Documents = {
+    "\n  query Me {\n    me { id username role }\n  }\n": types.MeDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
+    "\n  query Commands {\n    commands {\n      name title description timeoutSeconds maxConcurrent running\n      args { name type required description default choices pattern min max }\n    }\n  }\n": types.CommandsDocument,
+    "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) { id }\n  }\n": types.RunCommandDocument,
+    "\n  query Dashboard {\n    running: commandRuns(first: 50, status: RUNNING) {\n      edges { node { ...RunSummary } }\n    }\n    recent: commandRuns(first: 10) {\n      edges { node { ...RunSummary } }\n    }\n  }\n": types.DashboardDocument,
+    "\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n": types.StoredFileFieldsFragmentDoc,
+    "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges { cursor node { ...StoredFileFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.FilesDocument,
+    "\n  query File($id: ID!) {\n    file(id: $id) { ...StoredFileFields }\n  }\n": types.FileDocument,
+    "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n": types.UploadFileDocument,
+    "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n": types.DeleteFileDocument,
+    "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n": types.LogSourcesDocument,
+    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated\n    }\n  }\n": types.LogTailDocument,
+    "\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n": types.RunSummaryFragmentDoc,
+    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n": types.CommandRunDocument,
+    "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges { cursor node { ...RunSummary } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.CommandRunsDocument,
+    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }\n  }\n": types.CommandOutputDocument,
+    "\n  subscription RunUpdated {\n    commandRunUpdated { ...RunSummary }\n  }\n": types.RunUpdatedDocument,
+    "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) { ...RunSummary }\n  }\n": types.CancelRunDocument,
+    "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n": types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n": types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": types.RevokeApiTokenDocument,
+    "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n": types.UserFieldsFragmentDoc,
+    "\n  query Users {\n    users { ...UserFields }\n  }\n": types.UsersDocument,
+    "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n": types.CreateUserDocument,
+    "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n": types.UpdateUserDocument,
+    "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.DeleteUserDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me { id username role }\n  }\n"): (typeof documents)["\n  query Me {\n    me { id username role }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Commands {\n    commands {\n      name title description timeoutSeconds maxConcurrent running\n      args { name type required description default choices pattern min max }\n    }\n  }\n"): (typeof documents)["\n  query Commands {\n    commands {\n      name title description timeoutSeconds maxConcurrent running\n      args { name type required description default choices pattern min max }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) { id }\n  }\n"): (typeof documents)["\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Dashboard {\n    running: commandRuns(first: 50, status: RUNNING) {\n      edges { node { ...RunSummary } }\n    }\n    recent: commandRuns(first: 10) {\n      edges { node { ...RunSummary } }\n    }\n  }\n"): (typeof documents)["\n  query Dashboard {\n    running: commandRuns(first: 50, status: RUNNING) {\n      edges { node { ...RunSummary } }\n    }\n    recent: commandRuns(first: 10) {\n      edges { node { ...RunSummary } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n"): (typeof documents)["\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges { cursor node { ...StoredFileFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges { cursor node { ...StoredFileFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query File($id: ID!) {\n    file(id: $id) { ...StoredFileFields }\n  }\n"): (typeof documents)["\n  query File($id: ID!) {\n    file(id: $id) { ...StoredFileFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n"): (typeof documents)["\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n"): (typeof documents)["\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated\n    }\n  }\n"): (typeof documents)["\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n"): (typeof documents)["\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n"): (typeof documents)["\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges { cursor node { ...RunSummary } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges { cursor node { ...RunSummary } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }\n  }\n"): (typeof documents)["\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RunUpdated {\n    commandRunUpdated { ...RunSummary }\n  }\n"): (typeof documents)["\n  subscription RunUpdated {\n    commandRunUpdated { ...RunSummary }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) { ...RunSummary }\n  }\n"): (typeof documents)["\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) { ...RunSummary }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n"): (typeof documents)["\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n"): (typeof documents)["\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Users {\n    users { ...UserFields }\n  }\n"): (typeof documents)["\n  query Users {\n    users { ...UserFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n"): (typeof documents)["\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n"): (typeof documents)["\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

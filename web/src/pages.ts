@@ -1,0 +1,22 @@
+import type { Component } from 'svelte';
+import type { RouteName } from './lib/router/routes';
+
+export interface PageProps {
+  params: Record<string, string>;
+}
+
+type Loader = () => Promise<{ default: Component<PageProps> }>;
+
+/** One lazily loaded chunk per page keeps the first download small. */
+export const pages: Record<RouteName, Loader> = {
+  dashboard: () => import('./features/dashboard/DashboardPage.svelte'),
+  commands: () => import('./features/commands/CommandsPage.svelte'),
+  command: () => import('./features/commands/CommandPage.svelte'),
+  run: () => import('./features/runs/RunPage.svelte'),
+  history: () => import('./features/runs/HistoryPage.svelte'),
+  logs: () => import('./features/logs/LogsPage.svelte'),
+  files: () => import('./features/files/FilesPage.svelte'),
+  users: () => import('./features/users/UsersPage.svelte'),
+  account: () => import('./features/tokens/AccountPage.svelte'),
+  'not-found': () => import('./NotFoundPage.svelte'),
+};
