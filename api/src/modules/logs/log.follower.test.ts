@@ -161,6 +161,20 @@ describe('followFile', () => {
     expect(second.lines()).toEqual(['l3', 'l4']);
   });
 
+  it('resuming from a cursor into a file that is gone says ROTATED once a new file appears', async () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(path, 'old\n');
+    const first = collect(path, { startAt: 'start' });
+    await until(() => first.lines().length === 1);
+    const cursor = first.events[0].cursor;
+    rmSync(path);
+    const second = collect(path, { startAt: cursor });
+    await sleep(200);
+    writeFileSync(path, 'new\n');
+    await until(() => second.events.length === 2);
+    expect(second.events.map((e) => (e.kind === 'LINE' ? e.text : e.kind))).toEqual(['ROTATED', 'new']);
+  });
+
   it('does not follow a symlink planted at the configured path', async () => {
     const secret = join(dir, 'secret.txt');
     writeFileSync(secret, 'top secret\n');

@@ -105,7 +105,8 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
           continue;
         }
         cur = { ...opened, offset: 0, splitter: new LineSplitter(o.maxLineBytes) };
-        const first = await startOffset(cur, missingAtStart ? 'start' : o.startAt, o.maxLineBytes);
+        // a file that appears after we started is new in full; a cursor still says whether it is the same file
+        const first = await startOffset(cur, missingAtStart && o.startAt === 'end' ? 'start' : o.startAt, o.maxLineBytes);
         if (first) yield first;
       }
       const grew = yield* drain(cur);
