@@ -21,6 +21,7 @@ import { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import { recoverInterruptedRuns } from './modules/commands/command.recovery.js';
 import { createMetrics } from './observability/metrics.js';
 import { useAuthGate } from './plugins/auth-gate.js';
+import { useOrmContext } from './plugins/orm-context.js';
 import { useCsrf } from './plugins/csrf.js';
 import { httpStatusFor, maskError, useContractErrorCodes } from './plugins/error-codes.js';
 import { useOperationMetrics } from './plugins/operation-metrics.js';
@@ -90,10 +91,6 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const yoga = createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: () => {
-      const ac = new AbortController();
-      return { em: orm.em.fork(), signal: ac.signal, abortOperation: () => ac.abort() };
-    },
     maskedErrors: { maskError },
     batching: false,
     // the Node layer limits bodies; Yoga's own limit costs half the throughput
@@ -105,6 +102,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     plugins: [
       useCsrf(),
       useParsedMultipart(),
+      useOrmContext(orm),
       EnvelopArmorPlugin({ blockFieldSuggestion: { enabled: false } }),
       useContractErrorCodes(),
       useAuthGate(),
@@ -131,8 +129,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       const type = String(req.headers['content-type'] ?? '');
       if (type.startsWith('multipart/form-data')) {
         if (!(await prepareMultipart(req, res, serverContext))) return;
-      } else {
+      } else if (/^application\/json\b/i.test(type)) {
         await readJsonBody(req);
+      } else {
+        sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST a JSON body (Content-Type: application/json) or a multipart upload.');
+        return;
       }
     }
     await listen(req, res, serverContext);

@@ -14,6 +14,9 @@ export function useSubscriptionGuard(): Plugin {
   return {
     onSubscribe({ args }) {
       const ctx = args.contextValue as unknown as ServerContext;
+      // only streams need a signal: queries never pay for an AbortController
+      const ac = new AbortController();
+      Object.assign(ctx, { signal: ac.signal, abortOperation: () => ac.abort() });
       const kind = getOperationAST(args.document, args.operationName)
         ?.selectionSet.selections.map((s) => ('name' in s && s.name ? s.name.value : '?'))[0] ?? 'unknown';
       return {

@@ -4,6 +4,8 @@ import { BoundedQueue } from './queue.js';
 export interface Topics {
   /** an identity ended: subscriptions of matching viewers close */
   authRevoked: { credentialId?: string; userId?: string };
+  /** a user's shown data changed (login time, role, …): cached copies are dropped */
+  userChanged: { userId: string };
   /** a run's output, scoped by run id */
   runOutput: import('../modules/commands/command.supervisor.js').OutputEvent;
   /** a run started or ended */

@@ -41,6 +41,7 @@ export async function login(ctx: Context, args: { username: string; password: st
   } as Session);
   user.lastLoginAt = new Date(now);
   await ctx.em.flush();
+  ctx.app.pubsub.publish('userChanged', { userId: user.id });
   ctx.setCookies.push(sessionCookie(token, config.sessionMaxSeconds, ctx.secure));
   log.info('signed in', { userId: user.id, ip: ctx.clientIp });
   return { user, token, expiresAt: session.expiresAt };

@@ -7,6 +7,18 @@ import { Session } from './session.entity.js';
 import { hashToken, tokenKind } from './token.js';
 import type { Viewer } from './viewer.js';
 
+/** What GraphQL shows of a user; never the password hash. */
+export type UserView = Omit<User, 'passwordHash' | 'authVersion'>;
+
+export const userView = (u: User): UserView => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  disabled: u.disabled,
+  createdAt: u.createdAt,
+  lastLoginAt: u.lastLoginAt,
+});
+
 export type EndReason = 'revoked' | 'shutdown';
 
 interface CacheEntry {
@@ -29,6 +41,7 @@ const TOUCH_EVERY_MS = 60_000;
 export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly watchers = new Map<string, Set<(reason: EndReason) => void>>();
+  private readonly users = new Map<string, { view: UserView; at: number }>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -36,30 +49,43 @@ export class Authenticator {
     private readonly opts: { idleMs: number; log: Logger },
   ) {
     pubsub.on('authRevoked', (r) => this.onRevoked(r));
+    pubsub.on('userChanged', (u) => this.users.delete(u.userId));
+  }
+
+  /** The viewer's own user, cached like the session: `me` costs no database read. */
+  async user(userId: string): Promise<UserView | null> {
+    const hit = this.users.get(userId);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.view;
+    const user = await this.orm.em.fork().findOne(User, { id: userId });
+    if (!user) return null;
+    const view = userView(user);
+    this.users.set(userId, { view, at: Date.now() });
+    return view;
   }
 
   async authenticate(token: string | undefined | null): Promise<Viewer | null> {
     if (!token) return null;
     const kind = tokenKind(token);
     if (!kind) return null;
-    const hash = hashToken(token);
     const now = Date.now();
-    const hit = this.cache.get(hash);
+    // keyed by the token itself: a hit costs no hashing (the cache is only in this process's memory)
+    const hit = this.cache.get(token);
     if (hit && now - hit.checkedAt < CACHE_TTL_MS) {
       if (now > hit.hardExpiry || (kind === 'session' && now - hit.lastSeen > this.opts.idleMs)) {
-        this.cache.delete(hash);
+        this.cache.delete(token);
         return null;
       }
       hit.lastSeen = now;
       if (now - hit.lastWritten > TOUCH_EVERY_MS) this.touch(kind, hit);
       return hit.viewer;
     }
-    const entry = await this.load(kind, hash, now);
+    const entry = await this.load(kind, hashToken(token), now);
     if (!entry) {
-      this.cache.delete(hash);
+      this.cache.delete(token);
       return null;
     }
-    this.cache.set(hash, entry);
+    if (this.cache.size >= 100_000) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(token, entry);
     return entry.viewer;
   }
 
@@ -87,8 +113,9 @@ export class Authenticator {
   }
 
   private onRevoked(r: { credentialId?: string; userId?: string }): void {
-    for (const [hash, e] of this.cache) {
-      if (e.viewer.credentialId === r.credentialId || e.viewer.userId === r.userId) this.cache.delete(hash);
+    if (r.userId) this.users.delete(r.userId);
+    for (const [token, e] of this.cache) {
+      if (e.viewer.credentialId === r.credentialId || e.viewer.userId === r.userId) this.cache.delete(token);
     }
     const keys = [r.credentialId && `c:${r.credentialId}`, r.userId && `u:${r.userId}`].filter(Boolean) as string[];
     for (const k of keys) for (const fn of [...(this.watchers.get(k) ?? [])]) fn('revoked');
@@ -119,6 +146,7 @@ export class Authenticator {
     }
     if (now > hardExpiry) return null;
     const viewer: Viewer = { userId: user.id, username: user.username, role: user.role, kind, credentialId: cred.id };
+    this.users.set(user.id, { view: userView(user), at: now });
     const entry: CacheEntry = { viewer, hardExpiry, lastSeen: now, lastWritten: 0, checkedAt: now };
     this.touch(kind, entry);
     return entry;

@@ -1,11 +1,10 @@
 import { builder } from '../../builder.js';
 import { changePassword, createUser, deleteUser, listUsers, me, updateUser } from './user.service.js';
-import { User } from './user.entity.js';
+import type { UserView } from '../auth/authenticator.js';
 
 export const RoleEnum = builder.enumType('Role', { values: ['ADMIN', 'USER'] as const });
 
-export const UserRef = builder.objectType(User, {
-  name: 'User',
+export const UserRef = builder.objectRef<UserView>('User').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     username: t.exposeString('username'),

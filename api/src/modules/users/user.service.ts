@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AppServices, Context } from '../../context.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
+import type { UserView } from '../auth/authenticator.js';
 import { requireAdmin, requireViewer } from '../auth/guards.js';
 import { checkPasswordBounds, hashPassword, verifyPassword } from './password.js';
 import { User, type Role } from './user.entity.js';
@@ -16,8 +17,8 @@ function checkUsername(username: string): void {
   }
 }
 
-export async function me(ctx: Context): Promise<User | null> {
-  return ctx.viewer ? ctx.em.findOne(User, { id: ctx.viewer.userId }) : null;
+export async function me(ctx: Context): Promise<UserView | null> {
+  return ctx.viewer ? ctx.app.auth.user(ctx.viewer.userId) : null;
 }
 
 export async function listUsers(ctx: Context): Promise<User[]> {
@@ -64,6 +65,7 @@ export async function updateUser(
     // role, access or password changed: cached identities and open subscriptions of this user end
     ctx.app.pubsub.publish('authRevoked', { userId: user.id });
   }
+  ctx.app.pubsub.publish('userChanged', { userId: user.id });
   ctx.app.log.info('user updated', { userId: user.id, role: args.role, disabled: args.disabled, passwordReset: !!passwordHash, by: ctx.viewer!.userId });
   return user;
 }

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+
+export interface Proc {
+  child: ChildProcess;
+  url: string;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+/** A server in its own process, so the load generator and the server don't share a core. */
+export async function startProc(script: string, env: Record<string, string> = {}, cwd = ROOT): Promise<Proc> {
+  const t = performance.now();
+  const child = spawn(process.execPath, [TSX, script], { cwd, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  for (;;) {
+    const m = /listening \{"url":"([^"]+)"/.exec(out);
+    if (m) {
+      const startMs = performance.now() - t;
+      return {
+        child,
+        url: m[1]!,
+        startMs,
+        stop: () =>
+          new Promise((resolve) => {
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      };
+    }
+    if (child.exitCode !== null) throw new Error(`${script} did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface Load {
+  rps: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export async function load(url: string, opts: { body: string; headers?: Record<string, string>; seconds?: number; connections?: number }): Promise<Load> {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    connections: opts.connections ?? 32,
+    duration: opts.seconds ?? 8,
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    body: opts.body,
+  });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

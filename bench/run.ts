@@ -1,0 +1,10 @@
+// `npm run bench`: every figure beside its bare baseline, measured in the same run.
+import { benchHttp } from './http.js';
+
+const sections: [string, () => Promise<string[]>][] = [['http', benchHttp]];
+const only = process.argv[2];
+for (const [name, run] of sections) {
+  if (only && only !== name) continue;
+  const lines = await run();
+  console.log(lines.join('\n') + '\n');
+}
