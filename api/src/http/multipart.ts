@@ -30,6 +30,7 @@ export async function prepareMultipart(req: IncomingMessage, res: ServerResponse
   }
   if (!ctx.viewer) return refuse(401, 'UNAUTHENTICATED', 'Sign in first: uploads need a session cookie or a Bearer token.');
   const limit = ctx.app.config.UPLOAD_MAX_BYTES;
+  keepParserErrorsHeard(req);
   try {
     // +1: the resolver sees the byte past the limit and refuses with PAYLOAD_TOO_LARGE itself
     ctx.uploadOperations = await processRequest(req, res, { maxFileSize: limit + 1, maxFiles: MAX_FILES_PER_REQUEST, maxFieldSize: MAX_FIELD_BYTES });
@@ -38,6 +39,19 @@ export async function prepareMultipart(req: IncomingMessage, res: ServerResponse
     return refuse(status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT', (err as Error).message);
   }
   return true;
+}
+
+/**
+ * graphql-upload-minimal hears its busboy parser's 'error' only once, but busboy emits a second one
+ * while being destroyed after a malformed part header ("Unexpected end of form"); unheard, that one
+ * ends the process. The parser is what the request is piped into: give it a lasting listener.
+ */
+function keepParserErrorsHeard(req: IncomingMessage): void {
+  const pipe = req.pipe.bind(req);
+  req.pipe = ((dest: NodeJS.WritableStream, options?: { end?: boolean }) => {
+    dest.on('error', () => {}); // the first error already failed the request
+    return pipe(dest, options);
+  }) as typeof req.pipe;
 }
 
 /** Hands Yoga the operations parsed above; Yoga's own CSRF check still ran on this request. */
