@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './modules/users/user.schema.js';
 import './modules/auth/auth.schema.js';
 import './modules/commands/command.schema.js';
+import './modules/files/file.schema.js';
 
 export const schema = builder.toSchema();
 

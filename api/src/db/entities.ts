@@ -1,6 +1,7 @@
 import { ApiTokenSchema } from '../modules/auth/api-token.entity.js';
 import { SessionSchema } from '../modules/auth/session.entity.js';
 import { CommandRunSchema, OutputChunkSchema } from '../modules/commands/command-run.entity.js';
+import { StoredFileSchema } from '../modules/files/file.entity.js';
 import { UserSchema } from '../modules/users/user.entity.js';
 
-export const entities = [UserSchema, SessionSchema, ApiTokenSchema, CommandRunSchema, OutputChunkSchema];
+export const entities = [UserSchema, SessionSchema, ApiTokenSchema, CommandRunSchema, OutputChunkSchema, StoredFileSchema];

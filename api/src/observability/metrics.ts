@@ -40,6 +40,13 @@ export function createMetrics() {
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800],
       registers: [registry],
     }),
+    uploadedBytes: new Counter({ name: 'tiny_agent_uploaded_bytes_total', help: 'Bytes of uploads stored.', registers: [registry] }),
+    uploads: new Counter({
+      name: 'tiny_agent_uploads_total',
+      help: 'Uploads by outcome: stored, or the error code that refused them (aborted: the client went away).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
   };
   return m;
 }

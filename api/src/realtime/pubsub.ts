@@ -10,6 +10,8 @@ export interface Topics {
   runOutput: import('../modules/commands/command.supervisor.js').OutputEvent;
   /** a run started or ended */
   runUpdated: { runId: string; startedById: string };
+  /** an uploaded file's processing finished (DONE or FAILED) */
+  fileProcessed: { fileId: string; ownerId: string };
 }
 
 /** Carries published events between instances; the in-process one is the default. */

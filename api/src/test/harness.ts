@@ -80,6 +80,41 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
     return { ...(await login(username, password)), password };
   }
 
+  /**
+   * `uploadFile` as a browser sends it: a multipart request (GraphQL multipart request spec) built
+   * with FormData, with the CSRF header unless `csrf: false`. Returns the parsed answer.
+   */
+  async function upload(
+    file: { name: string; content: Buffer | string; type?: string },
+    auth: Auth = {},
+    opts: { csrf?: boolean; query?: string } = {},
+  ): Promise<GqlResult> {
+    const form = new FormData();
+    const query = opts.query ?? 'mutation($file: Upload!) { uploadFile(file: $file) { id name size mimeType sha256 downloadUrl processingStatus } }';
+    form.append('operations', JSON.stringify({ query, variables: { file: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+    form.append('0', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'application/octet-stream' }), file.name);
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        accept: 'application/graphql-response+json, application/json',
+        ...(opts.csrf === false ? {} : { 'x-graphql-yoga-csrf': '1' }),
+        ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
+        ...(auth.cookie ? { cookie: auth.cookie } : {}),
+        ...auth.headers,
+      },
+      body: form,
+    });
+    const text = await res.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`non-JSON answer ${res.status}: ${text.slice(0, 200)}`);
+    }
+    return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
+  }
+
   /** A graphql-ws client; `headers` go on the upgrade request (cookie, origin). */
   function wsClient(opts: { token?: string; headers?: Record<string, string>; retryAttempts?: number } = {}): Client {
     const headers = opts.headers ?? {};
@@ -157,6 +192,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
     gql,
     login,
     createUser,
+    upload,
     wsClient,
     subscribeWs,
     subscribeSse,

@@ -1,7 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, stat, unlink } from 'node:fs/promises';
+import type { FileUpload } from 'graphql-upload-minimal';
 import type { Context } from '../../context.js';
-import { NotFoundError } from '../../errors.js';
+import { AppError, BadUserInputError, NotFoundError, PayloadTooLargeError } from '../../errors.js';
+import { requireViewer } from '../auth/guards.js';
+import type { Viewer } from '../auth/viewer.js';
+import { StoredFile } from './file.entity.js';
+import { cleanDisplayName } from './file.name.js';
+import { enqueueProcessing } from './file.processor.js';
+import { typeAllowed } from './file.sniffer.js';
+import { FILE_ID, storedPath, tmpPath, uploadsDir } from './file.paths.js';
+import { sweepUploads } from './file.sweep.js';
+import { writeUpload } from './file.writer.js';
 
-/** The stored path of an uploaded file the caller may read (files arrive with the files module). */
-export async function resolveFileForCommand(_ctx: Context, id: string): Promise<string> {
-  throw new NotFoundError(`The file "${id.slice(0, 64)}"`);
+export function fileVisible(viewer: Viewer, file: Pick<StoredFile, 'ownerId'>): boolean {
+  return viewer.role === 'ADMIN' || file.ownerId === viewer.userId;
+}
+
+export async function getFile(ctx: Pick<Context, 'viewer' | 'em'>, id: string): Promise<StoredFile> {
+  const viewer = requireViewer(ctx);
+  const file = FILE_ID.test(id) ? await ctx.em.findOne(StoredFile, { id }) : null;
+  // someone else's file answers exactly like a missing one
+  if (!file || !fileVisible(viewer, file)) throw new NotFoundError('That file');
+  return file;
+}
+
+/** The stored path of an uploaded file the caller may read: what a `file` command argument receives. */
+export async function resolveFileForCommand(ctx: Context, id: string): Promise<string> {
+  const file = await getFile(ctx, id);
+  const full = storedPath(ctx.app, file.id);
+  if (!full || !(await stat(full).then((s) => s.isFile(), () => false))) throw new NotFoundError('That file');
+  return full;
+}
+
+export async function uploadFile(ctx: Context, upload: Promise<FileUpload>): Promise<StoredFile> {
+  const viewer = requireViewer(ctx);
+  const { config, metrics, log } = ctx.app;
+  await sweepUploads(ctx.app);
+  const received = await receive(upload);
+  const id = randomUUID();
+  await mkdir(uploadsDir(ctx.app), { recursive: true, mode: 0o700 });
+  const finalPath = storedPath(ctx.app, id)!;
+  const limit = await uploadLimit(ctx, viewer);
+  let written;
+  try {
+    written = await writeUpload(received.createReadStream(), tmpPath(ctx.app, id)!, finalPath, {
+      ...limit,
+      accepts: (mime) => typeAllowed(mime, config.UPLOAD_ALLOWED_TYPES),
+    });
+  } catch (err) {
+    const mapped = fromUploadError(err);
+    metrics.uploads.inc({ outcome: mapped instanceof AppError ? mapped.code : 'aborted' });
+    throw mapped;
+  }
+  try {
+    const file = await withUserLock(viewer.userId, async () => {
+      // concurrent uploads each fit alone: the quota is checked again, one at a time, before the row
+      const limit = await uploadLimit(ctx, viewer);
+      if (written.size > limit.maxBytes) throw new PayloadTooLargeError(`The file is larger than ${limit.limitReason}.`);
+      const row = ctx.em.create(StoredFile, {
+        id, name: cleanDisplayName(received.filename), size: written.size, mimeType: written.mimeType, sha256: written.sha256, ownerId: viewer.userId,
+      } as StoredFile);
+      await ctx.em.flush();
+      return row;
+    });
+    metrics.uploads.inc({ outcome: 'stored' });
+    metrics.uploadedBytes.inc(written.size);
+    log.info('file uploaded', { fileId: id, by: viewer.userId, size: written.size, mimeType: written.mimeType });
+    enqueueProcessing(ctx.app, id);
+    return file;
+  } catch (err) {
+    await unlink(finalPath).catch(() => {});
+    throw err;
+  }
+}
+
+export async function deleteFile(ctx: Context, id: string): Promise<boolean> {
+  const file = await getFile(ctx, id);
+  ctx.em.remove(file);
+  await ctx.em.flush();
+  const full = storedPath(ctx.app, file.id);
+  if (full) await unlink(full).catch(() => {});
+  ctx.app.log.info('file deleted', { fileId: file.id, by: ctx.viewer!.userId });
+  return true;
+}
+
+export interface FilePage {
+  edges: { cursor: string; node: StoredFile }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+const cursorOf = (f: StoredFile) => Buffer.from(`${f.createdAt.toISOString()}|${f.id}`).toString('base64url');
+
+/** Newest first; USER sees their own files, ADMIN every file. */
+export async function listFiles(ctx: Context, args: { first?: number | null; after?: string | null }): Promise<FilePage> {
+  const viewer = requireViewer(ctx);
+  const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+  const where: Record<string, unknown> = {};
+  if (viewer.role !== 'ADMIN') where.ownerId = viewer.userId;
+  if (args.after) {
+    const [at, id] = Buffer.from(args.after, 'base64url').toString().split('|');
+    const date = new Date(at ?? '');
+    if (!id || Number.isNaN(date.getTime())) throw new BadUserInputError('The `after` cursor is not one this server gave out.');
+    where.$or = [{ createdAt: { $lt: date } }, { createdAt: date, id: { $lt: id } }];
+  }
+  const rows = await ctx.em.find(StoredFile, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
+  const page = rows.slice(0, first);
+  return {
+    edges: page.map((node) => ({ cursor: cursorOf(node), node })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]!) : null },
+  };
+}
+
+/** The upload's FileUpload, with the parser's refusals in contract codes. */
+async function receive(upload: Promise<FileUpload>): Promise<FileUpload> {
+  try {
+    return await upload;
+  } catch (err) {
+    throw fromUploadError(err);
+  }
+}
+
+/** Parser refusals in contract codes; errors of our own (disk, database) stay unexpected and masked. */
+function fromUploadError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const { status, code } = err as { status?: number; code?: string };
+  if (status === 413) return new PayloadTooLargeError('The file is larger than the upload limit.');
+  // busboy's own errors (a malformed part, a form cut short) carry neither a status nor a system code
+  if (status === 400 || (status === undefined && code === undefined && err instanceof Error)) {
+    return new BadUserInputError(`The upload could not be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return err;
+}
+
+/** The most bytes this upload may have: UPLOAD_MAX_BYTES, or less when the user's quota is nearly used. */
+async function uploadLimit(ctx: Context, viewer: Viewer): Promise<{ maxBytes: number; limitReason: string }> {
+  const { UPLOAD_MAX_BYTES: max, UPLOAD_QUOTA_BYTES: quota } = ctx.app.config;
+  const byMax = { maxBytes: max, limitReason: `the upload limit of ${max} bytes` };
+  if (!quota) return byMax;
+  const rows = await ctx.em.getConnection().execute<{ total: number | string | null }[]>(
+    'select coalesce(sum(size), 0) as total from files where uploaded_by_id = ?',
+    [viewer.userId],
+  );
+  const left = Math.max(0, quota - Number(rows[0]?.total ?? 0));
+  return left < max ? { maxBytes: left, limitReason: `your remaining upload quota of ${left} bytes (of ${quota})` } : byMax;
+}
+
+const userLocks = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after the same user's earlier calls finished (in this process). */
+async function withUserLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+  const before = userLocks.get(userId) ?? Promise.resolve();
+  const mine = before.then(fn, fn);
+  const settled = mine.then(() => undefined, () => undefined);
+  userLocks.set(userId, settled);
+  try {
+    return await mine;
+  } finally {
+    if (userLocks.get(userId) === settled) userLocks.delete(userId);
+  }
 }

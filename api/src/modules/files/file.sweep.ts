@@ -1,0 +1,50 @@
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { AppServices } from '../../context.js';
+import { StoredFile } from './file.entity.js';
+import { enqueueProcessing } from './file.processor.js';
+import { FILE_ID, uploadsDir } from './file.paths.js';
+/** a stored file with no row this young is a crash between rename and insert: never visible, safe to remove */
+const CRASH_WINDOW_MS = 3600_000;
+
+const sweeps = new WeakMap<AppServices, Promise<void>>();
+
+/**
+ * Once per app, before the first upload (or at start-up): removes `.tmp-*` files left by a crash,
+ * recent stored files that never got their row, and queues processing that a stop interrupted.
+ */
+export function sweepUploads(app: AppServices): Promise<void> {
+  let done = sweeps.get(app);
+  if (!done) {
+    done = sweep(app);
+    sweeps.set(app, done);
+  }
+  return done;
+}
+
+async function sweep(app: AppServices): Promise<void> {
+  const dir = uploadsDir(app);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const em = app.orm.em.fork();
+  const rows = await em.find(StoredFile, {}, { fields: ['id', 'processingStatus'] });
+  const known = new Set(rows.map((r) => r.id));
+  let temporary = 0;
+  let orphans = 0;
+  let oldOrphans = 0;
+  for (const name of await readdir(dir)) {
+    const full = path.join(dir, name);
+    if (name.startsWith('.tmp-')) {
+      await unlink(full).then(() => temporary++, () => {});
+    } else if (FILE_ID.test(name) && !known.has(name)) {
+      const info = await stat(full).catch(() => null);
+      if (!info?.isFile()) continue;
+      // older ones are more likely another database's files: reported, not destroyed
+      if (Date.now() - info.mtimeMs < CRASH_WINDOW_MS) await unlink(full).then(() => orphans++, () => {});
+      else oldOrphans++;
+    }
+  }
+  const unfinished = rows.filter((r) => r.processingStatus === 'PENDING' || r.processingStatus === 'RUNNING');
+  for (const r of unfinished) enqueueProcessing(app, r.id);
+  if (temporary || orphans || unfinished.length) app.log.info('uploads swept', { temporary, orphans, requeued: unfinished.length });
+  if (oldOrphans) app.log.warn('stored files without a database row were left in place', { count: oldOrphans, dir });
+}
