@@ -9,6 +9,8 @@ import { AppError } from './errors.js';
 import { readJsonBody } from './http/json-body.js';
 import { prepareMultipart, useParsedMultipart } from './http/multipart.js';
 import { serveFileDownload } from './modules/files/file.download.js';
+import { stopFileProcessing } from './modules/files/file.processor.js';
+import { sweepUploads } from './modules/files/file.sweep.js';
 import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
 import { sendError, sendJson } from './http/respond.js';
 import { serveStatic } from './http/static-files.js';
@@ -79,6 +81,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   };
   await ensureInitialAdmin(services);
   await recoverInterruptedRuns(orm, log);
+  await sweepUploads(services);
   const agentWatcher = watchAgentConfig(
     config.AGENT_CONFIG,
     (next) => {
@@ -189,6 +192,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();
       services.auth.endAll();
+      await stopFileProcessing(services);
       await new Promise((r) => setTimeout(r, 50));
       await ws?.close();
       server?.closeIdleConnections();
