@@ -43,7 +43,7 @@ commands:
     argv: ["/nonexistent/program"]
   - name: chatty
     title: Too much output
-    argv: ["node", "-e", "process.stdout.write('x'.repeat(300000))"]
+    argv: ["node", "-e", "setTimeout(() => process.stdout.write('x'.repeat(300000)), 500)"]
     maxOutputBytes: 100000
 logs: []
 `;
@@ -182,11 +182,16 @@ describe('running', () => {
     expect(output).toMatch(/program not found/);
   });
 
-  it('output past the cap is not kept: outputTruncated and the stream says so', async () => {
+  it('output past the cap is not kept: outputTruncated, the stream says so, live viewers still see it', async () => {
     const { run, output } = await runToEnd('chatty');
     expect(run.status).toBe('SUCCEEDED');
     expect(run.outputTruncated).toBe(true);
+    expect(run.outputBytes).toBeLessThan(100_200);
     expect(output).toMatch(/output past 98 KiB is not kept/);
-    expect(output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(100_000));
+    expect(output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(300_000));
+    const stored = await s.gql(`query($id: ID!) { commandRun(id: $id) { output(first: 100) { data } } }`, { id: run.id }, admin);
+    expect(stored.errors).toBeUndefined();
+    const kept = stored.data.commandRun.output.map((c: { data: string }) => c.data).join('');
+    expect(kept.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(100_000));
   });
 });

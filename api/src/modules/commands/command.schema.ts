@@ -65,8 +65,8 @@ export const CommandRunRef = builder.objectType(CommandRun, {
     outputTruncated: t.exposeBoolean('outputTruncated'),
     output: t.field({
       type: [OutputChunkRef],
-      args: { afterSeq: t.arg.int(), first: t.arg.int() },
-      resolve: (r, a, ctx) => storedOutput(ctx, r.id, a.afterSeq ?? 0, Math.min(Math.max(a.first ?? 500, 1), 2000)),
+      args: { afterSeq: t.arg.int({ description: 'Chunks after this seq (default 0).' }), first: t.arg.int({ description: 'At most this many (default 200, max 500).' }) },
+      resolve: (r, a, ctx) => storedOutput(ctx, r.id, a.afterSeq ?? 0, Math.min(Math.max(a.first ?? 200, 1), 500)),
     }),
   }),
 });

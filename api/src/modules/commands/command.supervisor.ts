@@ -109,26 +109,32 @@ export class CommandSupervisor {
     let unflushed = 0;
     try {
       for await (const c of a.handle.chunks) {
-        const bytes = Buffer.byteLength(c.data);
-        if (a.truncated) continue; // keep draining so the child never blocks on a full pipe
-        let data = c.data;
-        if (a.bytes + bytes > a.spec.maxOutputBytes) {
-          data = Buffer.from(c.data).subarray(0, a.spec.maxOutputBytes - a.bytes).toString('utf8').replace(/\uFFFD$/, '');
-          a.truncated = true;
-        }
-        if (data) this.emit(a, c.stream === 'stdout' ? 'STDOUT' : 'STDERR', data);
+        const stream = c.stream === 'stdout' ? 'STDOUT' : 'STDERR';
         if (a.truncated) {
+          // past the cap: still live for whoever watches, no longer stored
+          this.emit(a, stream, c.data, false);
+          continue;
+        }
+        const bytes = Buffer.byteLength(c.data);
+        if (a.bytes + bytes <= a.spec.maxOutputBytes) {
+          this.emit(a, stream, c.data, true);
+        } else {
+          const kept = Buffer.from(c.data).subarray(0, a.spec.maxOutputBytes - a.bytes).toString('utf8').replace(/\uFFFD$/, '');
+          if (kept) this.emit(a, stream, kept, true);
+          a.truncated = true;
           const cap = `${Math.round(a.spec.maxOutputBytes / 1024)} KiB`;
-          this.emit(a, 'STDERR', `\n[tiny-agent] output past ${cap} is not kept; the command goes on running.\n`);
+          this.emit(a, 'STDERR', `\n[tiny-agent] output past ${cap} is not kept (live viewers still see it); the command goes on running.\n`, true);
+          if (kept.length < c.data.length) this.emit(a, stream, c.data.slice(kept.length), false);
         }
         unflushed += bytes;
         if (unflushed > FLUSH_BYTES) {
+          // storing paces the child: its pipe fills while a batch is written
           unflushed = 0;
           await this.flush(a);
         }
       }
       const result = await a.handle.done;
-      if (result.error) this.emit(a, 'STDERR', result.error + '\n');
+      if (result.error) this.emit(a, 'STDERR', result.error + '\n', true);
       clearInterval(timer);
       await this.flush(a);
       await this.finish(a, a.interrupted ? 'INTERRUPTED' : result.status, result.exitCode, result.signal, result.error ?? null);
@@ -139,10 +145,12 @@ export class CommandSupervisor {
     }
   }
 
-  private emit(a: Active, stream: StreamName, data: string): void {
+  private emit(a: Active, stream: StreamName, data: string, store: boolean): void {
     const chunk: LiveChunk = { seq: ++a.seq, stream, data, at: new Date().toISOString() };
-    a.bytes += Buffer.byteLength(data);
-    a.pending.push(chunk);
+    if (store) {
+      a.bytes += Buffer.byteLength(data);
+      a.pending.push(chunk);
+    }
     this.pubsub.publish('runOutput', { chunk }, a.run.id);
   }
 
