@@ -5,6 +5,24 @@ import { BadUserInputError } from '../../errors.js';
 export interface LogCursor {
   ino: number;
   offset: number;
+  /** The file's birth time in µs where the filesystem keeps one: ext4 reuses a deleted file's inode at once. */
+  born?: number;
+}
+
+/** Which file a cursor belongs to. */
+export interface LogFileKey {
+  ino: number;
+  born?: number;
+}
+
+/** A cursor at `offset` in `file`. */
+export function cursorIn(file: LogFileKey, offset: number): LogCursor {
+  return file.born ? { ino: file.ino, offset, born: file.born } : { ino: file.ino, offset };
+}
+
+/** Same file: same inode and, when both know it, the same birth time. */
+export function sameLogFile(a: LogFileKey, b: LogFileKey): boolean {
+  return a.ino === b.ino && (!a.born || !b.born || a.born === b.born);
 }
 
 export class InvalidCursorError extends BadUserInputError {
@@ -14,12 +32,14 @@ export class InvalidCursorError extends BadUserInputError {
 }
 
 const VERSION = 'l1';
-const SHAPE = /^l1\.(\d{1,20})\.(\d{1,16})$/;
+const SHAPE = /^l1\.(\d{1,20})\.(\d{1,16})(?:\.(\d{1,16}))?$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function encodeCursor(cursor: LogCursor): string {
   if (!isIno(cursor.ino) || !isCount(cursor.offset)) throw new RangeError('cursor fields must be non-negative integers');
-  return Buffer.from(`${VERSION}.${cursor.ino}.${cursor.offset}`, 'utf8').toString('base64url');
+  if (cursor.born !== undefined && !isCount(cursor.born)) throw new RangeError('cursor birth time must be a non-negative integer');
+  const born = cursor.born ? `.${cursor.born}` : '';
+  return Buffer.from(`${VERSION}.${cursor.ino}.${cursor.offset}${born}`, 'utf8').toString('base64url');
 }
 
 /** Parses and validates; throws InvalidCursorError (maps to BAD_USER_INPUT). */
@@ -31,8 +51,9 @@ export function decodeCursor(value: string): LogCursor {
   if (!match) throw new InvalidCursorError('unknown format');
   const ino = Number(match[1]);
   const offset = Number(match[2]);
-  if (!isIno(ino) || !isCount(offset)) throw new InvalidCursorError('numbers out of range');
-  return { ino, offset };
+  const born = match[3] === undefined ? 0 : Number(match[3]);
+  if (!isIno(ino) || !isCount(offset) || !isCount(born)) throw new InvalidCursorError('numbers out of range');
+  return cursorIn({ ino, born }, offset);
 }
 
 // fs.Stats gives inodes as doubles: above 2^53 they are rounded, but rounded the same way every

@@ -1,5 +1,5 @@
 // One shared follower for one file, fanning its events out to subscriber queues.
-import type { LogCursor } from './log.cursor.js';
+import { cursorIn, type LogCursor } from './log.cursor.js';
 import { lineStartBefore, openLog } from './log.file.js';
 import { followFile, type FollowOptions, type LogFollower } from './log.follower.js';
 import { DEFAULT_MAX_LINE_BYTES } from './log.lines.js';
@@ -36,7 +36,7 @@ export class Feed {
       try {
         const max = this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
         const start = await lineStartBefore(file.fh, file.size, Math.max(2 * max, 1 << 20));
-        this.position = { ino: file.ino, offset: start ?? file.size };
+        this.position = cursorIn(file, start ?? file.size);
       } finally {
         await file.fh.close();
       }

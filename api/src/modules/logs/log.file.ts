@@ -10,6 +10,8 @@ export interface FileId {
 export interface OpenLog extends FileId {
   fh: FileHandle;
   size: number;
+  /** Birth time in µs (statx), 0 where the filesystem has none. */
+  born: number;
 }
 
 // O_NOFOLLOW: a symlink planted at the final component fails with ELOOP instead of being followed.
@@ -32,7 +34,7 @@ export async function openLog(path: string): Promise<OpenLog | null> {
       await fh.close();
       return null;
     }
-    return { fh, dev: st.dev, ino: st.ino, size: st.size };
+    return { fh, dev: st.dev, ino: st.ino, size: st.size, born: Math.round(st.birthtimeMs * 1000) };
   } catch (err) {
     await fh.close();
     throw err;

@@ -78,6 +78,12 @@ describe('cursors', () => {
     expect(decodeCursor(s)).toEqual({ ino: 1234567, offset: 9_007_199_254_740_991 });
   });
 
+  it('carry the file birth time when there is one', () => {
+    const cursor = { ino: 12, offset: 34, born: 1_795_618_151_964_065 };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    expect(decodeCursor(encodeCursor({ ino: 12, offset: 34 }))).toEqual({ ino: 12, offset: 34 });
+  });
+
   it('keeps inode numbers above 2^53 stable (they arrive rounded from fs.Stats)', () => {
     const ino = 2 ** 63 + 2 ** 12;
     expect(decodeCursor(encodeCursor({ ino, offset: 7 }))).toEqual({ ino, offset: 7 });

@@ -1,6 +1,6 @@
 // The log tailer: follows a configured path by name across rotation, truncation and re-creation.
 import { basename, dirname } from 'node:path';
-import type { LogCursor } from './log.cursor.js';
+import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
 import { idAt, lineStartBefore, openLog, sameFile, type OpenLog } from './log.file.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitLine } from './log.lines.js';
@@ -74,11 +74,11 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
   let missingAtStart = false;
   let leaving: { since: number; quietSince: number } | null = null;
 
-  const line = (ino: number, l: SplitLine): LineEvent => ({
+  const line = (file: OpenLog, l: SplitLine): LineEvent => ({
     kind: 'LINE',
     text: l.text,
     truncated: l.truncated,
-    cursor: { ino, offset: l.end },
+    cursor: cursorIn(file, l.end),
   });
 
   async function* drain(c: Current): AsyncGenerator<FollowEvent, number> {
@@ -89,7 +89,7 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
       const lines = c.splitter.push(block.subarray(0, bytesRead), c.offset);
       c.offset += bytesRead;
       total += bytesRead;
-      for (const l of lines) yield line(c.ino, l);
+      for (const l of lines) yield line(c, l);
     }
     return total;
   }
@@ -117,9 +117,9 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
         if (size < cur.offset) {
           // copytruncate: same inode, shorter than what we read; whatever is there now is new
           const rest = cur.splitter.flush(cur.offset);
-          if (rest) yield line(cur.ino, rest);
+          if (rest) yield line(cur, rest);
           cur.offset = 0;
-          yield { kind: 'TRUNCATED', cursor: { ino: cur.ino, offset: 0 } };
+          yield { kind: 'TRUNCATED', cursor: cursorIn(cur, 0) };
           continue;
         }
       } else if (now !== null) {
@@ -131,11 +131,11 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
           const next = await openLog(path);
           if (next !== null) {
             const rest = cur.splitter.flush(cur.offset);
-            if (rest) yield line(cur.ino, rest);
+            if (rest) yield line(cur, rest);
             await cur.fh.close();
             cur = { ...next, offset: 0, splitter: new LineSplitter(o.maxLineBytes) };
             leaving = null;
-            yield { kind: 'ROTATED', cursor: { ino: cur.ino, offset: 0 } };
+            yield { kind: 'ROTATED', cursor: cursorIn(cur, 0) };
             continue;
           }
         }
@@ -167,8 +167,8 @@ async function startOffset(
     if (start === null) cur.splitter.skipToNextLine();
     return null;
   }
-  if (startAt.ino !== cur.ino) return { kind: 'ROTATED', cursor: { ino: cur.ino, offset: 0 } };
-  if (startAt.offset > cur.size) return { kind: 'TRUNCATED', cursor: { ino: cur.ino, offset: 0 } };
+  if (!sameLogFile(startAt, cur)) return { kind: 'ROTATED', cursor: cursorIn(cur, 0) };
+  if (startAt.offset > cur.size) return { kind: 'TRUNCATED', cursor: cursorIn(cur, 0) };
   cur.offset = startAt.offset;
   return null;
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogCursor } from './log.cursor.js';
@@ -82,6 +82,21 @@ describe('log hub', () => {
       if (seen.at(-1)?.startsWith('line 4000 ')) break;
     }
     assertContiguous(seen, 4000);
+  });
+
+  it('resuming after a cursor while the file is gone: ROTATED, then the new file from its start', async () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(path, 'old 1\nold 2\n');
+    const first = consume(hub.subscribe(path, { startAt: { backfill: 2 } }));
+    await until(() => first.texts().length === 2);
+    await subs[0].return();
+    await hub.settled();
+    rmSync(path);
+    const second = consume(hub.subscribe(path, { startAt: { after: first.events[0].cursor } }));
+    await sleep(200);
+    writeFileSync(path, 'new 1\n');
+    await until(() => second.events.length === 2);
+    expect(second.events.map((e) => (e.kind === 'LINE' ? e.text : e.kind))).toEqual(['ROTATED', 'new 1']);
   });
 
   it('gives a slow subscriber one DROPPED with the exact count; a fast one gets everything', async () => {

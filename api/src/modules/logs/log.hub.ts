@@ -1,6 +1,6 @@
 // One follower per file however many subscribers; each subscriber gets history, then live events.
 import { resolve } from 'node:path';
-import type { LogCursor } from './log.cursor.js';
+import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { LogEvent } from './log.event.js';
 import { Feed, type FeedOptions } from './log.feed.js';
 import { openLog, type OpenLog } from './log.file.js';
@@ -89,7 +89,10 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
       for (;;) {
         const event = await queue.take(signal);
         if (event === null) return undefined;
-        if (event.kind === 'LINE' && floor && event.cursor.ino === floor.ino && event.cursor.offset <= floor.offset) continue;
+        if (event.kind === 'LINE' && floor && sameLogFile(event.cursor, floor) && event.cursor.offset <= floor.offset) continue;
+        if (event.kind === 'LINE' && floor && !sameLogFile(event.cursor, floor)) {
+          yield { kind: 'ROTATED', cursor: cursorIn(event.cursor, 0) }; // resumed into a file that was gone
+        }
         floor = event.cursor;
         yield event;
       }
@@ -142,9 +145,10 @@ async function attach(feed: Feed, queue: SubscriberQueue, o: SubscribeOptions, s
   for (let attempt = 1; ; attempt++) {
     const at = feed.position;
     feed.queues.add(queue); // same tick as reading `at`: every later event reaches the queue
-    if (start === 'end' || at === null) return { file: null, history: [], floor: at };
+    if (start === 'end') return { file: null, history: [], floor: at };
+    if (at === null) return { file: null, history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
     const file = await openLog(feed.path);
-    if (file && file.ino === at.ino && file.size >= at.offset) return history(file, at, start, o);
+    if (file && sameLogFile(file, at) && file.size >= at.offset) return history(file, at, start, o);
     await file?.fh.close();
     if (attempt >= HANDOVER_TRIES || signal.aborted) return { file: null, history: [], floor: at };
     feed.queues.delete(queue);
@@ -157,9 +161,10 @@ async function history(file: OpenLog, at: LogCursor, start: Exclude<SubscribeSta
   const read = { filter: o.filter ?? null };
   if ('backfill' in start) return { file, history: await linesBackward(file, at.offset, start.backfill, read), floor: at };
   const after = start.after;
-  if (after.ino === at.ino && after.offset <= at.offset) return { file, history: linesForward(file, after.offset, at.offset, read), floor: at };
-  if (after.ino === at.ino && after.offset <= file.size) return { file, history: [], floor: after }; // cursor ahead of the feed
-  const marker: LogEvent = { kind: after.ino === at.ino ? 'TRUNCATED' : 'ROTATED', cursor: { ino: at.ino, offset: 0 } };
+  const same = sameLogFile(after, at);
+  if (same && after.offset <= at.offset) return { file, history: linesForward(file, after.offset, at.offset, read), floor: at };
+  if (same && after.offset <= file.size) return { file, history: [], floor: after }; // cursor ahead of the feed
+  const marker: LogEvent = { kind: same ? 'TRUNCATED' : 'ROTATED', cursor: cursorIn(at, 0) };
   return { file, history: prepend(marker, linesForward(file, 0, at.offset, read)), floor: at };
 }
 

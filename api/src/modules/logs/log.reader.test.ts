@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
@@ -92,6 +92,16 @@ describe('readAfter', () => {
     renameSync(path, `${path}.1`);
     writeFileSync(path, 'new1\n');
     expect(texts(await all(readAfter(path, old1.cursor)))).toEqual(['ROTATED', 'new1']);
+  });
+
+  it('tells a re-created file from the old one even when the inode number is reused', async () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(path, 'old 1\nold 2\n');
+    const [old1] = await readLastLines(path, 2);
+    rmSync(path);
+    writeFileSync(path, 'new 1\nnew 2\nnew 3\n'); // ext4 hands the freed inode straight back
+    expect(texts(await all(readAfter(path, old1.cursor)))).toEqual(['ROTATED', 'new 1', 'new 2', 'new 3']);
+    expect(await readLastLines(path, 5, { before: old1.cursor })).toEqual([]);
   });
 
   it('says TRUNCATED when the file is now shorter than the cursor', async () => {

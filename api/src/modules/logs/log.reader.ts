@@ -1,5 +1,5 @@
 // History without reading whole files: the last lines by scanning back in blocks, or lines after a cursor.
-import type { LogCursor } from './log.cursor.js';
+import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
 import { openLog, type OpenLog } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
@@ -30,7 +30,7 @@ export async function readLastLines(
   try {
     const { before } = options;
     if (!before) return await linesBackward(file, file.size, n, options);
-    if (before.ino !== file.ino || before.offset > file.size) return [];
+    if (!sameLogFile(before, file) || before.offset > file.size) return [];
     return await linesBackward(file, before.offset, n, { ...options, skipEnd: before.offset });
   } finally {
     await file.fh.close();
@@ -51,8 +51,8 @@ export async function* readAfter(
   if (file === null) return undefined;
   try {
     let from = 0;
-    if (cursor && cursor.ino !== file.ino) yield { kind: 'ROTATED', cursor: { ino: file.ino, offset: 0 } };
-    else if (cursor && cursor.offset > file.size) yield { kind: 'TRUNCATED', cursor: { ino: file.ino, offset: 0 } };
+    if (cursor && !sameLogFile(cursor, file)) yield { kind: 'ROTATED', cursor: cursorIn(file, 0) };
+    else if (cursor && cursor.offset > file.size) yield { kind: 'TRUNCATED', cursor: cursorIn(file, 0) };
     else if (cursor) from = cursor.offset;
     yield* linesForward(file, from, file.size, options);
   } finally {
@@ -75,7 +75,7 @@ export async function* linesForward(
     if (bytesRead === 0) break; // shrank under us: stop at what exists
     for (const l of splitter.push(block.subarray(0, bytesRead), pos)) {
       if (!options.filter || options.filter(l.text)) {
-        yield { kind: 'LINE', text: l.text, truncated: l.truncated, cursor: { ino: file.ino, offset: l.end } };
+        yield { kind: 'LINE', text: l.text, truncated: l.truncated, cursor: cursorIn(file, l.end) };
       }
     }
     pos += bytesRead;
@@ -112,7 +112,7 @@ export async function linesBackward(
       head = head.subarray(0, bytesRead);
     }
     const { text, truncated } = decodeLine(head, len > max + 1, max);
-    if (!options.filter || options.filter(text)) out.push({ kind: 'LINE', text, truncated, cursor: { ino: file.ino, offset: stop } });
+    if (!options.filter || options.filter(text)) out.push({ kind: 'LINE', text, truncated, cursor: cursorIn(file, stop) });
   };
 
   while (out.length < n) {
