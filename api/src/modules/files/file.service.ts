@@ -51,6 +51,7 @@ export async function uploadFile(ctx: Context, upload: Promise<FileUpload>): Pro
   } catch (err) {
     const mapped = fromUploadError(err);
     metrics.uploads.inc({ outcome: mapped instanceof AppError ? mapped.code : 'aborted' });
+    if ((err as { code?: string }).code === 'ENOSPC') log.warn('upload refused: the disk is full', { dir: uploadsDir(ctx.app) });
     throw mapped;
   }
   try {
@@ -126,6 +127,7 @@ function fromUploadError(err: unknown): unknown {
   if (err instanceof AppError) return err;
   const { status, code } = err as { status?: number; code?: string };
   if (status === 413) return new PayloadTooLargeError('The file is larger than the upload limit.');
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new PayloadTooLargeError('The server has no room left for this file; ask the operator to free disk space.');
   // busboy's own errors (a malformed part, a form cut short) carry neither a status nor a system code
   if (status === 400 || (status === undefined && code === undefined && err instanceof Error)) {
     return new BadUserInputError(`The upload could not be read: ${err instanceof Error ? err.message : String(err)}`);
