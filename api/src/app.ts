@@ -29,6 +29,7 @@ import { httpStatusFor, maskError, useContractErrorCodes } from './plugins/error
 import { useOperationMetrics } from './plugins/operation-metrics.js';
 import { useSubscriptionGuard } from './plugins/subscription-guard.js';
 import { PubSub } from './realtime/pubsub.js';
+import { RedisTransport } from './realtime/redis-transport.js';
 import { schema } from './schema.js';
 import { attachWebSocket } from './transport/ws.js';
 
@@ -66,7 +67,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const log = createLogger({ dir: config.LOGS_DIR, level: config.LOG_LEVEL, console: opts.consoleLog });
   const agent = { config: await loadAgentConfig(config.AGENT_CONFIG) };
   const orm = await initOrm(config);
-  const pubsub = new PubSub();
+  // REDIS_URL set: events reach every instance (docs/deployment.md)
+  const pubsub = new PubSub(config.REDIS_URL ? new RedisTransport(config.REDIS_URL, { log }) : undefined);
   const metrics = createMetrics();
   const services: AppServices = {
     config,
