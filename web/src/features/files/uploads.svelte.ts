@@ -6,6 +6,8 @@ import { UploadFileMutation } from './files.documents';
 export interface UploadItem {
   key: number;
   name: string;
+  /** the file's own size; loaded/total below count the whole multipart body */
+  size: number;
   loaded: number;
   total: number;
   state: 'uploading' | 'processing' | 'done' | 'failed';
@@ -22,7 +24,7 @@ export class Uploads {
   private nextKey = 0;
 
   async start(file: File): Promise<StoredFileFieldsFragment | null> {
-    this.items.unshift({ key: this.nextKey++, name: file.name, loaded: 0, total: file.size, state: 'uploading', error: null, file: null, abort: null });
+    this.items.unshift({ key: this.nextKey++, name: file.name, size: file.size, loaded: 0, total: file.size, state: 'uploading', error: null, file: null, abort: null });
     const item = this.items[0]; // the reactive proxy, so progress updates reach the view
     const handle = uploadWithProgress(UploadFileMutation, { file }, ({ loaded, total }) => {
       item.loaded = loaded;

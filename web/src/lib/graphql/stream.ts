@@ -45,20 +45,36 @@ export function openStream<Data, Vars extends AnyVariables>(
   function start() {
     if (closed) return;
     let failure: AppFailure | null = null;
+    let finished = false;
+    let live = false;
+    let sub: { unsubscribe(): void } | undefined;
+    // once per subscription, whichever comes first: the source ends, or an error arrives
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      queueMicrotask(() => sub?.unsubscribe());
+      void ended(failure);
+    };
     if (starts++ > 0) options.onResubscribe?.();
     options.onStatus?.(attempt === 0 ? 'connecting' : 'reconnecting');
-    current = pipe(
+    sub = current = pipe(
       client.subscription(document, options.variables()),
-      onEnd(() => void ended(failure)),
+      onEnd(finish),
       subscribe((result: OperationResult<Data, Vars>) => {
+        if (finished) return;
         if (result.error) {
+          // urql leaves the source open after a graphql-ws Error message, so an error ends it here
           failure = toFailure(result.error);
+          finish();
           return;
         }
         // urql repeats the last payload with hasNext: false when the server completes
         if (result.hasNext === false || !result.data) return;
         attempt = 0;
-        options.onStatus?.('live');
+        if (!live) {
+          live = true;
+          options.onStatus?.('live');
+        }
         options.onData(result.data);
       }),
     );
