@@ -3,7 +3,6 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 export interface Proc {
   child: ChildProcess;
@@ -13,9 +12,10 @@ export interface Proc {
 }
 
 /** A server in its own process, so the load generator and the server don't share a core. */
-export async function startProc(script: string, env: Record<string, string> = {}, cwd = ROOT): Promise<Proc> {
+export async function startProc(script: string, env: Record<string, string> = {}): Promise<Proc> {
   const t = performance.now();
-  const child = spawn(process.execPath, [TSX, script], { cwd, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --import keeps the server in this very process (tsx's CLI would add a parent): pid = server
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

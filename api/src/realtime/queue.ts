@@ -30,6 +30,11 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   }
   private weight = 0;
 
+  /** the queued weight (bytes, for output queues) */
+  get weightNow(): number {
+    return this.weight;
+  }
+
   get size(): number {
     return this.items.length - this.head;
   }

@@ -5,7 +5,8 @@ import { getRun, storedOutput } from './command.service.js';
 import type { LiveChunk, OutputEvent } from './command.supervisor.js';
 
 const HIGH_WATER_BYTES = 8 * 1024 * 1024;
-const COALESCE_BYTES = 64 * 1024;
+const HOLD_AT_BYTES = 2 * 1024 * 1024;
+const COALESCE_BYTES = 256 * 1024;
 const REPLAY_PAGE = 500;
 
 /** Consecutive same-stream chunks become one, carrying the last seq (resume stays exact). */
@@ -28,7 +29,19 @@ export function coalesce(chunks: LiveChunk[], max = COALESCE_BYTES): LiveChunk[]
 export async function* commandOutput(ctx: Context, runId: string, afterSeq = 0): AsyncGenerator<LiveChunk> {
   const run = await getRun(ctx, runId);
   const live = new BoundedQueue<OutputEvent>(HIGH_WATER_BYTES, (e) => ('chunk' in e ? e.chunk.data.length + 64 : 64), ctx.signal);
-  live.onCleanup(ctx.app.pubsub.on('runOutput', (e) => live.push(e), run.id));
+  const hold: { release: (() => void) | null } = { release: null };
+  live.onCleanup(
+    ctx.app.pubsub.on(
+      'runOutput',
+      (e) => {
+        live.push(e);
+        // falling behind: ask the producer to wait (bounded; see CommandSupervisor.hold)
+        if (!hold.release && live.weightNow > HOLD_AT_BYTES) hold.release = ctx.app.supervisor.hold(run.id);
+      },
+      run.id,
+    ),
+  );
+  live.onCleanup(() => hold.release?.());
   try {
     let last = Math.max(0, afterSeq);
     // status read after subscribing: a run that has ended has all its output stored
@@ -55,6 +68,10 @@ export async function* commandOutput(ctx: Context, runId: string, afterSeq = 0):
       for (const c of coalesce(chunks)) {
         last = c.seq;
         yield c;
+      }
+      if (hold.release && live.weightNow < HOLD_AT_BYTES / 4) {
+        hold.release();
+        hold.release = null;
       }
       if (end) return;
     }

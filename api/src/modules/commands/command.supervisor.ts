@@ -25,6 +25,10 @@ interface Active {
   seq: number;
   bytes: number;
   truncated: boolean;
+  /** subscribers that asked the producer to wait for them, and since when */
+  holds: number;
+  holdSince: number;
+  released?: () => void;
   /** the server is stopping: the run ends INTERRUPTED, not CANCELLED */
   interrupted?: boolean;
   flushing: Promise<void>;
@@ -32,6 +36,7 @@ interface Active {
 
 const FLUSH_MS = 50;
 const FLUSH_BYTES = 512 * 1024;
+const HOLD_MAX_MS = 2000;
 
 /** Starts runs, numbers and batches their output, publishes it, and records how they end. */
 export class CommandSupervisor {
@@ -97,7 +102,7 @@ export class CommandSupervisor {
       env: childEnv({ ...spec.env, TINY_AGENT_RUN_ID: run.id }),
       timeoutMs: spec.timeout * 1000,
     });
-    const a: Active = { run, spec, handle, slot, pending: [], seq: 0, bytes: 0, truncated: false, flushing: Promise.resolve() };
+    const a: Active = { run, spec, handle, slot, pending: [], seq: 0, bytes: 0, truncated: false, holds: 0, holdSince: 0, flushing: Promise.resolve() };
     this.active.set(run.id, a);
     this.metrics.runningCommands.inc();
     if (handle.pid) void this.orm.em.fork().nativeUpdate(CommandRun, { id: run.id }, { pgid: handle.pid });
@@ -109,6 +114,7 @@ export class CommandSupervisor {
     let unflushed = 0;
     try {
       for await (const c of a.handle.chunks) {
+        if (a.holds > 0) await this.heldBack(a);
         const stream = c.stream === 'stdout' ? 'STDOUT' : 'STDERR';
         if (a.truncated) {
           // past the cap: still live for whoever watches, no longer stored
@@ -143,6 +149,36 @@ export class CommandSupervisor {
       this.log.error('run supervision failed', { runId: a.run.id, err });
       await this.finish(a, 'FAILED', null, null, 'Internal error while following the run.').catch(() => {});
     }
+  }
+
+  /**
+   * A live subscriber that falls behind holds the producer back (its pipe fills, the child
+   * waits) for at most HOLD_MAX_MS; one that still hasn't caught up is left to overflow its
+   * own queue and be closed, so a stalled viewer can never stall the command.
+   */
+  hold(runId: string): () => void {
+    const a = this.active.get(runId);
+    if (!a) return () => {};
+    if (a.holds++ === 0) a.holdSince = Date.now();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--a.holds === 0) a.released?.();
+    };
+  }
+
+  private async heldBack(a: Active): Promise<void> {
+    const left = HOLD_MAX_MS - (Date.now() - a.holdSince);
+    if (left <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, left);
+      a.released = () => {
+        clearTimeout(timer);
+        a.released = undefined;
+        resolve();
+      };
+    });
   }
 
   private emit(a: Active, stream: StreamName, data: string, store: boolean): void {
