@@ -147,7 +147,7 @@ describe('startProcess', () => {
     expect(groupMembers(h.pid!)).toEqual([h.pid]);
     const chunks = await collect(h);
     expect(chunks.reduce((n, c) => n + c.data.length, 0)).toBe(size);
-    expect(Math.max(...chunks.map((c) => c.data.length))).toBeLessThanOrEqual(64 * 1024);
+    expect(Math.max(...chunks.map((c) => c.data.length))).toBeLessThanOrEqual(256 * 1024);
     expect((await h.done).status).toBe('SUCCEEDED');
   });
 
