@@ -128,6 +128,33 @@ describe('uploads with the default settings', () => {
     expect(listUploads(uploads).length).toBe(before.length + 1);
   });
 
+  it('refuses more than 10 files or a field over 1 MiB in one request (PAYLOAD_TOO_LARGE), storing nothing', async () => {
+    const before = listUploads(uploads);
+    const post = (form: FormData) =>
+      fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${admin.token}` }, body: form }).then(async (r) => ({
+        status: r.status,
+        body: await r.json(),
+      }));
+    const many = new FormData();
+    const vars = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`f${i}`, null]));
+    const fields = Object.keys(vars).map((v, i) => `u${i}: uploadFile(file: $${v}) { id }`).join(' ');
+    many.append('operations', JSON.stringify({ query: `mutation(${Object.keys(vars).map((v) => `$${v}: Upload!`).join(', ')}) { ${fields} }`, variables: vars }));
+    many.append('map', JSON.stringify(Object.fromEntries(Object.keys(vars).map((v, i) => [String(i), [`variables.${v}`]]))));
+    for (let i = 0; i < 11; i++) many.append(String(i), new Blob([`file ${i}`]), `f${i}.txt`);
+    const tooMany = await post(many);
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+
+    const big = new FormData();
+    big.append('operations', JSON.stringify({ query: 'mutation($file: Upload!) { uploadFile(file: $file) { id } }', variables: { file: null }, pad: 'x'.repeat(1024 * 1024) }));
+    big.append('map', JSON.stringify({ 0: ['variables.file'] }));
+    big.append('0', new Blob(['x']), 'x.txt');
+    const bigField = await post(big);
+    expect(bigField.status).toBe(413);
+    expect(bigField.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(listUploads(uploads)).toEqual(before);
+  });
+
   it('refuses an anonymous upload of a large body quickly, without writing it', async () => {
     const before = listUploads(uploads);
     const frame = multipartFrame('big.txt');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors.js';
 import { TypeSniffer } from './file.sniffer.js';
@@ -23,16 +24,20 @@ const BATCH_BYTES = 1024 * 1024;
 
 /**
  * Streams `source` to `tmpPath` (created exclusively, mode 0600), hashing, counting and typing it
- * on the way, fsyncs it and renames it to `finalPath`. On any failure (limit, refused type,
- * client gone, disk full) the temporary file is removed and the error rethrown; the source is
- * drained rather than destroyed, so the multipart parser can finish the request.
+ * on the way, fsyncs it, renames it to `finalPath` and fsyncs the folder. On any failure (limit,
+ * refused type, client gone, disk full) nothing is left on disk and the error is rethrown; the
+ * source is drained rather than destroyed, so the multipart parser can finish the request.
  */
 export async function writeUpload(source: Readable, tmpPath: string, finalPath: string, opts: WriteOptions): Promise<Written> {
-  const fh = await open(tmpPath, 'wx', 0o600);
+  const fh = await open(tmpPath, 'wx', 0o600).catch((err: unknown) => {
+    source.resume();
+    throw err;
+  });
   const hash = createHash('sha256');
   const sniffer = new TypeSniffer();
   let size = 0;
   let closed = false;
+  let renamed = false;
   let batch: Buffer[] = [];
   let batchBytes = 0;
   // the next batch is read while this one is written; a write's failure surfaces at the next drain
@@ -70,13 +75,25 @@ export async function writeUpload(source: Readable, tmpPath: string, finalPath: 
     closed = true;
     await fh.close();
     await rename(tmpPath, finalPath);
+    renamed = true;
+    await syncDir(path.dirname(finalPath));
     return { size, sha256: hash.digest('hex'), mimeType };
   } catch (err) {
     source.resume();
     await writing;
     if (!closed) await fh.close().catch(() => {});
-    await unlink(tmpPath).catch(() => {});
+    await unlink(renamed ? finalPath : tmpPath).catch(() => {});
     throw err;
+  }
+}
+
+/** The rename itself survives a power cut only once the folder is flushed too. */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 
