@@ -21,6 +21,7 @@ import { ensureInitialAdmin } from './modules/users/user.service.js';
 import { loadAgentConfig, watchAgentConfig } from './config/agent-config.js';
 import { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import { recoverInterruptedRuns } from './modules/commands/command.recovery.js';
+import { createLogHub } from './modules/logs/log.hub.js';
 import { createMetrics } from './observability/metrics.js';
 import { useAuthGate } from './plugins/auth-gate.js';
 import { useOrmContext } from './plugins/orm-context.js';
@@ -80,6 +81,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     limiter: new LoginLimiter(),
     agent,
     supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
+    logHub: createLogHub(),
   };
   await ensureInitialAdmin(services);
   await recoverInterruptedRuns(orm, log);
@@ -201,6 +203,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       // streams got their final event; give them a moment to flush, then cut what is left
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000))]);
       server?.closeAllConnections();
+      await services.logHub.close(); // every follower's watcher and fds released
       await pubsub.close();
       await orm.close();
       log.info('stopped');

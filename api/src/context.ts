@@ -7,6 +7,7 @@ import type { Authenticator } from './modules/auth/authenticator.js';
 import type { LoginLimiter } from './modules/auth/login-limiter.js';
 import type { Viewer } from './modules/auth/viewer.js';
 import type { CommandSupervisor } from './modules/commands/command.supervisor.js';
+import type { LogHub } from './modules/logs/log.hub.js';
 import type { Metrics } from './observability/metrics.js';
 import type { PubSub } from './realtime/pubsub.js';
 
@@ -22,6 +23,8 @@ export interface AppServices {
   /** the last good agent.yaml; replaced when the file changes */
   agent: { config: AgentConfig };
   supervisor: CommandSupervisor;
+  /** one follower per log file, shared by every logTail */
+  logHub: LogHub;
 }
 
 /** What each transport supplies per request or WebSocket operation. */

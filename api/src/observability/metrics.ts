@@ -40,6 +40,7 @@ export function createMetrics() {
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800],
       registers: [registry],
     }),
+    logLinesStreamed: new Counter({ name: 'tiny_agent_log_lines_streamed_total', help: 'Log lines delivered to logTail subscribers.', registers: [registry] }),
     uploadedBytes: new Counter({ name: 'tiny_agent_uploaded_bytes_total', help: 'Bytes of uploads stored.', registers: [registry] }),
     uploads: new Counter({
       name: 'tiny_agent_uploads_total',

@@ -97,6 +97,25 @@ describe('who sees what', () => {
   });
 });
 
+describe('deleting a user', () => {
+  it("removes the user's stored bytes with their rows, and no one else's", async () => {
+    const carol = await s.createUser('carol');
+    const hers = await Promise.all([1, 2].map(async (i) => (await s.upload({ name: `c${i}.txt`, content: `carol ${i}` }, carol)).data.uploadFile.id));
+    const uploads = path.join(s.config.DATA_DIR, 'uploads');
+    const others = listUploads(uploads).filter((f) => !hers.includes(f));
+    expect(listUploads(uploads)).toEqual(expect.arrayContaining(hers));
+    expect((await s.gql(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: carol.userId }, admin)).data.deleteUser).toBe(true);
+    for (let i = 0; i < 100 && listUploads(uploads).some((f) => hers.includes(f)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(listUploads(uploads)).toEqual(others);
+    // disabling is not deleting: bytes stay
+    const dave = await s.createUser('dave');
+    const his = (await s.upload({ name: 'd.txt', content: 'dave' }, dave)).data.uploadFile.id;
+    await s.gql(`mutation($id: ID!) { updateUser(id: $id, disabled: true) { id } }`, { id: dave.userId }, admin);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(listUploads(uploads)).toContain(his);
+  });
+});
+
 describe('ranges', () => {
   it('serves one range with 206, a suffix range, HEAD, and 416 past the end', async () => {
     const part = await get(aliceFile, { ...bearer(alice), range: 'bytes=10-19' });

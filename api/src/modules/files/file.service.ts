@@ -10,7 +10,7 @@ import { cleanDisplayName } from './file.name.js';
 import { enqueueProcessing } from './file.processor.js';
 import { typeAllowed } from './file.sniffer.js';
 import { FILE_ID, storedPath, tmpPath, uploadsDir } from './file.paths.js';
-import { sweepUploads } from './file.sweep.js';
+import { sweepUploads, uploadsInFlight } from './file.sweep.js';
 import { writeUpload } from './file.writer.js';
 
 export function fileVisible(viewer: Viewer, file: Pick<StoredFile, 'ownerId'>): boolean {
@@ -35,10 +35,19 @@ export async function resolveFileForCommand(ctx: Context, id: string): Promise<s
 
 export async function uploadFile(ctx: Context, upload: Promise<FileUpload>): Promise<StoredFile> {
   const viewer = requireViewer(ctx);
-  const { config, metrics, log } = ctx.app;
   await sweepUploads(ctx.app);
   const received = await receive(upload);
   const id = randomUUID();
+  uploadsInFlight.add(id);
+  try {
+    return await storeUpload(ctx, viewer, received, id);
+  } finally {
+    uploadsInFlight.delete(id);
+  }
+}
+
+async function storeUpload(ctx: Context, viewer: Viewer, received: FileUpload, id: string): Promise<StoredFile> {
+  const { config, metrics, log } = ctx.app;
   await mkdir(uploadsDir(ctx.app), { recursive: true, mode: 0o700 });
   const finalPath = storedPath(ctx.app, id)!;
   const limit = await uploadLimit(ctx, viewer);

@@ -1,6 +1,7 @@
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppServices } from '../../context.js';
+import { User } from '../users/user.entity.js';
 import { StoredFile } from './file.entity.js';
 import { enqueueProcessing } from './file.processor.js';
 import { FILE_ID, uploadsDir } from './file.paths.js';
@@ -8,6 +9,9 @@ import { FILE_ID, uploadsDir } from './file.paths.js';
 const CRASH_WINDOW_MS = 3600_000;
 
 const sweeps = new WeakMap<AppServices, Promise<void>>();
+
+/** ids of uploads between their first byte and their row: never someone's leftovers */
+export const uploadsInFlight = new Set<string>();
 
 /**
  * Once per app, before the first upload (or at start-up): removes `.tmp-*` files left by a crash,
@@ -18,15 +22,34 @@ export function sweepUploads(app: AppServices): Promise<void> {
   if (!done) {
     done = sweep(app);
     sweeps.set(app, done);
+    // a deleted user's rows go by cascade; their bytes go here
+    app.pubsub.on('authRevoked', (e) => {
+      if (e.userId) void removeDeletedUsersFiles(app, e.userId).catch((err) => app.log.error('removing a deleted user\'s files failed', { err }));
+    });
   }
   return done;
+}
+
+async function rowIds(app: AppServices): Promise<Set<string>> {
+  const rows = await app.orm.em.fork().find(StoredFile, {}, { fields: ['id'] });
+  return new Set(rows.map((r) => r.id));
+}
+
+async function removeDeletedUsersFiles(app: AppServices, userId: string): Promise<void> {
+  if (await app.orm.em.fork().count(User, { id: userId })) return; // disabled or changed, not deleted
+  const known = await rowIds(app);
+  let removed = 0;
+  for (const name of await readdir(uploadsDir(app))) {
+    if (!FILE_ID.test(name) || known.has(name) || uploadsInFlight.has(name)) continue;
+    await unlink(path.join(uploadsDir(app), name)).then(() => removed++, () => {});
+  }
+  if (removed) app.log.info('files of a deleted user removed', { userId, count: removed });
 }
 
 async function sweep(app: AppServices): Promise<void> {
   const dir = uploadsDir(app);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const em = app.orm.em.fork();
-  const rows = await em.find(StoredFile, {}, { fields: ['id', 'processingStatus'] });
+  const rows = await app.orm.em.fork().find(StoredFile, {}, { fields: ['id', 'processingStatus'] });
   const known = new Set(rows.map((r) => r.id));
   let temporary = 0;
   let orphans = 0;

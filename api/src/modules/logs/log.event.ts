@@ -35,15 +35,17 @@ export interface LogLineView {
   kind: LogEventKind;
   text: string;
   truncated: boolean;
+  /** DROPPED only: how many lines were skipped. */
+  droppedCount: number | null;
 }
 
 export function toLogLine(event: LogEvent): LogLineView {
   switch (event.kind) {
     case 'LINE':
-      return { cursor: encodeCursor(event.cursor), kind: 'LINE', text: event.text, truncated: event.truncated };
+      return { cursor: encodeCursor(event.cursor), kind: 'LINE', text: event.text, truncated: event.truncated, droppedCount: null };
     case 'DROPPED':
-      return { cursor: encodeCursor(event.cursor), kind: 'DROPPED', text: `${event.count} lines dropped`, truncated: false };
+      return { cursor: encodeCursor(event.cursor), kind: 'DROPPED', text: `${event.count} lines dropped`, truncated: false, droppedCount: event.count };
     default:
-      return { cursor: encodeCursor(event.cursor), kind: event.kind, text: '', truncated: false };
+      return { cursor: encodeCursor(event.cursor), kind: event.kind, text: '', truncated: false, droppedCount: null };
   }
 }

@@ -139,6 +139,22 @@ describe('log hub', () => {
     expect(hub.stats()).toEqual({ followers: 0, subscribers: 0, closing: 0 });
     expect(openFdCount()).toBe(baseline);
   });
+
+  it('close() ends open subscriptions, parked or not, and releases every follower', async () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(path, 'only line\n');
+    const baseline = openFdCount();
+    const parked = consume(hub.subscribe(path)); // waiting in take()
+    const idle = hub.subscribe(join(dir, 'other.log'), { startAt: { backfill: 1 } });
+    const first = idle.next(); // file missing: attached, then waiting
+    await until(() => hub.stats().subscribers === 2);
+    await sleep(100);
+    await hub.close();
+    await parked.done;
+    expect(await first).toEqual({ done: true, value: undefined });
+    expect(hub.stats()).toEqual({ followers: 0, subscribers: 0, closing: 0 });
+    expect(openFdCount()).toBe(baseline);
+  });
 });
 
 function lineCountOnDisk(path: string): number {

@@ -38,6 +38,8 @@ export interface LogHub {
   stats(): HubStats;
   /** Waits for followers that are closing; subscriptions still open keep theirs. */
   settled(): Promise<void>;
+  /** Ends every open subscription (their streams complete) and waits until every follower has closed. */
+  close(): Promise<void>;
 }
 
 interface Handover {
@@ -52,6 +54,7 @@ const HANDOVER_RETRY_MS = 20;
 export function createLogHub(options: FeedOptions = {}): LogHub {
   const feeds = new Map<string, Feed>();
   const closing = new Set<Promise<void>>();
+  const open = new Set<LogSubscription>();
 
   const drop = (feed: Feed): void => {
     if (feeds.get(feed.path) === feed) feeds.delete(feed.path); // a failed feed: the next subscriber starts afresh
@@ -72,7 +75,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
     closing.add(done);
   };
 
-  async function* run(path: string, o: SubscribeOptions, signal: AbortSignal): AsyncGenerator<LogEvent, undefined> {
+  async function* run(path: string, o: SubscribeOptions, signal: AbortSignal, onEnd: () => void): AsyncGenerator<LogEvent, undefined> {
     const queue = new SubscriberQueue(o.queueSize ?? 1000, o.filter ?? null);
     const feed = acquire(path);
     let handover: Handover | null = null;
@@ -100,6 +103,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
       feed.queues.delete(queue);
       await handover?.file?.fh.close();
       release(feed);
+      onEnd();
     }
   }
 
@@ -108,17 +112,19 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
       const ac = new AbortController();
       const onAbort = (): void => ac.abort();
       o.signal?.addEventListener('abort', onAbort, { once: true });
-      const gen = run(resolve(path), o, ac.signal);
+      const gen = run(resolve(path), o, ac.signal, () => open.delete(sub));
       const sub: LogSubscription = {
         next: () => gen.next(),
         return: async () => {
           ac.abort(); // ends a pending take, so the queued return() runs now
           o.signal?.removeEventListener('abort', onAbort);
+          open.delete(sub);
           await gen.return(undefined);
           return { done: true, value: undefined };
         },
         [Symbol.asyncIterator]: () => sub,
       };
+      open.add(sub);
       return sub;
     },
     stats() {
@@ -128,6 +134,10 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
     },
     async settled() {
       while (closing.size > 0) await Promise.all([...closing]);
+    },
+    async close() {
+      await Promise.all([...open].map((sub) => sub.return()));
+      await this.settled();
     },
   };
 }

@@ -1,0 +1,109 @@
+// Log sources from agent.yaml, read through the viewer's role: listing, paging back, tailing.
+import { promises as fsp } from 'node:fs';
+import type { LogSourceSpec } from '../../config/agent-config.js';
+import type { Context } from '../../context.js';
+import { BadUserInputError, NotFoundError } from '../../errors.js';
+import { requireViewer } from '../auth/guards.js';
+import type { Viewer } from '../auth/viewer.js';
+import { decodeCursor } from './log.cursor.js';
+import { toLogLine, type LogLineView } from './log.event.js';
+import { compileFilter } from './log.filter.js';
+import type { SubscribeStart } from './log.hub.js';
+import { readLastLines } from './log.reader.js';
+
+/** Most lines one logLines page or one logTail backfill may ask for. */
+export const MAX_LINES = 5000;
+
+export interface LogSourceView {
+  name: string;
+  exists: boolean;
+  sizeBytes: number | null;
+}
+
+export function mayRead(viewer: Viewer, spec: LogSourceSpec): boolean {
+  return viewer.role === 'ADMIN' || spec.roles.includes('user');
+}
+
+/** A source that is not configured, may not be read, or was never a name (a path) answers alike. */
+function findSource(ctx: Context, name: string): LogSourceSpec {
+  const viewer = requireViewer(ctx);
+  const spec = ctx.app.agent.config.logs.find((l) => l.name === name);
+  if (!spec || !mayRead(viewer, spec)) throw new NotFoundError(`The log source "${name.slice(0, 64)}"`);
+  return spec;
+}
+
+function lineCount(value: number, arg: string): number {
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_LINES) {
+    throw new BadUserInputError(`${arg} must be between 0 and ${MAX_LINES}.`, { argument: arg, max: MAX_LINES });
+  }
+  return value;
+}
+
+export async function listLogSources(ctx: Context): Promise<LogSourceView[]> {
+  const viewer = requireViewer(ctx);
+  const visible = ctx.app.agent.config.logs.filter((l) => mayRead(viewer, l));
+  return Promise.all(
+    visible.map(async (l) => {
+      // lstat: a symlink planted at the path is never followed, so it counts as missing
+      const st = await fsp.lstat(l.path).catch(() => null);
+      const exists = st?.isFile() ?? false;
+      return { name: l.name, exists, sizeBytes: exists ? st!.size : null };
+    }),
+  );
+}
+
+export interface LogLinesArgs {
+  source: string;
+  last?: number | null;
+  before?: string | null;
+  filter?: string | null;
+}
+
+/** The last `last` lines (matching `filter`) before cursor `before`, or before the end; oldest first. */
+export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLineView[]> {
+  const spec = findSource(ctx, args.source);
+  const n = lineCount(args.last ?? 100, 'last');
+  const before = args.before ? decodeCursor(args.before) : null;
+  const filter = compileFilter(args.filter);
+  const lines = await readLastLines(spec.path, n, { before, filter });
+  return lines.map(toLogLine);
+}
+
+export interface LogTailArgs {
+  source: string;
+  backfill?: number | null;
+  after?: string | null;
+  filter?: string | null;
+}
+
+/** Validates everything before the stream starts, so a bad argument is an error, not an empty stream. */
+export async function logTail(ctx: Context, args: LogTailArgs): Promise<AsyncGenerator<LogLineView, void>> {
+  const spec = findSource(ctx, args.source);
+  const backfill = lineCount(args.backfill ?? 0, 'backfill');
+  if (args.after && backfill > 0) throw new BadUserInputError('Give either backfill or after, not both.');
+  const startAt: SubscribeStart = args.after ? { after: decodeCursor(args.after) } : backfill > 0 ? { backfill } : 'end';
+  return tail(ctx, spec, startAt, compileFilter(args.filter));
+}
+
+async function* tail(ctx: Context, spec: LogSourceSpec, startAt: SubscribeStart, filter: ReturnType<typeof compileFilter>) {
+  const { logHub, metrics } = ctx.app;
+  const viewer = requireViewer(ctx);
+  const sub = logHub.subscribe(spec.path, { startAt, filter, signal: ctx.signal });
+  let config = ctx.app.agent.config;
+  try {
+    for await (const event of sub) {
+      // agent.yaml is replaced as a whole on change: compare by identity, look up only then
+      if (ctx.app.agent.config !== config) {
+        config = ctx.app.agent.config;
+        const now = config.logs.find((l) => l.name === spec.name);
+        if (!now || !mayRead(viewer, now)) throw new NotFoundError(`The log source "${spec.name}"`);
+        if (now.path !== spec.path) return; // the name now means another file: the client re-subscribes
+      }
+      if (event.kind === 'LINE') metrics.logLinesStreamed.inc();
+      yield toLogLine(event);
+    }
+  } finally {
+    await sub.return();
+  }
+}
+
