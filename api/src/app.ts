@@ -8,6 +8,7 @@ import { initOrm } from './db/orm.js';
 import { AppError } from './errors.js';
 import { readJsonBody } from './http/json-body.js';
 import { prepareMultipart, useParsedMultipart } from './http/multipart.js';
+import { createFastPath } from './http/graphql-fast-path.js';
 import { serveFileDownload } from './modules/files/file.download.js';
 import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
@@ -119,6 +120,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     ],
   });
 
+  const tryFastPath = createFastPath(yoga, config.PUBLIC_ORIGIN.length > 0);
   // whatwg-node's listener takes a server context after (req, res); its type only shows two
   const listen = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
 
@@ -138,6 +140,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         if (!(await prepareMultipart(req, res, serverContext))) return;
       } else if (/^application\/json\b/i.test(type)) {
         await readJsonBody(req);
+        if (await tryFastPath(req, res, serverContext)) return;
       } else {
         sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST a JSON body (Content-Type: application/json) or a multipart upload.');
         return;

@@ -1,13 +1,12 @@
-import { GraphQLError, Kind, getOperationAST, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type SelectionSetNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
 
 const OPEN_FIELDS = new Set(['me', 'login', '__typename']);
+const MESSAGE = 'Sign in first: only `me` and `login` are open without a session cookie or a Bearer token.';
 
-/** Root field names of the operation to run, through fragments. */
-function rootFields(doc: DocumentNode, operationName?: string | null): string[] {
-  const op = getOperationAST(doc, operationName);
-  if (!op) return [];
+/** Root field names of every operation in the document, through fragments. */
+function rootFields(doc: DocumentNode): string[] {
   const fragments = new Map(doc.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const names: string[] = [];
   const seen = new Set<string>();
@@ -22,28 +21,36 @@ function rootFields(doc: DocumentNode, operationName?: string | null): string[] 
       }
     }
   };
-  walk(op.selectionSet);
+  for (const d of doc.definitions) if (d.kind === Kind.OPERATION_DEFINITION) walk(d.selectionSet);
   return names;
 }
 
-const refusal = () => ({
-  errors: [
-    new GraphQLError('Sign in first: only `me` and `login` are open without a session cookie or a Bearer token.', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    }),
-  ],
-});
-
-/** Deny by default: signed out, only `me` and `login` run (introspection included). */
-export function useAuthGate(): Plugin {
-  const allowed = (ctx: unknown, doc: DocumentNode, name?: string | null) =>
-    !!(ctx as ServerContext).viewer || rootFields(doc, name).every((f) => OPEN_FIELDS.has(f));
+/** Validation rule added for signed-out callers only (so Yoga's validation cache keeps them apart). */
+function SignedOutOnlyOpenFields(context: ValidationContext): ASTVisitor {
   return {
-    onExecute({ args, setResultAndStopExecution }) {
-      if (!allowed(args.contextValue, args.document, args.operationName)) setResultAndStopExecution(refusal());
+    Document(doc) {
+      if (!rootFields(doc).every((f) => OPEN_FIELDS.has(f))) {
+        context.reportError(new GraphQLError(MESSAGE, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } }));
+      }
+      return false;
     },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      if (!allowed(args.contextValue, args.document, args.operationName)) setResultAndStopExecution(refusal());
+  };
+}
+
+/**
+ * Deny by default: signed out, only `me` and `login` validate (introspection included). It runs
+ * at validation, before anything else is said about the document, so a stranger learns nothing
+ * of the schema from other validation messages either; on every transport alike.
+ */
+export function useAuthGate(): Plugin {
+  return {
+    onValidate({ context, addValidationRule }) {
+      if ((context as Partial<ServerContext>).viewer) return;
+      addValidationRule(SignedOutOnlyOpenFields);
+      return ({ result, setResult }) => {
+        const gate = result.find((e) => e.extensions?.code === 'UNAUTHENTICATED');
+        if (gate) setResult([gate]);
+      };
     },
   };
 }

@@ -58,7 +58,12 @@ export function useContractErrorCodes(): Plugin {
   return {
     onParse() {
       return ({ result }) => {
-        if (isGraphQLError(result)) withContractCode(result);
+        if (!isGraphQLError(result)) return;
+        withContractCode(result);
+        // as Yoga does for HTTP requests, but also when parsed outside a Request (fast path,
+        // WebSocket): the error may be cached and re-thrown to an HTTP request later
+        const ext = result.extensions as { http?: { status?: number; spec?: boolean } };
+        ext.http = { spec: true, status: 400, ...ext.http };
       };
     },
     onValidate() {

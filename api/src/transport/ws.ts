@@ -8,6 +8,13 @@ import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
 import { withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
 
+/** HTTP status hints mean nothing on a socket. */
+function withoutHttp(e: GraphQLError): GraphQLError {
+  if (!e.extensions?.http) return e;
+  const { http: _http, ...extensions } = e.extensions;
+  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions });
+}
+
 interface ConnectionState {
   token: string | undefined;
   ip: string;
@@ -66,9 +73,9 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [withContractCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)))];
+          return [withoutHttp(withContractCode(err instanceof GraphQLError ? err : new GraphQLError(String(err))))];
         }
-        const errors = validate(schema, document);
+        const errors = validate(schema, document).map(withoutHttp);
         if (errors.length) return viewer ? errors : withoutSuggestions(errors);
         return {
           schema,
