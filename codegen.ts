@@ -1,8 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// The one place that says which schema the web types follow. Switch to the server's printed
-// schema ('schema/schema.graphql', from `npm run schema`) once it exists.
-export const SCHEMA_PATH = 'schema/contract.graphql';
+// The one place that says which schema the web types follow: the server's printed schema
+// (`npm run schema`). Before it existed this was 'schema/contract.graphql'.
+export const SCHEMA_PATH = 'schema/schema.graphql';
 
 const config: CodegenConfig = {
   schema: SCHEMA_PATH,

@@ -23,9 +23,9 @@ export const FilesQuery = graphql(`
   }
 `);
 
-export const FileQuery = graphql(`
-  query File($id: ID!) {
-    file(id: $id) { ...StoredFileFields }
+export const FileProcessedSubscription = graphql(`
+  subscription FileProcessed {
+    fileProcessed { ...StoredFileFields }
   }
 `);
 

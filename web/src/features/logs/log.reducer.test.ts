@@ -36,6 +36,26 @@ describe('logReducer', () => {
     expect(s.lastCursor).toBe('d9');
   });
 
+  it('opens a gap on DROPPED, learns its end from the next event, and fills it in place', () => {
+    let s = apply(INITIAL_LOG, line('c1', 'a'), { cursor: 'c4', kind: 'DROPPED', text: '', truncated: false, droppedCount: 3 });
+    expect(s.gaps).toEqual([{ noticeId: 1, count: 3, before: null }]);
+    expect(s.rows[1].display).toMatch(/skipped.*\(3 lines\)/);
+    s = apply(s, line('c5', 'e'));
+    expect(s.gaps).toEqual([{ noticeId: 1, count: 3, before: 'c5' }]);
+    s = logReducer(s, { type: 'fill', noticeId: 1, lines: [line('c2', 'b'), line('c3', 'c'), line('c4', 'd')] });
+    expect(s.rows.map((r) => r.kind === 'LINE' ? r.display : 'notice')).toEqual(['a', 'notice', 'b', 'c', 'd', 'e']);
+    expect(s.rows[1].display).toMatch(/3 of them were fetched again/);
+    expect(s.gaps).toEqual([]);
+    expect(s.lastCursor).toBe('c5');
+  });
+
+  it('closes a gap it could not fill and leaves the notice', () => {
+    let s = apply(INITIAL_LOG, { cursor: 'c4', kind: 'DROPPED', text: '', truncated: false, droppedCount: 3 }, line('c5', 'e'));
+    s = logReducer(s, { type: 'fill', noticeId: 0, lines: null });
+    expect(s.gaps).toEqual([]);
+    expect(s.rows.map((r) => r.kind)).toEqual(['DROPPED', 'LINE']);
+  });
+
   it('resumes from the last cursor, and backfills when it has none', () => {
     expect(tailVariables(INITIAL_LOG, 'system', 200, ' ')).toEqual({ source: 'system', backfill: 200, after: null, filter: null });
     const s = apply(INITIAL_LOG, line('c7', 'x'));

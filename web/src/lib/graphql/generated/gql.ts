@@ -23,11 +23,12 @@ type Documents = {
     "\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node {\n          id commandName argv status exitCode signal startedAt finishedAt\n          startedBy { id username }\n          outputBytes outputTruncated\n        }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node {\n          id commandName argv status exitCode signal startedAt finishedAt\n          startedBy { id username }\n          outputBytes outputTruncated\n        }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
     "\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n": typeof types.StoredFileFieldsFragmentDoc,
     "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n          uploadedBy { id username }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.FilesDocument,
-    "\n  query File($id: ID!) {\n    file(id: $id) { ...StoredFileFields }\n  }\n": typeof types.FileDocument,
+    "\n  subscription FileProcessed {\n    fileProcessed { ...StoredFileFields }\n  }\n": typeof types.FileProcessedDocument,
     "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n": typeof types.UploadFileDocument,
     "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n": typeof types.DeleteFileDocument,
     "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n": typeof types.LogSourcesDocument,
-    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated\n    }\n  }\n": typeof types.LogTailDocument,
+    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": typeof types.LogTailDocument,
+    "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": typeof types.LogLinesDocument,
     "\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n": typeof types.RunSummaryFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n": typeof types.CommandRunDocument,
     "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node {\n          id commandName argv status exitCode signal startedAt finishedAt\n          startedBy { id username }\n          outputBytes outputTruncated\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.CommandRunsDocument,
@@ -53,11 +54,12 @@ const documents: Documents = {
     "\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node {\n          id commandName argv status exitCode signal startedAt finishedAt\n          startedBy { id username }\n          outputBytes outputTruncated\n        }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node {\n          id commandName argv status exitCode signal startedAt finishedAt\n          startedBy { id username }\n          outputBytes outputTruncated\n        }\n      }\n    }\n  }\n": types.DashboardDocument,
     "\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n": types.StoredFileFieldsFragmentDoc,
     "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n          uploadedBy { id username }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.FilesDocument,
-    "\n  query File($id: ID!) {\n    file(id: $id) { ...StoredFileFields }\n  }\n": types.FileDocument,
+    "\n  subscription FileProcessed {\n    fileProcessed { ...StoredFileFields }\n  }\n": types.FileProcessedDocument,
     "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n": types.UploadFileDocument,
     "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n": types.DeleteFileDocument,
     "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n": types.LogSourcesDocument,
-    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated\n    }\n  }\n": types.LogTailDocument,
+    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": types.LogTailDocument,
+    "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": types.LogLinesDocument,
     "\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n": types.RunSummaryFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n": types.CommandRunDocument,
     "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node {\n          id commandName argv status exitCode signal startedAt finishedAt\n          startedBy { id username }\n          outputBytes outputTruncated\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.CommandRunsDocument,
@@ -127,7 +129,7 @@ export function graphql(source: "\n  query Files($first: Int, $after: String) {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query File($id: ID!) {\n    file(id: $id) { ...StoredFileFields }\n  }\n"): (typeof documents)["\n  query File($id: ID!) {\n    file(id: $id) { ...StoredFileFields }\n  }\n"];
+export function graphql(source: "\n  subscription FileProcessed {\n    fileProcessed { ...StoredFileFields }\n  }\n"): (typeof documents)["\n  subscription FileProcessed {\n    fileProcessed { ...StoredFileFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -143,7 +145,11 @@ export function graphql(source: "\n  query LogSources {\n    logSources { name e
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated\n    }\n  }\n"): (typeof documents)["\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated\n    }\n  }\n"];
+export function graphql(source: "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n"): (typeof documents)["\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n"): (typeof documents)["\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
