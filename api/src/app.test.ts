@@ -102,6 +102,17 @@ describe('request protections', () => {
     expect(many.errors![0]!.message).toMatch(/alias/i);
   });
 
+  it('fragments do not count as nesting, so a real paged query with a fragment passes', async () => {
+    const admin = await s.login();
+    const r = await s.gql(
+      `query { commandRuns(first: 100) { edges { node { ...Run } } pageInfo { hasNextPage } } }
+       fragment Run on CommandRun { id status startedBy { id username } }`,
+      {},
+      admin,
+    );
+    expect(r.errors).toBeUndefined();
+  });
+
   it('batching is off', async () => {
     const res = await fetch(`${s.url}/graphql`, {
       method: 'POST',

@@ -31,6 +31,7 @@ import { httpStatusFor, maskError, useContractErrorCodes } from './plugins/error
 import { useOperationMetrics } from './plugins/operation-metrics.js';
 import { useSubscriptionGuard } from './plugins/subscription-guard.js';
 import { PubSub } from './realtime/pubsub.js';
+import { QueueOverflowError } from './realtime/queue.js';
 import { RedisTransport } from './realtime/redis-transport.js';
 import { schema } from './schema.js';
 import { attachWebSocket } from './transport/ws.js';
@@ -55,13 +56,17 @@ function useSetCookies(): Plugin<ServerContext> {
   };
 }
 
+const isExpected = (e: unknown) =>
+  e instanceof AppError || e instanceof QueueOverflowError || (e instanceof Error && (e as { originalError?: unknown }).originalError instanceof AppError);
+
 function yogaLogger(log: Logger) {
   const fmt = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(' ');
   return {
     debug: (...a: unknown[]) => log.debug(fmt(a)),
     info: (...a: unknown[]) => log.info(fmt(a)),
     warn: (...a: unknown[]) => log.warn(fmt(a)),
-    error: (...a: unknown[]) => log.error('unexpected error (masked for the client)', { detail: fmt(a) }),
+    // Yoga reports every error it rewrote; ours (AppError) are expected answers, not failures
+    error: (...a: unknown[]) => (a.some(isExpected) ? undefined : log.error('unexpected error (masked for the client)', { detail: fmt(a) })),
   };
 }
 
@@ -111,7 +116,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       useCsrf(),
       useParsedMultipart(),
       useOrmContext(orm),
-      EnvelopArmorPlugin({ blockFieldSuggestion: { enabled: false } }),
+      EnvelopArmorPlugin({
+        blockFieldSuggestion: { enabled: false }, // only for signed-out callers: see useContractErrorCodes
+        maxDepth: { flattenFragments: true }, // a fragment spread is not a level of nesting
+        costLimit: { maxCost: 20_000 }, // the default 5,000 refuses a page of 100 runs; list sizes are capped server-side
+      }),
       useContractErrorCodes(),
       useAuthGate(),
       useSubscriptionGuard(),

@@ -29,6 +29,8 @@ describe('accounts', () => {
 
     const dup = await s.gql(`mutation { createUser(username: "alice", password: "alice-pass-2", role: USER) { id } }`, {}, admin);
     expect(code(dup)).toBe('CONFLICT');
+    // an expected refusal is an answer, not a server failure: nothing at ERROR in the log
+    expect(s.logText()).not.toMatch(/"level":"error"/);
     const short = await s.gql(`mutation { createUser(username: "bob", password: "short", role: USER) { id } }`, {}, admin);
     expect(code(short)).toBe('BAD_USER_INPUT');
     expect(short.errors![0]!.message).toMatch(/8 to 256/);
