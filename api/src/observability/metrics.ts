@@ -4,6 +4,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tiny_agent_' });
+  // gauges named like counters (`promtool check metrics` refuses them); the by-type gauges stay
+  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
+    registry.removeSingleMetric(`tiny_agent_nodejs_${name}`);
+  }
   const m = {
     registry,
     operations: new Counter({
