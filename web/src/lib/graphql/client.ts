@@ -1,5 +1,6 @@
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
+import { attachSocketState, SocketState } from './socket';
 
 /** Yoga's CSRF prevention refuses HTTP requests without it. */
 export const CSRF_HEADERS = { 'x-graphql-yoga-csrf': '1' } as const;
@@ -23,13 +24,20 @@ export interface ClientHooks {
  * resubscribes from its last seq/cursor, and the lazy socket reconnects on that subscribe.
  */
 export function createGraphQLClient(hooks: ClientHooks): Client {
+  const socket = new SocketState();
   const ws = createWsClient({
     url: graphqlWsUrl(),
     lazy: true,
     keepAlive: 15_000,
     retryAttempts: 0,
+    // registered before any subscription's own listeners, so the state is current when they run
+    on: {
+      connected: () => socket.set(true),
+      closed: () => socket.set(false),
+      error: () => socket.set(false),
+    },
   });
-  return new Client({
+  const client = new Client({
     url: '/graphql',
     preferGetMethod: false,
     requestPolicy: 'network-only',
@@ -54,4 +62,6 @@ export function createGraphQLClient(hooks: ClientHooks): Client {
       }),
     ],
   });
+  attachSocketState(client, socket);
+  return client;
 }

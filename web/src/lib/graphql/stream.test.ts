@@ -1,6 +1,7 @@
 import type { Client } from '@urql/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeSubject, type Subject } from 'wonka';
+import { attachSocketState, SocketState } from './socket';
 import { backoffDelay, openStream } from './stream';
 
 // A stand-in for urql's client: each subscription() call gets a subject the test drives.
@@ -89,6 +90,33 @@ describe('openStream', () => {
     stream.close();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(calls).toHaveLength(2);
+  });
+
+  it('is live once its socket is acknowledged, before any event, and again after a reconnect', async () => {
+    const { client, calls } = fakeClient();
+    const socket = new SocketState();
+    attachSocketState(client, socket);
+    const statuses: string[] = [];
+    openStream(client, doc, { variables: () => ({}), onData: () => {}, onStatus: (s) => statuses.push(s) });
+    expect(statuses).toEqual(['connecting']);
+    socket.set(true);
+    expect(statuses).toEqual(['connecting', 'live']);
+    // the socket drops: closed first, then the subscription errors
+    socket.set(false);
+    calls[0].subject.next({ error: { graphQLErrors: [], networkError: new Error('closed'), message: 'x' }, hasNext: false });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toHaveLength(2);
+    expect(statuses).toEqual(['connecting', 'live', 'reconnecting', 'reconnecting']);
+    socket.set(true);
+    expect(statuses.at(-1)).toBe('live');
+    // a stream opened on a socket that is already up is live at once; one that failed is not revived
+    calls[1].subject.next({ error: gqlError('FORBIDDEN'), hasNext: true });
+    socket.set(false);
+    socket.set(true);
+    expect(statuses.at(-1)).toBe('failed');
+    const other: string[] = [];
+    openStream(client, doc, { variables: () => ({}), onData: () => {}, onStatus: (s) => other.push(s) });
+    expect(other).toEqual(['connecting', 'live']);
   });
 
   it('backs off exponentially up to 15 s', () => {

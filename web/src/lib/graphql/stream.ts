@@ -1,6 +1,7 @@
 import type { AnyVariables, Client, OperationResult, TypedDocumentNode } from '@urql/core';
 import { onEnd, pipe, subscribe } from 'wonka';
 import { type AppFailure, isFatal, toFailure } from './errors';
+import { socketStateOf } from './socket';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'failed';
 
@@ -48,10 +49,17 @@ export function openStream<Data, Vars extends AnyVariables>(
     let finished = false;
     let live = false;
     let sub: { unsubscribe(): void } | undefined;
+    let stopWaiting = () => {};
+    const goLive = () => {
+      if (finished || live) return;
+      live = true;
+      options.onStatus?.('live');
+    };
     // once per subscription, whichever comes first: the source ends, or an error arrives
     const finish = () => {
       if (finished) return;
       finished = true;
+      stopWaiting();
       queueMicrotask(() => sub?.unsubscribe());
       void ended(failure);
     };
@@ -71,13 +79,12 @@ export function openStream<Data, Vars extends AnyVariables>(
         // urql repeats the last payload with hasNext: false when the server completes
         if (result.hasNext === false || !result.data) return;
         attempt = 0;
-        if (!live) {
-          live = true;
-          options.onStatus?.('live');
-        }
+        goLive();
         options.onData(result.data);
       }),
     );
+    // live once the socket carrying it is acknowledged, even before a first event
+    stopWaiting = socketStateOf(client)?.whenConnected(goLive) ?? stopWaiting;
   }
 
   async function ended(failure: AppFailure | null) {
