@@ -17,7 +17,7 @@ export function requireTool(cmd: string, args: string[], debianPackage: string):
 export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd ?? ROOT, input: opts.input, env: opts.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  return { code: r.status, stdout: r.stdout, out: `${r.stdout}${r.stderr}` };
 }
 
 export function freePort(): Promise<number> {
