@@ -251,77 +251,100 @@ describe('SSE through nginx', () => {
   });
 });
 
+/**
+ * `uploadFile` as one multipart request of `size` bytes, streamed with backpressure over HTTP/1.1
+ * or HTTP/2 (what a browser uses over HTTPS), sampling nginx's body spool and the app's uploads
+ * folder while it is sent.
+ */
+async function streamUpload(via: 'http1' | 'h2', size: number) {
+  const boundary = `----tiny-agent-${Date.now()}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
+      JSON.stringify({ query: 'mutation($file: Upload!) { uploadFile(file: $file) { id sha256 size } }', variables: { file: null } }) +
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const block = Buffer.from(Array.from({ length: 16_384 }, (_, i) => `line ${String(i).padStart(6, '0')} of a large text upload`.padEnd(63, '.') + '\n').join(''));
+  expect(block.length).toBe(MiB);
+  const headers = {
+    'content-type': `multipart/form-data; boundary=${boundary}`,
+    'content-length': String(head.length + size + tail.length),
+    'x-graphql-yoga-csrf': '1',
+    authorization: `Bearer ${admin.token}`,
+  };
+
+  const uploadsDir = path.join(s.config.DATA_DIR, 'uploads');
+  const earlier = new Set(filesUnder(uploadsDir).map((f) => f.file));
+  let maxSpooled = 0;
+  let appBytesWhenHalfSent = -1;
+  const sample = setInterval(() => {
+    maxSpooled = Math.max(maxSpooled, filesUnder(nginx.clientBodyTemp).length);
+  }, 25);
+  const hash = createHash('sha256');
+  const started = Date.now();
+  const h2 = via === 'h2' ? http2Connect(nginx.httpsUrl, { ca: readFileSync(nginx.cert) }) : null;
+  try {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      let req: import('node:stream').Writable;
+      const collectBody = (status: number, res: NodeJS.ReadableStream) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status, body }));
+      };
+      if (h2) {
+        const r = h2.request({ ':method': 'POST', ':path': '/graphql', ...headers });
+        r.on('response', (h) => collectBody(Number(h[':status']), r));
+        r.on('error', reject);
+        req = r;
+      } else {
+        const r = httpRequest(`${nginx.httpUrl}/graphql`, { method: 'POST', headers });
+        r.on('response', (res) => collectBody(res.statusCode!, res));
+        r.on('error', reject);
+        req = r;
+      }
+      void (async () => {
+        const write = (b: Buffer) => (req.write(b) ? Promise.resolve() : new Promise<void>((r) => req.once('drain', () => r())));
+        await write(head);
+        for (let sent = 0; sent < size; sent += MiB) {
+          if (sent === size / 2) {
+            // with nginx buffering the request, the app would have seen nothing yet
+            await new Promise((r) => setTimeout(r, 300));
+            appBytesWhenHalfSent = Math.max(0, ...filesUnder(uploadsDir).filter((f) => !earlier.has(f.file)).map((f) => f.size));
+          }
+          hash.update(block);
+          await write(block);
+        }
+        req.end(tail);
+      })().catch(reject);
+    });
+    return { answer, sha256: hash.digest('hex'), appBytesWhenHalfSent, maxSpooled, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    clearInterval(sample);
+    h2?.close();
+  }
+}
+
 describe('200 MB through nginx', () => {
   const SIZE = 200 * MiB;
   let fileId: string;
   let sha256: string;
 
-  it(
-    'an upload streams through to the app as it is sent, nothing spooled to nginx’s disk',
-    async () => {
-      const boundary = `----tiny-agent-${Date.now()}`;
-      const head = Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
-          JSON.stringify({ query: 'mutation($file: Upload!) { uploadFile(file: $file) { id sha256 size } }', variables: { file: null } }) +
-          `\r\n--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
-          `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`,
-      );
-      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-      const block = Buffer.from(Array.from({ length: 16_384 }, (_, i) => `line ${String(i).padStart(6, '0')} of a large text upload`.padEnd(63, '.') + '\n').join(''));
-      expect(block.length).toBe(MiB);
-
-      const uploadsDir = path.join(s.config.DATA_DIR, 'uploads');
-      let maxSpooled = 0;
-      let appBytesWhenHalfSent = -1;
-      const sample = setInterval(() => {
-        maxSpooled = Math.max(maxSpooled, filesUnder(nginx.clientBodyTemp).length);
-      }, 25);
-      const hash = createHash('sha256');
-      const started = Date.now();
-      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest(`${nginx.httpUrl}/graphql`, {
-          method: 'POST',
-          headers: {
-            'content-type': `multipart/form-data; boundary=${boundary}`,
-            'content-length': head.length + SIZE + tail.length,
-            'x-graphql-yoga-csrf': '1',
-            authorization: `Bearer ${admin.token}`,
-          },
-        });
-        req.on('response', (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => resolve({ status: res.statusCode!, body }));
-        });
-        req.on('error', reject);
-        void (async () => {
-          const write = (b: Buffer) => (req.write(b) ? Promise.resolve() : new Promise<void>((r) => req.once('drain', () => r())));
-          await write(head);
-          for (let sent = 0; sent < SIZE; sent += MiB) {
-            if (sent === SIZE / 2) {
-              // with nginx buffering the request, the app would have seen nothing yet
-              await new Promise((r) => setTimeout(r, 300));
-              appBytesWhenHalfSent = Math.max(0, ...filesUnder(uploadsDir).map((f) => f.size));
-            }
-            hash.update(block);
-            await write(block);
-          }
-          req.end(tail);
-        })().catch(reject);
-      });
-      clearInterval(sample);
-      const seconds = (Date.now() - started) / 1000;
-      expect(answer.status, answer.body.slice(0, 300)).toBe(200);
-      const stored = JSON.parse(answer.body).data.uploadFile;
-      sha256 = hash.digest('hex');
-      expect(stored.sha256).toBe(sha256);
+  it.each(['http1', 'h2'] as const)(
+    'an upload (%s) streams through to the app as it is sent, nothing spooled to nginx’s disk',
+    async (via) => {
+      const up = await streamUpload(via, SIZE);
+      expect(up.answer.status, up.answer.body.slice(0, 300)).toBe(200);
+      const stored = JSON.parse(up.answer.body).data.uploadFile;
+      expect(stored.sha256).toBe(up.sha256);
       expect(stored.size).toBe(SIZE);
-      fileId = stored.id;
-      expect(appBytesWhenHalfSent).toBeGreaterThan(SIZE / 4);
-      expect(maxSpooled).toBe(0);
+      expect(up.appBytesWhenHalfSent).toBeGreaterThan(SIZE / 4);
+      expect(up.maxSpooled).toBe(0);
       expect(filesUnder(nginx.clientBodyTemp)).toEqual([]);
       expect(nginx.errorLog()).not.toMatch(/buffered to a temporary file/);
-      console.log(`200 MiB upload through nginx in ${seconds.toFixed(1)} s; ${Math.round(appBytesWhenHalfSent / MiB)} MiB at the app when half was sent`);
+      fileId = stored.id;
+      sha256 = up.sha256;
+      console.log(`200 MiB upload (${via}) through nginx in ${up.seconds.toFixed(1)} s; ${Math.round(up.appBytesWhenHalfSent / MiB)} MiB at the app when half was sent`);
     },
     120_000,
   );
