@@ -1,4 +1,5 @@
 // The log tailer: follows a configured path by name across rotation, truncation and re-creation.
+import { readSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
@@ -84,12 +85,15 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
   async function* drain(c: Current): AsyncGenerator<FollowEvent, number> {
     let total = 0;
     while (!signal.aborted) {
-      const { bytesRead } = await c.fh.read(block, 0, BLOCK, c.offset);
+      // a live append is small and in the page cache: the first read is synchronous, because a
+      // threadpool round trip costs milliseconds on a busy host (p99); a backlog goes on async
+      const bytesRead = total === 0 ? readSync(c.fh.fd, block, 0, BLOCK, c.offset) : (await c.fh.read(block, 0, BLOCK, c.offset)).bytesRead;
       if (bytesRead === 0) break;
       const lines = c.splitter.push(block.subarray(0, bytesRead), c.offset);
       c.offset += bytesRead;
       total += bytesRead;
       for (const l of lines) yield line(c, l);
+      if (bytesRead < BLOCK) break; // a short read is the end of the file, for now
     }
     return total;
   }

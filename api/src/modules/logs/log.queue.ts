@@ -9,6 +9,7 @@ export class SubscriberQueue {
   private dropped = 0;
   private gapCursor: LogCursor | null = null; // set while a gap is open (lines or markers dropped)
   private waiter: (() => void) | null = null;
+  private watched: AbortSignal | null = null;
   private failure: { error: unknown } | null = null;
 
   constructor(
@@ -63,15 +64,12 @@ export class SubscriberQueue {
       }
       if (this.failure) throw this.failure.error;
       if (signal.aborted) return null;
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          signal.removeEventListener('abort', done);
-          this.waiter = null;
-          resolve();
-        };
-        signal.addEventListener('abort', done, { once: true });
-        this.waiter = done;
-      });
+      if (this.watched !== signal) {
+        // one listener per signal, not one per wait: EventTarget listeners are costly per line
+        this.watched = signal;
+        signal.addEventListener('abort', () => this.wake(), { once: true });
+      }
+      await new Promise<void>((resolve) => (this.waiter = resolve));
     }
   }
 
@@ -82,6 +80,8 @@ export class SubscriberQueue {
   }
 
   private wake(): void {
-    this.waiter?.();
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.();
   }
 }

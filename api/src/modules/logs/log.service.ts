@@ -6,7 +6,7 @@ import { BadUserInputError, NotFoundError } from '../../errors.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { decodeCursor } from './log.cursor.js';
-import { toLogLine, type LogLineView } from './log.event.js';
+import { toLogLine, type LogEvent, type LogLineView } from './log.event.js';
 import { compileFilter } from './log.filter.js';
 import type { SubscribeStart } from './log.hub.js';
 import { readLastLines } from './log.reader.js';
@@ -100,10 +100,18 @@ async function* tail(ctx: Context, spec: LogSourceSpec, startAt: SubscribeStart,
         if (now.path !== spec.path) return; // the name now means another file: the client re-subscribes
       }
       if (event.kind === 'LINE') metrics.logLinesStreamed.inc();
-      yield toLogLine(event);
+      yield viewOf(event);
     }
   } finally {
     await sub.return();
   }
 }
 
+
+// live events are shared by every subscriber of a file: encode each one once, not once per subscriber
+const views = new WeakMap<LogEvent, LogLineView>();
+function viewOf(event: LogEvent): LogLineView {
+  let view = views.get(event);
+  if (!view) views.set(event, (view = toLogLine(event)));
+  return view;
+}

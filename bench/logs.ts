@@ -1,0 +1,284 @@
+// Logs: append-to-client latency beside GNU `tail -F`, and 1,000-socket fan-out beside a bare `ws` server.
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { fmt, ROOT, startProc, type Proc } from './lib.js';
+
+const APPENDS = 1000;
+const PACE_MS = 5;
+const SUBSCRIBERS = 1000;
+// lines per second: one the server sustains for 1,000 sockets, and the brief's 200 (beyond it)
+const RATES = (process.env.BENCH_LOG_RATES ?? '20,200').split(',').map(Number);
+const SECONDS = 10;
+const PAD = 'x'.repeat(40);
+const QUERY = 'subscription { logTail(source: "bench") { cursor kind text truncated droppedCount } }';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))]!;
+
+async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+function gqlClient(url: string, token?: string): Client {
+  return createClient({
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
+  });
+}
+
+/** (a) One append every PACE_MS; time until the graphql-ws subscriber and `tail -F` each print it. */
+async function latency(url: string, token: string, file: string): Promise<string[]> {
+  const sent = new Float64Array(APPENDS + 1);
+  const ours: number[] = [];
+  const gnu: number[] = [];
+  let oursWarm = false;
+  let gnuWarm = false;
+  const client = gqlClient(url, token);
+  client.subscribe<any>(
+    { query: QUERY },
+    {
+      next: (m) => {
+        const at = performance.now();
+        const text: string = m.data?.logTail?.text ?? '';
+        if (text.startsWith('lat ')) ours.push(at - sent[Number(text.slice(4))]!);
+        else if (text === 'warm') oursWarm = true;
+      },
+      error: (e) => console.error('logTail failed', e),
+      complete: () => {},
+    },
+  );
+  const tail = spawn('tail', ['-F', '-n', '0', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let buf = '';
+  tail.stdout.setEncoding('utf8');
+  tail.stdout.on('data', (chunk: string) => {
+    const at = performance.now();
+    buf += chunk;
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (line.startsWith('lat ')) gnu.push(at - sent[Number(line.slice(4))]!);
+      else if (line === 'warm') gnuWarm = true;
+    }
+  });
+  const fd = openSync(file, 'a'); // held open, as a logger does
+  try {
+    for (let i = 0; !(oursWarm && gnuWarm); i++) {
+      if (i > 200) throw new Error('the subscriber or tail -F never saw a line');
+      writeSync(fd, 'warm\n');
+      await sleep(50);
+    }
+    await sleep(200);
+    for (let n = 1; n <= APPENDS; n++) {
+      sent[n] = performance.now();
+      writeSync(fd, `lat ${n}\n`);
+      await sleep(PACE_MS);
+    }
+    await waitFor(() => ours.length === APPENDS && gnu.length === APPENDS, 10_000, 'every append on both readers');
+  } finally {
+    closeSync(fd);
+    tail.kill();
+    await client.dispose();
+  }
+  ours.sort((a, b) => a - b);
+  gnu.sort((a, b) => a - b);
+  const row = (name: string, s: number[]) => `  ${name.padEnd(34)} p50 ${fmt(pct(s, 0.5), 2).padStart(5)} ms   p99 ${fmt(pct(s, 0.99), 2).padStart(5)} ms   max ${fmt(s.at(-1)!, 1)} ms`;
+  return [
+    `Logs: append -> reader latency, ${APPENDS} appends, one every ${PACE_MS} ms, both readers on the same appends`,
+    row('GNU tail -F -> pipe', gnu),
+    row('tiny-agent logTail -> graphql-ws', ours),
+    `  p99 ${fmt(pct(ours, 0.99) / pct(gnu, 0.99), 2)}x tail -F (goal <= 2x)`,
+  ];
+}
+
+interface FanoutResult {
+  delivered: number;
+  complete: number;
+  /** lines reported as skipped by DROPPED events (a subscriber fell behind its 1,000-event queue) */
+  dropped: number;
+  /** neither delivered nor reported once every subscriber caught up: the number that must be 0 */
+  lost: number;
+  /** still queued when we stopped waiting (the server had fallen behind); lost is unknown then */
+  behind: number;
+  duplicates: number;
+  cpuPerLineUs: number;
+  cpuSeconds: number;
+  drainMs: number;
+}
+
+/**
+ * (b) SUBSCRIBERS graphql-ws clients, one socket and one subscription each, on one source; `rate` lines
+ * a second for SECONDS. Every subscriber must receive every line exactly once, or be told (DROPPED).
+ */
+async function fanout(
+  url: string,
+  pid: number,
+  token: string | undefined,
+  rate: number,
+  ready: () => Promise<void>,
+  send: () => Promise<void>,
+): Promise<FanoutResult> {
+  const total = rate * SECONDS;
+  const seen = Array.from({ length: SUBSCRIBERS }, () => new Uint8Array(total + 1));
+  const counts = new Int32Array(SUBSCRIBERS);
+  const warmed = new Uint8Array(SUBSCRIBERS);
+  const dropped = new Int32Array(SUBSCRIBERS);
+  let duplicates = 0;
+  const clients: Client[] = [];
+  for (let i = 0; i < SUBSCRIBERS; i++) {
+    const client = gqlClient(url, token);
+    clients.push(client);
+    client.subscribe<any>(
+      { query: QUERY },
+      {
+        next: (m) => {
+          const line = m.data?.logTail;
+          if (!line) return console.error('fan-out error', JSON.stringify(m.errors));
+          if (line.kind === 'DROPPED') dropped[i]! += line.droppedCount;
+          if (line.kind !== 'LINE') return;
+          if (line.text === 'ready') warmed[i] = 1;
+          else if (line.text.startsWith('fan ')) {
+            const n = Number(line.text.slice(4, line.text.indexOf(' ', 4)));
+            if (seen[i]![n]) duplicates++;
+            else {
+              seen[i]![n] = 1;
+              counts[i]!++;
+            }
+          }
+        },
+        error: (e) => console.error('fan-out subscription failed', e),
+        complete: () => {},
+      },
+    );
+    if (i % 50 === 49) await sleep(20); // don't open 1,000 sockets in one burst
+  }
+  try {
+    // subscriptions start at the end of the file: repeat a marker until every one has seen it
+    for (let i = 0; warmed.some((w) => !w); i++) {
+      if (i > 300) throw new Error(`only ${warmed.filter(Boolean).length}/${SUBSCRIBERS} subscribers attached`);
+      await ready();
+      await sleep(100);
+    }
+    await sleep(500);
+    const cpu0 = cpuSeconds(pid);
+    await send();
+    const sentAt = performance.now();
+    const sum = (a: Int32Array) => a.reduce((x, y) => x + y, 0);
+    const accounted = () => counts.every((c, i) => c + dropped[i]! >= total);
+    // a server that falls behind works through its queues for a while: wait, but not forever
+    const caughtUp = await waitFor(accounted, 20_000, 'every line delivered or reported').then(() => true, () => false);
+    const drainMs = performance.now() - sentAt;
+    const cpu = cpuSeconds(pid) - cpu0;
+    const got = sum(counts);
+    return {
+      delivered: got,
+      complete: counts.filter((c) => c === total).length,
+      dropped: sum(dropped),
+      lost: caughtUp ? total * SUBSCRIBERS - got - sum(dropped) : 0,
+      behind: caughtUp ? 0 : total * SUBSCRIBERS - got - sum(dropped),
+      duplicates,
+      cpuPerLineUs: (cpu / got) * 1e6,
+      cpuSeconds: cpu,
+      drainMs,
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.dispose()));
+  }
+}
+
+/** Appends `rate` × SECONDS numbered lines at `rate` per second from a separate process (the server's own file). */
+function appendAtRate(file: string, rate: number): Promise<void> {
+  const script = `
+    const fs = require('node:fs');
+    const [file, rate, total, pad] = process.argv.slice(1);
+    const fd = fs.openSync(file, 'a');
+    const t0 = performance.now();
+    let n = 0;
+    (function tick() {
+      const due = Math.min(+total, Math.floor(((performance.now() - t0) / 1000) * +rate) + 1);
+      for (; n < due; n++) fs.writeSync(fd, 'fan ' + (n + 1) + ' ' + pad + '\\n');
+      if (n < +total) setTimeout(tick, Math.max(0, (n / +rate) * 1000 - (performance.now() - t0)));
+      else fs.closeSync(fd);
+    })();`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script, file, String(rate), String(rate * SECONDS), PAD], { stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`appender exited with ${code}`))));
+  });
+}
+
+export async function benchLogs(): Promise<string[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-bench-logs-'));
+  const file = path.join(dir, 'bench.log');
+  writeFileSync(file, '');
+  writeFileSync(path.join(dir, 'agent.yaml'), `commands: []\nlogs:\n  - { name: bench, path: bench.log, roles: [admin] }\n`);
+  const out: string[] = [];
+  let app: Proc | undefined;
+  let bare: Proc | undefined;
+  try {
+    app = await startProc(path.join(ROOT, 'api/src/main.ts'), {
+      DATA_DIR: path.join(dir, 'data'),
+      LOGS_DIR: path.join(dir, 'logs'),
+      AGENT_CONFIG: path.join(dir, 'agent.yaml'),
+      ADMIN_PASSWORD: 'bench-password-1',
+    });
+    const login = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { login(username: "admin", password: "bench-password-1") { token } }' }),
+    });
+    const token = ((await login.json()) as any).data.login.token as string;
+
+    out.push(...(await latency(app.url, token, file)));
+
+    const ours: FanoutResult[] = [];
+    for (const rate of RATES) {
+      const ready = async () => writeFileSync(file, 'ready\n', { flag: 'a' });
+      ours.push(await fanout(app.url, app.child.pid!, token, rate, ready, () => appendAtRate(file, rate)));
+    }
+    await app.stop();
+    app = undefined;
+    bare = await startProc(path.join(ROOT, 'bench/servers/bare-ws.ts'));
+    const bareUrl = bare.url;
+    const base: FanoutResult[] = [];
+    for (const rate of RATES) {
+      const ready = async () => void (await (await fetch(`${bareUrl}/ready`)).text());
+      const send = async () => void (await (await fetch(`${bareUrl}/start?rate=${rate}&seconds=${SECONDS}`)).text());
+      base.push(await fanout(bareUrl, bare.child.pid!, undefined, rate, ready, send));
+    }
+    const row = (name: string, r: FanoutResult) =>
+      `  ${name.padEnd(20)} ${String(r.complete).padStart(4)}/${SUBSCRIBERS} got every line; delivered ${fmt(r.delivered)}, DROPPED ${fmt(r.dropped)}, ` +
+      (r.behind ? `${fmt(r.behind)} still queued 20 s after the last line (fell behind)` : `lost ${r.lost}`) +
+      `, dup ${r.duplicates}; server CPU ${fmt(r.cpuSeconds, 1)} s = ${fmt(r.cpuPerLineUs, 1)} µs/line` +
+      (r.behind ? '' : `; done ${fmt(r.drainMs / 1000, 1)} s after the last line`);
+    out.push(`Logs: fan-out to ${SUBSCRIBERS} graphql-ws clients (${SUBSCRIBERS} sockets, one logTail each) on one file, ${SECONDS} s per rate`);
+    RATES.forEach((rate, i) => {
+      out.push(` ${rate} lines/s (${fmt(rate * SUBSCRIBERS)} deliveries/s):`);
+      out.push(row('bare ws broadcast', base[i]!));
+      out.push(row('tiny-agent logTail', ours[i]!));
+      out.push(`  server CPU per delivered line ${fmt(ours[i]!.cpuPerLineUs / base[i]!.cpuPerLineUs, 2)}x bare (goal <= 2x)`);
+    });
+  } finally {
+    await app?.stop();
+    await bare?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
