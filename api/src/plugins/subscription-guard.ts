@@ -30,58 +30,62 @@ export function useSubscriptionGuard(): Plugin {
   };
 }
 
+/**
+ * Streams must end when `ctx.signal` aborts (their queues take it): that is how a revocation
+ * or shutdown reaches a generator parked waiting for its next event, without a race per event.
+ */
 function guard(inner: AsyncIterator<ExecutionResult>, ctx: ServerContext, kind: string): AsyncIterableIterator<ExecutionResult> {
   const gauge = ctx.app.metrics.openSubscriptions;
   gauge.inc({ kind });
-  let revoked = false;
+  const abort = () => (ctx as Partial<Context>).abortOperation?.();
+  let ending: 'revoked' | 'shutdown' | null = null;
   let finished = false;
-  let shutdown = false;
-  let wake: (() => void) | null = null;
   const unwatch = ctx.viewer
     ? ctx.app.auth.watch(ctx.viewer, (reason) => {
-        if (reason === 'shutdown') shutdown = true;
-        else revoked = true;
-        wake?.();
+        ending ??= reason;
+        abort();
       })
     : () => {};
   const finish = () => {
     if (finished) return;
     finished = true;
     unwatch();
-    (ctx as Partial<Context>).abortOperation?.();
+    abort();
     gauge.dec({ kind });
   };
-  const stop = async (): Promise<IteratorResult<ExecutionResult>> => {
-    finish();
-    // not awaited: a generator parked in a pending next() only returns after that settles
-    void inner.return?.()?.catch(() => {});
-    return { value: undefined, done: true };
-  };
+  const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
   let sentEnd = false;
   return {
     async next() {
-      if ((finished && !revoked) || shutdown) return stop();
-      if (revoked) {
-        if (sentEnd) return stop();
+      if (finished) {
+        if (ending !== 'revoked' || sentEnd) return done();
+      } else {
+        let r: IteratorResult<ExecutionResult>;
+        try {
+          r = await inner.next();
+        } catch (err) {
+          finish();
+          if (ending) return this.next();
+          throw err;
+        }
+        if (!ending) {
+          if (r.done) finish();
+          return r;
+        }
+        finish();
+        void inner.return?.()?.catch(() => {});
+      }
+      if (ending === 'revoked' && !sentEnd) {
         sentEnd = true;
-        void stop();
         return { value: ended(), done: false };
       }
-      const revocation = new Promise<'revoked'>((resolve) => (wake = () => resolve('revoked')));
-      let r: IteratorResult<ExecutionResult> | 'revoked';
-      try {
-        r = await Promise.race([inner.next(), revocation]);
-      } catch (err) {
-        finish();
-        throw err;
-      } finally {
-        wake = null;
-      }
-      if (r === 'revoked') return this.next();
-      if (r.done) finish();
-      return r;
+      return done();
     },
-    return: stop,
+    async return() {
+      finish();
+      void inner.return?.()?.catch(() => {});
+      return done();
+    },
     async throw(err) {
       finish();
       return inner.throw ? inner.throw(err) : Promise.reject(err);
