@@ -41,7 +41,7 @@ export class OutputQueue implements AsyncIterable<OutputChunk> {
   constructor(private readonly opts: OutputQueueOptions) {
     this.high = opts.highWaterBytes ?? MiB;
     this.low = opts.lowWaterBytes ?? this.high / 4;
-    this.coalesce = opts.coalesceBytes ?? 256 * 1024;
+    this.coalesce = opts.coalesceBytes ?? 64 * 1024;
   }
 
   /** `bytes` is the raw size the text came from; it is what the limits count. */

@@ -4,9 +4,9 @@ import { CommandRun } from './command-run.entity.js';
 import { getRun, storedOutput } from './command.service.js';
 import type { LiveChunk, OutputEvent } from './command.supervisor.js';
 
-const HIGH_WATER_BYTES = 8 * 1024 * 1024;
-const HOLD_AT_BYTES = 2 * 1024 * 1024;
-const COALESCE_BYTES = 256 * 1024;
+const HIGH_WATER_BYTES = 32 * 1024 * 1024;
+const HOLD_AT_BYTES = 8 * 1024 * 1024;
+const COALESCE_BYTES = 64 * 1024;
 const REPLAY_PAGE = 500;
 
 /** Consecutive same-stream chunks become one, carrying the last seq (resume stays exact). */
@@ -69,7 +69,7 @@ export async function* commandOutput(ctx: Context, runId: string, afterSeq = 0):
         last = c.seq;
         yield c;
       }
-      if (hold.release && live.weightNow < HOLD_AT_BYTES / 4) {
+      if (hold.release && live.weightNow < HOLD_AT_BYTES / 2) {
         hold.release();
         hold.release = null;
       }
