@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const MAIN = path.resolve(import.meta.dirname, '../main.ts');
-const TSX = path.resolve(import.meta.dirname, '../../../node_modules/tsx/dist/cli.mjs');
+// tsx as a loader in this very process (its CLI would add a parent that a SIGKILL leaves orphaned)
+const TSX_LOADER = pathToFileURL(path.resolve(import.meta.dirname, '../../../node_modules/tsx/dist/esm/index.mjs')).href;
 
 export interface Spawned {
   child: ChildProcess;
@@ -13,7 +15,7 @@ export interface Spawned {
 
 /** The real entry point in its own process (for signals, crashes and start-up failures). */
 export async function spawnServer(env: Record<string, string>, cwd: string): Promise<Spawned> {
-  const child = spawn(process.execPath, [TSX, MAIN], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN], {
     cwd,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
