@@ -156,3 +156,29 @@ describe('operations endpoints', () => {
     expect(await res.text()).toMatch(/GraphiQL/);
   });
 });
+
+describe('WebSocket limits', () => {
+  const raw = (url: string) =>
+    new Promise<{ ws: import('ws').WebSocket; closed: Promise<{ code: number; ms: number }> }>((resolve, reject) => {
+      import('ws').then(({ default: WebSocket }) => {
+        const ws = new WebSocket(url, 'graphql-transport-ws');
+        const t = Date.now();
+        const closed = new Promise<{ code: number; ms: number }>((r) => ws.on('close', (code) => r({ code, ms: Date.now() - t })));
+        ws.on('open', () => resolve({ ws, closed }));
+        ws.on('error', reject);
+      });
+    });
+
+  it('a connection that never initialises is closed after the init timeout', async () => {
+    const { closed } = await raw(s.wsUrl);
+    const { code, ms } = await closed;
+    expect(code).toBe(4408);
+    expect(ms).toBeLessThan(8000);
+  });
+
+  it('a message over the size limit closes the socket', async () => {
+    const { ws, closed } = await raw(s.wsUrl);
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(200 * 1024) } }));
+    expect((await closed).code).toBe(1009);
+  });
+});

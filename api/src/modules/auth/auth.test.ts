@@ -128,3 +128,28 @@ describe('the initial admin', () => {
     }
   });
 });
+
+describe('session lifetimes', () => {
+  it('a session ends after its idle time, and after its absolute lifetime even when used', async () => {
+    const idle = await startServer({}, { configure: (c) => ((c.sessionIdleSeconds = 1), (c.sessionMaxSeconds = 60)) });
+    const short = await startServer({}, { configure: (c) => ((c.sessionIdleSeconds = 60), (c.sessionMaxSeconds = 2)) });
+    try {
+      const a = await idle.login();
+      expect((await idle.gql(`{ me { username } }`, {}, a)).data.me.username).toBe('admin');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await idle.gql(`{ me { username } }`, {}, a)).data.me).toBeNull();
+
+      const b = await short.login();
+      for (let i = 0; i < 5; i++) {
+        // used every 0.5 s, so never idle; the absolute lifetime still ends it
+        expect((await short.gql(`{ me { username } }`, {}, b)).data.me?.username).toBe('admin');
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await short.gql(`{ me { username } }`, {}, b)).data.me).toBeNull();
+    } finally {
+      await idle.stop();
+      await short.stop();
+    }
+  });
+});
