@@ -61,10 +61,10 @@ describe('compose files', () => {
     expect(nginx.environment).toMatchObject({ NGINX_UPSTREAM: 'app:5000', UPLOAD_MAX_BYTES: '104857600' });
   });
 
-  it('slim: the app alone on 5000 (loopback unless SLIM_PUBLISH says otherwise), trusting no proxy', () => {
+  it('slim: the app alone on 5000 (loopback unless SLIM_PUBLISH says otherwise); TRUST_PROXY left to .env', () => {
     const slim = composeConfig('docker-compose.yml', ['slim']).services['app-slim'];
     expect(slim.ports.map(portOf)).toEqual(['127.0.0.1:5000:5000']);
-    expect(slim.environment.TRUST_PROXY).toBe('false');
+    expect(slim.environment.TRUST_PROXY).toBeUndefined();
     expect(slim.read_only).toBe(true);
   });
 
