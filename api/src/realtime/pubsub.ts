@@ -8,6 +8,8 @@ export interface Topics {
   userChanged: { userId: string };
   /** a run's output, scoped by run id */
   runOutput: import('../modules/commands/command.supervisor.js').OutputEvent;
+  /** stop a run, wherever it runs */
+  runCancel: { runId: string };
   /** a run started or ended */
   runUpdated: { runId: string; startedById: string };
   /** an uploaded file's processing finished (DONE or FAILED) */

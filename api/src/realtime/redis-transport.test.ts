@@ -105,6 +105,9 @@ commands:
     title: Two lines a second apart
     argv: ["sh", "-c", "echo one; sleep 1; echo two"]
     roles: [admin, user]
+  - name: forever
+    title: Runs until cancelled
+    argv: ["sleep", "300"]
 logs: []
 `;
 const RUN = `mutation { runCommand(name: "two-lines") { id } }`;
@@ -154,6 +157,14 @@ describe('two instances with REDIS_URL', () => {
       { id, status: 'SUCCEEDED' },
     ]);
     updates.stop();
+  });
+
+  it('a run started on A is cancelled through B', async () => {
+    const admin = await a.login();
+    const id = (await a.gql(`mutation { runCommand(name: "forever") { id } }`, {}, admin)).data.runCommand.id;
+    const cancelled = await b.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+    expect(cancelled.errors).toBeUndefined();
+    expect(cancelled.data.cancelCommandRun.status).toBe('CANCELLED');
   });
 
   it('signing out on A ends the same session’s subscription on B', async () => {

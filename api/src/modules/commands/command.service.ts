@@ -58,11 +58,16 @@ export async function getRun(ctx: Context, id: string): Promise<CommandRun> {
 
 export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
   const run = await getRun(ctx, id);
-  if (!ctx.app.supervisor.cancel(run.id)) throw new ConflictError(`That run has already ended (${run.status}).`);
+  if (run.status !== 'RUNNING') throw new ConflictError(`That run has already ended (${run.status}).`);
+  // the instance that runs it cancels it (this one, or another one through Redis)
+  ctx.app.pubsub.publish('runCancel', { runId: run.id });
   ctx.app.log.info('run cancel requested', { runId: run.id, by: ctx.viewer!.userId });
   // most programs stop at SIGTERM: answer with the final status when it comes quickly
-  for (let i = 0; i < 40 && ctx.app.supervisor.isActive(run.id); i++) await new Promise((r) => setTimeout(r, 50));
-  await ctx.em.refresh(run);
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    await ctx.em.refresh(run);
+    if (run.status !== 'RUNNING') break;
+  }
   return run;
 }
 

@@ -48,7 +48,9 @@ export class CommandSupervisor {
     private readonly pubsub: PubSub,
     private readonly log: Logger,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    pubsub.on('runCancel', ({ runId }) => this.cancel(runId));
+  }
 
   /** runs counted from the moment they are admitted, before their row is written */
   private readonly reserved = new Map<string, number>();
