@@ -1,9 +1,10 @@
 import { builder } from '../../builder.js';
+import { connectionOf } from '../../pagination/connection.schema.js';
 import type { CommandArgSpec, CommandSpec } from '../../config/agent-config.js';
 import { User } from '../users/user.entity.js';
 import { UserRef } from '../users/user.schema.js';
 import { CommandRun } from './command-run.entity.js';
-import { cancelRun, getRun, listCommands, listRuns, runCommand, storedOutput, type RunPage } from './command.service.js';
+import { cancelRun, getRun, listCommands, listRuns, runCommand, storedOutput } from './command.service.js';
 import { commandOutput, commandRunUpdates } from './command.stream.js';
 import type { LiveChunk } from './command.supervisor.js';
 
@@ -71,23 +72,7 @@ export const CommandRunRef = builder.objectType(CommandRun, {
   }),
 });
 
-const PageInfoRef = builder.objectRef<RunPage['pageInfo']>('PageInfo').implement({
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.exposeString('endCursor', { nullable: true }),
-  }),
-});
-export { PageInfoRef };
-
-const CommandRunEdgeRef = builder.objectRef<RunPage['edges'][number]>('CommandRunEdge').implement({
-  fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: CommandRunRef, resolve: (e) => e.node }) }),
-});
-const CommandRunConnectionRef = builder.objectRef<RunPage>('CommandRunConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [CommandRunEdgeRef], resolve: (p) => p.edges }),
-    pageInfo: t.field({ type: PageInfoRef, resolve: (p) => p.pageInfo }),
-  }),
-});
+const CommandRunConnectionRef = connectionOf('CommandRun', CommandRunRef);
 
 const CommandArgInput = builder.inputType('CommandArgInput', {
   fields: (t) => ({ name: t.string({ required: true }), value: t.string({ required: true }) }),

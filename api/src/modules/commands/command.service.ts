@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js';
 import type { CommandSpec } from '../../config/agent-config.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import { newestFirst, type Page } from '../../pagination/keyset.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { resolveFileForCommand } from '../files/file.service.js';
@@ -71,35 +72,17 @@ export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
   return run;
 }
 
-export interface RunPage {
-  edges: { cursor: string; node: CommandRun }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
-const cursorOf = (r: CommandRun) => Buffer.from(`${r.startedAt.toISOString()}|${r.id}`).toString('base64url');
-
+/** Newest first. USER sees their own runs, ADMIN every run. */
 export async function listRuns(
   ctx: Context,
   args: { first?: number | null; after?: string | null; command?: string | null; status?: RunStatus | null },
-): Promise<RunPage> {
+): Promise<Page<CommandRun>> {
   const viewer = requireViewer(ctx);
-  const first = Math.min(Math.max(args.first ?? 20, 1), 100);
   const where: Record<string, unknown> = {};
   if (viewer.role !== 'ADMIN') where.startedById = viewer.userId;
   if (args.command) where.commandName = args.command;
   if (args.status) where.status = args.status;
-  if (args.after) {
-    const [at, id] = Buffer.from(args.after, 'base64url').toString().split('|');
-    const date = new Date(at ?? '');
-    if (!id || Number.isNaN(date.getTime())) throw new BadUserInputError('The `after` cursor is not one this server gave out.');
-    where.$or = [{ startedAt: { $lt: date } }, { startedAt: date, id: { $lt: id } }];
-  }
-  const rows = await ctx.em.find(CommandRun, where, { orderBy: { startedAt: 'desc', id: 'desc' }, limit: first + 1 });
-  const page = rows.slice(0, first);
-  return {
-    edges: page.map((node) => ({ cursor: cursorOf(node), node })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]!) : null },
-  };
+  return newestFirst(ctx.em, CommandRun, where, 'startedAt', args);
 }
 
 /** Stored output after `afterSeq`, then what is published but not yet written. */

@@ -1,9 +1,9 @@
 import { builder } from '../../builder.js';
-import { PageInfoRef } from '../commands/command.schema.js';
+import { connectionOf } from '../../pagination/connection.schema.js';
 import { User } from '../users/user.entity.js';
 import { UserRef } from '../users/user.schema.js';
 import { StoredFile } from './file.entity.js';
-import { deleteFile, getFile, listFiles, uploadFile, type FilePage } from './file.service.js';
+import { deleteFile, getFile, listFiles, uploadFile } from './file.service.js';
 import { fileProcessedUpdates } from './file.stream.js';
 
 export const StoredFileRef = builder.objectType(StoredFile, {
@@ -26,15 +26,7 @@ export const StoredFileRef = builder.objectType(StoredFile, {
   }),
 });
 
-const StoredFileEdgeRef = builder.objectRef<FilePage['edges'][number]>('StoredFileEdge').implement({
-  fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: StoredFileRef, resolve: (e) => e.node }) }),
-});
-const StoredFileConnectionRef = builder.objectRef<FilePage>('StoredFileConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [StoredFileEdgeRef], resolve: (p) => p.edges }),
-    pageInfo: t.field({ type: PageInfoRef, resolve: (p) => p.pageInfo }),
-  }),
-});
+const StoredFileConnectionRef = connectionOf('StoredFile', StoredFileRef);
 
 builder.queryField('files', (t) =>
   t.field({

@@ -3,6 +3,7 @@ import { mkdir, stat, unlink } from 'node:fs/promises';
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { Context } from '../../context.js';
 import { AppError, BadUserInputError, NotFoundError, PayloadTooLargeError } from '../../errors.js';
+import { newestFirst, type Page } from '../../pagination/keyset.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { StoredFile } from './file.entity.js';
@@ -95,31 +96,10 @@ export async function deleteFile(ctx: Context, id: string): Promise<boolean> {
   return true;
 }
 
-export interface FilePage {
-  edges: { cursor: string; node: StoredFile }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
-const cursorOf = (f: StoredFile) => Buffer.from(`${f.createdAt.toISOString()}|${f.id}`).toString('base64url');
-
 /** Newest first; USER sees their own files, ADMIN every file. */
-export async function listFiles(ctx: Context, args: { first?: number | null; after?: string | null }): Promise<FilePage> {
+export async function listFiles(ctx: Context, args: { first?: number | null; after?: string | null }): Promise<Page<StoredFile>> {
   const viewer = requireViewer(ctx);
-  const first = Math.min(Math.max(args.first ?? 20, 1), 100);
-  const where: Record<string, unknown> = {};
-  if (viewer.role !== 'ADMIN') where.ownerId = viewer.userId;
-  if (args.after) {
-    const [at, id] = Buffer.from(args.after, 'base64url').toString().split('|');
-    const date = new Date(at ?? '');
-    if (!id || Number.isNaN(date.getTime())) throw new BadUserInputError('The `after` cursor is not one this server gave out.');
-    where.$or = [{ createdAt: { $lt: date } }, { createdAt: date, id: { $lt: id } }];
-  }
-  const rows = await ctx.em.find(StoredFile, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
-  const page = rows.slice(0, first);
-  return {
-    edges: page.map((node) => ({ cursor: cursorOf(node), node })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]!) : null },
-  };
+  return newestFirst(ctx.em, StoredFile, viewer.role === 'ADMIN' ? {} : { ownerId: viewer.userId }, 'createdAt', args);
 }
 
 /** The upload's FileUpload, with the parser's refusals in contract codes. */
