@@ -12,12 +12,21 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY):
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw new PayloadTooLargeError(`Request body is larger than ${limit} bytes.`);
   const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new PayloadTooLargeError(`Request body is larger than ${limit} bytes.`);
-    chunks.push(chunk);
-  }
+  // plain events rather than `for await`: cheaper on the hot path of every query
+  await new Promise<void>((resolve, reject) => {
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        reject(new PayloadTooLargeError(`Request body is larger than ${limit} bytes.`));
+      } else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', resolve);
+    req.once('error', reject);
+  });
   const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
   let parsed: unknown;
   try {
