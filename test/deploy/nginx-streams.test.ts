@@ -1,7 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, gqlAt } from '../../api/src/test/harness.js';
+import { collect, gqlAt, sseBlocks } from '../../api/src/test/harness.js';
 import { fakeWebRoot, spawnApp, startNginx, type RunningNginx } from './tools.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,19 +74,10 @@ function sseThroughNginx(query: string, variables: Record<string, unknown>) {
         body: JSON.stringify({ query, variables }),
       });
       if (res.status !== 200 || !res.body) throw new Error(`SSE answered ${res.status}`);
-      const decoder = new TextDecoder();
-      let buf = '';
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (block.startsWith(':')) s.pings.push(Date.now());
-          if (/^event: complete$/m.test(block)) s.completeEvent = true;
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-          if (data) s.events.push({ data: JSON.parse(data), receivedAt: Date.now() });
-        }
+      for await (const block of sseBlocks(res.body)) {
+        if (block.ping) s.pings.push(Date.now());
+        if (block.event === 'complete') s.completeEvent = true;
+        if (block.data) s.events.push({ data: JSON.parse(block.data), receivedAt: Date.now() });
       }
       s.closed = true;
     } catch (err) {

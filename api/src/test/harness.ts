@@ -19,17 +19,36 @@ export interface Auth {
   headers?: Record<string, string>;
 }
 
+/** The credential headers a client sends for `auth`. */
+export function authHeaders(auth: Auth): Record<string, string> {
+  return {
+    ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
+    ...(auth.cookie ? { cookie: auth.cookie } : {}),
+    ...auth.headers,
+  };
+}
+
+/** The blocks of an SSE body (`event:`/`data:` lines, or `:` ping comments), as they arrive. */
+export async function* sseBlocks(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event?: string; data?: string; ping: boolean }> {
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buf += decoder.decode(chunk, { stream: true });
+    let i: number;
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      const block = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+      yield { event: /^event: (.*)$/m.exec(block)?.[1], data: data || undefined, ping: block.startsWith(':') };
+    }
+  }
+}
+
 /** One GraphQL request over HTTP, as any client would send it. */
 export async function gqlAt<T = any>(url: string, query: string, variables?: Record<string, unknown>, auth: Auth = {}): Promise<GqlResult<T>> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
-      ...(auth.cookie ? { cookie: auth.cookie } : {}),
-      ...auth.headers,
-    },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders(auth) },
     body: JSON.stringify({ query, variables }),
   });
   const text = await res.text();
@@ -149,29 +168,13 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
           const res = await fetch(`${url}/graphql`, {
             method: 'POST',
             signal: ac.signal,
-            headers: {
-              'content-type': 'application/json',
-              accept: 'text/event-stream',
-              ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
-              ...(auth.cookie ? { cookie: auth.cookie } : {}),
-              ...auth.headers,
-            },
+            headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders(auth) },
             body: JSON.stringify({ query, variables }),
           });
           if (!res.body) throw new Error(`no SSE body (${res.status})`);
-          const decoder = new TextDecoder();
-          let buf = '';
-          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-            buf += decoder.decode(chunk, { stream: true });
-            let i: number;
-            while ((i = buf.indexOf('\n\n')) >= 0) {
-              const block = buf.slice(0, i);
-              buf = buf.slice(i + 2);
-              const event = /^event: (.*)$/m.exec(block)?.[1];
-              const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-              if (event === 'complete') return sink.complete();
-              if (data) sink.next(JSON.parse(data));
-            }
+          for await (const block of sseBlocks(res.body)) {
+            if (block.event === 'complete') return sink.complete();
+            if (block.data) sink.next(JSON.parse(block.data));
           }
           sink.complete();
         } catch (err) {
