@@ -63,12 +63,20 @@ logs: []
       });
       return ((await r.json()) as any).data.runCommand.id as string;
     };
-    const receive = (id: string) =>
+    const marks: number[] = [];
+    const receive = (id: string, onBytes?: (bytes: number) => void) =>
       new Promise<number>((resolve, reject) => {
         let bytes = 0;
         client.subscribe(
           { query: 'subscription($id: ID!) { commandOutput(runId: $id) { seq data } }', variables: { id } },
-          { next: (m: any) => (bytes += m.data.commandOutput.data.length), error: reject, complete: () => resolve(bytes) },
+          {
+            next: (m: any) => {
+              bytes += m.data.commandOutput.data.length;
+              onBytes?.(bytes);
+            },
+            error: reject,
+            complete: () => resolve(bytes),
+          },
         );
       });
 
@@ -77,7 +85,10 @@ logs: []
     let peak = idle;
     const sampler = setInterval(() => (peak = Math.max(peak, rss(app.child.pid!))), 50);
     const t = performance.now();
-    const bytes = await receive(await run('flood'));
+    // server RSS after each 40 MiB received: flat means it stops growing with the volume
+    const bytes = await receive(await run('flood'), (b) => {
+      if (b >= (marks.length + 1) * 40 * MB) marks.push(rss(app.child.pid!));
+    });
     const secs = (performance.now() - t) / 1000;
     clearInterval(sampler);
     const ours = bytes / MB / secs;
@@ -85,6 +96,7 @@ logs: []
     lines.push(`  bare node, child stdout -> /dev/null   ${fmt(bareMBs).padStart(6)} MiB/s`);
     lines.push(`  tiny-agent -> graphql-ws subscriber    ${fmt(ours).padStart(6)} MiB/s   ${fmt(ours / bareMBs, 2)}x bare (goal >= 0.5x); ${fmt(bytes / MB)} MiB received live, the first 10 MiB stored (the default cap)`);
     lines.push(`  server RSS: idle ${fmt(idle / MB)} MiB, peak ${fmt(peak / MB)} MiB (+${fmt((peak - idle) / MB)} MiB)`);
+    lines.push(`  server RSS after every 40 MiB streamed: ${marks.map((m) => `+${fmt((m - idle) / MB)}`).join(', ')} MiB`);
 
     const id = await run('fanout');
     const t2 = performance.now();
