@@ -46,6 +46,9 @@ export function withContractCode(error: GraphQLError, fallback = 'BAD_USER_INPUT
   if (typeof code === 'string' && CONTRACT_CODES.has(code)) return error;
   const ext = error.extensions as Record<string, unknown>;
   ext.code = fallback;
+  // graphql-armor words its limits as syntax errors; they are about size, not syntax
+  const limit = /^Syntax Error: (.*(?:limit|exceeded).*)$/i.exec(error.message);
+  if (limit) (error as { message: string }).message = `Query too large: ${limit[1]}`;
   return error;
 }
 
