@@ -51,6 +51,11 @@ export async function gqlAt<T = any>(url: string, query: string, variables?: Rec
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders(auth) },
     body: JSON.stringify({ query, variables }),
   });
+  return readGql<T>(res);
+}
+
+/** A GraphQL answer read from an HTTP response (failing loudly when it is not JSON). */
+async function readGql<T = any>(res: Response): Promise<GqlResult<T>> {
   const text = await res.text();
   let body: any;
   try {
@@ -118,20 +123,11 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
       headers: {
         accept: 'application/graphql-response+json, application/json',
         ...(opts.csrf === false ? {} : { 'x-graphql-yoga-csrf': '1' }),
-        ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
-        ...(auth.cookie ? { cookie: auth.cookie } : {}),
-        ...auth.headers,
+        ...authHeaders(auth),
       },
       body: form,
     });
-    const text = await res.text();
-    let body: any;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`non-JSON answer ${res.status}: ${text.slice(0, 200)}`);
-    }
-    return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
+    return readGql(res);
   }
 
   /** A graphql-ws client; `headers` go on the upgrade request (cookie, origin). */

@@ -20,7 +20,6 @@ export class Migration002CommandRuns extends Migration {
         t.integer('output_bytes').notNullable().defaultTo(0);
         t.boolean('output_truncated').notNullable().defaultTo(false);
         t.integer('last_seq').notNullable().defaultTo(0);
-        t.integer('pgid').nullable();
         t.index(['started_at']);
         t.index(['started_by_id', 'started_at']);
         t.index(['status']);

@@ -18,8 +18,6 @@ export class CommandRun {
   outputBytes = 0;
   outputTruncated = false;
   lastSeq = 0;
-  /** process group id, so a restart after a crash can kill what was left running */
-  pgid: number | null = null;
 }
 
 export const CommandRunSchema = new EntitySchema<CommandRun>({
@@ -39,7 +37,6 @@ export const CommandRunSchema = new EntitySchema<CommandRun>({
     outputBytes: { type: 'integer', fieldName: 'output_bytes' },
     outputTruncated: { type: 'boolean', fieldName: 'output_truncated' },
     lastSeq: { type: 'integer', fieldName: 'last_seq' },
-    pgid: { type: 'integer', nullable: true },
   },
 });
 

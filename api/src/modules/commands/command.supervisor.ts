@@ -107,7 +107,6 @@ export class CommandSupervisor {
     const a: Active = { run, spec, handle, slot, pending: [], seq: 0, bytes: 0, truncated: false, holds: 0, holdSince: 0, flushing: Promise.resolve() };
     this.active.set(run.id, a);
     this.metrics.runningCommands.inc();
-    if (handle.pid) void this.orm.em.fork().nativeUpdate(CommandRun, { id: run.id }, { pgid: handle.pid });
     void this.follow(a);
   }
 
