@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { fmt, ROOT, startProc } from './lib.js';
+import { APP, fmt, startProc } from './lib.js';
 
 const MB = 1024 * 1024;
 const producer = (chunks: number) =>
@@ -40,7 +40,7 @@ export async function benchCommands(): Promise<string[]> {
 logs: []
 `,
   );
-  const app = await startProc(path.join(ROOT, 'api/src/main.ts'), {
+  const app = await startProc(APP, {
     DATA_DIR: path.join(dir, 'data'),
     LOGS_DIR: path.join(dir, 'logs'),
     AGENT_CONFIG: path.join(dir, 'agent.yaml'),

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fmt, load, ROOT, startProc } from './lib.js';
+import { APP, fmt, load, ROOT, startProc } from './lib.js';
 
 /** Authenticated `me` against bare node:http and bare Yoga, same load generator, same run. */
 export async function benchHttp(): Promise<string[]> {
@@ -11,7 +11,7 @@ export async function benchHttp(): Promise<string[]> {
   const bare = await startProc(path.join(ROOT, 'bench/servers/bare-http.ts'));
   // production mode, as deployed (graphql-js skips its development-only instanceof checks)
   const yoga = await startProc(path.join(ROOT, 'bench/servers/bare-yoga.ts'), { NODE_ENV: 'production' });
-  const app = await startProc(path.join(ROOT, 'api/src/main.ts'), {
+  const app = await startProc(APP, {
     DATA_DIR: path.join(dir, 'data'),
     LOGS_DIR: path.join(dir, 'logs'),
     AGENT_CONFIG: path.join(dir, 'agent.yaml'),
@@ -38,7 +38,7 @@ export async function benchHttp(): Promise<string[]> {
     lines.push(`  bare node:http fixed JSON   ${fmt(b.rps).padStart(8)} req/s   p99 ${fmt(b.p99)} ms`);
     lines.push(`  bare Yoga { hello }         ${fmt(y.rps).padStart(8)} req/s   p99 ${fmt(y.p99)} ms   ${fmt(y.rps / b.rps, 2)}x bare`);
     lines.push(`  tiny-agent me (Bearer)      ${fmt(a.rps).padStart(8)} req/s   p99 ${fmt(a.p99)} ms   ${fmt(a.rps / b.rps, 2)}x bare (goal >= 0.25x)`);
-    lines.push(`  tiny-agent start-up to listening: ${fmt(app.startMs)} ms (includes tsx transpile; goal < 2000 ms)`);
+    lines.push(`  tiny-agent start-up to listening: ${fmt(app.startMs)} ms (compiled build; goal < 2000 ms)`);
   } finally {
     await Promise.all([bare.stop(), yoga.stop(), app.stop()]);
   }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
+/** The server as `npm start` runs it: the compiled build (`run.ts` builds it first). */
+export const APP = path.join(ROOT, 'api/dist/main.js');
 
 export interface Proc {
   child: ChildProcess;
@@ -15,7 +17,8 @@ export interface Proc {
 export async function startProc(script: string, env: Record<string, string> = {}): Promise<Proc> {
   const t = performance.now();
   // --import keeps the server in this very process (tsx's CLI would add a parent): pid = server
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

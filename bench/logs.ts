@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { fmt, ROOT, startProc, type Proc } from './lib.js';
+import { APP, fmt, ROOT, startProc, type Proc } from './lib.js';
 
 const APPENDS = 1000;
 const PACE_MS = 5;
@@ -233,7 +233,7 @@ export async function benchLogs(): Promise<string[]> {
   let app: Proc | undefined;
   let bare: Proc | undefined;
   try {
-    app = await startProc(path.join(ROOT, 'api/src/main.ts'), {
+    app = await startProc(APP, {
       DATA_DIR: path.join(dir, 'data'),
       LOGS_DIR: path.join(dir, 'logs'),
       AGENT_CONFIG: path.join(dir, 'agent.yaml'),

@@ -1,6 +1,8 @@
 // `npm run bench [section]`: every figure beside its bare baseline, measured in the same run.
+import { execFileSync } from 'node:child_process';
 import { benchCommands } from './commands.js';
 import { benchHttp } from './http.js';
+import { ROOT } from './lib.js';
 import { benchLogs } from './logs.js';
 import { benchUpload } from './upload.js';
 
@@ -11,6 +13,8 @@ const sections: [string, () => Promise<string[]>][] = [
   ['upload', benchUpload],
 ];
 const only = process.argv[2];
+// the servers run as `npm start` runs them: compiled, not through tsx
+execFileSync('npm', ['run', 'build', '-w', 'api'], { cwd: ROOT, stdio: 'inherit' });
 if (only && !sections.some(([name]) => name === only)) {
   console.error(`unknown section "${only}"; one of: ${sections.map(([n]) => n).join(', ')}`);
   process.exit(2);

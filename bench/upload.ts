@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { multipartFrame, UPLOAD_QUERY } from '../api/src/modules/files/file.testkit.js';
-import { fmt, ROOT, startProc, type Proc } from './lib.js';
+import { APP, fmt, startProc, type Proc } from './lib.js';
 
 const MiB = 1024 * 1024;
 const TOTAL_MIB = 1024;
@@ -81,7 +81,7 @@ export async function benchUpload(): Promise<string[]> {
   const sha256 = expected.digest('hex');
   const lines: string[] = [];
   const bare = await startProc(fileURLToPath(import.meta.url), { BENCH_ROLE: 'bare-busboy', BENCH_DIR: path.join(dir, 'bare') });
-  const app = await startProc(path.join(ROOT, 'api/src/main.ts'), {
+  const app = await startProc(APP, {
     DATA_DIR: path.join(dir, 'data'),
     LOGS_DIR: path.join(dir, 'logs'),
     AGENT_CONFIG: path.join(dir, 'agent.yaml'),

@@ -1,7 +1,7 @@
 import { getNamedType, isNonNullType, isScalarType, isEnumType, type GraphQLField } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from './schema.js';
-import { startServer, type TestServer } from './test/harness.js';
+import { authHeaders, startServer, type TestServer } from './test/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -57,6 +57,28 @@ describe('deny by default', () => {
       expect(sse.events[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     },
   );
+
+  it('a document a signed-in caller ran (and the server remembers as valid) is still refused signed out', async () => {
+    const admin = await s.login();
+    const doc = `{ users { id username } }`;
+    for (let i = 0; i < 2; i++) expect((await s.gql(doc, {}, admin)).data.users.length).toBeGreaterThan(0);
+    const anon = await s.gql(doc);
+    expect(code(anon)).toBe('UNAUTHENTICATED');
+    expect(anon.data?.users).toBeUndefined();
+    // a remembered document still runs the operation each request names
+    const two = `query A { me { username } } query B { users { username } }`;
+    const run = async (operationName: string) => {
+      const res = await fetch(`${s.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authHeaders(admin) },
+        body: JSON.stringify({ query: two, operationName }),
+      });
+      return ((await res.json()) as { data: object }).data;
+    };
+    expect(await run('A')).toEqual({ me: { username: 'admin' } });
+    expect(await run('B')).toEqual({ users: [{ username: 'admin' }] });
+    expect(await run('A')).toEqual({ me: { username: 'admin' } });
+  });
 
   it('me answers null when signed out, never an error', async () => {
     const r = await s.gql(`{ me { id } }`);

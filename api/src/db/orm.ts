@@ -1,3 +1,4 @@
+import './async-context.js'; // before MikroORM runs anything: see the file
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { SqliteDriver } from '@mikro-orm/sqlite';

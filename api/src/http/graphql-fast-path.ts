@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, type ExecutionResult, type GraphQLError } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
 
@@ -24,29 +24,48 @@ function plainParams(body: unknown): body is Params {
   );
 }
 
+/** Documents that parsed and validated for a signed-in caller, by query text (oldest out first). */
+class KnownDocuments {
+  private readonly docs = new Map<string, DocumentNode>();
+  constructor(private readonly max: number) {}
+  get(query: string) {
+    return this.docs.get(query);
+  }
+  add(query: string, doc: DocumentNode) {
+    if (this.docs.get(query) === doc) return;
+    if (this.docs.size >= this.max) this.docs.delete(this.docs.keys().next().value!);
+    this.docs.set(query, doc);
+  }
+}
+
 /**
  * The common case — a POSTed JSON query or mutation with valid parameters — executed through
  * `yoga.getEnveloped` (so every plugin applies exactly as on the other transports) without
  * building a Fetch Request and Response around it, which is most of Yoga's per-request cost.
  * Anything else (GET, SSE, multipart, GraphiQL, CORS, a parse or validation failure) returns
  * false before anything ran, and Yoga's full handler answers it.
+ *
+ * A document that already parsed and validated for a signed-in caller skips both next time:
+ * the rules for signed-in callers are fixed (graphql-js's and armor's, with our limits), so
+ * the answer can't change, and running them again through every plugin's hooks cost more
+ * than executing `me`. Signed-out callers always go through the full validation (the sign-in
+ * gate adds a rule for them).
  */
 export function createFastPath(yoga: YogaServerInstance<ServerContext, object>, corsEnabled: boolean) {
+  const known = new KnownDocuments(1000);
   return async function tryFastPath(req: IncomingMessage, res: ServerResponse, serverContext: ServerContext): Promise<boolean> {
     const body = (req as { body?: unknown }).body;
     const accept = req.headers.accept ?? '';
     if (!plainParams(body) || /event-stream|multipart\/mixed/.test(accept) || (corsEnabled && req.headers.origin)) return false;
     const graphqlResponse = /application\/graphql-response\+json/.test(accept);
     if (accept && !graphqlResponse && !/application\/json|\*\/\*/.test(accept)) return false;
-    const { parse, validate, contextFactory, execute, schema } = yoga.getEnveloped({ ...serverContext, params: body });
-    let document;
-    try {
-      document = parse(body.query);
-      const op = getOperationAST(document, body.operationName);
-      if (!op || op.operation === 'subscription' || validate(schema, document).length) return false;
-    } catch {
-      return false; // limits throw from parse and validation: Yoga answers with the right shape
-    }
+    const enveloped = yoga.getEnveloped({ ...serverContext, params: body });
+    const { contextFactory, execute, schema } = enveloped;
+    const document = (serverContext.viewer && known.get(body.query)) || parseAndValidate(enveloped, body.query);
+    if (!document) return false;
+    if (serverContext.viewer) known.add(body.query, document);
+    const op = getOperationAST(document, body.operationName);
+    if (!op || op.operation === 'subscription') return false;
     const contextValue = await contextFactory();
     const result = (await execute({
       schema,
@@ -58,6 +77,16 @@ export function createFastPath(yoga: YogaServerInstance<ServerContext, object>, 
     send(res, result, serverContext.setCookies, graphqlResponse);
     return true;
   };
+}
+
+/** undefined when parsing or validation fails: Yoga's full handler then answers in its shape */
+function parseAndValidate({ parse, validate, schema }: ReturnType<YogaServerInstance<ServerContext, object>['getEnveloped']>, query: string) {
+  try {
+    const document = parse(query);
+    return validate(schema, document).length ? undefined : document;
+  } catch {
+    return undefined; // armor's limits throw
+  }
 }
 
 function send(res: ServerResponse, result: ExecutionResult, cookies: string[], graphqlResponse: boolean): void {

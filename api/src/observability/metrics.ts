@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { TallyHistogram, tallyCounter } from './tally.js';
 
 /** One registry per app (tests run several apps in one process). */
 export function createMetrics() {
@@ -10,19 +11,20 @@ export function createMetrics() {
   }
   const m = {
     registry,
-    operations: new Counter({
+    // counted on every operation: tallied cheaply, read at scrape
+    operations: tallyCounter({
       name: 'tiny_agent_graphql_operations_total',
       help: 'GraphQL operations by type, name and outcome.',
       labelNames: ['type', 'name', 'outcome'] as const,
-      registers: [registry],
+      registry,
     }),
-    operationSeconds: new Histogram({
-      name: 'tiny_agent_graphql_operation_duration_seconds',
-      help: 'GraphQL query and mutation duration.',
-      labelNames: ['type'] as const,
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-      registers: [registry],
-    }),
+    operationSeconds: new TallyHistogram(
+      'tiny_agent_graphql_operation_duration_seconds',
+      'GraphQL query and mutation duration.',
+      'type',
+      [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registry,
+    ),
     failedLogins: new Counter({ name: 'tiny_agent_failed_logins_total', help: 'Failed sign-in attempts.', registers: [registry] }),
     openSubscriptions: new Gauge({
       name: 'tiny_agent_open_subscriptions',
