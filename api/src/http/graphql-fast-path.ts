@@ -10,6 +10,7 @@ interface Params {
   extensions?: Record<string, unknown> | null;
 }
 
+const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | null)?.then === 'function';
 const isObjectOrNull = (v: unknown) => v == null || (typeof v === 'object' && !Array.isArray(v));
 
 function plainParams(body: unknown): body is Params {
@@ -66,14 +67,17 @@ export function createFastPath(yoga: YogaServerInstance<ServerContext, object>, 
     if (serverContext.viewer) known.add(body.query, document);
     const op = getOperationAST(document, body.operationName);
     if (!op || op.operation === 'subscription') return false;
-    const contextValue = await contextFactory();
-    const result = (await execute({
+    // plugins and resolvers may all answer synchronously (a cached `me` does): then no await
+    const built = contextFactory();
+    const contextValue = isThenable(built) ? await built : built;
+    const executed = execute({
       schema,
       document,
       variableValues: body.variables ?? undefined,
       operationName: body.operationName ?? undefined,
       contextValue,
-    })) as ExecutionResult;
+    });
+    const result = (isThenable(executed) ? await executed : executed) as ExecutionResult;
     send(res, result, serverContext.setCookies, graphqlResponse);
     return true;
   };

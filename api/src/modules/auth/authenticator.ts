@@ -4,7 +4,7 @@ import type { PubSub } from '../../realtime/pubsub.js';
 import { User } from '../users/user.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import { Session } from './session.entity.js';
-import { hashToken, tokenKind } from './token.js';
+import { hashToken, tokenKind, type TokenKind } from './token.js';
 import type { Viewer } from './viewer.js';
 
 /** What GraphQL shows of a user; never the password hash. */
@@ -52,10 +52,17 @@ export class Authenticator {
     pubsub.on('userChanged', (u) => this.users.delete(u.userId));
   }
 
-  /** The viewer's own user, cached like the session: `me` costs no database read. */
-  async user(userId: string): Promise<UserView | null> {
+  /**
+   * The viewer's own user, cached like the session: `me` costs no database read, and a hit
+   * answers without a promise, so a query of `me` alone executes synchronously.
+   */
+  user(userId: string): UserView | null | Promise<UserView | null> {
     const hit = this.users.get(userId);
     if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.view;
+    return this.userFromDb(userId);
+  }
+
+  private async userFromDb(userId: string): Promise<UserView | null> {
     const user = await this.orm.em.fork().findOne(User, { id: userId });
     if (!user) return null;
     const view = userView(user);
@@ -63,7 +70,11 @@ export class Authenticator {
     return view;
   }
 
-  async authenticate(token: string | undefined | null): Promise<Viewer | null> {
+  /**
+   * The viewer a token belongs to. A cache hit answers at once (no promise: this is on the
+   * path of every request); a miss or an expired entry goes to the database.
+   */
+  authenticate(token: string | undefined | null): Viewer | null | Promise<Viewer | null> {
     if (!token) return null;
     const kind = tokenKind(token);
     if (!kind) return null;
@@ -79,6 +90,10 @@ export class Authenticator {
       if (now - hit.lastWritten > TOUCH_EVERY_MS) this.touch(kind, hit);
       return hit.viewer;
     }
+    return this.authenticateFromDb(token, kind, now);
+  }
+
+  private async authenticateFromDb(token: string, kind: TokenKind, now: number): Promise<Viewer | null> {
     const entry = await this.load(kind, hashToken(token), now);
     if (!entry) {
       this.cache.delete(token);

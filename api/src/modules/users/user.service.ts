@@ -17,7 +17,7 @@ function checkUsername(username: string): void {
   }
 }
 
-export async function me(ctx: Context): Promise<UserView | null> {
+export function me(ctx: Context): UserView | null | Promise<UserView | null> {
   return ctx.viewer ? ctx.app.auth.user(ctx.viewer.userId) : null;
 }
 
