@@ -46,26 +46,44 @@ export class TallyHistogram {
   }
 }
 
-/** A labelled counter whose increments are tallied in a Map and handed to prom-client at scrape. */
+/**
+ * A labelled counter whose increments are tallied and handed to prom-client at scrape. The
+ * tallies sit in nested Maps, one level per label: label values are usually the same string
+ * objects every time (constants, names from a cached document), so no key string is built.
+ */
 export function tallyCounter<L extends string>(opts: { name: string; help: string; labelNames: readonly L[]; registry: Registry }) {
-  const pending = new Map<string, { labels: Record<L, string>; n: number }>();
+  type Tally = { labels: Record<L, string>; n: number };
+  let pending = new Map<string, unknown>();
+  const tallies: Tally[] = [];
   new Counter({
     name: opts.name,
     help: opts.help,
     labelNames: opts.labelNames,
     registers: [opts.registry],
     collect() {
-      for (const { labels, n } of pending.values()) this.inc(labels, n);
-      pending.clear();
+      for (const t of tallies) this.inc(t.labels, t.n);
+      tallies.length = 0;
+      pending = new Map();
     },
   });
+  const last = opts.labelNames.length - 1;
   return {
     inc(labels: Record<L, string>): void {
-      let key = '';
-      for (const name of opts.labelNames) key += labels[name] + '\0';
-      const p = pending.get(key);
-      if (p) p.n++;
-      else pending.set(key, { labels, n: 1 });
+      let level = pending;
+      for (let i = 0; i < last; i++) {
+        const value = labels[opts.labelNames[i]!];
+        let next = level.get(value) as Map<string, unknown> | undefined;
+        if (!next) level.set(value, (next = new Map()));
+        level = next;
+      }
+      const value = labels[opts.labelNames[last]!];
+      const tally = level.get(value) as Tally | undefined;
+      if (tally) tally.n++;
+      else {
+        const t = { labels, n: 1 };
+        level.set(value, t);
+        tallies.push(t);
+      }
     },
   };
 }
