@@ -33,7 +33,6 @@ class KnownDocuments {
     return this.docs.get(query);
   }
   add(query: string, doc: DocumentNode) {
-    if (this.docs.get(query) === doc) return;
     if (this.docs.size >= this.max) this.docs.delete(this.docs.keys().next().value!);
     this.docs.set(query, doc);
   }
@@ -62,9 +61,12 @@ export function createFastPath(yoga: YogaServerInstance<ServerContext, object>, 
     if (accept && !graphqlResponse && !/application\/json|\*\/\*/.test(accept)) return false;
     const enveloped = yoga.getEnveloped({ ...serverContext, params: body });
     const { contextFactory, execute, schema } = enveloped;
-    const document = (serverContext.viewer && known.get(body.query)) || parseAndValidate(enveloped, body.query);
-    if (!document) return false;
-    if (serverContext.viewer) known.add(body.query, document);
+    let document = serverContext.viewer ? known.get(body.query) : undefined;
+    if (!document) {
+      document = parseAndValidate(enveloped, body.query);
+      if (!document) return false;
+      if (serverContext.viewer) known.add(body.query, document);
+    }
     const op = getOperationAST(document, body.operationName);
     if (!op || op.operation === 'subscription') return false;
     // plugins and resolvers may all answer synchronously (a cached `me` does): then no await
