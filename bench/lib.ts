@@ -17,7 +17,9 @@ export interface Proc {
 export async function startProc(script: string, env: Record<string, string> = {}): Promise<Proc> {
   const t = performance.now();
   // --import keeps the server in this very process (tsx's CLI would add a parent): pid = server
-  const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  // BENCH_SERVER_ARGS: extra node flags for the servers measured, e.g. --cpu-prof
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...extra, ...(script.endsWith('.ts') ? ['--import', 'tsx', script] : [script])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

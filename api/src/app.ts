@@ -29,6 +29,7 @@ import { useOrmContext } from './plugins/orm-context.js';
 import { useCsrf } from './plugins/csrf.js';
 import { httpStatusFor, maskError, useContractErrorCodes } from './plugins/error-codes.js';
 import { useOperationMetrics } from './plugins/operation-metrics.js';
+import { useSharedEvents } from './plugins/shared-events.js';
 import { useSubscriptionGuard } from './plugins/subscription-guard.js';
 import { PubSub } from './realtime/pubsub.js';
 import { QueueOverflowError } from './realtime/queue.js';
@@ -126,6 +127,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       useSubscriptionGuard(),
       useOperationMetrics(),
       useSetCookies(),
+      useSharedEvents(maskError), // last: see its comment
     ],
   });
 

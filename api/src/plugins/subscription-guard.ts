@@ -55,31 +55,33 @@ function guard(inner: AsyncIterator<ExecutionResult>, ctx: ServerContext, kind: 
   };
   const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
   let sentEnd = false;
+  // after the end: a revoked identity gets one UNAUTHENTICATED result, then the stream completes
+  const afterEnd = (): IteratorResult<ExecutionResult> => {
+    if (ending !== 'revoked' || sentEnd) return done();
+    sentEnd = true;
+    return { value: ended(), done: false };
+  };
+  const endEarly = (): IteratorResult<ExecutionResult> => {
+    finish();
+    void inner.return?.()?.catch(() => {});
+    return afterEnd();
+  };
   return {
-    async next() {
-      if (finished) {
-        if (ending !== 'revoked' || sentEnd) return done();
-      } else {
-        let r: IteratorResult<ExecutionResult>;
-        try {
-          r = await inner.next();
-        } catch (err) {
-          finish();
-          if (ending) return this.next();
-          throw err;
-        }
-        if (!ending) {
+    // plain promise chaining, not an async function: this runs once per event per subscriber
+    next() {
+      if (finished) return Promise.resolve(afterEnd());
+      return inner.next().then(
+        (r) => {
+          if (ending) return endEarly();
           if (r.done) finish();
           return r;
-        }
-        finish();
-        void inner.return?.()?.catch(() => {});
-      }
-      if (ending === 'revoked' && !sentEnd) {
-        sentEnd = true;
-        return { value: ended(), done: false };
-      }
-      return done();
+        },
+        (err: unknown) => {
+          finish();
+          if (ending) return afterEnd();
+          throw err;
+        },
+      );
     },
     async return() {
       finish();

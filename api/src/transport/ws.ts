@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
 import { withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
+import { serveGraphqlWs } from './ws-socket.js';
 
 /** HTTP status hints mean nothing on a socket. */
 function withoutHttp(e: GraphQLError): GraphQLError {
@@ -29,7 +29,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024 });
   const states = new WeakMap<object, ConnectionState>();
 
-  const disposable = useServer<Record<string, unknown> | undefined>(
+  const disposable = serveGraphqlWs<Record<string, unknown> | undefined>(
     {
       connectionInitWaitTimeout: 5_000,
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
@@ -88,6 +88,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
       },
     },
     wss,
+    app.log,
     10_000,
   );
   return {

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { SHARED_EVENTS } from '../../plugins/shared-events.js';
 import { connectionOf } from '../../pagination/connection.schema.js';
 import type { CommandArgSpec, CommandSpec } from '../../config/agent-config.js';
 import { User } from '../users/user.entity.js';
@@ -114,6 +115,7 @@ builder.subscriptionField('commandOutput', (t) =>
     args: { runId: t.arg.id({ required: true }), afterSeq: t.arg.int() },
     subscribe: (_r, a, ctx) => commandOutput(ctx, String(a.runId), a.afterSeq ?? 0),
     resolve: (chunk) => chunk,
+    extensions: SHARED_EVENTS, // live chunks are the same objects for every subscriber of a run
   }),
 );
 

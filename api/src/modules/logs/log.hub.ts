@@ -75,58 +75,95 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
     closing.add(done);
   };
 
-  async function* run(path: string, o: SubscribeOptions, signal: AbortSignal, onEnd: () => void): AsyncGenerator<LogEvent, undefined> {
+  function subscribe(path: string, o: SubscribeOptions): LogSubscription {
+    const ac = new AbortController();
+    const signal = ac.signal;
+    const onAbort = (): void => ac.abort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
     const queue = new SubscriberQueue(o.queueSize ?? 1000, o.filter ?? null);
-    const feed = acquire(path);
+    let feed: Feed | null = null;
     let handover: Handover | null = null;
-    try {
+    let floor: LogCursor | null = null; // live LINE events at or before it were covered by history
+    let held: LogEvent | null = null; // a live event waiting behind the ROTATED sent before it
+    let live = false;
+    let closed: Promise<void> | null = null;
+    const done: IteratorResult<LogEvent, undefined> = { value: undefined, done: true };
+
+    const close = (): Promise<void> =>
+      (closed ??= (async () => {
+        o.signal?.removeEventListener('abort', onAbort);
+        open.delete(sub);
+        if (!feed) return;
+        feed.queues.delete(queue);
+        await handover?.file?.fh.close();
+        release(feed);
+      })());
+
+    // setup and history: attach at the feed's position P, then the lines up to P
+    async function* history(): AsyncGenerator<LogEvent, undefined> {
+      feed = acquire(path);
       await feed.ready;
       handover = await attach(feed, queue, o, signal);
-      let floor = handover.floor;
+      floor = handover.floor;
       for await (const event of handover.history) {
         if (signal.aborted) return undefined;
         yield event;
       }
       await handover.file?.fh.close();
       handover.file = null;
-      for (;;) {
-        const event = await queue.take(signal);
-        if (event === null) return undefined;
-        if (event.kind === 'LINE' && floor && sameLogFile(event.cursor, floor) && event.cursor.offset <= floor.offset) continue;
-        if (event.kind === 'LINE' && floor && !sameLogFile(event.cursor, floor)) {
-          yield { kind: 'ROTATED', cursor: cursorIn(event.cursor, 0) }; // resumed into a file that was gone
-        }
-        floor = event.cursor;
-        yield event;
-      }
-    } finally {
-      feed.queues.delete(queue);
-      await handover?.file?.fh.close();
-      release(feed);
-      onEnd();
+      return undefined;
     }
+    const past = history();
+
+    const failed = (err: unknown) => close().then(() => Promise.reject(err));
+
+    // live events straight from the queue, no generator: a line costs one promise per subscriber
+    const liveNext = (): IteratorResult<LogEvent, undefined> | Promise<IteratorResult<LogEvent, undefined>> => {
+      if (held) {
+        const event = held;
+        held = null;
+        return { value: event, done: false };
+      }
+      for (;;) {
+        if (closed || signal.aborted) return close().then(() => done);
+        let event: LogEvent | undefined;
+        try {
+          event = queue.poll();
+        } catch (err) {
+          return failed(err); // the feed failed
+        }
+        if (!event) return queue.wait(signal).then(liveNext);
+        if (event.kind === 'LINE' && floor && sameLogFile(event.cursor, floor) && event.cursor.offset <= floor.offset) continue;
+        const elsewhere = event.kind === 'LINE' && floor !== null && !sameLogFile(event.cursor, floor);
+        floor = event.cursor;
+        if (!elsewhere) return { value: event, done: false };
+        held = event; // resumed into a file that was gone: say so first
+        return { value: { kind: 'ROTATED', cursor: cursorIn(event.cursor, 0) }, done: false };
+      }
+    };
+    const sub: LogSubscription = {
+      next: () => {
+        if (live) return Promise.resolve(liveNext());
+        return past.next().then((r) => {
+          if (!r.done) return r;
+          live = true;
+          return sub.next();
+        }, failed);
+      },
+      return: async () => {
+        ac.abort(); // ends a pending wait or handover, so the history generator can return now
+        await past.return(undefined);
+        await close();
+        return done;
+      },
+      [Symbol.asyncIterator]: () => sub,
+    };
+    open.add(sub);
+    return sub;
   }
 
   return {
-    subscribe(path, o = {}) {
-      const ac = new AbortController();
-      const onAbort = (): void => ac.abort();
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      const gen = run(resolve(path), o, ac.signal, () => open.delete(sub));
-      const sub: LogSubscription = {
-        next: () => gen.next(),
-        return: async () => {
-          ac.abort(); // ends a pending take, so the queued return() runs now
-          o.signal?.removeEventListener('abort', onAbort);
-          open.delete(sub);
-          await gen.return(undefined);
-          return { done: true, value: undefined };
-        },
-        [Symbol.asyncIterator]: () => sub,
-      };
-      open.add(sub);
-      return sub;
-    },
+    subscribe: (path, o = {}) => subscribe(resolve(path), o),
     stats() {
       let subscribers = 0;
       for (const feed of feeds.values()) subscribers += feed.refs;

@@ -50,27 +50,30 @@ export class SubscriberQueue {
     this.gapCursor = null;
   }
 
-  /** Next event; null once `signal` aborts. Throws the feed's error if it failed. */
-  async take(signal: AbortSignal): Promise<LogEvent | null> {
-    for (;;) {
-      if (this.size === 0 && this.gapCursor) this.closeGap();
-      if (this.size > 0) {
-        const event = this.items[this.head++];
-        if (this.head > 1024 && this.head * 2 > this.items.length) {
-          this.items = this.items.slice(this.head); // compact now and then, not per take
-          this.head = 0;
-        }
-        return event;
+  /** The next queued event, or undefined when there is none yet. Throws the feed's error once drained. */
+  poll(): LogEvent | undefined {
+    if (this.size === 0 && this.gapCursor) this.closeGap();
+    if (this.size > 0) {
+      const event = this.items[this.head++];
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head); // compact now and then, not per take
+        this.head = 0;
       }
-      if (this.failure) throw this.failure.error;
-      if (signal.aborted) return null;
-      if (this.watched !== signal) {
-        // one listener per signal, not one per wait: EventTarget listeners are costly per line
-        this.watched = signal;
-        signal.addEventListener('abort', () => this.wake(), { once: true });
-      }
-      await new Promise<void>((resolve) => (this.waiter = resolve));
+      return event;
     }
+    if (this.failure) throw this.failure.error;
+    return undefined;
+  }
+
+  /** Resolves when an event or a failure arrives, or `signal` aborts. */
+  wait(signal: AbortSignal): Promise<void> {
+    if (this.size > 0 || this.gapCursor || this.failure || signal.aborted) return Promise.resolve();
+    if (this.watched !== signal) {
+      // one listener per signal, not one per wait: EventTarget listeners are costly per line
+      this.watched = signal;
+      signal.addEventListener('abort', () => this.wake(), { once: true });
+    }
+    return new Promise<void>((resolve) => (this.waiter = resolve));
   }
 
   private closeGap(): void {

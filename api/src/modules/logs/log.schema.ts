@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { SHARED_EVENTS } from '../../plugins/shared-events.js';
 import type { LogLineView } from './log.event.js';
 import { listLogSources, logLines, logTail, type LogSourceView } from './log.service.js';
 
@@ -61,5 +62,6 @@ builder.subscriptionField('logTail', (t) =>
     },
     subscribe: (_r, args, ctx) => logTail(ctx, args),
     resolve: (line) => line,
+    extensions: SHARED_EVENTS, // every subscriber of a file gets the same line objects
   }),
 );

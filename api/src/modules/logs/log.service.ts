@@ -77,7 +77,7 @@ export interface LogTailArgs {
 }
 
 /** Validates everything before the stream starts, so a bad argument is an error, not an empty stream. */
-export async function logTail(ctx: Context, args: LogTailArgs): Promise<AsyncGenerator<LogLineView, void>> {
+export async function logTail(ctx: Context, args: LogTailArgs): Promise<AsyncIterableIterator<LogLineView>> {
   const spec = findSource(ctx, args.source);
   const backfill = lineCount(args.backfill ?? 0, 'backfill');
   if (args.after && backfill > 0) throw new BadUserInputError('Give either backfill or after, not both.');
@@ -85,28 +85,40 @@ export async function logTail(ctx: Context, args: LogTailArgs): Promise<AsyncGen
   return tail(ctx, spec, startAt, compileFilter(args.filter));
 }
 
-async function* tail(ctx: Context, spec: LogSourceSpec, startAt: SubscribeStart, filter: ReturnType<typeof compileFilter>) {
+/**
+ * The hub's events as LogLines, through the viewer's role: agent.yaml is re-checked when it
+ * changes. A plain iterator rather than an async generator: it adds one step per line, not three.
+ */
+function tail(ctx: Context, spec: LogSourceSpec, startAt: SubscribeStart, filter: ReturnType<typeof compileFilter>): AsyncIterableIterator<LogLineView> {
   const { logHub, metrics } = ctx.app;
   const viewer = requireViewer(ctx);
   const sub = logHub.subscribe(spec.path, { startAt, filter, signal: ctx.signal });
   let config = ctx.app.agent.config;
-  try {
-    for await (const event of sub) {
-      // agent.yaml is replaced as a whole on change: compare by identity, look up only then
-      if (ctx.app.agent.config !== config) {
-        config = ctx.app.agent.config;
-        const now = config.logs.find((l) => l.name === spec.name);
-        if (!now || !mayRead(viewer, now)) throw new NotFoundError(`The log source "${spec.name}"`);
-        if (now.path !== spec.path) return; // the name now means another file: the client re-subscribes
-      }
-      if (event.kind === 'LINE') metrics.logLinesStreamed.inc();
-      yield viewOf(event);
-    }
-  } finally {
+  const end = async (): Promise<IteratorResult<LogLineView>> => {
     await sub.return();
-  }
+    return { value: undefined, done: true };
+  };
+  const step = (r: IteratorResult<LogEvent>): IteratorResult<LogLineView> | Promise<IteratorResult<LogLineView>> => {
+    if (r.done) return { value: undefined, done: true };
+    // agent.yaml is replaced as a whole on change: compare by identity, look up only then
+    if (ctx.app.agent.config !== config) {
+      config = ctx.app.agent.config;
+      const now = config.logs.find((l) => l.name === spec.name);
+      if (!now || !mayRead(viewer, now)) return end().then(() => Promise.reject(new NotFoundError(`The log source "${spec.name}"`)));
+      if (now.path !== spec.path) return end(); // the name now means another file: the client re-subscribes
+    }
+    if (r.value.kind === 'LINE') metrics.logLinesStreamed.inc();
+    return { value: viewOf(r.value), done: false };
+  };
+  return {
+    next: () => sub.next().then(step, (err: unknown) => end().then(() => Promise.reject(err))),
+    return: end,
+    throw: (err: unknown) => end().then(() => Promise.reject(err)),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
-
 
 // live events are shared by every subscriber of a file: encode each one once, not once per subscriber
 const views = new WeakMap<LogEvent, LogLineView>();
