@@ -16,12 +16,11 @@ interface Split {
 const payloads = new WeakMap<ExecutionResult, string | Split>();
 
 /**
- * The graphql-transport-ws `next` message for a result without errors (those keep graphql-ws's
- * own formatting), or undefined. The payload is encoded once per result object: subscribers of a
- * shared stream get the same result, so 1,000 sockets cost one JSON encoding, not 1,000.
+ * The graphql-transport-ws `next` message for a result (errors as GraphQLError's toJSON gives
+ * them). The payload is encoded once per result object: subscribers of a shared stream get the
+ * same result, so 1,000 sockets cost one JSON encoding, not 1,000.
  */
-export function nextMessage(id: string, result: ExecutionResult): string | Buffer | undefined {
-  if (result.errors) return undefined;
+export function nextMessage(id: string, result: ExecutionResult): string | Buffer {
   let payload = payloads.get(result);
   if (payload === undefined) payloads.set(result, (payload = encodePayload(result)));
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;

@@ -1,46 +1,50 @@
-import type { ExecutionResult } from 'graphql';
-import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, handleProtocols, MessageType, parseMessage, type SubscribePayload } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import { nextMessage } from './next-message.js';
 
-export interface Extra {
+export interface Connection {
   socket: WebSocket;
-  request: import('node:http').IncomingMessage;
+  request: IncomingMessage;
+  connectionParams: Record<string, unknown> | undefined;
 }
 
-// What graphql-ws sends for a `next` whose message onNext already wrote: never a real result,
-// which always carries `data` or `errors`.
-const ALREADY_SENT = {};
-const isAlreadySent = (data: string) => data.endsWith(',"type":"next","payload":{}}');
+type Result = ExecutionResult | AsyncIterable<ExecutionResult>;
+
+export interface ProtocolOptions {
+  /** false closes the socket with 4403 Forbidden. */
+  onConnect(conn: Connection): Promise<boolean>;
+  /** The operation to run, or the errors that refuse it. */
+  onSubscribe(conn: Connection, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]>;
+  execute(args: ExecutionArgs): Result | Promise<Result>;
+  subscribe(args: ExecutionArgs): Result | Promise<Result>;
+  connectionInitWaitTimeout: number;
+}
 
 /**
- * graphql-ws's own `ws` adapter (graphql-ws/use/ws), plus one thing it can't do: `next` messages
- * are written from a payload encoded once per result (shared by every subscriber of a stream,
- * see useSharedEvents) instead of JSON.stringify per subscriber and per message.
+ * The graphql-transport-ws protocol (graphql-ws's PROTOCOL.md) over `ws`, with graphql-ws's own
+ * message parsing, close codes and client. Ours rather than graphql-ws's `makeServer` for the
+ * hot path: a `next` is written from a payload encoded once per result (subscribers of a shared
+ * stream get the same result) and costs no promise unless the socket is backed up.
  */
-export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
-  options: Omit<ServerOptions<P, Extra>, 'onNext'>,
-  wss: WebSocketServer,
-  log: Logger,
-  keepAliveMs = 12_000,
-) {
-  const server = makeServer<P, Extra>({
-    ...options,
-    onNext: (ctx, id, _payload, _args, result) => {
-      const message = nextMessage(id, result as ExecutionResult);
-      if (!message) return undefined;
-      const sent = send(ctx.extra.socket, message);
-      return sent ? sent.then(() => ALREADY_SENT) : ALREADY_SENT;
-    },
-  });
+export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, log: Logger, keepAliveMs = 12_000) {
   wss.options.handleProtocols = handleProtocols;
-  const internalError = (socket: WebSocket, what: string, err: unknown) => {
-    log.error(what, { err });
-    socket.close(CloseCode.InternalServerError, 'Internal server error');
-  };
   wss.on('connection', (socket, request) => {
-    socket.once('error', (err) => internalError(socket, 'WebSocket error', err));
+    if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) return socket.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
+    const conn: Connection = { socket, request, connectionParams: undefined };
+    const subs = new Map<string, AsyncIterator<ExecutionResult> | null>();
+    let initReceived = false;
+    let acknowledged = false;
+    const internalError = (what: string, err: unknown) => {
+      log.error(what, { err });
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    };
+    socket.once('error', (err) => internalError('WebSocket error', err));
+    const initWait = setTimeout(() => {
+      if (!initReceived) socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+    }, options.connectionInitWaitTimeout);
     // a peer that stops answering pings is dropped, so its subscriptions end
     let pongWait: NodeJS.Timeout | null = null;
     const pinger = setInterval(() => {
@@ -52,26 +56,87 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
       });
       socket.ping();
     }, keepAliveMs);
-    const closed = server.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) => (isAlreadySent(data) ? undefined : send(socket, data)),
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (cb) =>
-          socket.on('message', async (event) => {
-            try {
-              await cb(String(event));
-            } catch (err) {
-              internalError(socket, 'WebSocket message handling failed', err);
+
+    const sendError = (id: string, errors: readonly GraphQLError[]) =>
+      send(socket, JSON.stringify({ id, type: MessageType.Error, payload: errors.map((e) => e.toJSON()) }));
+
+    async function operate(id: string, payload: SubscribePayload): Promise<void> {
+      try {
+        const args = await options.onSubscribe(conn, id, payload);
+        if (!subs.has(id)) return;
+        if (Array.isArray(args)) return void sendError(id, args);
+        const execArgs = args as ExecutionArgs;
+        const op = getOperationAST(execArgs.document, execArgs.operationName);
+        if (!op) return void sendError(id, [new GraphQLError('Unable to identify operation')]);
+        const result = await (op.operation === 'subscription' ? options.subscribe(execArgs) : options.execute(execArgs));
+        if (!(Symbol.asyncIterator in result)) {
+          if (subs.has(id)) await send(socket, nextMessage(id, result));
+        } else {
+          const stream = result[Symbol.asyncIterator]();
+          if (!subs.has(id)) return void (await stream.return?.());
+          subs.set(id, stream);
+          try {
+            for (let r = await stream.next(); !r.done; r = await stream.next()) {
+              const backedUp = send(socket, nextMessage(id, r.value));
+              if (backedUp) await backedUp; // paces the stream to its reader
             }
-          }),
-      },
-      { socket, request },
-    );
-    socket.once('close', (code, reason) => {
+          } catch (err) {
+            const error = err instanceof Error ? err : new Error(String(err));
+            return void sendError(id, [new GraphQLError(error.message, { originalError: error })]);
+          }
+        }
+        // no complete for an operation the client completed itself
+        if (subs.has(id)) await send(socket, JSON.stringify({ id, type: MessageType.Complete }));
+      } finally {
+        subs.delete(id);
+      }
+    }
+
+    async function onMessage(data: string): Promise<void> {
+      let message;
+      try {
+        message = parseMessage(data);
+      } catch {
+        return socket.close(CloseCode.BadRequest, 'Invalid message received');
+      }
+      switch (message.type) {
+        case MessageType.ConnectionInit: {
+          if (initReceived) return socket.close(CloseCode.TooManyInitialisationRequests, 'Too many initialisation requests');
+          initReceived = true;
+          const params = message.payload;
+          conn.connectionParams = params && typeof params === 'object' && !Array.isArray(params) ? params : undefined;
+          if (!(await options.onConnect(conn))) return socket.close(CloseCode.Forbidden, 'Forbidden');
+          acknowledged = true;
+          return void send(socket, JSON.stringify({ type: MessageType.ConnectionAck }));
+        }
+        case MessageType.Ping:
+          return void send(socket, JSON.stringify(message.payload ? { type: MessageType.Pong, payload: message.payload } : { type: MessageType.Pong }));
+        case MessageType.Pong:
+          return;
+        case MessageType.Subscribe:
+          if (!acknowledged) return socket.close(CloseCode.Unauthorized, 'Unauthorized');
+          if (subs.has(message.id)) return socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${message.id} already exists`);
+          subs.set(message.id, null);
+          return operate(message.id, message.payload);
+        case MessageType.Complete: {
+          const stream = subs.get(message.id);
+          subs.delete(message.id);
+          await stream?.return?.();
+          return;
+        }
+        default:
+          return socket.close(CloseCode.BadRequest, `Unexpected message of type ${message.type} received`);
+      }
+    }
+
+    socket.on('message', (raw) => onMessage(String(raw)).catch((err: unknown) => internalError('WebSocket message handling failed', err)));
+    socket.once('close', () => {
+      clearTimeout(initWait);
       if (pongWait) clearTimeout(pongWait);
       clearInterval(pinger);
-      void closed(code, String(reason));
+      const open = [...subs.values()];
+      subs.clear();
+      for (const stream of open) stream?.return?.()?.catch((err: unknown) => log.error('ending a subscription failed', { err }));
     });
   });
   return {
@@ -87,9 +152,8 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
 const WAIT_ABOVE_BYTES = 64 * 1024;
 
 /**
- * graphql-ws waits for each send before taking the stream's next event, which paces a stream to
- * its reader. Waiting costs a callback and a promise per frame, so it is done only once the
- * socket holds a backlog: a slow reader still holds its stream back (and its queue reports drops).
+ * A stream waits for its frames to be written only once the socket holds a backlog, so a slow
+ * reader still holds its stream back (and its queue reports drops) without a promise per frame.
  */
 function send(socket: WebSocket, data: string | Buffer): Promise<void> | undefined {
   if (socket.readyState !== socket.OPEN) return undefined;

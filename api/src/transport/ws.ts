@@ -29,13 +29,14 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024 });
   const states = new WeakMap<object, ConnectionState>();
 
-  const disposable = serveGraphqlWs<Record<string, unknown> | undefined>(
+  const disposable = serveGraphqlWs(
     {
       connectionInitWaitTimeout: 5_000,
-      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      // the enveloped execute and subscribe of this operation, handed over in rootValue below
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => never }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => never }).subscribe(args),
       onConnect: async (ctx) => {
-        const req = ctx.extra.request;
+        const req = ctx.request;
         const param = ctx.connectionParams?.authorization;
         let token: string | undefined;
         if (typeof param === 'string' && /^bearer /i.test(param)) {
@@ -59,14 +60,14 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         // re-checked per operation: a revoked token can't open new streams on an old socket
         const viewer = await app.auth.authenticate(state.token);
         if (state.token && !viewer) {
-          ctx.extra.socket.close(CloseCode.Forbidden, 'Session ended');
+          ctx.socket.close(CloseCode.Forbidden, 'Session ended');
           return [new GraphQLError('Your session ended. Sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
         const serverContext: ServerContext = { app, viewer, clientIp: state.ip, setCookies: [], secure: false, transport: 'ws' };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...serverContext,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
+          req: ctx.request,
+          socket: ctx.socket,
           params: payload,
         });
         let document;
