@@ -82,12 +82,20 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
     cursor: cursorIn(file, l.end),
   });
 
-  async function* drain(c: Current): AsyncGenerator<FollowEvent, number> {
+  /** Reads what was appended: the first read is synchronous, so a live line needs no await at all. */
+  function readNow(c: Current): { lines: LineEvent[]; bytes: number } {
+    // a live append is small and in the page cache: a threadpool round trip costs milliseconds
+    // on a busy host (p99), so the first read is synchronous; a backlog goes on async (drainRest)
+    const bytes = readSync(c.fh.fd, block, 0, BLOCK, c.offset);
+    const lines = c.splitter.push(block.subarray(0, bytes), c.offset).map((l) => line(c, l));
+    c.offset += bytes;
+    return { lines, bytes };
+  }
+
+  async function* drainRest(c: Current): AsyncGenerator<FollowEvent, number> {
     let total = 0;
     while (!signal.aborted) {
-      // a live append is small and in the page cache: the first read is synchronous, because a
-      // threadpool round trip costs milliseconds on a busy host (p99); a backlog goes on async
-      const bytesRead = total === 0 ? readSync(c.fh.fd, block, 0, BLOCK, c.offset) : (await c.fh.read(block, 0, BLOCK, c.offset)).bytesRead;
+      const { bytesRead } = await c.fh.read(block, 0, BLOCK, c.offset);
       if (bytesRead === 0) break;
       const lines = c.splitter.push(block.subarray(0, bytesRead), c.offset);
       c.offset += bytesRead;
@@ -113,7 +121,9 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
         const first = await startOffset(cur, missingAtStart && o.startAt === 'end' ? 'start' : o.startAt, o.maxLineBytes);
         if (first) yield first;
       }
-      const grew = yield* drain(cur);
+      const appended = readNow(cur);
+      for (const l of appended.lines) yield l;
+      const grew = appended.bytes + (appended.bytes === BLOCK ? yield* drainRest(cur) : 0);
       const now = await idAt(path);
       if (sameFile(now, cur)) {
         leaving = null;
