@@ -21,8 +21,9 @@ interface ConnectionState {
 }
 
 /**
- * graphql-ws on the same port and path as HTTP, wired through `yoga.getEnveloped` so every plugin
- * (auth gate, limits, masking, subscription guard) applies exactly as on HTTP and SSE.
+ * The graphql-ws protocol on the same port and path as HTTP (our loop: ws-socket.ts), wired through
+ * `yoga.getEnveloped` so every plugin (auth gate, limits, masking, subscription guard) applies
+ * exactly as on HTTP and SSE.
  */
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, object>, app: AppServices) {
   // small frames: a GraphQL operation never needs more; a flood of big frames costs nothing
