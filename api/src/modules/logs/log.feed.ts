@@ -1,7 +1,7 @@
 // One shared follower for one file, fanning its events out to subscriber queues.
 import { cursorIn, type LogCursor } from './log.cursor.js';
 import { lineStartBefore, openLog } from './log.file.js';
-import { followFile, type FollowOptions, type LogFollower } from './log.follower.js';
+import { followInto, type FollowOptions, type LogFollowing } from './log.follower.js';
 import { DEFAULT_MAX_LINE_BYTES } from './log.lines.js';
 import type { SubscriberQueue } from './log.queue.js';
 
@@ -17,7 +17,7 @@ export class Feed {
    */
   position: LogCursor | null = null;
   readonly ready: Promise<void>;
-  private follower: LogFollower | null = null;
+  private follower: LogFollowing | null = null;
   private pumping: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -42,20 +42,15 @@ export class Feed {
       }
     }
     if (this.stopped) return;
-    this.follower = followFile(this.path, { ...this.options, startAt: this.position ?? 'start' });
-    this.pumping = this.pump(this.follower);
-  }
-
-  private async pump(follower: LogFollower): Promise<void> {
-    try {
-      for await (const event of follower) {
-        this.position = event.cursor;
-        for (const queue of this.queues) queue.push(event);
-      }
-    } catch (error) {
+    // push mode: a line reaches every queue in the tick it was read
+    this.follower = followInto(this.path, { ...this.options, startAt: this.position ?? 'start' }, (event) => {
+      this.position = event.cursor;
+      for (const queue of this.queues) queue.push(event);
+    });
+    this.pumping = this.follower.done.catch((error: unknown) => {
       for (const queue of this.queues) queue.fail(error);
       this.onFailure(this);
-    }
+    });
   }
 
   async stop(): Promise<void> {

@@ -34,11 +34,21 @@ type Current = OpenLog & { offset: number; splitter: LineSplitter };
 
 const BLOCK = 65536;
 
+/** A running follower in push mode: events go to the sink as they are read. */
+export interface LogFollowing {
+  /** Stops following and closes the watcher and file descriptors. */
+  close(): Promise<void>;
+  /** Settles when following stops: on close, or rejected with what failed. */
+  readonly done: Promise<void>;
+}
+
 /**
  * Follows `path` by name. A missing path (or a symlink, FIFO or directory there) is waited for,
  * never an error and never followed. Lines are emitted only once their newline has arrived.
+ * Push mode: `sink` is called synchronously for every event, in order, as soon as it is read
+ * (a live line reaches the hub in the same tick as its read, with no promise in between).
  */
-export function followFile(path: string, options: FollowOptions = {}): LogFollower {
+export function followInto(path: string, options: FollowOptions, sink: (event: FollowEvent) => void): LogFollowing {
   const resolved: Resolved = {
     startAt: options.startAt ?? 'end',
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
@@ -50,25 +60,56 @@ export function followFile(path: string, options: FollowOptions = {}): LogFollow
   const ac = new AbortController();
   const onAbort = (): void => ac.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const gen = follow(path, resolved, ac.signal);
-  const close = async (): Promise<void> => {
-    ac.abort(); // ends a pending wait, so the queued return() below runs promptly
-    options.signal?.removeEventListener('abort', onAbort);
-    await gen.return(undefined);
+  const done = follow(path, resolved, ac.signal, sink);
+  return {
+    done,
+    close: async () => {
+      ac.abort(); // ends a pending wait, so the loop returns promptly
+      options.signal?.removeEventListener('abort', onAbort);
+      await done.catch(() => undefined);
+    },
   };
+}
+
+/** The same follower as an async iterator (events queue until they are taken). */
+export function followFile(path: string, options: FollowOptions = {}): LogFollower {
+  const queued: FollowEvent[] = [];
+  let wake: (() => void) | null = null;
+  let ended: { error?: unknown } | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const following = followInto(path, options, (event) => {
+    queued.push(event);
+    notify();
+  });
+  following.done.then(
+    () => ((ended = {}), notify()),
+    (error: unknown) => ((ended = { error }), notify()),
+  );
   const follower: LogFollower = {
-    next: () => gen.next(),
+    async next() {
+      for (;;) {
+        const event = queued.shift();
+        if (event) return { value: event, done: false };
+        if (ended?.error) throw ended.error;
+        if (ended) return { value: undefined, done: true };
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
     return: async () => {
-      await close();
+      await following.close();
       return { done: true, value: undefined };
     },
-    close,
+    close: following.close,
     [Symbol.asyncIterator]: () => follower,
   };
   return follower;
 }
 
-async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGenerator<FollowEvent, undefined> {
+async function follow(path: string, o: Resolved, signal: AbortSignal, emit: (event: FollowEvent) => void): Promise<void> {
   const waker = new DirWaker(dirname(path), basename(path));
   const block = Buffer.allocUnsafe(BLOCK);
   let cur: Current | null = null;
@@ -92,7 +133,7 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
     return { lines, bytes };
   }
 
-  async function* drainRest(c: Current): AsyncGenerator<FollowEvent, number> {
+  async function drainRest(c: Current): Promise<number> {
     let total = 0;
     while (!signal.aborted) {
       const { bytesRead } = await c.fh.read(block, 0, BLOCK, c.offset);
@@ -100,7 +141,7 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
       const lines = c.splitter.push(block.subarray(0, bytesRead), c.offset);
       c.offset += bytesRead;
       total += bytesRead;
-      for (const l of lines) yield line(c, l);
+      for (const l of lines) emit(line(c, l));
       if (bytesRead < BLOCK) break; // a short read is the end of the file, for now
     }
     return total;
@@ -119,11 +160,11 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
         cur = { ...opened, offset: 0, splitter: new LineSplitter(o.maxLineBytes) };
         // a file that appears after we started is new in full; a cursor still says whether it is the same file
         const first = await startOffset(cur, missingAtStart && o.startAt === 'end' ? 'start' : o.startAt, o.maxLineBytes);
-        if (first) yield first;
+        if (first) emit(first);
       }
       const appended = readNow(cur);
-      for (const l of appended.lines) yield l;
-      const grew = appended.bytes + (appended.bytes === BLOCK ? yield* drainRest(cur) : 0);
+      for (const l of appended.lines) emit(l);
+      const grew = appended.bytes + (appended.bytes === BLOCK ? await drainRest(cur) : 0);
       const now = await idAt(path);
       if (sameFile(now, cur)) {
         leaving = null;
@@ -131,9 +172,9 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
         if (size < cur.offset) {
           // copytruncate: same inode, shorter than what we read; whatever is there now is new
           const rest = cur.splitter.flush(cur.offset);
-          if (rest) yield line(cur, rest);
+          if (rest) emit(line(cur, rest));
           cur.offset = 0;
-          yield { kind: 'TRUNCATED', cursor: cursorIn(cur, 0) };
+          emit({ kind: 'TRUNCATED', cursor: cursorIn(cur, 0) });
           continue;
         }
       } else if (now !== null) {
@@ -145,11 +186,11 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
           const next = await openLog(path);
           if (next !== null) {
             const rest = cur.splitter.flush(cur.offset);
-            if (rest) yield line(cur, rest);
+            if (rest) emit(line(cur, rest));
             await cur.fh.close();
             cur = { ...next, offset: 0, splitter: new LineSplitter(o.maxLineBytes) };
             leaving = null;
-            yield { kind: 'ROTATED', cursor: cursorIn(cur, 0) };
+            emit({ kind: 'ROTATED', cursor: cursorIn(cur, 0) });
             continue;
           }
         }
@@ -164,7 +205,6 @@ async function* follow(path: string, o: Resolved, signal: AbortSignal): AsyncGen
     waker.close();
     await cur?.fh.close();
   }
-  return undefined;
 }
 
 /** Positions a freshly opened file per `startAt`; returns the event to emit first, if any. */
