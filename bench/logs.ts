@@ -44,9 +44,13 @@ function gqlClient(url: string, token?: string): Client {
   });
 }
 
-/** (a) One append every PACE_MS; time until the graphql-ws subscriber and `tail -F` each print it. */
+/**
+ * (a) One append every PACE_MS; time until the graphql-ws subscriber and `tail -F` each print it.
+ * Two rounds of APPENDS on the same subscription: the first right after start-up (the server's
+ * JIT still compiling the path a line takes), then the steady state the goal is judged on.
+ */
 async function latency(url: string, token: string, file: string): Promise<string[]> {
-  const sent = new Float64Array(APPENDS + 1);
+  const sent = new Float64Array(2 * APPENDS + 1);
   const ours: number[] = [];
   const gnu: number[] = [];
   let oursWarm = false;
@@ -58,7 +62,7 @@ async function latency(url: string, token: string, file: string): Promise<string
       next: (m) => {
         const at = performance.now();
         const text: string = m.data?.logTail?.text ?? '';
-        if (text.startsWith('lat ')) ours.push(at - sent[Number(text.slice(4))]!);
+        if (text.startsWith('lat ')) ours[Number(text.slice(4))] = at - sent[Number(text.slice(4))]!;
         else if (text === 'warm') oursWarm = true;
       },
       error: (e) => console.error('logTail failed', e),
@@ -75,11 +79,12 @@ async function latency(url: string, token: string, file: string): Promise<string
     while ((i = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
-      if (line.startsWith('lat ')) gnu.push(at - sent[Number(line.slice(4))]!);
+      if (line.startsWith('lat ')) gnu[Number(line.slice(4))] = at - sent[Number(line.slice(4))]!;
       else if (line === 'warm') gnuWarm = true;
     }
   });
   const fd = openSync(file, 'a'); // held open, as a logger does
+  const received = (a: number[]) => a.filter((x) => x !== undefined).length;
   try {
     for (let i = 0; !(oursWarm && gnuWarm); i++) {
       if (i > 200) throw new Error('the subscriber or tail -F never saw a line');
@@ -87,25 +92,30 @@ async function latency(url: string, token: string, file: string): Promise<string
       await sleep(50);
     }
     await sleep(200);
-    for (let n = 1; n <= APPENDS; n++) {
+    for (let n = 1; n <= 2 * APPENDS; n++) {
       sent[n] = performance.now();
       writeSync(fd, `lat ${n}\n`);
       await sleep(PACE_MS);
     }
-    await waitFor(() => ours.length === APPENDS && gnu.length === APPENDS, 10_000, 'every append on both readers');
+    await waitFor(() => received(ours) === 2 * APPENDS && received(gnu) === 2 * APPENDS, 10_000, 'every append on both readers');
   } finally {
     closeSync(fd);
     tail.kill();
     await client.dispose();
   }
-  ours.sort((a, b) => a - b);
-  gnu.sort((a, b) => a - b);
+  const round = (a: number[], r: number) => a.slice(1 + r * APPENDS, 1 + (r + 1) * APPENDS).sort((x, y) => x - y);
   const row = (name: string, s: number[]) => `  ${name.padEnd(34)} p50 ${fmt(pct(s, 0.5), 2).padStart(5)} ms   p99 ${fmt(pct(s, 0.99), 2).padStart(5)} ms   max ${fmt(s.at(-1)!, 1)} ms`;
+  const [gnuFirst, oursFirst, gnuSteady, oursSteady] = [round(gnu, 0), round(ours, 0), round(gnu, 1), round(ours, 1)];
   return [
     `Logs: append -> reader latency, ${APPENDS} appends, one every ${PACE_MS} ms, both readers on the same appends`,
-    row('GNU tail -F -> pipe', gnu),
-    row('tiny-agent logTail -> graphql-ws', ours),
-    `  p99 ${fmt(pct(ours, 0.99) / pct(gnu, 0.99), 2)}x tail -F (goal <= 2x)`,
+    ` first ${APPENDS} after start-up:`,
+    row('GNU tail -F -> pipe', gnuFirst),
+    row('tiny-agent logTail -> graphql-ws', oursFirst),
+    `  p99 ${fmt(pct(oursFirst, 0.99) / pct(gnuFirst, 0.99), 2)}x tail -F`,
+    ` the next ${APPENDS} (steady state):`,
+    row('GNU tail -F -> pipe', gnuSteady),
+    row('tiny-agent logTail -> graphql-ws', oursSteady),
+    `  p99 ${fmt(pct(oursSteady, 0.99) / pct(gnuSteady, 0.99), 2)}x tail -F (goal <= 2x)`,
   ];
 }
 
