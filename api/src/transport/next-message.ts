@@ -39,6 +39,8 @@ export function nextMessage(id: string, result: ExecutionResult): string | Buffe
 
 /** JSON of the result, or its JSON split around big strings (each checked for escapes once). */
 export function encodePayload(result: ExecutionResult): string | Split {
+  // most results (a log line, a status) hold no big string: no replacer, which V8 calls per key
+  if (!holdsBig(result.data)) return JSON.stringify(result);
   const bigs: string[] = [];
   let splittable = true;
   const json = JSON.stringify(result, (_key, value: unknown) => {
@@ -58,6 +60,15 @@ export function encodePayload(result: ExecutionResult): string | Split {
   for (const p of parts) bytes += Buffer.byteLength(p);
   for (const l of literals) bytes += l.bytes;
   return { parts, literals, bytes };
+}
+
+/** Whether a big string sits anywhere in the data (plain objects and arrays, as execution builds them). */
+function holdsBig(value: unknown): boolean {
+  if (typeof value === 'string') return value.length >= BIG;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsBig);
+  for (const key in value) if (holdsBig((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 // the characters JSON must escape, the likeliest first: most text has a newline early on
