@@ -154,6 +154,35 @@ describe('request protections', () => {
     expect((await res.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('a JSON body that arrives in pieces after its headers is read whole; one over the limit in chunks is refused', async () => {
+    const { connect } = await import('node:net');
+    const exchange = (head: string, pieces: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const sock = connect(Number(new URL(s.url).port), '127.0.0.1');
+        let got = '';
+        sock.on('data', (d) => (got += d));
+        sock.on('end', () => resolve(got));
+        sock.on('error', reject);
+        sock.write(head);
+        pieces.forEach((p, i) => setTimeout(() => sock.write(p), 100 * (i + 1)));
+      });
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const slow = await exchange(
+      `POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`,
+      [body.slice(0, 5), body.slice(5)],
+    );
+    expect(slow).toMatch(/^HTTP\/1.1 200/);
+    expect(slow).toContain('{"data":{"__typename":"Query"}}');
+    const mib = 'x'.repeat(1024 * 1024);
+    const chunk = (t: string) => `${t.length.toString(16)}\r\n${t}\r\n`;
+    const huge = await exchange(
+      'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n',
+      [chunk('{"query":"{ __typename }","variables":{"pad":"'), chunk(mib), chunk(mib), chunk('"}}') + '0\r\n\r\n'],
+    );
+    expect(huge).toMatch(/^HTTP\/1.1 413/);
+    expect(huge).toContain('PAYLOAD_TOO_LARGE');
+  });
+
   it('syntax errors carry BAD_USER_INPUT', async () => {
     const r = await s.gql(`{ me { id }`);
     expect(code(r)).toBe('BAD_USER_INPUT');

