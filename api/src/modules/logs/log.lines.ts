@@ -52,6 +52,15 @@ export class LineSplitter {
     while (start < chunk.length) {
       const nl = chunk.indexOf(NL, start);
       const stop = nl === -1 ? chunk.length : nl;
+      // the common case, a whole line of normal length in this chunk: decoded in place, no copy
+      if (nl !== -1 && !this.skipping && !this.pending) {
+        const end = nl > start && chunk[nl - 1] === CR ? nl - 1 : nl;
+        if (end - start <= this.maxLineBytes) {
+          lines.push({ text: chunk.toString('utf8', start, end), truncated: false, end: at + nl + 1 });
+          start = nl + 1;
+          continue;
+        }
+      }
       if (this.skipping) {
         if (nl !== -1) this.skipping = false;
       } else {
