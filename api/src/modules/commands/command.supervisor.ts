@@ -1,4 +1,5 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
 import type { CommandSpec } from '../../config/agent-config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -198,10 +199,7 @@ export class CommandSupervisor {
       const batch = a.pending.slice();
       const em = this.orm.em.fork();
       await em.transactional(async (tx) => {
-        await tx.insertMany(
-          OutputChunkRow,
-          batch.map((c) => ({ runId: a.run.id, seq: c.seq, stream: c.stream, data: c.data, at: new Date(c.at) })),
-        );
+        await insertChunks(tx, a.run.id, batch);
         await tx.nativeUpdate(CommandRun, { id: a.run.id }, { lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated });
       });
       a.pending.splice(0, batch.length);
@@ -243,5 +241,30 @@ export class CommandSupervisor {
     });
     const settled = Promise.all([...this.active.values()].map((a) => a.handle.done.then(() => a.flushing)));
     await Promise.race([Promise.all(ends).then(() => settled).then(() => this.idle()), new Promise((r) => setTimeout(r, timeoutMs))]);
+  }
+}
+
+const ROWS_PER_INSERT = 500; // 2,500 parameters: well inside SQLite's and PostgreSQL's limits
+
+/**
+ * Output rows through the query builder with bound parameters. MikroORM's insertMany inlines every
+ * value into the SQL text (escaping each chunk, then SQLite parsing it back): storing ran at about
+ * 50 MiB/s and cost 14 ns of CPU per byte. Bound, the text goes to the database as it is.
+ */
+async function insertChunks(tx: EntityManager, runId: string, chunks: LiveChunk[]): Promise<void> {
+  const meta = tx.getMetadata().get(OutputChunkRow.name);
+  const column = (p: keyof OutputChunkRow) => meta.properties[p].fieldNames[0]!;
+  const platform = tx.getPlatform();
+  const trx = tx.getTransactionContext<Knex.Transaction>()!;
+  for (let i = 0; i < chunks.length; i += ROWS_PER_INSERT) {
+    const rows = chunks.slice(i, i + ROWS_PER_INSERT).map((c) => ({
+      [column('runId')]: runId,
+      [column('seq')]: c.seq,
+      [column('stream')]: c.stream,
+      [column('data')]: c.data,
+      // as MikroORM writes a date on this platform (a timestamp in SQLite)
+      [column('at')]: platform.processDateProperty(new Date(c.at)),
+    }));
+    await trx.insert(rows).into(meta.tableName);
   }
 }
