@@ -2,12 +2,12 @@ import { appendFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
-import { followFile, type FollowOptions, type LogFollower } from './log.follower.js';
+import { followInto, type FollowOptions, type LogFollowing } from './log.follower.js';
 import { sleep, tempDir, until } from './log.testkit.js';
 
 let dir: string;
 let cleanup: () => void;
-const open: LogFollower[] = [];
+const open: LogFollowing[] = [];
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(async () => {
   await Promise.all(open.splice(0).map((f) => f.close()));
@@ -16,16 +16,12 @@ afterEach(async () => {
 
 /** Starts a follower and collects its events in the background. */
 function collect(path: string, options: FollowOptions = {}): { events: FollowEvent[]; lines: () => string[] } {
-  const follower = followFile(path, { pollMs: 100, rotateWaitMs: 100, ...options });
-  open.push(follower);
   const events: FollowEvent[] = [];
-  void (async () => {
-    for await (const e of follower) events.push(e);
-  })();
+  open.push(followInto(path, { pollMs: 100, rotateWaitMs: 100, ...options }, (e) => events.push(e)));
   return { events, lines: () => events.flatMap((e) => (e.kind === 'LINE' ? [e.text] : [])) };
 }
 
-describe('followFile', () => {
+describe('followInto', () => {
   it('emits lines appended live, only once their newline arrives', async () => {
     const path = join(dir, 'app.log');
     writeFileSync(path, 'old line\n');

@@ -21,14 +21,6 @@ export interface FollowOptions {
   signal?: AbortSignal;
 }
 
-export interface LogFollower extends AsyncIterable<FollowEvent, undefined> {
-  next(): Promise<IteratorResult<FollowEvent, undefined>>;
-  /** Stops following and closes the watcher and file descriptors (also what `break` calls). */
-  return(): Promise<IteratorResult<FollowEvent, undefined>>;
-  close(): Promise<void>;
-  [Symbol.asyncIterator](): LogFollower;
-}
-
 type Resolved = Required<Omit<FollowOptions, 'signal'>>;
 type Current = OpenLog & { offset: number; splitter: LineSplitter };
 
@@ -69,44 +61,6 @@ export function followInto(path: string, options: FollowOptions, sink: (event: F
       await done.catch(() => undefined);
     },
   };
-}
-
-/** The same follower as an async iterator (events queue until they are taken). */
-export function followFile(path: string, options: FollowOptions = {}): LogFollower {
-  const queued: FollowEvent[] = [];
-  let wake: (() => void) | null = null;
-  let ended: { error?: unknown } | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const following = followInto(path, options, (event) => {
-    queued.push(event);
-    notify();
-  });
-  following.done.then(
-    () => ((ended = {}), notify()),
-    (error: unknown) => ((ended = { error }), notify()),
-  );
-  const follower: LogFollower = {
-    async next() {
-      for (;;) {
-        const event = queued.shift();
-        if (event) return { value: event, done: false };
-        if (ended?.error) throw ended.error;
-        if (ended) return { value: undefined, done: true };
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    },
-    return: async () => {
-      await following.close();
-      return { done: true, value: undefined };
-    },
-    close: following.close,
-    [Symbol.asyncIterator]: () => follower,
-  };
-  return follower;
 }
 
 async function follow(path: string, o: Resolved, signal: AbortSignal, emit: (event: FollowEvent) => void): Promise<void> {

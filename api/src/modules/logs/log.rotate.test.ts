@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
-import { followFile } from './log.follower.js';
+import { followInto } from './log.follower.js';
 import { sleep, startWriter, tally, tempDir, until } from './log.testkit.js';
 
 // Real logrotate (apt-get install logrotate) rotating while a separate process appends numbered lines.
@@ -27,11 +27,8 @@ async function followWhileRotating(mode: 'create' | 'copytruncate'): Promise<{ e
   const config = join(dir, 'logrotate.conf');
   writeFileSync(config, `${path} {\n  ${mode}\n  rotate 10\n  missingok\n}\n`);
   writeFileSync(path, '');
-  const follower = followFile(path, { startAt: 'start', pollMs: 100, rotateWaitMs: 100 });
   const events: FollowEvent[] = [];
-  const reading = (async () => {
-    for await (const e of follower) events.push(e);
-  })();
+  const follower = followInto(path, { startAt: 'start', pollMs: 100, rotateWaitMs: 100 }, (e) => events.push(e));
   const lineCount = (): number => events.filter((e) => e.kind === 'LINE').length;
   const switches = (): number => events.filter((e) => e.kind === (mode === 'create' ? 'ROTATED' : 'TRUNCATED')).length;
   try {
@@ -52,11 +49,10 @@ async function followWhileRotating(mode: 'create' | 'copytruncate'): Promise<{ e
     return { events, rotations };
   } finally {
     await follower.close();
-    await reading;
   }
 }
 
-describe('followFile under real logrotate', () => {
+describe('the follower under real logrotate', () => {
   it('create: every line exactly once, ROTATED at each switch', async () => {
     const { events, rotations } = await followWhileRotating('create');
     const seen = tally(events.flatMap((e) => (e.kind === 'LINE' ? [e.text] : [])));
