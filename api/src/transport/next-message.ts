@@ -38,7 +38,7 @@ export function nextMessage(id: string, result: ExecutionResult): string | Buffe
 }
 
 /** JSON of the result, or its JSON split around big strings (each checked for escapes once). */
-export function encodePayload(result: ExecutionResult): string | Split {
+function encodePayload(result: ExecutionResult): string | Split {
   // most results (a log line, a status) hold no big string: no replacer, which V8 calls per key
   if (!holdsBig(result.data)) return JSON.stringify(result);
   const bigs: string[] = [];

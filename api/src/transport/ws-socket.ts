@@ -13,13 +13,18 @@ export interface Connection {
 
 type Result = ExecutionResult | AsyncIterable<ExecutionResult>;
 
+/** An operation ready to run, with the execute and subscribe it runs through (the enveloped ones). */
+export interface Operation {
+  args: ExecutionArgs;
+  execute(args: ExecutionArgs): Result | Promise<Result>;
+  subscribe(args: ExecutionArgs): Result | Promise<Result>;
+}
+
 export interface ProtocolOptions {
   /** false closes the socket with 4403 Forbidden. */
   onConnect(conn: Connection): Promise<boolean>;
   /** The operation to run, or the errors that refuse it. */
-  onSubscribe(conn: Connection, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]>;
-  execute(args: ExecutionArgs): Result | Promise<Result>;
-  subscribe(args: ExecutionArgs): Result | Promise<Result>;
+  onSubscribe(conn: Connection, id: string, payload: SubscribePayload): Promise<Operation | readonly GraphQLError[]>;
   connectionInitWaitTimeout: number;
 }
 
@@ -62,13 +67,13 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
 
     async function operate(id: string, payload: SubscribePayload): Promise<void> {
       try {
-        const args = await options.onSubscribe(conn, id, payload);
+        const prepared = await options.onSubscribe(conn, id, payload);
         if (!subs.has(id)) return;
-        if (Array.isArray(args)) return void sendError(id, args);
-        const execArgs = args as ExecutionArgs;
-        const op = getOperationAST(execArgs.document, execArgs.operationName);
+        if (Array.isArray(prepared)) return void sendError(id, prepared);
+        const { args, execute, subscribe } = prepared as Operation;
+        const op = getOperationAST(args.document, args.operationName);
         if (!op) return void sendError(id, [new GraphQLError('Unable to identify operation')]);
-        const result = await (op.operation === 'subscription' ? options.subscribe(execArgs) : options.execute(execArgs));
+        const result = await (op.operation === 'subscription' ? subscribe(args) : execute(args));
         if (!(Symbol.asyncIterator in result)) {
           if (subs.has(id)) await send(socket, nextMessage(id, result));
         } else {

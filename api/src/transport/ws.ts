@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
 import { withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
-import { serveGraphqlWs } from './ws-socket.js';
+import { serveGraphqlWs, type Operation } from './ws-socket.js';
 
 /** HTTP status hints mean nothing on a socket. */
 function withoutHttp(e: GraphQLError): GraphQLError {
@@ -33,9 +33,6 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
   const disposable = serveGraphqlWs(
     {
       connectionInitWaitTimeout: 5_000,
-      // the enveloped execute and subscribe of this operation, handed over in rootValue below
-      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => never }).execute(args),
-      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => never }).subscribe(args),
       onConnect: async (ctx) => {
         const req = ctx.request;
         const param = ctx.connectionParams?.authorization;
@@ -79,14 +76,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         }
         const errors = validate(schema, document).map(withoutHttp);
         if (errors.length) return viewer ? errors : withoutSuggestions(errors);
-        return {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
+        const args = { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue: await contextFactory() };
+        return { args, execute: execute as Operation['execute'], subscribe: subscribe as Operation['subscribe'] };
       },
     },
     wss,
