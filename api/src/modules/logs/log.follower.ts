@@ -118,6 +118,8 @@ async function follow(path: string, o: Resolved, signal: AbortSignal, emit: (eve
       }
       const appended = readNow(cur);
       for (const l of appended.lines) emit(l);
+      // the stats below wait for the lines just pushed to be sent: they would only delay them
+      if (appended.lines.length) await new Promise((resolve) => setImmediate(resolve));
       const grew = appended.bytes + (appended.bytes === BLOCK ? await drainRest(cur) : 0);
       const now = await idAt(path);
       if (sameFile(now, cur)) {
