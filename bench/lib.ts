@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 /** The server as `npm start` runs it: the compiled build (`run.ts` builds it first). */
 export const APP = path.join(ROOT, 'api/dist/main.js');
+/** The node flags `npm start` gives the server, read from the script itself so the two can't drift. */
+const START = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
+const APP_FLAGS = /\bnode ((?:--\S+ )*)api\/dist\/main\.js/.exec(START)![1]!.split(' ').filter(Boolean);
 
 export interface Proc {
   child: ChildProcess;
@@ -19,7 +23,8 @@ export async function startProc(script: string, env: Record<string, string> = {}
   // --import keeps the server in this very process (tsx's CLI would add a parent): pid = server
   // BENCH_SERVER_ARGS: extra node flags for the servers measured, e.g. --cpu-prof
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...extra, ...(script.endsWith('.ts') ? ['--import', 'tsx', script] : [script])];
+  const flags = script === APP ? APP_FLAGS : [];
+  const args = [...flags, ...extra, ...(script.endsWith('.ts') ? ['--import', 'tsx', script] : [script])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
