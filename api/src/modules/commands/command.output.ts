@@ -26,7 +26,9 @@ interface Pending extends OutputChunk {
 const MiB = 1024 * 1024;
 
 export class OutputQueue implements AsyncIterable<OutputChunk> {
-  private items: Pending[] = [];
+  // consumed slots are cleared at once: a slot still holding its chunk until the next compaction
+  // kept up to 1,024 chunks (64 MiB of output) alive per run
+  private items: (Pending | undefined)[] = [];
   private head = 0;
   private bytes = 0;
   private paused = false;
@@ -87,7 +89,8 @@ export class OutputQueue implements AsyncIterable<OutputChunk> {
 
   private take(): Pending | undefined {
     if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head++];
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined;
     // Compact now and then instead of shift(): shift is O(n) per call on a long backlog.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
