@@ -37,4 +37,12 @@ describe('nextMessage', () => {
     expect(a.payload).toEqual(b.payload);
     expect(a.payload).toEqual(result);
   });
+
+  it('a copy of an encoded result (a spread, as coalescing makes) is encoded afresh', () => {
+    const result: Record<string, unknown> = { data: { o: { data: big('z') } } };
+    nextMessage('a', result as never);
+    const copy = { ...result, data: { o: { data: big('y') } } };
+    expect(JSON.parse(bytes(nextMessage('a', copy as never)).toString()).payload).toEqual(copy);
+    expect(Object.keys(result)).toEqual(['data']);
+  });
 });

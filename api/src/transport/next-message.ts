@@ -13,7 +13,10 @@ interface Split {
   bytes: number;
 }
 
-const payloads = new WeakMap<ExecutionResult, string | Split>();
+// memoized on the result itself, not in a WeakMap, which would keep a run's big output chunks
+// alive through young-generation GCs (see shared-events.ts)
+const PAYLOAD = Symbol('payload');
+type Memo = ExecutionResult & { [PAYLOAD]?: string | Split };
 
 /**
  * The graphql-transport-ws `next` message for a result (errors as GraphQLError's toJSON gives
@@ -21,8 +24,12 @@ const payloads = new WeakMap<ExecutionResult, string | Split>();
  * same result, so 1,000 sockets cost one JSON encoding, not 1,000.
  */
 export function nextMessage(id: string, result: ExecutionResult): string | Buffer {
-  let payload = payloads.get(result);
-  if (payload === undefined) payloads.set(result, (payload = encodePayload(result)));
+  let payload = (result as Memo)[PAYLOAD];
+  if (payload === undefined) {
+    payload = encodePayload(result);
+    // not enumerable: a spread or a comparison of the result never sees it
+    if (Object.isExtensible(result)) Object.defineProperty(result, PAYLOAD, { value: payload });
+  }
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   if (typeof payload === 'string') return head + payload + '}';
   // one buffer per message, the big strings written into it directly: no intermediate copy
