@@ -5,7 +5,9 @@ import { getRun, storedOutput } from './command.service.js';
 import type { LiveChunk, OutputEvent } from './command.supervisor.js';
 
 const HIGH_WATER_BYTES = 32 * 1024 * 1024;
-const HOLD_AT_BYTES = 8 * 1024 * 1024;
+// a subscriber this far behind holds the producer back: a small backlog keeps the chunks short-lived
+// (collected young), which streamed faster than an 8 MiB one did
+const HOLD_AT_BYTES = 1024 * 1024;
 const COALESCE_BYTES = 64 * 1024;
 const REPLAY_PAGE = 500;
 
