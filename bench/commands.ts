@@ -4,11 +4,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { APP, fmt, startProc } from './lib.js';
+import { APP, fmt, ROOT, startProc } from './lib.js';
 
 const MB = 1024 * 1024;
-const producer = (chunks: number) =>
-  `const b=Buffer.alloc(65536,120);let n=0;(function w(){while(n<${chunks}){n++;if(!process.stdout.write(b))return process.stdout.once('drain',w)}})()`;
+const write = (chunks: number) => `let n=0;(function w(){while(n<${chunks}){n++;if(!process.stdout.write(b))return process.stdout.once('drain',w)}})()`;
+/** 64 KiB writes of one byte repeated: nothing in it needs escaping in JSON. */
+const producer = (chunks: number) => `const b=Buffer.alloc(65536,120);${write(chunks)}`;
+/** 64 KiB writes of log-like lines: a newline every ~100 bytes, a tab and two quotes per line, all escaped in JSON. */
+const linesProducer = (chunks: number) =>
+  "const q=String.fromCharCode(34),t=String.fromCharCode(9),nl=String.fromCharCode(10);let s='';" +
+  "for(let i=0;s.length<65536;i++)s+='2026-11-25T20:00:00.'+String(i).padStart(6,'0')+'Z INFO'+t+'worker[42] processed '+q+'item '+i+q+' in 12ms status=ok'+nl;" +
+  `const b=Buffer.from(s.slice(0,65536));${write(chunks)}`;
 
 /** The producer piped to /dev/null by a bare Node process: the ceiling for reading a child's output. */
 async function bare(chunks: number): Promise<number> {
@@ -31,6 +37,10 @@ export async function benchCommands(): Promise<string[]> {
   - name: flood
     title: 200 MiB of output
     argv: ["node", "-e", "${producer(3200)}"]
+    timeout: 600
+  - name: lines
+    title: 200 MiB of log lines
+    argv: ["node", "-e", "${linesProducer(3200)}"]
     timeout: 600
   - name: fanout
     title: 20 MiB of output
@@ -63,12 +73,11 @@ logs: []
       });
       return ((await r.json()) as any).data.runCommand.id as string;
     };
-    const marks: number[] = [];
-    const receive = (id: string, onBytes?: (bytes: number) => void) =>
+    const receive = (id: string, onBytes?: (bytes: number) => void, to = client, variables: Record<string, unknown> = { id }) =>
       new Promise<number>((resolve, reject) => {
         let bytes = 0;
-        client.subscribe(
-          { query: 'subscription($id: ID!) { commandOutput(runId: $id) { seq data } }', variables: { id } },
+        to.subscribe(
+          { query: 'subscription($id: ID!) { commandOutput(runId: $id) { seq data } }', variables },
           {
             next: (m: any) => {
               bytes += m.data.commandOutput.data.length;
@@ -82,21 +91,45 @@ logs: []
 
     const bareMBs = await bare(3200);
     const idle = rss(app.child.pid!);
-    let peak = idle;
-    const sampler = setInterval(() => (peak = Math.max(peak, rss(app.child.pid!))), 50);
-    const t = performance.now();
-    // server RSS after each 40 MiB received: flat means it stops growing with the volume
-    const bytes = await receive(await run('flood'), (b) => {
-      if (b >= (marks.length + 1) * 40 * MB) marks.push(rss(app.child.pid!));
-    });
-    const secs = (performance.now() - t) / 1000;
-    clearInterval(sampler);
-    const ours = bytes / MB / secs;
-    lines.push('Commands: 200 MiB producer streamed to one graphql-ws subscriber');
-    lines.push(`  bare node, child stdout -> /dev/null   ${fmt(bareMBs).padStart(6)} MiB/s`);
-    lines.push(`  tiny-agent -> graphql-ws subscriber    ${fmt(ours).padStart(6)} MiB/s   ${fmt(ours / bareMBs, 2)}x bare (goal >= 0.5x); ${fmt(bytes / MB)} MiB received live, the first 10 MiB stored (the default cap)`);
-    lines.push(`  server RSS: idle ${fmt(idle / MB)} MiB, peak ${fmt(peak / MB)} MiB (+${fmt((peak - idle) / MB)} MiB)`);
-    lines.push(`  server RSS after every 40 MiB streamed: ${marks.map((m) => `+${fmt((m - idle) / MB)}`).join(', ')} MiB`);
+    /** One 200 MiB run streamed live: MiB/s, and the server's RSS after every 40 MiB received. */
+    const flood = async (name: string) => {
+      const marks: number[] = [];
+      const t = performance.now();
+      const bytes = await receive(await run(name), (b) => {
+        if (b >= (marks.length + 1) * 40 * MB) marks.push(rss(app.child.pid!));
+      });
+      // every byte, plus the notice that output past the cap is not stored
+      if (bytes < 3200 * 65536) throw new Error(`${name}: received ${bytes} bytes of ${3200 * 65536}`);
+      return { mbs: bytes / MB / ((performance.now() - t) / 1000), marks };
+    };
+    const row = (label: string, r: { mbs: number; marks: number[] }, goal = '') =>
+      `  ${label.padEnd(44)} ${fmt(r.mbs).padStart(5)} MiB/s  ${fmt(r.mbs / bareMBs, 2)}x bare${goal}; RSS after each 40 MiB ${r.marks.map((m) => `+${fmt((m - idle) / MB)}`).join(', ')} MiB`;
+    const cold = await flood('flood');
+    const warm = await flood('flood');
+    const text = await flood('lines');
+    lines.push('Commands: 200 MiB producer streamed live to one graphql-ws subscriber (the first 10 MiB stored, the default cap)');
+    lines.push(`  bare node, child stdout -> /dev/null            ${fmt(bareMBs).padStart(5)} MiB/s`);
+    lines.push(row('tiny-agent, first run after start-up', cold));
+    lines.push(row('tiny-agent, second run', warm, ' (goal >= 0.5x, RSS flat)'));
+    lines.push(row('tiny-agent, log lines (escaped in JSON)', text));
+    lines.push(`  server RSS idle ${fmt(idle / MB)} MiB before the first run; flat = the same after every 40 MiB, whatever the volume`);
+
+    // beside it: the same producers through a bare ws server (what a minimal server without
+    // GraphQL, storage or auth does) to the same client
+    const ceiling = await startProc(path.join(ROOT, 'bench/servers/bare-ws-output.ts'));
+    try {
+      const bareClient = createClient({ url: ceiling.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket });
+      for (const [label, script] of [['bare ws server, second run', producer(3200)], ['bare ws server, log lines, second run', linesProducer(3200)]] as const) {
+        await receive('warm-up', undefined, bareClient, { id: 'x', script });
+        const t = performance.now();
+        const bytes = await receive('x', undefined, bareClient, { id: 'x', script });
+        const mbs = bytes / MB / ((performance.now() - t) / 1000);
+        lines.push(`  ${label.padEnd(44)} ${fmt(mbs).padStart(5)} MiB/s  ${fmt(mbs / bareMBs, 2)}x bare (JSON.stringify per chunk; no GraphQL, no storage)`);
+      }
+      await bareClient.dispose();
+    } finally {
+      await ceiling.stop();
+    }
 
     const id = await run('fanout');
     const t2 = performance.now();
