@@ -50,11 +50,19 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
     const initWait = setTimeout(() => {
       if (!initReceived) socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
     }, options.connectionInitWaitTimeout);
-    // a peer that stops answering pings is dropped, so its subscriptions end
+    // a peer that stops answering pings and stops taking our data is dropped, so its
+    // subscriptions end; one still reading a backlog (its pong queued behind it) is only slow
     let pongWait: NodeJS.Timeout | null = null;
     const pinger = setInterval(() => {
-      if (socket.readyState !== socket.OPEN) return;
-      pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
+      if (socket.readyState !== socket.OPEN || pongWait) return;
+      let taken = bytesTaken(socket);
+      const check = () => {
+        const now = bytesTaken(socket);
+        if (now === taken) return socket.terminate();
+        taken = now;
+        pongWait = setTimeout(check, keepAliveMs);
+      };
+      pongWait = setTimeout(check, keepAliveMs);
       socket.once('pong', () => {
         if (pongWait) clearTimeout(pongWait);
         pongWait = null;
@@ -151,6 +159,16 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
       await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
     },
   };
+}
+
+/**
+ * Bytes the kernel has taken from this socket so far: Node counts in `bytesWritten` what is still
+ * queued too, and `writableLength` is that queue (with the write in flight), so the difference
+ * grows only while the peer's TCP window lets our data through.
+ */
+function bytesTaken(socket: WebSocket): number {
+  const tcp = (socket as unknown as { _socket: { bytesWritten: number; writableLength: number } })._socket;
+  return tcp.bytesWritten - tcp.writableLength;
 }
 
 // below this much unsent data a frame is queued without waiting for its write to finish
