@@ -1,8 +1,10 @@
 // Logs: append-to-client latency beside GNU `tail -F`, and 1,000-socket fan-out beside a bare `ws` server.
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { APP, fmt, ROOT, startProc, type Proc } from './lib.js';
@@ -47,6 +49,66 @@ function gqlClient(url: string, token?: string): Client {
   });
 }
 
+// Each reader runs in its own thread, so neither waits behind the other's handling or the appender's
+// (they used to share the bench's event loop). Times come from process.hrtime: one monotonic clock
+// for every thread. The thread posts { warm } once it has seen a "warm" line, and its times on request.
+const READER = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const at = [];
+let warm = false;
+const seen = (text, t) => {
+  if (text.startsWith('lat ')) at[Number(text.slice(4))] = t;
+  else if (text === 'warm' && !warm) { warm = true; parentPort.postMessage({ warm: true }); }
+};
+if (w.kind === 'tail') {
+  const tail = require('node:child_process').spawn('tail', ['-F', '-n', '0', w.file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let buf = '';
+  tail.stdout.setEncoding('utf8');
+  tail.stdout.on('data', (chunk) => {
+    const t = now();
+    buf += chunk;
+    for (let i; (i = buf.indexOf('\\n')) >= 0; buf = buf.slice(i + 1)) seen(buf.slice(0, i), t);
+  });
+  parentPort.on('message', () => { tail.kill(); parentPort.postMessage({ at }); });
+} else {
+  const { createClient } = require(w.graphqlWs);
+  const client = createClient({ url: w.url, webSocketImpl: require(w.ws), lazy: false, retryAttempts: 0, connectionParams: { authorization: 'Bearer ' + w.token } });
+  client.subscribe({ query: w.query }, {
+    next: (m) => seen(m.data?.logTail?.text ?? '', now()),
+    error: (e) => parentPort.postMessage({ error: String(e?.message ?? e) }),
+    complete: () => {},
+  });
+  parentPort.on('message', async () => { await client.dispose(); parentPort.postMessage({ at }); });
+}`;
+
+const hrNow = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** A reader thread: `warm` resolves once it has seen a "warm" line, `times()` ends it with its receive times. */
+function reader(data: Record<string, string>) {
+  const worker = new Worker(READER, { eval: true, workerData: data });
+  let warm = false;
+  let failed: unknown = null;
+  worker.on('message', (m: { warm?: boolean; error?: string }) => {
+    if (m.warm) warm = true;
+    if (m.error) failed = new Error(`${data.kind} reader: ${m.error}`);
+  });
+  worker.on('error', (e) => (failed = e));
+  return {
+    warm: () => {
+      if (failed) throw failed;
+      return warm;
+    },
+    times: async () => {
+      const done = new Promise<number[]>((resolve) => worker.on('message', (m: { at?: number[] }) => m.at && resolve(m.at)));
+      worker.postMessage('stop');
+      const at = await done;
+      await worker.terminate();
+      return at;
+    },
+  };
+}
+
 /**
  * (a) One append every PACE_MS; time until the graphql-ws subscriber and `tail -F` each print it.
  * Two rounds of APPENDS on the same subscription: the first right after start-up (the server's
@@ -56,58 +118,42 @@ function gqlClient(url: string, token?: string): Client {
 async function latency(url: string, token: string, file: string): Promise<string[]> {
   const total = 2 * APPENDS + WARM_APPENDS;
   const sent = new Float64Array(total + 1);
-  const ours: number[] = [];
-  const gnu: number[] = [];
-  let oursWarm = false;
-  let gnuWarm = false;
-  const client = gqlClient(url, token);
-  client.subscribe<any>(
-    { query: QUERY },
-    {
-      next: (m) => {
-        const at = performance.now();
-        const text: string = m.data?.logTail?.text ?? '';
-        if (text.startsWith('lat ')) ours[Number(text.slice(4))] = at - sent[Number(text.slice(4))]!;
-        else if (text === 'warm') oursWarm = true;
-      },
-      error: (e) => console.error('logTail failed', e),
-      complete: () => {},
-    },
-  );
-  const tail = spawn('tail', ['-F', '-n', '0', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let buf = '';
-  tail.stdout.setEncoding('utf8');
-  tail.stdout.on('data', (chunk: string) => {
-    const at = performance.now();
-    buf += chunk;
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      if (line.startsWith('lat ')) gnu[Number(line.slice(4))] = at - sent[Number(line.slice(4))]!;
-      else if (line === 'warm') gnuWarm = true;
-    }
+  const require = createRequire(import.meta.url);
+  const client = reader({
+    kind: 'graphql-ws',
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    token,
+    query: QUERY,
+    graphqlWs: require.resolve('graphql-ws'),
+    ws: require.resolve('ws'),
   });
+  const tail = reader({ kind: 'tail', file });
   const fd = openSync(file, 'a'); // held open, as a logger does
-  const received = (a: number[]) => a.filter((x) => x !== undefined).length;
+  let oursAt: number[] = [];
+  let gnuAt: number[] = [];
   try {
-    for (let i = 0; !(oursWarm && gnuWarm); i++) {
+    for (let i = 0; !(client.warm() && tail.warm()); i++) {
       if (i > 200) throw new Error('the subscriber or tail -F never saw a line');
       writeSync(fd, 'warm\n');
       await sleep(50);
     }
     await sleep(200);
     for (let n = 1; n <= total; n++) {
-      sent[n] = performance.now();
+      sent[n] = hrNow();
       writeSync(fd, `lat ${n}\n`);
       await sleep(n > APPENDS && n <= APPENDS + WARM_APPENDS ? WARM_PACE_MS : PACE_MS);
     }
-    await waitFor(() => received(ours) === total && received(gnu) === total, 10_000, 'every append on both readers');
+    await sleep(1000);
   } finally {
     closeSync(fd);
-    tail.kill();
-    await client.dispose();
+    [oursAt, gnuAt] = await Promise.all([client.times(), tail.times()]);
   }
+  const received = (a: number[]) => a.filter((x) => x !== undefined && x !== null).length;
+  if (received(oursAt) !== total || received(gnuAt) !== total) {
+    throw new Error(`not every append reached both readers: graphql-ws ${received(oursAt)}, tail -F ${received(gnuAt)} of ${total}`);
+  }
+  const ours = oursAt.map((t, n) => t - sent[n]!);
+  const gnu = gnuAt.map((t, n) => t - sent[n]!);
   const round = (a: number[], from: number) => a.slice(from, from + APPENDS).sort((x, y) => x - y);
   const row = (name: string, s: number[]) => `  ${name.padEnd(34)} p50 ${fmt(pct(s, 0.5), 2).padStart(5)} ms   p99 ${fmt(pct(s, 0.99), 2).padStart(5)} ms   max ${fmt(s.at(-1)!, 1)} ms`;
   const [gnuFirst, oursFirst, gnuSteady, oursSteady] = [round(gnu, 1), round(ours, 1), round(gnu, total - APPENDS + 1), round(ours, total - APPENDS + 1)];
