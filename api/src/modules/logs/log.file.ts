@@ -1,5 +1,5 @@
 // Opening a configured log path safely: never through a symlink, only regular files.
-import { constants, promises as fsp } from 'node:fs';
+import { constants, lstatSync, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 export interface FileId {
@@ -41,10 +41,14 @@ export async function openLog(path: string): Promise<OpenLog | null> {
   }
 }
 
-/** Identity of the regular file `path` names now (lstat: a symlink counts as absent). */
-export async function idAt(path: string): Promise<FileId | null> {
+/**
+ * Identity of the regular file `path` names now (lstat: a symlink counts as absent). Synchronous:
+ * an lstat of cached metadata costs microseconds, and a threadpool round trip wakes two threads
+ * on a small host just as a line is on its way to the subscribers (a worse p99, measured).
+ */
+export function idAtNow(path: string): FileId | null {
   try {
-    const st = await fsp.lstat(path);
+    const st = lstatSync(path);
     return st.isFile() ? { dev: st.dev, ino: st.ino } : null;
   } catch (err) {
     if (isAbsent(err)) return null;

@@ -1,9 +1,9 @@
 // The log tailer: follows a configured path by name across rotation, truncation and re-creation.
-import { readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
-import { idAt, lineStartBefore, openLog, sameFile, type OpenLog } from './log.file.js';
+import { idAtNow, lineStartBefore, openLog, sameFile, type OpenLog } from './log.file.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitLine } from './log.lines.js';
 import { DirWaker } from './log.wake.js';
 
@@ -118,13 +118,13 @@ async function follow(path: string, o: Resolved, signal: AbortSignal, emit: (eve
       }
       const appended = readNow(cur);
       for (const l of appended.lines) emit(l);
-      // the stats below wait for the lines just pushed to be sent: they would only delay them
+      // the stats below (synchronous, as the first read) wait for the lines just pushed to be sent
       if (appended.lines.length) await new Promise((resolve) => setImmediate(resolve));
       const grew = appended.bytes + (appended.bytes === BLOCK ? await drainRest(cur) : 0);
-      const now = await idAt(path);
+      const now = idAtNow(path);
       if (sameFile(now, cur)) {
         leaving = null;
-        const { size } = await cur.fh.stat();
+        const { size } = fstatSync(cur.fh.fd);
         if (size < cur.offset) {
           // copytruncate: same inode, shorter than what we read; whatever is there now is new
           const rest = cur.splitter.flush(cur.offset);
