@@ -40,7 +40,11 @@ describe('shared stream events', () => {
       expect(Object.keys(expected[0]!)).toEqual(['__typename', 'at', 'kind', 'text', 'again', more ? 'truncated' : 'droppedCount']);
 
       const doc = `subscription($s: String!, $f: String, $more: Boolean!) { logTail(source: $s, filter: $f, backfill: 10) ${FIELDS} } ${FRAGMENT}`;
-      for (const stream of [s.subscribeWs(doc, vars, admin), s.subscribeSse(doc, vars, admin)]) {
+      // the filter also written into the document itself, as a string literal
+      const inline = doc.replace(', $f: String', '').replace('filter: $f', `filter: ${JSON.stringify(NASTY)}`);
+      expect(inline).not.toContain('$f');
+      const streams = [s.subscribeWs(doc, vars, admin), s.subscribeSse(doc, vars, admin), s.subscribeWs(inline, { s: 'app', more }, admin)];
+      for (const stream of streams) {
         await stream.waitFor(2);
         stream.stop();
         expect(stream.events.map((e) => e.errors)).toEqual([undefined, undefined]);
