@@ -1,4 +1,5 @@
 import type { ExecutionResult } from 'graphql';
+import { memoOn } from '../realtime/memo.js';
 
 /** Strings this long (a run's output chunk, a long log line) are written straight into the frame. */
 const BIG = 16 * 1024;
@@ -13,10 +14,7 @@ interface Split {
   bytes: number;
 }
 
-// memoized on the result itself, not in a WeakMap, which would keep a run's big output chunks
-// alive through young-generation GCs (see shared-events.ts)
 const PAYLOAD = Symbol('payload');
-type Memo = ExecutionResult & { [PAYLOAD]?: string | Split };
 
 /**
  * The graphql-transport-ws `next` message for a result (errors as GraphQLError's toJSON gives
@@ -24,12 +22,7 @@ type Memo = ExecutionResult & { [PAYLOAD]?: string | Split };
  * same result, so 1,000 sockets cost one JSON encoding, not 1,000.
  */
 export function nextMessage(id: string, result: ExecutionResult): string | Buffer {
-  let payload = (result as Memo)[PAYLOAD];
-  if (payload === undefined) {
-    payload = encodePayload(result);
-    // not enumerable: a spread or a comparison of the result never sees it
-    if (Object.isExtensible(result)) Object.defineProperty(result, PAYLOAD, { value: payload });
-  }
+  const payload = memoOn(result, PAYLOAD, () => encodePayload(result));
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   if (typeof payload === 'string') return head + payload + '}';
   // one buffer per message, the big strings written into it directly: no intermediate copy
