@@ -1,6 +1,6 @@
 // Test helpers for the logs module (real files, real processes; no mocks). Not used at run time.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -54,4 +54,19 @@ export function tally(texts: string[]): Map<number, number> {
     if (Number.isFinite(n)) seen.set(n, (seen.get(n) ?? 0) + 1);
   }
   return seen;
+}
+
+/**
+ * Line numbers logrotate moved out from under the name. Our writer opens the file by name for each
+ * line, so it can re-create it between logrotate's rename and logrotate's create; logrotate then
+ * renames that file to `<name>…backup` ("destination … already exists, renaming to …") and creates
+ * its own. Nothing that follows the name (`tail -F` neither) sees what went into that file.
+ */
+export function movedAside(dir: string, name: string): Set<number> {
+  const moved = new Set<number>();
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(name) || !f.endsWith('.backup')) continue;
+    for (const n of tally(readFileSync(join(dir, f), 'utf8').split('\n')).keys()) moved.add(n);
+  }
+  return moved;
 }
