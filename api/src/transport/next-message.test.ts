@@ -1,10 +1,11 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { nextMessage } from './next-message.js';
+import { nextMessage, type Message } from './next-message.js';
 
 const big = (unit: string) => unit.repeat(Math.ceil(40_000 / unit.length));
 const asJson = (result: ExecutionResult) => JSON.stringify({ id: 'op-1', type: 'next', payload: result });
-const bytes = (m: string | Buffer) => (typeof m === 'string' ? Buffer.from(m) : m);
+/** The message as the peer's WebSocket delivers it: its frames joined. */
+const bytes = (m: Message) => (typeof m === 'string' ? Buffer.from(m) : Buffer.concat(m.map((f) => (typeof f === 'string' ? Buffer.from(f) : f))));
 
 describe('nextMessage', () => {
   const cases: [string, ExecutionResult][] = [
@@ -36,6 +37,16 @@ describe('nextMessage', () => {
     expect([a.id, b.id]).toEqual(['a', 'b"\\']);
     expect(a.payload).toEqual(b.payload);
     expect(a.payload).toEqual(result);
+  });
+
+  it('a big string is a frame of its own, the very same bytes for every subscriber', () => {
+    const result = { data: { o: { data: big('z') } } };
+    const [a, b] = [nextMessage('a', result), nextMessage('b', result)];
+    expect(Array.isArray(a) && Array.isArray(b)).toBe(true);
+    const literal = (m: Message) => (m as (string | Buffer)[]).find((f) => Buffer.isBuffer(f));
+    expect(literal(a)).toBe(literal(b));
+    expect(literal(a)!.toString()).toBe(JSON.stringify(result.data.o.data));
+    expect(typeof nextMessage('a', { data: { o: { data: 'small' } } })).toBe('string');
   });
 
   it('a copy of an encoded result (a spread, as coalescing makes) is encoded afresh', () => {

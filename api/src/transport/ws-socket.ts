@@ -3,7 +3,7 @@ import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, handleProtocols, MessageType, parseMessage, type SubscribePayload } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
-import { nextMessage } from './next-message.js';
+import { nextMessage, type Message } from './next-message.js';
 
 export interface Connection {
   socket: WebSocket;
@@ -161,13 +161,16 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
   };
 }
 
+/** The TCP socket under a WebSocket (ws keeps it as `_socket`). */
+const tcpOf = (socket: WebSocket) => (socket as unknown as { _socket: import('node:net').Socket })._socket;
+
 /**
  * Bytes the kernel has taken from this socket so far: Node counts in `bytesWritten` what is still
  * queued too, and `writableLength` is that queue (with the write in flight), so the difference
  * grows only while the peer's TCP window lets our data through.
  */
 function bytesTaken(socket: WebSocket): number {
-  const tcp = (socket as unknown as { _socket: { bytesWritten: number; writableLength: number } })._socket;
+  const tcp = tcpOf(socket);
   return tcp.bytesWritten - tcp.writableLength;
 }
 
@@ -178,11 +181,18 @@ const WAIT_ABOVE_BYTES = 64 * 1024;
  * A stream waits for its frames to be written only once the socket holds a backlog, so a slow
  * reader still holds its stream back (and its queue reports drops) without a promise per frame.
  */
-function send(socket: WebSocket, data: string | Buffer): Promise<void> | undefined {
+function send(socket: WebSocket, message: Message): Promise<void> | undefined {
   if (socket.readyState !== socket.OPEN) return undefined;
-  if (socket.bufferedAmount < WAIT_ABOVE_BYTES) {
-    socket.send(data, { binary: false });
-    return undefined;
-  }
-  return new Promise((resolve, reject) => socket.send(data, { binary: false }, (err) => (err ? reject(err) : resolve())));
+  if (socket.bufferedAmount < WAIT_ABOVE_BYTES) return void write(socket, message);
+  return new Promise((resolve, reject) => write(socket, message, (err) => (err ? reject(err) : resolve())));
+}
+
+/** A fragmented message's frames are written together, in one writev (nothing can come between). */
+function write(socket: WebSocket, message: Message, done?: (err?: Error) => void): void {
+  if (typeof message === 'string') return socket.send(message, { binary: false }, done);
+  const tcp = tcpOf(socket);
+  tcp.cork();
+  const last = message.length - 1;
+  message.forEach((frame, i) => socket.send(frame, { binary: false, fin: i === last }, i === last ? done : undefined));
+  tcp.uncork();
 }
