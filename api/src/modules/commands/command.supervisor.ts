@@ -36,7 +36,9 @@ interface Active {
 }
 
 const FLUSH_MS = 50;
-const FLUSH_BYTES = 512 * 1024;
+// a batch costs a transaction (3-5 ms, more when it triggers a WAL checkpoint) besides its bytes:
+// 2 MiB batches streamed a run's stored first 10 MiB 10-15% faster than 512 KiB ones; 4 MiB no faster
+const FLUSH_BYTES = 2 * 1024 * 1024;
 const HOLD_MAX_MS = 2000;
 
 /** Starts runs, numbers and batches their output, publishes it, and records how they end. */
