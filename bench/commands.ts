@@ -89,7 +89,6 @@ logs: []
         );
       });
 
-    const bareMBs = await bare(3200);
     const idle = rss(app.child.pid!);
     /** One 200 MiB run streamed live: MiB/s, and the server's RSS after every 40 MiB received. */
     const flood = async (name: string) => {
@@ -102,13 +101,21 @@ logs: []
       if (bytes < 3200 * 65536) throw new Error(`${name}: received ${bytes} bytes of ${3200 * 65536}`);
       return { mbs: bytes / MB / ((performance.now() - t) / 1000), marks };
     };
+    // the bare pipe swings from run to run on a shared machine (670-1,250 MiB/s seen): it is
+    // measured before each of our runs, and our figures are set against the median of the three
+    const bares: number[] = [];
+    const runs: { mbs: number; marks: number[] }[] = [];
+    // the same run three times on one server: the first while both JITs are compiling its path
+    for (let i = 0; i < 3; i++) {
+      bares.push(await bare(3200));
+      runs.push(await flood('flood'));
+    }
+    const bareMBs = [...bares].sort((a, b) => a - b)[1]!;
     const row = (label: string, r: { mbs: number; marks: number[] }, goal = '') =>
       `  ${label.padEnd(44)} ${fmt(r.mbs).padStart(5)} MiB/s  ${fmt(r.mbs / bareMBs, 2)}x bare${goal}; RSS after each 40 MiB ${r.marks.map((m) => `+${fmt((m - idle) / MB)}`).join(', ')} MiB`;
-    // the same run three times on one server: the first while both JITs are compiling its path
-    const runs = [await flood('flood'), await flood('flood'), await flood('flood')];
     const text = await flood('lines');
     lines.push('Commands: 200 MiB producer streamed live to one graphql-ws subscriber (the first 10 MiB stored, the default cap)');
-    lines.push(`  bare node, child stdout -> /dev/null            ${fmt(bareMBs).padStart(5)} MiB/s`);
+    lines.push(`  bare node, child stdout -> /dev/null            ${fmt(bareMBs).padStart(5)} MiB/s  (median of ${bares.map((b) => fmt(b)).join(', ')}, one before each run)`);
     lines.push(row('tiny-agent, first run after start-up', runs[0]!));
     lines.push(row('tiny-agent, second run', runs[1]!));
     lines.push(row('tiny-agent, third run (warm)', runs[2]!, ' (goal >= 0.5x, RSS flat)'));
