@@ -126,16 +126,8 @@ export class CommandSupervisor {
           continue;
         }
         const bytes = Buffer.byteLength(c.data);
-        if (a.bytes + bytes <= a.spec.maxOutputBytes) {
-          this.emit(a, stream, c.data, true);
-        } else {
-          const kept = Buffer.from(c.data).subarray(0, a.spec.maxOutputBytes - a.bytes).toString('utf8').replace(/\uFFFD$/, '');
-          if (kept) this.emit(a, stream, kept, true);
-          a.truncated = true;
-          const cap = `${Math.round(a.spec.maxOutputBytes / 1024)} KiB`;
-          this.emit(a, 'STDERR', `\n[tiny-agent] output past ${cap} is not kept (live viewers still see it); the command goes on running.\n`, true);
-          if (kept.length < c.data.length) this.emit(a, stream, c.data.slice(kept.length), false);
-        }
+        if (a.bytes + bytes <= a.spec.maxOutputBytes) this.emit(a, stream, c.data, true);
+        else this.reachCap(a, stream, c.data);
         unflushed += bytes;
         if (unflushed > FLUSH_BYTES) {
           // storing paces the child: its pipe fills while a batch is written
@@ -153,6 +145,16 @@ export class CommandSupervisor {
       this.log.error('run supervision failed', { runId: a.run.id, err });
       await this.finish(a, 'FAILED', null, null, 'Internal error while following the run.').catch(() => {});
     }
+  }
+
+  /** The chunk that crosses the cap: what fits is stored, a notice says the rest is not. */
+  private reachCap(a: Active, stream: StreamName, data: string): void {
+    const kept = Buffer.from(data).subarray(0, a.spec.maxOutputBytes - a.bytes).toString('utf8').replace(/\uFFFD$/, '');
+    if (kept) this.emit(a, stream, kept, true);
+    a.truncated = true;
+    const cap = `${Math.round(a.spec.maxOutputBytes / 1024)} KiB`;
+    this.emit(a, 'STDERR', `\n[tiny-agent] output past ${cap} is not kept (live viewers still see it); the command goes on running.\n`, true);
+    if (kept.length < data.length) this.emit(a, stream, data.slice(kept.length), false);
   }
 
   /**
