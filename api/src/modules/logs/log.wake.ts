@@ -6,6 +6,7 @@ export class DirWaker {
   private dirty = true;
   private wake: (() => void) | null = null;
   private closed = false;
+  private watched: AbortSignal | null = null;
 
   /** Wakes for entries whose name starts with `prefix` (the log and its rotated siblings). */
   constructor(
@@ -43,17 +44,15 @@ export class DirWaker {
   async wait(ms: number, signal: AbortSignal): Promise<void> {
     this.ensure();
     if (!this.dirty && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          if (this.wake === done) this.wake = null;
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal.addEventListener('abort', done, { once: true });
-        this.wake = done;
-      });
+      if (this.watched !== signal) {
+        // one listener per signal, not one added and removed per wait: on the path of every live
+        // line, and EventTarget listeners cost microseconds each
+        this.watched = signal;
+        signal.addEventListener('abort', () => this.poke(), { once: true });
+      }
+      const timer = setTimeout(() => this.poke(), ms);
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      clearTimeout(timer);
     }
     this.dirty = false;
   }
