@@ -159,6 +159,49 @@ describe('the API through nginx', () => {
     await foreign.dispose();
   });
 
+  it('streams 40 MB of command output over a WebSocket intact (big chunks go as fragmented messages)', async () => {
+    const id = (await gqlAt(nginx.httpUrl, `mutation { runCommand(name: "flood") { id } }`, {}, admin)).data.runCommand.id as string;
+    let raw = 0;
+    let text = '';
+    let lastSeq = 0;
+    let seqsRise = true;
+    const client = createClient({
+      url: nginx.httpUrl.replace(/^http/, 'ws') + '/graphql',
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${admin.token}` },
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols);
+          this.on('message', (data: Buffer) => (raw = Math.max(raw, data.length)));
+        }
+      },
+    });
+    const out = collect((sink) =>
+      client.subscribe<{ commandOutput: { seq: number; data: string } }>({ query: `subscription($id: ID!) { commandOutput(runId: $id) { seq data } }`, variables: { id } }, {
+        next: (m) => {
+          const c = m.data!.commandOutput;
+          seqsRise &&= c.seq > lastSeq;
+          lastSeq = c.seq;
+          text += c.data;
+          sink.next(null);
+        },
+        error: (e) => sink.error(e),
+        complete: () => sink.complete(),
+      }),
+    );
+    expect((await out.waitEnd(60_000)).error).toBeUndefined();
+    await client.dispose();
+    expect(seqsRise).toBe(true);
+    // the notice that output past the 10 MiB cap is not stored rides along; the rest is `yes`, whole
+    const notice = /\n\[tiny-agent\] output past [^\n]*\n/;
+    expect(text).toMatch(notice);
+    const stdout = text.replace(notice, '');
+    expect(stdout.length).toBe(40_000_000);
+    const line = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n';
+    expect(stdout === line.repeat(Math.ceil(40_000_000 / line.length)).slice(0, 40_000_000)).toBe(true);
+    expect(raw).toBeGreaterThan(16 * 1024); // messages big enough to go out in fragments
+  });
+
   it('serves HTTPS over HTTP/2 with HSTS, and the session cookie is Secure there', async () => {
     const session = http2Connect(nginx.httpsUrl, { ca: readFileSync(nginx.cert) }); // the script's certificate verifies
     try {
