@@ -192,7 +192,10 @@ function write(socket: WebSocket, message: Message, done?: (err?: Error) => void
   if (typeof message === 'string') return socket.send(message, { binary: false }, done);
   const tcp = tcpOf(socket);
   tcp.cork();
-  const last = message.length - 1;
-  message.forEach((frame, i) => socket.send(frame, { binary: false, fin: i === last }, i === last ? done : undefined));
-  tcp.uncork();
+  try {
+    const last = message.length - 1;
+    message.forEach((frame, i) => socket.send(frame, { binary: false, fin: i === last }, i === last ? done : undefined));
+  } finally {
+    tcp.uncork(); // a socket left corked would hold every later frame
+  }
 }
