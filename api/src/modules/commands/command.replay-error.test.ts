@@ -1,0 +1,78 @@
+// A stream that fails unexpectedly half-way (the database loses the output table while a replay is
+// paused between its pages) ends with a masked INTERNAL_SERVER_ERROR: the client sees neither SQL
+// nor table names, the server's log has the detail, and the server goes on serving.
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../test/harness.js';
+import { waitUntil } from '../logs/log.api-testkit.js';
+
+// 600 writes of 40 KiB, 1 ms apart: stored as one row each, so the replay reads more than one
+// page (500 rows, 20 MB: more than the sockets between us can hold while the reader is paused)
+const WRITES = 600;
+const producer = `const b=Buffer.alloc(40960,120);let n=0;const t=setInterval(()=>{process.stdout.write(b);if(++n===${WRITES})clearInterval(t)},1)`;
+const AGENT = `commands:
+  - name: pages
+    title: 24 MB in 600 writes
+    argv: ["node", "-e", "${producer}"]
+    maxOutputBytes: 50000000
+logs: []
+`;
+const OUTPUT = 'subscription($id: ID!) { commandOutput(runId: $id) { seq data } }';
+
+let s: TestServer;
+let admin: { token: string };
+beforeAll(async () => {
+  s = await startServer({}, { agentYaml: AGENT });
+  admin = await s.login();
+});
+afterAll(() => s.stop());
+
+describe('a stream that fails half-way for a reason nobody planned', () => {
+  it('ends with a masked INTERNAL_SERVER_ERROR after the chunks already sent; the log keeps the detail', async () => {
+    const id = (await s.gql('mutation { runCommand(name: "pages") { id } }', {}, admin)).data.runCommand.id as string;
+    const status = async () => (await s.gql('query($id: ID!) { commandRun(id: $id) { status outputBytes } }', { id }, admin)).data.commandRun;
+    await waitUntil(async () => (await status()).status !== 'RUNNING', 30_000, 'the run to finish');
+    expect(await status()).toEqual({ status: 'SUCCEEDED', outputBytes: WRITES * 40960 });
+
+    // a finished run: its output comes from the database, a page at a time
+    const ws = new WebSocket(s.wsUrl, 'graphql-transport-ws');
+    const got = { seqs: [] as number[], end: null as null | { type: string; payload?: any } };
+    ws.on('message', (raw) => {
+      const m = JSON.parse(String(raw));
+      if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: OUTPUT, variables: { id } } }));
+      else if (m.type === 'next') got.seqs.push(m.payload.data.commandOutput.seq);
+      else got.end = m;
+    });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${admin.token}` } }));
+    await waitUntil(() => got.seqs.length > 0, 10_000, 'the first chunk');
+    const tcp = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause(); // the server stops inside the first page, waiting for us to read
+    await new Promise((r) => setTimeout(r, 300));
+
+    await s.app.services.orm.em.getConnection().execute('alter table output_chunks rename to output_chunks_lost');
+    try {
+      tcp.resume();
+      await waitUntil(() => got.end !== null, 30_000, 'the stream to end');
+      expect(got.end!.type).toBe('error');
+      expect(got.end!.payload).toHaveLength(1);
+      const [error] = got.end!.payload;
+      expect(error.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(error.message).toBe('Unexpected error.');
+      expect(JSON.stringify(got.end)).not.toMatch(/output_chunks|sqlite|select|no such table/i);
+      // what was sent before the failure is the first page, in order, and nothing past it
+      expect(got.seqs.length).toBeGreaterThan(1);
+      expect(got.seqs.every((seq, i) => i === 0 || seq > got.seqs[i - 1]!)).toBe(true);
+      expect(got.seqs.at(-1)!).toBeLessThanOrEqual(500);
+      // the operator's log has what the client was not told
+      await waitUntil(() => /no such table: output_chunks/.test(s.logText()), 5_000, 'the error in the log');
+    } finally {
+      await s.app.services.orm.em.getConnection().execute('alter table output_chunks_lost rename to output_chunks');
+      ws.close();
+    }
+    // and the server is fine: the same replay works again, to the last byte
+    const again = s.subscribeWs(OUTPUT, { id }, admin);
+    expect((await again.waitEnd(30_000)).error).toBeUndefined();
+    expect(again.events.reduce((n, e) => n + e.data.commandOutput.data.length, 0)).toBe(WRITES * 40960);
+  }, 90_000);
+});
