@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App } from '../app.js';
 import { loadConfig, type Config } from '../config/config.js';
 
@@ -247,4 +248,41 @@ export function collect(start: (sink: Sink) => () => void) {
     waitEnd: (timeoutMs = 10_000) => until(() => ended !== null, timeoutMs, 'the end of the stream').then(() => ended!),
     stop,
   };
+}
+
+/**
+ * One server for a whole test file, with its admin signed in. Call at the file's top level; the
+ * fields are set before the first test runs.
+ */
+export function serverForFile(agentYaml: string, env: Record<string, string> = {}) {
+  const file = {} as { s: TestServer; admin: Awaited<ReturnType<TestServer['login']>> };
+  beforeAll(async () => {
+    file.s = await startServer(env, { agentYaml });
+    file.admin = await file.s.login();
+  });
+  afterAll(() => file.s?.stop());
+  return file;
+}
+
+/**
+ * commandOutput over a bare graphql-transport-ws socket, for tests that pause the reader at the
+ * TCP level (`tcp.pause()`): the seqs and bytes received (not the text: runs here are tens of
+ * MB), and the error or complete message that ended it.
+ */
+export async function rawCommandOutput(s: TestServer, token: string, variables: { id: string; after?: number }) {
+  const query = 'subscription($id: ID!, $after: Int) { commandOutput(runId: $id, afterSeq: $after) { seq data } }';
+  const ws = new WebSocket(s.wsUrl, 'graphql-transport-ws');
+  const got = { seqs: [] as number[], bytes: 0, end: null as null | { type: string; payload?: any } };
+  ws.on('message', (raw) => {
+    const m = JSON.parse(String(raw));
+    if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+    else if (m.type === 'next') {
+      got.seqs.push(m.payload.data.commandOutput.seq);
+      got.bytes += m.payload.data.commandOutput.data.length;
+    } else if (m.type === 'error' || m.type === 'complete') got.end = m;
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+  const tcp = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  return { ws, got, tcp };
 }

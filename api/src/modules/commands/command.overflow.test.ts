@@ -1,8 +1,7 @@
 // A subscriber that stops reading while a run floods is closed at its high-water mark with
 // RATE_LIMITED, and resumes from its last seq with nothing missing.
-import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { rawCommandOutput, serverForFile } from '../../test/harness.js';
 import { waitUntil } from '../logs/log.api-testkit.js';
 
 const CHUNKS = 1280; // 80 MiB of output, well past the 32 MiB a subscriber may fall behind
@@ -15,39 +14,15 @@ const AGENT = `commands:
     maxOutputBytes: 100000000
 logs: []
 `;
-const OUTPUT = 'subscription($id: ID!, $after: Int) { commandOutput(runId: $id, afterSeq: $after) { seq data } }';
-
-let s: TestServer;
-let admin: { token: string };
-beforeAll(async () => {
-  s = await startServer({}, { agentYaml: AGENT });
-  admin = await s.login();
-});
-afterAll(() => s.stop());
-
-/** A raw graphql-transport-ws subscription: seqs and bytes received, and how it ended. */
-async function subscribe(id: string, after: number) {
-  const ws = new WebSocket(s.wsUrl, 'graphql-transport-ws');
-  const got = { seqs: [] as number[], bytes: 0, end: null as null | { type: string; payload?: any } };
-  ws.on('message', (raw) => {
-    const m = JSON.parse(String(raw));
-    if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: OUTPUT, variables: { id, after } } }));
-    else if (m.type === 'next') {
-      got.seqs.push(m.payload.data.commandOutput.seq);
-      got.bytes += m.payload.data.commandOutput.data.length;
-    } else if (m.type === 'error' || m.type === 'complete') got.end = m;
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${admin.token}` } }));
-  return { ws, got };
-}
+const server = serverForFile(AGENT);
 
 describe('a subscriber that stops reading', () => {
   it('is closed with RATE_LIMITED once 32 MiB behind, and resumes from its last seq with every byte', async () => {
+    const { s, admin } = server;
     const id = (await s.gql('mutation { runCommand(name: "flood") { id } }', {}, admin)).data.runCommand.id as string;
-    const stalled = await subscribe(id, 0);
+    const stalled = await rawCommandOutput(s, admin.token, { id, after: 0 });
     await waitUntil(() => stalled.got.seqs.length > 0, 10_000, 'the first chunk');
-    const tcp = (stalled.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    const tcp = stalled.tcp;
     tcp.pause();
     // the run is held back for a while, then goes on: it must finish although this reader stalls
     await waitUntil(async () => (await s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id }, admin)).data.commandRun.status !== 'RUNNING', 60_000, 'the run to finish');
@@ -62,7 +37,7 @@ describe('a subscriber that stops reading', () => {
     expect(stalled.got.bytes).toBeLessThan(TOTAL);
     stalled.ws.close();
 
-    const resumed = await subscribe(id, last);
+    const resumed = await rawCommandOutput(s, admin.token, { id, after: last });
     await waitUntil(() => resumed.got.end !== null, 60_000, 'the resumed stream to complete');
     expect(resumed.got.end!.type).toBe('complete');
     expect(resumed.got.seqs[0]).toBeGreaterThan(last);

@@ -1,9 +1,8 @@
 // A stream that fails unexpectedly half-way (the database loses the output table while a replay is
 // paused between its pages) ends with a masked INTERNAL_SERVER_ERROR: the client sees neither SQL
 // nor table names, the server's log has the detail, and the server goes on serving.
-import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { rawCommandOutput, serverForFile } from '../../test/harness.js';
 import { waitUntil } from '../logs/log.api-testkit.js';
 
 // 600 writes of 40 KiB, 1 ms apart: stored as one row each, so the replay reads more than one
@@ -18,35 +17,19 @@ const AGENT = `commands:
 logs: []
 `;
 const OUTPUT = 'subscription($id: ID!) { commandOutput(runId: $id) { seq data } }';
-
-let s: TestServer;
-let admin: { token: string };
-beforeAll(async () => {
-  s = await startServer({}, { agentYaml: AGENT });
-  admin = await s.login();
-});
-afterAll(() => s.stop());
+const server = serverForFile(AGENT);
 
 describe('a stream that fails half-way for a reason nobody planned', () => {
   it('ends with a masked INTERNAL_SERVER_ERROR after the chunks already sent; the log keeps the detail', async () => {
+    const { s, admin } = server;
     const id = (await s.gql('mutation { runCommand(name: "pages") { id } }', {}, admin)).data.runCommand.id as string;
     const status = async () => (await s.gql('query($id: ID!) { commandRun(id: $id) { status outputBytes } }', { id }, admin)).data.commandRun;
     await waitUntil(async () => (await status()).status !== 'RUNNING', 30_000, 'the run to finish');
     expect(await status()).toEqual({ status: 'SUCCEEDED', outputBytes: WRITES * 40960 });
 
     // a finished run: its output comes from the database, a page at a time
-    const ws = new WebSocket(s.wsUrl, 'graphql-transport-ws');
-    const got = { seqs: [] as number[], end: null as null | { type: string; payload?: any } };
-    ws.on('message', (raw) => {
-      const m = JSON.parse(String(raw));
-      if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: OUTPUT, variables: { id } } }));
-      else if (m.type === 'next') got.seqs.push(m.payload.data.commandOutput.seq);
-      else got.end = m;
-    });
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${admin.token}` } }));
+    const { ws, got, tcp } = await rawCommandOutput(s, admin.token, { id });
     await waitUntil(() => got.seqs.length > 0, 10_000, 'the first chunk');
-    const tcp = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     tcp.pause(); // the server stops inside the first page, waiting for us to read
     await new Promise((r) => setTimeout(r, 300));
 

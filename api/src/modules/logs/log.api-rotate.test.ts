@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../../test/harness.js';
 import { LINES, gapsAndTwins, lines, tail, texts, waitUntil } from './log.api-testkit.js';
 import { movedAside, startWriter, tally } from './log.testkit.js';
 
@@ -18,16 +18,11 @@ logs:
   - { name: big, path: big.log, roles: [admin, user] }
 `;
 
-let s: TestServer;
-let admin: { token: string };
-beforeAll(async () => {
-  s = await startServer({}, { agentYaml: AGENT });
-  admin = await s.login();
-});
-afterAll(() => s.stop());
+const server = serverForFile(AGENT);
 
 async function tailWhileRotating(mode: 'create' | 'copytruncate', name: string) {
   if (!LOGROTATE) throw new Error('logrotate is not installed: apt-get install -y logrotate');
+  const { s, admin } = server;
   const file = path.join(s.dir, `${name}.log`);
   const config = path.join(s.dir, `${name}.logrotate.conf`);
   writeFileSync(config, `${file} {\n  ${mode}\n  rotate 10\n  missingok\n}\n`);
@@ -77,6 +72,7 @@ describe('logTail under real logrotate, through graphql-ws', () => {
 
 describe('history of a large file', () => {
   it('the last 5000 lines of a 100 MB file come back fast, by query and as backfill', { timeout: 60_000 }, async () => {
+    const { s } = server;
     const file = path.join(s.dir, 'big.log');
     const pad = 'x'.repeat(40);
     writeFileSync(file, '');
