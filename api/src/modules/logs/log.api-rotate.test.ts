@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { serverForFile } from '../../test/harness.js';
 import { LINES, gapsAndTwins, lines, tail, texts, waitUntil } from './log.api-testkit.js';
-import { movedAside, startWriter, tally } from './log.testkit.js';
+import { LOGROTATE, movedAside, runLogrotate, startWriter, tally } from './log.testkit.js';
 
 // Real logrotate (apt-get install logrotate) while a separate process appends numbered lines.
-const LOGROTATE = ['/usr/sbin/logrotate', '/sbin/logrotate'].find((p) => existsSync(p));
 const TOTAL = 2000;
 
 const AGENT = `commands: []
@@ -34,14 +31,18 @@ async function tailWhileRotating(mode: 'create' | 'copytruncate', name: string) 
   const switches = () => lines(t).filter((l) => l.kind === marker).length;
   const writer = startWriter(file, TOTAL, 10, 3);
   let rotations = 0;
-  for (const at of [TOTAL / 4, TOTAL / 2]) {
-    await waitUntil(() => numbered() >= at, 15_000, `${at} lines`);
-    await promisify(execFile)(LOGROTATE, ['-f', '-s', path.join(s.dir, `${name}.state`), config]);
-    rotations++;
-    // logrotate runs hours apart; two rotations before the follower switches would skip the middle file
-    await waitUntil(() => switches() === rotations, 15_000, `switch ${rotations}`);
+  try {
+    for (const at of [TOTAL / 4, TOTAL / 2]) {
+      await waitUntil(() => numbered() >= at, 15_000, `${at} lines`);
+      await runLogrotate(config, path.join(s.dir, `${name}.state`));
+      rotations++;
+      // logrotate runs hours apart; two rotations before the follower switches would skip the middle file
+      await waitUntil(() => switches() === rotations, 15_000, `switch ${rotations}`);
+    }
+    await writer.done;
+  } finally {
+    writer.child.kill(); // done by now, unless the test failed: then it must not write on
   }
-  await writer.done;
   await waitUntil(() => texts(t).some((x) => x.startsWith(`line ${TOTAL} `)), 15_000, 'the last line');
   await new Promise((r) => setTimeout(r, 300)); // a late duplicate would show now
   t.stop();

@@ -1,25 +1,17 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
 import { followInto } from './log.follower.js';
-import { movedAside, sleep, startWriter, tally, tempDir, until } from './log.testkit.js';
+import { LOGROTATE, movedAside, runLogrotate, sleep, startWriter, tally, tempDir, until } from './log.testkit.js';
 
 // Real logrotate (apt-get install logrotate) rotating while a separate process appends numbered lines.
-const LOGROTATE = ['/usr/sbin/logrotate', '/sbin/logrotate'].find((p) => existsSync(p));
 const TOTAL = 4000;
 
 let dir: string;
 let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
-
-// async: a sync exec would freeze this process's event loop, and the follower with it
-async function rotate(config: string): Promise<void> {
-  await promisify(execFile)(LOGROTATE!, ['-f', '-s', join(dir, 'state'), config]);
-}
 
 async function followWhileRotating(mode: 'create' | 'copytruncate'): Promise<{ events: FollowEvent[]; rotations: number }> {
   if (!LOGROTATE) throw new Error('logrotate is not installed: apt-get install -y logrotate');
@@ -31,12 +23,12 @@ async function followWhileRotating(mode: 'create' | 'copytruncate'): Promise<{ e
   const follower = followInto(path, { startAt: 'start', pollMs: 100, rotateWaitMs: 100 }, (e) => events.push(e));
   const lineCount = (): number => events.filter((e) => e.kind === 'LINE').length;
   const switches = (): number => events.filter((e) => e.kind === (mode === 'create' ? 'ROTATED' : 'TRUNCATED')).length;
+  const writer = startWriter(path, TOTAL, 10, 3);
   try {
-    const writer = startWriter(path, TOTAL, 10, 3);
     let rotations = 0;
     for (const at of [TOTAL / 8, TOTAL / 4, TOTAL / 2]) {
       await until(() => lineCount() >= at, 15_000, `${at} lines`);
-      await rotate(config);
+      await runLogrotate(config, join(dir, 'state'));
       rotations++;
       // the next rotation waits for this one to be followed: two rotations before the follower
       // switches would skip the middle file (logrotate runs hours apart, not milliseconds)
@@ -48,6 +40,7 @@ async function followWhileRotating(mode: 'create' | 'copytruncate'): Promise<{ e
     await sleep(300); // anything late (a duplicate) would show up now
     return { events, rotations };
   } finally {
+    writer.child.kill(); // done by now, unless the test failed: then it must not write on into cleanup
     await follower.close();
   }
 }

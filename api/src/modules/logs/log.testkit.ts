@@ -1,6 +1,6 @@
 // Test helpers for the logs module (real files, real processes; no mocks). Not used at run time.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,4 +69,28 @@ export function movedAside(dir: string, name: string): Set<number> {
     for (const n of tally(readFileSync(join(dir, f), 'utf8').split('\n')).keys()) moved.add(n);
   }
   return moved;
+}
+
+/** Debian's logrotate (apt-get install -y logrotate), if installed. */
+export const LOGROTATE = ['/usr/sbin/logrotate', '/sbin/logrotate'].find((p) => existsSync(p));
+
+/**
+ * `logrotate -f` with `config`, asynchronously (a synchronous exec would freeze this process's
+ * event loop, and a follower in it). One failure is the writer's doing, not a failed rotation: our
+ * writer opens the file by name for each line, so it can re-create the file right after
+ * logrotate's rename, and logrotate's `create` then ends in "File exists" (exit code 1) with the
+ * rotation itself done. Anything else fails the test.
+ */
+export async function runLogrotate(config: string, stateFile: string): Promise<void> {
+  if (!LOGROTATE) throw new Error('logrotate is not installed: apt-get install -y logrotate');
+  await new Promise<void>((resolve, reject) =>
+    execFile(LOGROTATE, ['-f', '-s', stateFile, config], (err, _stdout, stderr) => {
+      const lines = stderr.trim().split('\n');
+      const raced =
+        lines.some((l) => /^error: error creating output file .*: File exists$/.test(l)) &&
+        lines.every((l) => /^error: (error creating output file .*: File exists|destination .* already exists, renaming to .*\.backup)$/.test(l));
+      if (!err || raced) resolve();
+      else reject(new Error(`logrotate failed: ${stderr || err.message}`));
+    }),
+  );
 }
