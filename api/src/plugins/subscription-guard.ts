@@ -35,65 +35,90 @@ export function useSubscriptionGuard(): Plugin {
  * or shutdown reaches a generator parked waiting for its next event, without a race per event.
  */
 function guard(inner: AsyncIterator<ExecutionResult>, ctx: ServerContext, kind: string): AsyncIterableIterator<ExecutionResult> {
-  const gauge = ctx.app.metrics.openSubscriptions;
-  gauge.inc({ kind });
-  const abort = () => (ctx as Partial<Context>).abortOperation?.();
-  let ending: 'revoked' | 'shutdown' | null = null;
-  let finished = false;
-  const unwatch = ctx.viewer
-    ? ctx.app.auth.watch(ctx.viewer, (reason) => {
-        ending ??= reason;
-        abort();
-      })
-    : () => {};
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    unwatch();
-    abort();
-    gauge.dec({ kind });
-  };
-  const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
-  let sentEnd = false;
-  // after the end: a revoked identity gets one UNAUTHENTICATED result, then the stream completes
-  const afterEnd = (): IteratorResult<ExecutionResult> => {
-    if (ending !== 'revoked' || sentEnd) return done();
-    sentEnd = true;
-    return { value: ended(), done: false };
-  };
-  const endEarly = (): IteratorResult<ExecutionResult> => {
-    finish();
-    void inner.return?.()?.catch(() => {});
-    return afterEnd();
-  };
-  return {
-    // plain promise chaining, not an async function: this runs once per event per subscriber
-    next() {
-      if (finished) return Promise.resolve(afterEnd());
-      return inner.next().then(
-        (r) => {
-          if (ending) return endEarly();
-          if (r.done) finish();
-          return r;
-        },
-        (err: unknown) => {
-          finish();
-          if (ending) return afterEnd();
-          throw err;
-        },
-      );
-    },
-    async return() {
-      finish();
-      void inner.return?.()?.catch(() => {});
-      return done();
-    },
-    async throw(err) {
-      finish();
-      return inner.throw ? inner.throw(err) : Promise.reject(err);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  return new GuardedStream(inner, ctx, kind);
 }
+
+/**
+ * A class, not an object of closures: the transport calls every stream's `next` (and its
+ * `[Symbol.asyncIterator]`) from one place, and a new function there per stream threw that
+ * place's optimized code away at the start of every stream ("wrong call target").
+ */
+class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
+  private ending: 'revoked' | 'shutdown' | null = null;
+  private finished = false;
+  private sentEnd = false;
+  private readonly unwatch: () => void;
+
+  constructor(
+    private readonly inner: AsyncIterator<ExecutionResult>,
+    private readonly ctx: ServerContext,
+    private readonly kind: string,
+  ) {
+    ctx.app.metrics.openSubscriptions.inc({ kind });
+    this.unwatch = ctx.viewer
+      ? ctx.app.auth.watch(ctx.viewer, (reason) => {
+          this.ending ??= reason;
+          this.abort();
+        })
+      : () => {};
+  }
+
+  // plain promise chaining, not an async function: this runs once per event per subscriber
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.finished) return Promise.resolve(this.afterEnd());
+    return this.inner.next().then(
+      (r) => {
+        if (this.ending) return this.endEarly();
+        if (r.done) this.finish();
+        return r;
+      },
+      (err: unknown) => {
+        this.finish();
+        if (this.ending) return this.afterEnd();
+        throw err;
+      },
+    );
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.finish();
+    void this.inner.return?.()?.catch(() => {});
+    return done();
+  }
+
+  async throw(err: unknown): Promise<IteratorResult<ExecutionResult>> {
+    this.finish();
+    return this.inner.throw ? this.inner.throw(err) : Promise.reject(err);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  private abort() {
+    (this.ctx as Partial<Context>).abortOperation?.();
+  }
+
+  private finish() {
+    if (this.finished) return;
+    this.finished = true;
+    this.unwatch();
+    this.abort();
+    this.ctx.app.metrics.openSubscriptions.dec({ kind: this.kind });
+  }
+
+  /** After the end: a revoked identity gets one UNAUTHENTICATED result, then the stream completes. */
+  private afterEnd(): IteratorResult<ExecutionResult> {
+    if (this.ending !== 'revoked' || this.sentEnd) return done();
+    this.sentEnd = true;
+    return { value: ended(), done: false };
+  }
+
+  private endEarly(): IteratorResult<ExecutionResult> {
+    this.finish();
+    void this.inner.return?.()?.catch(() => {});
+    return this.afterEnd();
+  }
+}
+
+const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
