@@ -101,7 +101,7 @@ logs: []
       if (bytes < 3200 * 65536) throw new Error(`${name}: received ${bytes} bytes of ${3200 * 65536}`);
       return { mbs: bytes / MB / ((performance.now() - t) / 1000), marks };
     };
-    // the bare pipe swings from run to run on a shared machine (670-1,250 MiB/s seen): it is
+    // the bare pipe swings from run to run on a shared machine (433-1,343 MiB/s seen, even within one run): it is
     // measured before each of our runs, and our figures are set against the median of the three
     const bares: number[] = [];
     const runs: { mbs: number; marks: number[] }[] = [];

@@ -23,7 +23,7 @@ export function useSubscriptionGuard(): Plugin {
         onSubscribeResult({ result, setResult }) {
           if (!(Symbol.asyncIterator in Object(result))) return;
           const inner = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
-          setResult(guard(inner, ctx, kind) as never);
+          setResult(new GuardedStream(inner, ctx, kind) as never);
         },
       };
     },
@@ -33,12 +33,6 @@ export function useSubscriptionGuard(): Plugin {
 /**
  * Streams must end when `ctx.signal` aborts (their queues take it): that is how a revocation
  * or shutdown reaches a generator parked waiting for its next event, without a race per event.
- */
-function guard(inner: AsyncIterator<ExecutionResult>, ctx: ServerContext, kind: string): AsyncIterableIterator<ExecutionResult> {
-  return new GuardedStream(inner, ctx, kind);
-}
-
-/**
  * A class, not an object of closures: the transport calls every stream's `next` (and its
  * `[Symbol.asyncIterator]`) from one place, and a new function there per stream threw that
  * place's optimized code away at the start of every stream ("wrong call target").
