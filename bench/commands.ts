@@ -107,7 +107,7 @@ logs: []
       if (bytes < 3200 * 65536) throw new Error(`${name}: received ${bytes} bytes of ${3200 * 65536}`);
       return { mbs: bytes / MB / ((performance.now() - t) / 1000), marks };
     };
-    // both bare figures swing from run to run on a shared machine (the drop 433-1,530 MiB/s seen,
+    // both bare figures swing from run to run on a shared machine (the drop 433-1,642 MiB/s seen,
     // even within one run): they are measured before each of our runs, alternately, and our warm
     // figure (the median of runs 3-5; 1-2 are the JITs compiling the path) is set against their medians
     const bares = { devnull: [] as number[], drop: [] as number[] };
