@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { APP, fmt, ROOT, startProc } from './lib.js';
+import { APP, fmt, pct, ROOT, startProc } from './lib.js';
 
 const MB = 1024 * 1024;
 const write = (chunks: number) => `let n=0;(function w(){while(n<${chunks}){n++;if(!process.stdout.write(b))return process.stdout.once('drain',w)}})()`;
@@ -32,7 +32,7 @@ async function bare(chunks: number, sink: 'devnull' | 'drop'): Promise<number> {
   return (chunks * 65536) / MB / ((performance.now() - t) / 1000);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 0.5);
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 export async function benchCommands(): Promise<string[]> {

@@ -69,3 +69,6 @@ export async function load(url: string, opts: { body: string; headers?: Record<s
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The p-quantile of ascending numbers (0.5: the median; for an odd count, the middle one). */
+export const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))]!;

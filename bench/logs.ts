@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { APP, fmt, ROOT, startProc, type Proc } from './lib.js';
+import { APP, fmt, pct, ROOT, startProc, type Proc } from './lib.js';
 
 const APPENDS = 1000;
 const PACE_MS = 5;
@@ -28,8 +28,6 @@ function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))]!;
 
 async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = performance.now() + ms;

@@ -75,8 +75,7 @@ class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
-    this.finish();
-    void this.inner.return?.()?.catch(() => {});
+    this.close();
     return done();
   }
 
@@ -109,9 +108,14 @@ class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
   }
 
   private endEarly(): IteratorResult<ExecutionResult> {
+    this.close();
+    return this.afterEnd();
+  }
+
+  /** Ends here and lets the inner stream go (its own cleanup runs in the background). */
+  private close() {
     this.finish();
     void this.inner.return?.()?.catch(() => {});
-    return this.afterEnd();
   }
 }
 
