@@ -1,5 +1,6 @@
 // The server's keepalive: a peer that neither answers pings nor takes data is dropped; one that
-// is still reading a backlog (its pong queued behind our frames) is kept.
+// is still reading a backlog (its pong queued behind our frames) is kept. Only a quiet peer is
+// pinged: one taking a stream shows it is there.
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,10 +54,12 @@ afterAll(async () => {
   server.close();
 });
 
-/** A client that never answers pings (autoPong off), after init and, if given, one subscription. */
-async function peer(subscribe?: { everyMs: number }) {
-  const ws = new WebSocket(url, 'graphql-transport-ws', { autoPong: false });
+/** A client (answering no pings unless `autoPong`), after init and, if given, one subscription. */
+async function peer(subscribe?: { everyMs: number }, autoPong = false) {
+  const ws = new WebSocket(url, 'graphql-transport-ws', { autoPong });
   let received = 0;
+  let pings = 0;
+  ws.on('ping', () => pings++);
   const acked = new Promise((r) => ws.once('message', r));
   ws.on('message', () => received++);
   const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
@@ -64,7 +67,7 @@ async function peer(subscribe?: { everyMs: number }) {
   ws.send(JSON.stringify({ type: 'connection_init' }));
   await acked;
   if (subscribe) ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { x }', variables: subscribe } }));
-  return { ws, closed, received: () => received };
+  return { ws, closed, received: () => received, pings: () => pings };
 }
 
 async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
@@ -83,10 +86,18 @@ describe('WebSocket keepalive', () => {
     expect(await outcome(idle.closed, 10 * KEEPALIVE_MS)).toBe(1006);
   });
 
-  it('keeps a peer that answers no ping while it keeps reading its stream', async () => {
+  it('keeps an idle peer that answers its pings', async () => {
+    const idle = await peer(undefined, true);
+    expect(await outcome(idle.closed, 10 * KEEPALIVE_MS)).toBe('open');
+    expect(idle.pings()).toBeGreaterThanOrEqual(5);
+    idle.ws.close();
+  });
+
+  it('keeps a peer that answers no ping while it keeps reading its stream, and pings it not at all', async () => {
     const reader = await peer({ everyMs: 5 });
     expect(await outcome(reader.closed, 10 * KEEPALIVE_MS)).toBe('open');
     expect(reader.received()).toBeGreaterThan(50);
+    expect(reader.pings()).toBe(0);
     reader.ws.close();
   });
 

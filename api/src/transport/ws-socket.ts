@@ -51,23 +51,29 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
       if (!initReceived) socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
     }, options.connectionInitWaitTimeout);
     // a peer that stops answering pings and stops taking our data is dropped, so its
-    // subscriptions end; one still reading a backlog (its pong queued behind it) is only slow
+    // subscriptions end; one still reading a backlog (its pong queued behind it) is only slow.
+    // Only a quiet peer is pinged: one taking our data shows it is there. (A ping in the middle
+    // of a stream also cost that stream: the short frame out and the pong read in took paths its
+    // compiled code had never seen, and V8 threw that code away and compiled it again.)
     let pongWait: NodeJS.Timeout | null = null;
+    socket.on('pong', () => {
+      if (pongWait) clearTimeout(pongWait);
+      pongWait = null;
+    });
+    let takenAtTick = bytesTaken(socket);
     const pinger = setInterval(() => {
       if (socket.readyState !== socket.OPEN || pongWait) return;
-      let taken = bytesTaken(socket);
+      const now = bytesTaken(socket);
+      if (now !== takenAtTick) return void (takenAtTick = now);
+      socket.ping();
+      let taken = (takenAtTick = bytesTaken(socket)); // the ping itself is not the peer's doing
       const check = () => {
         const now = bytesTaken(socket);
         if (now === taken) return socket.terminate();
-        taken = now;
+        taken = takenAtTick = now;
         pongWait = setTimeout(check, keepAliveMs);
       };
       pongWait = setTimeout(check, keepAliveMs);
-      socket.once('pong', () => {
-        if (pongWait) clearTimeout(pongWait);
-        pongWait = null;
-      });
-      socket.ping();
     }, keepAliveMs);
 
     const sendError = (id: string, errors: readonly GraphQLError[]) =>
