@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App } from '../app.js';
 import { loadConfig, type Config } from '../config/config.js';
+import type { Topics } from '../realtime/pubsub.js';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -182,6 +183,18 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
     });
   }
 
+  /**
+   * Waits until `n` subscriptions listen to `topic` in this server: the signal that a stream is
+   * open, for a subscription that sends nothing until its first event.
+   */
+  async function listening(topic: keyof Topics, n: number, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (app.services.pubsub.listenerCount(topic) < n) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} subscriptions to ${topic}; ${app.services.pubsub.listenerCount(topic)} listen`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   return {
     url,
     wsUrl,
@@ -196,6 +209,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
     wsClient,
     subscribeWs,
     subscribeSse,
+    listening,
     logText: () => readFileSync(path.join(config.LOGS_DIR, 'system.log'), 'utf8'),
     async stop() {
       await Promise.all(clients.map((c) => c.dispose()));

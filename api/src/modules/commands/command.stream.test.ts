@@ -98,7 +98,7 @@ describe('who may see what', () => {
     // the owner and an admin see it
     expect((await s.gql(`query($id: ID!) { commandRun(id: $id) { id } }`, { id }, frank)).data.commandRun.id).toBe(id);
     const adminUpdates = s.subscribeWs(`subscription { commandRunUpdated { id status } }`, {}, { token: admin.token });
-    await new Promise((r) => setTimeout(r, 200));
+    await s.listening('runUpdated', 2); // grace's `updates`, and this one
     await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { id } }`, { id }, admin);
     await adminUpdates.waitFor(1);
     expect(adminUpdates.events[0].data.commandRunUpdated).toEqual({ id, status: 'CANCELLED' });
@@ -132,7 +132,7 @@ describe('identity ends its streams', () => {
     const listenersBefore = s.app.services.pubsub.listenerCount();
     const ws = s.subscribeWs(`subscription { commandRunUpdated { id } }`, {}, { token: secret });
     const sse = s.subscribeSse(`subscription { commandRunUpdated { id } }`, {}, { token: secret });
-    await new Promise((r) => setTimeout(r, 300));
+    await s.listening('runUpdated', 2);
     await s.gql(`mutation($id: ID!) { revokeApiToken(id: $id) }`, { id: apiToken.id }, admin);
     await ws.waitEnd(3000);
     await sse.waitEnd(3000);
@@ -150,7 +150,7 @@ describe('identity ends its streams', () => {
     const viaLogout = s.subscribeWs(`subscription { commandRunUpdated { id } }`, {}, { token: ivy.token });
     const other = await s.login('ivy', ivy.password);
     const viaRole = s.subscribeSse(`subscription { commandRunUpdated { id } }`, {}, { token: other.token });
-    await new Promise((r) => setTimeout(r, 300));
+    await s.listening('runUpdated', 2);
     await s.gql(`mutation { logout }`, {}, ivy);
     await viaLogout.waitEnd(3000);
     expect(viaRole.ended).toBeNull(); // only that session ended

@@ -68,7 +68,7 @@ describe('built-in processors', () => {
 
     const bobAll = s.subscribeWs(WATCH, {}, { token: bob.token });
     const adminAll = s.subscribeWs(WATCH, {}, { token: admin.token });
-    await new Promise((r) => setTimeout(r, 200)); // both subscribed
+    await s.listening('fileProcessed', 2); // both subscribed
     const alices = await processed(s, alice, { name: 'b.txt', content: 'alice again' });
     const bobs = await processed(s, bob, { name: 'c.txt', content: 'bob' });
     await bobAll.waitFor(1);
