@@ -140,7 +140,7 @@ describe('two instances with REDIS_URL', () => {
   it('a run on A streams its live output and status to subscribers on B', async () => {
     const admin = await a.login();
     const updates = b.subscribeWs(UPDATES, {}, { token: admin.token });
-    await new Promise((r) => setTimeout(r, 300)); // the subscription is open on B
+    await b.listening('runUpdated', 1); // the subscription is open on B (Redis is subscribed from the start)
     const id = (await a.gql(RUN, {}, admin)).data.runCommand.id;
     // past A's output flush (50 ms): B replays "one" from the database. Output younger than that
     // lives only in A's memory and B can't replay it yet (see docs/deployment.md, scale-out).
@@ -169,8 +169,9 @@ describe('two instances with REDIS_URL', () => {
 
   it('signing out on A ends the same session’s subscription on B', async () => {
     const admin = await a.login();
+    await b.listening('runUpdated', 0); // the first test's stream is gone
     const onB = b.subscribeWs(UPDATES, {}, { token: admin.token });
-    await new Promise((r) => setTimeout(r, 300));
+    await b.listening('runUpdated', 1);
     expect(onB.ended).toBeNull();
     const out = await a.gql(`mutation { logout }`, {}, admin);
     expect(out.data.logout).toBe(true);
@@ -192,7 +193,7 @@ describe('two instances without REDIS_URL (control)', () => {
     const admin = await a.login();
     const onB = b.subscribeWs(UPDATES, {}, { token: admin.token });
     const onA = a.subscribeWs(UPDATES, {}, { token: admin.token });
-    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all([a.listening('runUpdated', 1), b.listening('runUpdated', 1)]);
     await a.gql(RUN, {}, admin);
     await onA.waitFor(2, 5_000);
     expect(onB.events).toEqual([]);

@@ -184,12 +184,13 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
   }
 
   /**
-   * Waits until `n` subscriptions listen to `topic` in this server: the signal that a stream is
-   * open, for a subscription that sends nothing until its first event.
+   * Waits until exactly `n` subscriptions listen to `topic` in this server: the signal that a
+   * stream is open, for a subscription that sends nothing until its first event (or, with 0, that
+   * the streams a test stopped are gone).
    */
   async function listening(topic: keyof Topics, n: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (app.services.pubsub.listenerCount(topic) < n) {
+    while (app.services.pubsub.listenerCount(topic) !== n) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} subscriptions to ${topic}; ${app.services.pubsub.listenerCount(topic)} listen`);
       await new Promise((r) => setTimeout(r, 10));
     }
