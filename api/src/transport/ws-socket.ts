@@ -60,19 +60,19 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
       if (pongWait) clearTimeout(pongWait);
       pongWait = null;
     });
-    let takenAtTick = bytesTaken(socket);
+    let taken = bytesTaken(socket); // at the last look
+    const check = () => {
+      const now = bytesTaken(socket);
+      if (now === taken) return socket.terminate();
+      taken = now;
+      pongWait = setTimeout(check, keepAliveMs);
+    };
     const pinger = setInterval(() => {
       if (socket.readyState !== socket.OPEN || pongWait) return;
       const now = bytesTaken(socket);
-      if (now !== takenAtTick) return void (takenAtTick = now);
+      if (now !== taken) return void (taken = now);
       socket.ping();
-      let taken = (takenAtTick = bytesTaken(socket)); // the ping itself is not the peer's doing
-      const check = () => {
-        const now = bytesTaken(socket);
-        if (now === taken) return socket.terminate();
-        taken = takenAtTick = now;
-        pongWait = setTimeout(check, keepAliveMs);
-      };
+      taken = bytesTaken(socket); // the ping itself is not the peer's doing
       pongWait = setTimeout(check, keepAliveMs);
     }, keepAliveMs);
 
