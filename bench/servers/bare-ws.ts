@@ -3,7 +3,12 @@
 // subscription. It reads no file and runs no GraphQL: one JSON.stringify per line, one send per socket.
 // /start?rate=200&seconds=10 sends "fan <n> …" lines and answers once the last one is sent;
 // /ready sends one "ready" line (the bench repeats it until every subscriber has one).
+// With BARE_TAIL_FILE it also follows that file, the least a Node server can do: a directory watch,
+// a synchronous read of what was appended, then each complete line broadcast as above (the latency
+// baseline: what is left of ours without GraphQL, the hub and its queues).
+import { fstatSync, openSync, readSync, watch } from 'node:fs';
 import { createServer } from 'node:http';
+import { basename, dirname } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const subs = new Map<WebSocket, string[]>(); // socket → its subscription ids
@@ -23,15 +28,16 @@ const server = createServer((req, res) => {
   const tick = (): void => {
     // same pacing as the bench's appender: catch up to where the clock says we should be
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
-    for (; n < due; n++) broadcast(`fan ${n + 1} ${pad}`, n + 1);
+    for (; n < due; n++) broadcast(`fan ${n + 1} ${pad}`, (n + 1) * 48);
     if (n < total) setTimeout(tick, Math.max(0, ((n / rate) * 1000) - (performance.now() - t0)));
     else res.end(String(n));
   };
   tick();
 });
 
-function broadcast(text: string, n: number): void {
-  const cursor = Buffer.from(`l1.1234567.${n * 48}.1795618577020049`).toString('base64url');
+/** `at`: a byte offset, so the cursor is the size of logTail's. */
+function broadcast(text: string, at: number): void {
+  const cursor = Buffer.from(`l1.1234567.${at}.1795618577020049`).toString('base64url');
   const payload = JSON.stringify({ data: { logTail: { cursor, kind: 'LINE', text, truncated: false, droppedCount: null } } });
   for (const [ws, ids] of subs) for (const id of ids) ws.send(`{"id":"${id}","type":"next","payload":${payload}}`);
 }
@@ -50,3 +56,22 @@ wss.on('connection', (ws) => {
 });
 
 server.listen(0, '127.0.0.1', () => console.log(`listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`));
+
+const file = process.env.BARE_TAIL_FILE;
+if (file) {
+  const fd = openSync(file, 'r');
+  const block = Buffer.allocUnsafe(65536);
+  let offset = fstatSync(fd).size;
+  let partial = '';
+  watch(dirname(file), (_event, name) => {
+    if (name !== basename(file)) return;
+    for (;;) {
+      const bytes = readSync(fd, block, 0, block.length, offset);
+      offset += bytes;
+      let text = partial + block.toString('utf8', 0, bytes);
+      for (let nl; (nl = text.indexOf('\n')) >= 0; text = text.slice(nl + 1)) broadcast(text.slice(0, nl), offset);
+      partial = text;
+      if (bytes < block.length) break; // a short read is the end, for now
+    }
+  });
+}
