@@ -45,6 +45,14 @@ commands:
     title: Too much output
     argv: ["node", "-e", "setTimeout(() => process.stdout.write('x'.repeat(300000)), 500)"]
     maxOutputBytes: 100000
+  - name: edge
+    title: A real U+FFFD is the last character that fits
+    argv: ["node", "-e", "process.stdout.write('x'.repeat(1021) + String.fromCharCode(0xfffd) + String.fromCharCode(0xe9).repeat(1000))"]
+    maxOutputBytes: 1024
+  - name: straddle
+    title: The cap falls inside a character
+    argv: ["node", "-e", "process.stdout.write('x'.repeat(1023) + String.fromCharCode(0xe9).repeat(1000))"]
+    maxOutputBytes: 1024
 logs: []
 `;
 
@@ -193,5 +201,19 @@ describe('running', () => {
     expect(stored.errors).toBeUndefined();
     const kept = stored.data.commandRun.output.map((c: { data: string }) => c.data).join('');
     expect(kept.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(100_000));
+  });
+
+  it('the cap keeps whole characters: a real U+FFFD that fits is kept, a character the cap cuts goes live only', async () => {
+    const storedOf = async (id: string) =>
+      (await s.gql(`query($id: ID!) { commandRun(id: $id) { output(first: 100) { data } } }`, { id }, admin)).data.commandRun.output
+        .map((c: { data: string }) => c.data)
+        .join('')
+        .replace(/\n\[tiny-agent\].*\n/, '');
+    const edge = await runToEnd('edge');
+    expect(edge.output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(1021) + '\uFFFD' + '\u00e9'.repeat(1000));
+    expect(await storedOf(edge.run.id)).toBe('x'.repeat(1021) + '\uFFFD');
+    const straddle = await runToEnd('straddle');
+    expect(straddle.output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(1023) + '\u00e9'.repeat(1000));
+    expect(await storedOf(straddle.run.id)).toBe('x'.repeat(1023));
   });
 });

@@ -4,6 +4,7 @@ import type { CommandSpec } from '../../config/agent-config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { PubSub } from '../../realtime/pubsub.js';
+import { cutUtf8 } from '../logs/log.lines.js';
 import { CommandRun, OutputChunkRow, type StreamName } from './command-run.entity.js';
 import { childEnv, startProcess, type ProcessHandle } from './command.runner.js';
 
@@ -149,9 +150,9 @@ export class CommandSupervisor {
     }
   }
 
-  /** The chunk that crosses the cap: what fits is stored, a notice says the rest is not. */
+  /** The chunk that crosses the cap: what fits is stored (whole characters), a notice says the rest is not. */
   private reachCap(a: Active, stream: StreamName, data: string): void {
-    const kept = Buffer.from(data).subarray(0, a.spec.maxOutputBytes - a.bytes).toString('utf8').replace(/\uFFFD$/, '');
+    const kept = cutUtf8(Buffer.from(data), a.spec.maxOutputBytes - a.bytes).toString('utf8');
     if (kept) this.emit(a, stream, kept, true);
     a.truncated = true;
     const cap = `${Math.round(a.spec.maxOutputBytes / 1024)} KiB`;
