@@ -181,7 +181,6 @@ describe('the process', () => {
     const login = await gqlAt(first.url, `mutation { login(username: "admin", password: "admin-password-1") { token } }`);
     const token = login.data.login.token;
     const id = (await gqlAt(first.url, RUN, { name: 'forever' }, { token })).data.runCommand.id;
-    await new Promise((r) => setTimeout(r, 300));
     const marker = `TINY_AGENT_RUN_ID=${id}`;
     const left = () =>
       readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
@@ -191,7 +190,16 @@ describe('the process', () => {
           return false;
         }
       });
-    expect(left().length).toBeGreaterThan(0);
+    const program = (p: string) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0')[0];
+      } catch {
+        return '';
+      }
+    };
+    // the run is fully started once its `sleep` is there (the shell has forked it)
+    for (let i = 0; i < 250 && !left().some((p) => program(p) === 'sleep'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(left().map(program)).toContain('sleep');
     first.child.kill('SIGKILL');
     await first.exited;
     expect(left().length).toBeGreaterThan(0); // orphans survive the crash
