@@ -167,6 +167,7 @@ async function latency(url: string, token: string, file: string): Promise<{ firs
 }
 
 const p99 = (a: number[]) => pct(a, 0.99);
+const signed = (ms: number) => (ms < 0 ? '-' : '+') + fmt(Math.abs(ms), 2);
 
 function latencyReport(ours: { first: Round; steady: Round }, bare: Round): string[] {
   const row = (name: string, s: number[]) => `  ${name.padEnd(34)} p50 ${fmt(pct(s, 0.5), 2).padStart(5)} ms   p99 ${fmt(p99(s), 2).padStart(5)} ms   max ${fmt(s.at(-1)!, 1)} ms`;
@@ -184,7 +185,7 @@ function latencyReport(ours: { first: Round; steady: Round }, bare: Round): stri
     ` JSON.stringify and send per line; no GraphQL, no hub), the same client, tail -F again beside it:`,
     row('GNU tail -F -> pipe', bare.gnu),
     row('bare ws server -> graphql-ws', bare.ours),
-    `  p99 ${fmt(p99(bare.ours) / p99(bare.gnu), 2)}x tail -F; tiny-agent's p50 ${fmt((pct(ours.steady.ours, 0.5) - pct(bare.ours, 0.5)) * 1000, 0)} µs above the bare server's`,
+    `  p99 ${fmt(p99(bare.ours) / p99(bare.gnu), 2)}x tail -F; tiny-agent's p50 minus the bare server's: ${signed(pct(ours.steady.ours, 0.5) - pct(bare.ours, 0.5))} ms`,
   ];
 }
 
