@@ -9,6 +9,7 @@
 import { fstatSync, openSync, readSync, watch } from 'node:fs';
 import { createServer } from 'node:http';
 import { basename, dirname } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const subs = new Map<WebSocket, string[]>(); // socket → its subscription ids
@@ -62,13 +63,14 @@ if (file) {
   const fd = openSync(file, 'r');
   const block = Buffer.allocUnsafe(65536);
   let offset = fstatSync(fd).size;
+  const utf8 = new StringDecoder('utf8'); // a character split across two reads is put back together
   let partial = '';
   watch(dirname(file), (_event, name) => {
     if (name !== basename(file)) return;
     for (;;) {
       const bytes = readSync(fd, block, 0, block.length, offset);
       offset += bytes;
-      let text = partial + block.toString('utf8', 0, bytes);
+      let text = partial + utf8.write(block.subarray(0, bytes));
       for (let nl; (nl = text.indexOf('\n')) >= 0; text = text.slice(nl + 1)) broadcast(text.slice(0, nl), offset);
       partial = text;
       if (bytes < block.length) break; // a short read is the end, for now
