@@ -12,7 +12,7 @@ import { APP, fmt, pct, ROOT, startProc, type Proc } from './lib.js';
 
 const APPENDS = 1000;
 const PACE_MS = 5;
-// between the two measured rounds: enough lines for both JITs (server and client) to settle
+// between the first round and the steady ones: enough lines for both JITs (server and client) to settle
 const WARM_APPENDS = 4000;
 const WARM_PACE_MS = 1;
 // steady rounds back to back: the goal is judged on their median p99 ratio, every round printed
@@ -173,19 +173,19 @@ async function latency(url: string, token: string, file: string, rounds: number)
 const p99 = (a: number[]) => pct(a, 0.99);
 const signed = (ms: number) => (ms < 0 ? '-' : '+') + fmt(Math.abs(ms), 2);
 
+const ratio = (r: Round) => p99(r.ours) / p99(r.gnu);
+const medianOf = (rounds: Round[], pick: (r: Round) => number) => pct(rounds.map(pick).sort((x, y) => x - y), 0.5);
+
 /** The steady rounds' p99 ratios to `tail -F`, in round order, and the median round's. */
 function ratios(rounds: Round[]): { each: number[]; median: number } {
-  const each = rounds.map((r) => p99(r.ours) / p99(r.gnu));
-  return { each, median: pct([...each].sort((x, y) => x - y), 0.5) };
+  return { each: rounds.map(ratio), median: medianOf(rounds, ratio) };
 }
-
-const medianOf = (rounds: Round[], pick: (r: Round) => number) => pct(rounds.map(pick).sort((x, y) => x - y), 0.5);
 
 function latencyReport(ours: { first: Round; steady: Round[] }, bare: Round[]): string[] {
   const cells = (s: number[]) => `p50 ${fmt(pct(s, 0.5), 2).padStart(5)} ms   p99 ${fmt(p99(s), 2).padStart(5)} ms   max ${fmt(s.at(-1)!, 1).padStart(5)} ms`;
   const row = (name: string, s: number[]) => `  ${name.padEnd(34)} ${cells(s)}`;
   const rounds = (rs: Round[], name: string) =>
-    rs.map((r, i) => `  ${String(i + 1).padStart(2)}  tail -F ${cells(r.gnu)}   ${name} ${cells(r.ours)}   p99 ${fmt(p99(r.ours) / p99(r.gnu), 2)}x`);
+    rs.map((r, i) => `  ${String(i + 1).padStart(2)}  tail -F ${cells(r.gnu)}   ${name} ${cells(r.ours)}   p99 ${fmt(ratio(r), 2)}x`);
   const o = ratios(ours.steady);
   const b = ratios(bare);
   const range = (each: number[]) => `${fmt(Math.min(...each), 2)}-${fmt(Math.max(...each), 2)}x`;
@@ -196,7 +196,7 @@ function latencyReport(ours: { first: Round; steady: Round[] }, bare: Round[]): 
     ` first ${fmt(APPENDS)} after start-up:`,
     row('GNU tail -F -> pipe', ours.first.gnu),
     row('tiny-agent logTail -> graphql-ws', ours.first.ours),
-    `  p99 ${fmt(p99(ours.first.ours) / p99(ours.first.gnu), 2)}x tail -F`,
+    `  p99 ${fmt(ratio(ours.first), 2)}x tail -F`,
     ` steady state: ${ours.steady.length} rounds back to back, after ${fmt(WARM_APPENDS)} more at one every ${WARM_PACE_MS} ms:`,
     ...rounds(ours.steady, 'tiny-agent'),
     `  p99 ${fmt(o.median, 2)}x tail -F in the median round (goal <= 2x); rounds ${range(o.each)}, ${within(o.each)}`,
