@@ -3,10 +3,10 @@ import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../api/src/test/harness.js';
+import { requireTool, ROOT } from './deploy/tools.js';
 
 // The README's API examples, run as a user pastes them: the blocks marked `<!-- snippet: NAME -->`,
 // against a real server on the shipped agent.yaml, with only the address 127.0.0.1:5000 replaced.
-const ROOT = path.resolve(import.meta.dirname, '..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const README_ADDRESS = '127.0.0.1:5000';
 
@@ -40,6 +40,7 @@ describe('README: Using the API', () => {
   let address: string;
 
   beforeAll(async () => {
+    requireTool('curl', ['--version'], 'curl');
     // as a fresh install starts: no ADMIN_PASSWORD, so the admin's password is generated into data/
     s = await startServer({}, { agentYaml: readFileSync(path.join(ROOT, 'agent.yaml'), 'utf8'), configure: (c) => (c.ADMIN_PASSWORD = undefined) });
     address = new URL(s.url).host;
