@@ -133,6 +133,19 @@ limits: { maxRunning: 0 }
     expect((await problemsOf(file))[0]).toMatch(/^line \d+, column \d+: /);
   });
 
+  it('refuses a file that lists nothing unless it says `commands: []`', async () => {
+    const nothing = '(top level): lists no commands and no log sources.';
+    for (const text of ['', '# all gone\n', 'limits: { maxRunning: 2 }\n', 'logs: []\n']) {
+      const problems = await problemsOf(await write('agent.yaml', text));
+      expect(problems, JSON.stringify(text)).toHaveLength(1);
+      expect(problems[0]).toMatch(nothing);
+      expect(problems[0]).toContain('write `commands: []` in it');
+    }
+    expect(await problemsOf(await write('agent.yaml', 'commands:\n'))).toEqual(['commands: is empty: list entries under it, or write `commands: []` to have none (line 1)']);
+    expect(await loadAgentConfig(await write('agent.yaml', 'commands: []\n'))).toMatchObject({ commands: [], logs: [] });
+    expect(await loadAgentConfig(await write('agent.yaml', 'commands: []\nlogs: []\n'))).toMatchObject({ commands: [], logs: [] });
+  });
+
   it('reports an unreadable file', async () => {
     expect(await problemsOf(path.join(dir, 'absent.yaml'))).toEqual(['cannot read the file (ENOENT)']);
   });
