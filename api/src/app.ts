@@ -24,6 +24,7 @@ import { loadAgentConfig, watchAgentConfig } from './config/agent-config.js';
 import { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import { recoverInterruptedRuns } from './modules/commands/command.recovery.js';
 import { createLogHub } from './modules/logs/log.hub.js';
+import { refusalWarner } from './modules/logs/log.refusal.js';
 import { createMetrics } from './observability/metrics.js';
 import { useAuthGate } from './plugins/auth-gate.js';
 import { useOrmContext } from './plugins/orm-context.js';
@@ -89,7 +90,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     limiter: new LoginLimiter(),
     agent,
     supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
-    logHub: createLogHub(),
+    logHub: createLogHub({ onRefused: refusalWarner(log) }),
   };
   await ensureInitialAdmin(services);
   await recoverInterruptedRuns(orm, log);

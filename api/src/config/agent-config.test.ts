@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,10 +121,17 @@ limits: { maxRunning: 0 }
     const file = await write(
       'conf/agent.yaml',
       'commands:\n  - name: ls\n    title: List\n    argv: [ls, "{{d}}"]\n    cwd: link-root\n    args:\n      - { name: d, type: path, roots: [link-root, /] }\n' +
-        'logs:\n  - { name: own, path: logs/system.log }\n  - { name: up, path: ../up.log }\n  - { name: abs, path: /var/log/syslog }\n',
+        'logs:\n  - { name: own, path: logs/system.log }\n  - { name: up, path: ../up.log }\n  - { name: abs, path: /var/log/syslog }\n' +
+        '  - { name: via, path: link-root/sub/x.log }\n',
     );
     const config = await loadAgentConfig(file);
-    expect(config.logs.map((l) => l.path)).toEqual([path.join(dir, 'conf/logs/system.log'), path.join(dir, 'up.log'), '/var/log/syslog']);
+    // a log path's folders are canonicalised at load (a later swap for a symlink is then refused)
+    expect(config.logs.map((l) => l.path)).toEqual([
+      path.join(dir, 'conf/logs/system.log'),
+      path.join(dir, 'up.log'),
+      path.join(realpathSync('/var/log'), 'syslog'),
+      path.join(dir, 'real-root/sub/x.log'),
+    ]);
     expect(config.commands[0].cwd).toBe(path.join(dir, 'real-root'));
     expect(config.commands[0].args[0]).toMatchObject({ roots: [path.join(dir, 'real-root'), '/'] });
   });
