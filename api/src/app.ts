@@ -16,6 +16,7 @@ import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
 import { sendError, sendJson } from './http/respond.js';
 import { serveStatic } from './http/static-files.js';
 import { createLogger, type Logger } from './logger.js';
+import { recordAudit } from './modules/audit/audit.service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginLimiter } from './modules/auth/login-limiter.js';
 import { ensureInitialAdmin } from './modules/users/user.service.js';
@@ -23,6 +24,7 @@ import { loadAgentConfig, watchAgentConfig } from './config/agent-config.js';
 import { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import { recoverInterruptedRuns } from './modules/commands/command.recovery.js';
 import { createLogHub } from './modules/logs/log.hub.js';
+import { refusalWarner } from './modules/logs/log.refusal.js';
 import { createMetrics } from './observability/metrics.js';
 import { useAuthGate } from './plugins/auth-gate.js';
 import { useOrmContext } from './plugins/orm-context.js';
@@ -88,18 +90,24 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     limiter: new LoginLimiter(),
     agent,
     supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
-    logHub: createLogHub(),
+    logHub: createLogHub({ onRefused: refusalWarner(log) }),
   };
   await ensureInitialAdmin(services);
   await recoverInterruptedRuns(orm, log);
   await sweepUploads(services);
+  const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
   const agentWatcher = watchAgentConfig(
-    config.AGENT_CONFIG,
+    agentFile,
     (next) => {
       agent.config = next;
-      log.info('agent config reloaded', { commands: next.commands.length, logs: next.logs.length });
+      const counts = { commands: next.commands.length, logs: next.logs.length };
+      log.info('agent config reloaded', counts);
+      void recordAudit(services, { action: 'CONFIG_RELOADED', target: agentFile, detail: counts });
     },
-    (err) => log.warn('agent config edit refused; keeping the last good one', { reason: err.message }),
+    (err) => {
+      log.warn('agent config edit refused; keeping the last good one', { reason: err.message });
+      void recordAudit(services, { action: 'CONFIG_REFUSED', target: agentFile, detail: { reason: err.message.slice(0, 1000) } });
+    },
   );
 
   const yoga = createYoga<ServerContext>({

@@ -11,10 +11,23 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** Duplicate names, and argv placeholders that name no declared argument or sit in argv[0]. */
+/** What an emptied file is told: how to mean "nothing here" on purpose. */
+export const NOTHING_CONFIGURED =
+  'lists no commands and no log sources. An emptied or cut-short file is not taken to mean "remove everything": ' +
+  'to run with no commands on purpose, write `commands: []` in it';
+
+/**
+ * Duplicate names, argv placeholders that name no declared argument or sit in argv[0], and a file
+ * that lists nothing without saying so (an editor truncating it must not remove every command).
+ */
 export function crossCheck(raw: unknown): ConfigIssue[] {
   if (!isRecord(raw)) return [];
   const issues: ConfigIssue[] = [];
+  const explicitlyEmpty = Array.isArray(raw.commands) && raw.commands.length === 0;
+  const keyLeftEmpty = raw.commands === null || raw.logs === null; // the schema says how to fill it
+  if (list(raw.commands).length === 0 && list(raw.logs).length === 0 && !explicitlyEmpty && !keyLeftEmpty) {
+    issues.push({ path: [], message: NOTHING_CONFIGURED });
+  }
   duplicates(list(raw.commands), ['commands'], 'command', issues);
   duplicates(list(raw.logs), ['logs'], 'log source', issues);
   list(raw.commands).forEach((cmd, i) => {

@@ -3,6 +3,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { canonicalLogPath } from './agent-config.paths.js';
 import { valueProblem } from './agent-config.rules.js';
 import type { AgentConfig, CommandArgSpec, CommandSpec, LogSourceSpec } from './agent-config.types.js';
 
@@ -122,7 +123,7 @@ const commandSchema = (baseDir: string) =>
 const logSchema = (baseDir: string) =>
   z
     .strictObject({ name, path: z.string().min(1).refine(noNul, 'must not contain NUL bytes'), roles })
-    .transform((l): LogSourceSpec => ({ ...l, path: path.resolve(baseDir, l.path) }));
+    .transform(async (l): Promise<LogSourceSpec> => ({ ...l, path: await canonicalLogPath(path.resolve(baseDir, l.path)) }));
 
 /** The whole file; `baseDir` is the folder relative paths are resolved against. Parse with parseAsync. */
 export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unknown> =>

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,10 +121,17 @@ limits: { maxRunning: 0 }
     const file = await write(
       'conf/agent.yaml',
       'commands:\n  - name: ls\n    title: List\n    argv: [ls, "{{d}}"]\n    cwd: link-root\n    args:\n      - { name: d, type: path, roots: [link-root, /] }\n' +
-        'logs:\n  - { name: own, path: logs/system.log }\n  - { name: up, path: ../up.log }\n  - { name: abs, path: /var/log/syslog }\n',
+        'logs:\n  - { name: own, path: logs/system.log }\n  - { name: up, path: ../up.log }\n  - { name: abs, path: /var/log/syslog }\n' +
+        '  - { name: via, path: link-root/sub/x.log }\n',
     );
     const config = await loadAgentConfig(file);
-    expect(config.logs.map((l) => l.path)).toEqual([path.join(dir, 'conf/logs/system.log'), path.join(dir, 'up.log'), '/var/log/syslog']);
+    // a log path's folders are canonicalised at load (a later swap for a symlink is then refused)
+    expect(config.logs.map((l) => l.path)).toEqual([
+      path.join(dir, 'conf/logs/system.log'),
+      path.join(dir, 'up.log'),
+      path.join(realpathSync('/var/log'), 'syslog'),
+      path.join(dir, 'real-root/sub/x.log'),
+    ]);
     expect(config.commands[0].cwd).toBe(path.join(dir, 'real-root'));
     expect(config.commands[0].args[0]).toMatchObject({ roots: [path.join(dir, 'real-root'), '/'] });
   });
@@ -131,6 +139,19 @@ limits: { maxRunning: 0 }
   it('reports YAML syntax errors with their line', async () => {
     const file = await write('agent.yaml', 'commands:\n  - name: a\n  - name: a\n    title: [unclosed\n');
     expect((await problemsOf(file))[0]).toMatch(/^line \d+, column \d+: /);
+  });
+
+  it('refuses a file that lists nothing unless it says `commands: []`', async () => {
+    const nothing = '(top level): lists no commands and no log sources.';
+    for (const text of ['', '# all gone\n', 'limits: { maxRunning: 2 }\n', 'logs: []\n']) {
+      const problems = await problemsOf(await write('agent.yaml', text));
+      expect(problems, JSON.stringify(text)).toHaveLength(1);
+      expect(problems[0]).toMatch(nothing);
+      expect(problems[0]).toContain('write `commands: []` in it');
+    }
+    expect(await problemsOf(await write('agent.yaml', 'commands:\n'))).toEqual(['commands: is empty: list entries under it, or write `commands: []` to have none (line 1)']);
+    expect(await loadAgentConfig(await write('agent.yaml', 'commands: []\n'))).toMatchObject({ commands: [], logs: [] });
+    expect(await loadAgentConfig(await write('agent.yaml', 'commands: []\nlogs: []\n'))).toMatchObject({ commands: [], logs: [] });
   });
 
   it('reports an unreadable file', async () => {

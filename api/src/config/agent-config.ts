@@ -40,7 +40,14 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
   const result = await agentConfigSchema(path.dirname(path.resolve(file))).safeParseAsync(raw, {
-    error: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? 'is required' : undefined),
+    error: (iss) => {
+      if (iss.code !== 'invalid_type') return undefined;
+      if (iss.input === undefined) return 'is required';
+      // `commands:` with nothing after it: YAML reads null, which is a slip, not "none"
+      const key = iss.path?.length === 1 ? String(iss.path[0]) : undefined;
+      if (iss.input === null && iss.expected === 'array' && key) return `is empty: list entries under it, or write \`${key}: []\` to have none`;
+      return undefined;
+    },
   });
   const issues: ConfigIssue[] = [...(result.error?.issues ?? []).map(fromZod), ...crossCheck(raw)];
   if (issues.length > 0 || !result.success) {

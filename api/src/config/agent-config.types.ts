@@ -74,7 +74,7 @@ export interface CommandSpec {
 
 export interface LogSourceSpec {
   name: string;
-  /** Absolute; the file may not exist yet. */
+  /** Absolute, its folders' symlinks resolved at load (agent-config.paths.ts); the file may not exist yet. */
   path: string;
   roles: ConfigRole[];
 }

@@ -48,7 +48,8 @@ describe('subscribe / unsubscribe cycles', () => {
     }
     await settled();
     await waitUntil(() => openFdCount() <= fds, 5000, `fds back to ${fds} (now ${openFdCount()})`);
-    expect(openFdCount()).toBe(fds);
+    // at most: login's keep-alive HTTP socket (both ends live in this process) may time out meanwhile
+    expect(openFdCount()).toBeLessThanOrEqual(fds);
     expect(hub.stats()).toEqual(start);
     expect(start).toEqual({ followers: 0, subscribers: 0, closing: 0 });
     const open = (await s.app.services.metrics.openSubscriptions.get()).values.find((v) => v.labels.kind === 'logTail');

@@ -31,7 +31,7 @@ export class Feed {
   }
 
   private async start(): Promise<void> {
-    const file = await openLog(this.path);
+    const file = await openLog(this.path, this.options.onRefused);
     if (file) {
       try {
         const max = this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;

@@ -1,6 +1,8 @@
-// Opening a configured log path safely: never through a symlink, only regular files.
-import { constants, lstatSync, promises as fsp } from 'node:fs';
+// Opening a configured log path safely: never through a symlink, only regular files, and only
+// the file the path led to when agent.yaml was loaded (its folders were canonicalised then).
+import { constants, lstatSync, promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 export interface FileId {
   dev: number;
@@ -19,8 +21,15 @@ export interface OpenLog extends FileId {
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'EACCES', 'EPERM', 'ENXIO']);
 
-/** Opens `path` for reading if it is a regular file reached without following a final symlink; else null. */
-export async function openLog(path: string): Promise<OpenLog | null> {
+/** Told when `path` was opened but led elsewhere (`reached`): a folder on the way became a symlink. */
+export type RefusalSink = (path: string, reached: string) => void;
+
+/**
+ * Opens `path` (canonical: no symlink among its folders) for reading if it is a regular file
+ * reached without following any symlink; else null, as if missing. `onRefused` hears of a path
+ * that now leads to another file.
+ */
+export async function openLog(path: string, onRefused?: RefusalSink): Promise<OpenLog | null> {
   let fh: FileHandle;
   try {
     fh = await fsp.open(path, OPEN_FLAGS);
@@ -30,8 +39,10 @@ export async function openLog(path: string): Promise<OpenLog | null> {
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) {
+    const reached = st.isFile() ? await reachedPath(fh, path, st) : null;
+    if (reached !== path) {
       await fh.close();
+      if (reached !== null) onRefused?.(path, reached);
       return null;
     }
     return { fh, dev: st.dev, ino: st.ino, size: st.size, born: Math.round(st.birthtimeMs * 1000) };
@@ -39,6 +50,28 @@ export async function openLog(path: string): Promise<OpenLog | null> {
     await fh.close();
     throw err;
   }
+}
+
+/**
+ * Where the opened file really is. procfs names it exactly, after the open (no race); without
+ * procfs the folders are resolved again and the name must still lead to the opened file. Null
+ * when the file was deleted meanwhile (absent, not refused).
+ */
+async function reachedPath(fh: FileHandle, path: string, st: Stats): Promise<string | null> {
+  const link = await fsp.readlink(`/proc/self/fd/${fh.fd}`).catch(() => null);
+  if (link !== null) return link === path || !link.endsWith(' (deleted)') ? link : null;
+  const dir = await fsp.realpath(dirname(path)).catch(() => null);
+  const reached = dir === null ? null : join(dir, basename(path));
+  const now = reached === null ? null : await fsp.lstat(reached).catch(() => null);
+  return now !== null && sameFile(now, st) ? reached : null;
+}
+
+/** The regular file at `path` (a canonical path, as openLog takes) if it is there and reached without a symlink. */
+export async function statLog(path: string): Promise<Stats | null> {
+  const dir = await fsp.realpath(dirname(path)).catch(() => null);
+  if (dir !== dirname(path)) return null;
+  const st = await fsp.lstat(path).catch(() => null);
+  return st?.isFile() ? st : null;
 }
 
 /**

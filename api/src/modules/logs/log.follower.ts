@@ -3,7 +3,7 @@ import { fstatSync, readSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
-import { idAtNow, lineStartBefore, openLog, sameFile, type OpenLog } from './log.file.js';
+import { idAtNow, lineStartBefore, openLog, sameFile, type OpenLog, type RefusalSink } from './log.file.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitLine } from './log.lines.js';
 import { DirWaker } from './log.wake.js';
 
@@ -19,9 +19,11 @@ export interface FollowOptions {
   /** Switch to the new file after this long even if the old one still grows. Default 5000 ms. */
   maxRotateWaitMs?: number;
   signal?: AbortSignal;
+  /** Hears of an open refused because the path now leads to another file (it is then waited for as missing). */
+  onRefused?: RefusalSink;
 }
 
-type Resolved = Required<Omit<FollowOptions, 'signal'>>;
+type Resolved = Required<Omit<FollowOptions, 'signal' | 'onRefused'>> & Pick<FollowOptions, 'onRefused'>;
 type Current = OpenLog & { offset: number; splitter: LineSplitter };
 
 const BLOCK = 65536;
@@ -47,6 +49,7 @@ export function followInto(path: string, options: FollowOptions, sink: (event: F
     pollMs: options.pollMs ?? 1000,
     rotateWaitMs: options.rotateWaitMs ?? 250,
     maxRotateWaitMs: options.maxRotateWaitMs ?? 5000,
+    onRefused: options.onRefused,
   };
   new LineSplitter(resolved.maxLineBytes); // validates before any I/O starts
   const ac = new AbortController();
@@ -105,7 +108,7 @@ async function follow(path: string, o: Resolved, signal: AbortSignal, emit: (eve
     while (!signal.aborted) {
       waker.ensure(); // watch before looking, so a change between look and wait still wakes us
       if (cur === null) {
-        const opened = await openLog(path);
+        const opened = await openLog(path, o.onRefused);
         if (opened === null) {
           missingAtStart = true;
           await waker.wait(o.pollMs, signal);
@@ -139,7 +142,7 @@ async function follow(path: string, o: Resolved, signal: AbortSignal, emit: (eve
         if (leaving === null) leaving = { since: t, quietSince: t };
         else if (grew > 0) leaving.quietSince = t;
         if (t - leaving.quietSince >= o.rotateWaitMs || t - leaving.since >= o.maxRotateWaitMs) {
-          const next = await openLog(path);
+          const next = await openLog(path, o.onRefused); // a path now leading elsewhere: keep the old file
           if (next !== null) {
             const rest = cur.splitter.flush(cur.offset);
             if (rest) emit(line(cur, rest));

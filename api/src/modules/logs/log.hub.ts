@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { LogEvent } from './log.event.js';
 import { Feed, type FeedOptions } from './log.feed.js';
-import { openLog, type OpenLog } from './log.file.js';
+import { openLog, type OpenLog, type RefusalSink } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
 import { linesBackward, linesForward } from './log.reader.js';
 import { SubscriberQueue } from './log.queue.js';
@@ -35,6 +35,8 @@ export interface HubStats {
 
 export interface LogHub {
   subscribe(path: string, options?: SubscribeOptions): LogSubscription;
+  /** Where the hub reports a path that now leads elsewhere; readers outside the hub report there too. */
+  readonly onRefused: RefusalSink;
   stats(): HubStats;
   /** Waits for followers that are closing; subscriptions still open keep theirs. */
   settled(): Promise<void>;
@@ -55,6 +57,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
   const feeds = new Map<string, Feed>();
   const closing = new Set<Promise<void>>();
   const open = new Set<LogSubscription>();
+  const onRefused: RefusalSink = options.onRefused ?? (() => undefined);
 
   const drop = (feed: Feed): void => {
     if (feeds.get(feed.path) === feed) feeds.delete(feed.path); // a failed feed: the next subscriber starts afresh
@@ -103,7 +106,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
     async function* history(): AsyncGenerator<LogEvent, undefined> {
       feed = acquire(path);
       await feed.ready;
-      handover = await attach(feed, queue, o, signal);
+      handover = await attach(feed, queue, o, signal, onRefused);
       floor = handover.floor;
       for await (const event of handover.history) {
         if (signal.aborted) return undefined;
@@ -164,6 +167,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
 
   return {
     subscribe: (path, o = {}) => subscribe(resolve(path), o),
+    onRefused,
     stats() {
       let subscribers = 0;
       for (const feed of feeds.values()) subscribers += feed.refs;
@@ -184,7 +188,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
  * history + live has no gap and no duplicate. History is read by name, so it must be the same file
  * as P's; if a rotation or truncation is in flight we retry briefly, then fall back to live only.
  */
-async function attach(feed: Feed, queue: SubscriberQueue, o: SubscribeOptions, signal: AbortSignal): Promise<Handover> {
+async function attach(feed: Feed, queue: SubscriberQueue, o: SubscribeOptions, signal: AbortSignal, onRefused: RefusalSink): Promise<Handover> {
   const start = o.startAt ?? 'end';
   if (start !== 'end' && 'backfill' in start && (!Number.isSafeInteger(start.backfill) || start.backfill < 0)) {
     throw new RangeError('backfill must be a non-negative integer');
@@ -194,7 +198,7 @@ async function attach(feed: Feed, queue: SubscriberQueue, o: SubscribeOptions, s
     feed.queues.add(queue); // same tick as reading `at`: every later event reaches the queue
     if (start === 'end') return { file: null, history: [], floor: at };
     if (at === null) return { file: null, history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
-    const file = await openLog(feed.path);
+    const file = await openLog(feed.path, onRefused);
     if (file && sameLogFile(file, at) && file.size >= at.offset) return history(file, at, start, o);
     await file?.fh.close();
     if (attempt >= HANDOVER_TRIES || signal.aborted) return { file: null, history: [], floor: at };

@@ -1,7 +1,7 @@
 // History without reading whole files: the last lines by scanning back in blocks, or lines after a cursor.
 import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
-import { openLog, type OpenLog } from './log.file.js';
+import { openLog, type OpenLog, type RefusalSink } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, decodeLine } from './log.lines.js';
 
@@ -9,6 +9,8 @@ export interface ReadOptions {
   /** Only lines it accepts are returned (and counted towards `n`). Compile user input with compileFilter. */
   filter?: LineFilter | null;
   maxLineBytes?: number;
+  /** Hears of a path that now leads to another file (read as missing). */
+  onRefused?: RefusalSink;
 }
 
 const BLOCK = 65536;
@@ -25,7 +27,7 @@ export async function readLastLines(
   options: ReadOptions & { before?: LogCursor | null } = {},
 ): Promise<LineEvent[]> {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
-  const file = await openLog(path);
+  const file = await openLog(path, options.onRefused);
   if (file === null) return [];
   try {
     const { before } = options;
@@ -47,7 +49,7 @@ export async function* readAfter(
   cursor: LogCursor | null,
   options: ReadOptions = {},
 ): AsyncGenerator<FollowEvent, undefined> {
-  const file = await openLog(path);
+  const file = await openLog(path, options.onRefused);
   if (file === null) return undefined;
   try {
     let from = 0;

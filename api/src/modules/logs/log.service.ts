@@ -1,5 +1,4 @@
 // Log sources from agent.yaml, read through the viewer's role: listing, paging back, tailing.
-import { promises as fsp } from 'node:fs';
 import type { LogSourceSpec } from '../../config/agent-config.js';
 import type { Context } from '../../context.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
@@ -7,6 +6,7 @@ import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { decodeCursor } from './log.cursor.js';
 import { toLogLine, type LogEvent, type LogLineView } from './log.event.js';
+import { statLog } from './log.file.js';
 import { compileFilter } from './log.filter.js';
 import type { SubscribeStart } from './log.hub.js';
 import { readLastLines } from './log.reader.js';
@@ -44,10 +44,9 @@ export async function listLogSources(ctx: Context): Promise<LogSourceView[]> {
   const visible = ctx.app.agent.config.logs.filter((l) => mayRead(viewer, l));
   return Promise.all(
     visible.map(async (l) => {
-      // lstat: a symlink planted at the path is never followed, so it counts as missing
-      const st = await fsp.lstat(l.path).catch(() => null);
-      const exists = st?.isFile() ?? false;
-      return { name: l.name, exists, sizeBytes: exists ? st!.size : null };
+      // a symlink planted at the path or among its folders is never followed: it counts as missing
+      const st = await statLog(l.path);
+      return { name: l.name, exists: st !== null, sizeBytes: st?.size ?? null };
     }),
   );
 }
@@ -65,7 +64,7 @@ export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLin
   const n = lineCount(args.last ?? 100, 'last');
   const before = args.before ? decodeCursor(args.before) : null;
   const filter = compileFilter(args.filter);
-  const lines = await readLastLines(spec.path, n, { before, filter });
+  const lines = await readLastLines(spec.path, n, { before, filter, onRefused: ctx.app.logHub.onRefused });
   return lines.map(toLogLine);
 }
 
