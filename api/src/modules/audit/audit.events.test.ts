@@ -100,6 +100,23 @@ describe('file events', () => {
     expect(detail(deleted!)).toEqual({ name: 'notes.txt', owner: alice.userId });
   });
 
+  it('300 concurrent downloads leave 300 events, none lost to a busy database', async () => {
+    const id = (await s.upload({ name: 'busy.txt', content: 'x'.repeat(1000) }, bob)).data.uploadFile.id as string;
+    const statuses = await Promise.all(
+      Array.from({ length: 300 }, async () => {
+        const res = await fetch(`${s.url}/files/${id}`, { headers: { authorization: `Bearer ${bob.token}` } });
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+    expect(statuses.every((st) => st === 200)).toBe(true);
+    const rows = await events('FILE_DOWNLOADED', id);
+    expect(rows).toHaveLength(300);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(300);
+    expect(rows.every((r) => r.actorId === bob.userId)).toBe(true);
+    expect(s.logText()).not.toContain('could not store an audit event');
+  });
+
   it('each event is also one JSON line in the system log', async () => {
     const lines = s.logText().split('\n').filter((l) => l.includes('"audit":"FILE_UPLOADED"'));
     expect(lines.length).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../app.js';
 import { ConfigError, loadConfig } from '../../config/config.js';
 import { startServer, type TestServer } from '../../test/harness.js';
 import { AuditEvent } from './audit-event.entity.js';
@@ -32,6 +33,14 @@ describe('audit retention', () => {
 
     // nothing left to do: a second sweep removes nothing and says nothing
     expect(await sweepAuditEvents(s.app.services, now)).toEqual({ removed: 0, batches: 0 });
+  });
+
+  it('a server sweeps at start-up, and its stop waits for the sweep', async () => {
+    await insert(1_200, () => new Date(Date.now() - 60 * DAY), 'before-start');
+    // a second app on the same database: createApp alone starts the retention sweeper
+    const second = await createApp({ ...s.config });
+    await expect.poll(() => count('before-start'), { timeout: 10_000 }).toBe(0);
+    await second.stop();
   });
 
   it('keeps every event when AUDIT_RETENTION_DAYS is 0', async () => {

@@ -68,6 +68,17 @@ describe('auditEvents', () => {
     expect(code(await s.gql(EVENTS, {}, admin))).toBeUndefined();
   });
 
+  it('answers the same over WebSocket: FORBIDDEN for a USER, the events for an admin', async () => {
+    const query = `{ auditEvents(first: 1) { edges { node { action } } } }`;
+    const asUser = s.subscribeWs(query, {}, { token: alice.token });
+    await asUser.waitEnd();
+    const userErrors = asUser.events[0]?.errors ?? (asUser.ended?.error as { message?: string }[] | undefined);
+    expect(JSON.stringify(userErrors)).toContain('FORBIDDEN');
+    const asAdmin = s.subscribeWs(query, {}, { token: admin.token });
+    await asAdmin.waitEnd();
+    expect(asAdmin.events[0]?.data?.auditEvents.edges).toHaveLength(1);
+  });
+
   it('pages newest first, every event once, even where several share an instant', async () => {
     const seen = await all({ since: new Date(BASE).toISOString() }, 7);
     expect(seen).toHaveLength(240);
