@@ -12,6 +12,7 @@ import { createFastPath } from './http/graphql-fast-path.js';
 import { serveFileDownload } from './modules/files/file.download.js';
 import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
+import { startAuditRetention } from './modules/audit/audit.retention.js';
 import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
 import { sendError, sendJson } from './http/respond.js';
 import { serveStatic } from './http/static-files.js';
@@ -95,6 +96,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   await ensureInitialAdmin(services);
   await recoverInterruptedRuns(orm, log);
   await sweepUploads(services);
+  const auditRetention = startAuditRetention(services);
   const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
   const agentWatcher = watchAgentConfig(
     agentFile,
@@ -228,6 +230,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       server?.closeAllConnections();
       await services.logHub.close(); // every follower's watcher and fds released
       await pubsub.close();
+      await auditRetention.stop();
       await orm.close();
       log.info('stopped');
       log.close();

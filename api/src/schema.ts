@@ -5,6 +5,7 @@ import './modules/auth/auth.schema.js';
 import './modules/commands/command.schema.js';
 import './modules/files/file.schema.js';
 import './modules/logs/log.schema.js';
+import './modules/audit/audit.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -40,7 +40,7 @@ describe('sign-in', () => {
     expect(await page.getByTestId('current-user').textContent()).toBe('admin');
     expect(await page.getByTestId('signin-error').count()).toBe(0);
     const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    expect(links).toEqual(['Dashboard', 'Commands', 'History', 'Logs', 'Files', 'Users', 'Account', 'GraphiQL']);
+    expect(links).toEqual(['Dashboard', 'Commands', 'History', 'Logs', 'Files', 'Users', 'Audit', 'Account', 'GraphiQL']);
     // the session is an HttpOnly cookie: a reload stays signed in, and scripts cannot read it
     const [cookie] = (await ctx.cookies()).filter((c) => c.name === 'tiny_agent_session');
     expect(cookie?.httpOnly).toBe(true);

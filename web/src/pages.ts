@@ -18,5 +18,6 @@ export const pages: Record<RouteName, Loader> = {
   files: () => import('./features/files/FilesPage.svelte'),
   users: () => import('./features/users/UsersPage.svelte'),
   account: () => import('./features/tokens/AccountPage.svelte'),
+  audit: () => import('./features/audit/AuditPage.svelte'),
   'not-found': () => import('./NotFoundPage.svelte'),
 };

@@ -63,6 +63,8 @@ const envSchema = z.object({
   AI_BASE_URL: url(['http:', 'https:']).optional(),
   AI_MODEL: z.string().min(1).optional(),
   AI_API_KEY: z.string().min(1).optional(),
+  // 0 keeps every event forever
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   TRUST_PROXY: z
     .enum(['true', 'false'])

@@ -2,6 +2,7 @@ import type { Context } from '../../context.js';
 import type { CommandSpec } from '../../config/agent-config.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { newestFirst, type Page } from '../../pagination/keyset.js';
+import { auditAs } from '../audit/audit.service.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { resolveFileForCommand } from '../files/file.service.js';
@@ -43,6 +44,7 @@ export async function runCommand(ctx: Context, args: { name: string; args?: read
     supervisor.start(run, spec, slot);
     pubsub.publish('runUpdated', { runId: run.id, startedById: run.startedById });
     log.info('run started', { runId: run.id, command: spec.name, by: viewer.userId });
+    await auditAs(ctx, 'RUN_STARTED', { target: run.id, detail: { command: spec.name, argv } });
     return run;
   } catch (err) {
     slot.release();
@@ -63,6 +65,7 @@ export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
   // the instance that runs it cancels it (this one, or another one through Redis)
   ctx.app.pubsub.publish('runCancel', { runId: run.id });
   ctx.app.log.info('run cancel requested', { runId: run.id, by: ctx.viewer!.userId });
+  await auditAs(ctx, 'RUN_CANCELLED', { target: run.id, detail: { command: run.commandName, startedBy: run.startedById } });
   // most programs stop at SIGTERM: answer with the final status when it comes quickly
   for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 50));

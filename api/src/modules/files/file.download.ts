@@ -3,7 +3,9 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { AppServices } from '../../context.js';
+import { clientIp } from '../../http/request-identity.js';
 import { sendError } from '../../http/respond.js';
+import { recordAudit } from '../audit/audit.service.js';
 import type { Viewer } from '../auth/viewer.js';
 import { StoredFile } from './file.entity.js';
 import { contentDisposition } from './file.name.js';
@@ -57,6 +59,16 @@ export async function serveFileDownload(req: IncomingMessage, res: ServerRespons
   const status = range ? 206 : 200;
   const start = range?.start ?? 0;
   const end = range?.end ?? size - 1;
+  if (req.method === 'GET') {
+    // recorded before the first byte: a download cut short was still handed out
+    await recordAudit(app, {
+      action: 'FILE_DOWNLOADED',
+      actor: { userId: viewer.userId, username: viewer.username },
+      ip: clientIp(req, app.config.TRUST_PROXY),
+      target: file.id,
+      detail: { name: file.name, bytes: size ? end - start + 1 : 0, ...(range ? { range: `${start}-${end}` } : {}) },
+    });
+  }
   res.writeHead(status, { ...headers, 'content-length': size ? end - start + 1 : 0, ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}) });
   if (req.method === 'HEAD' || size === 0) return void res.end();
   // a client that goes away mid-download ends the pipeline; nothing to clean up

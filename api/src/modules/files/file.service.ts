@@ -4,6 +4,7 @@ import type { FileUpload } from 'graphql-upload-minimal';
 import type { Context } from '../../context.js';
 import { AppError, BadUserInputError, NotFoundError, PayloadTooLargeError } from '../../errors.js';
 import { newestFirst, type Page } from '../../pagination/keyset.js';
+import { auditAs } from '../audit/audit.service.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { StoredFile } from './file.entity.js';
@@ -78,6 +79,7 @@ async function storeUpload(ctx: Context, viewer: Viewer, received: FileUpload, i
     metrics.uploads.inc({ outcome: 'stored' });
     metrics.uploadedBytes.inc(written.size);
     log.info('file uploaded', { fileId: id, by: viewer.userId, size: written.size, mimeType: written.mimeType });
+    await auditAs(ctx, 'FILE_UPLOADED', { target: id, detail: { name: file.name, size: file.size, mimeType: file.mimeType } });
     enqueueProcessing(ctx.app, id);
     return file;
   } catch (err) {
@@ -93,6 +95,7 @@ export async function deleteFile(ctx: Context, id: string): Promise<boolean> {
   const full = storedPath(ctx.app, file.id);
   if (full) await unlink(full).catch(() => {});
   ctx.app.log.info('file deleted', { fileId: file.id, by: ctx.viewer!.userId });
+  await auditAs(ctx, 'FILE_DELETED', { target: file.id, detail: { name: file.name, owner: file.ownerId } });
   return true;
 }
 

@@ -8,6 +8,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/commands/disk-usage')).toEqual({ name: 'command', params: { name: 'disk-usage' } });
     expect(matchRoute('/runs/r%2F1')).toEqual({ name: 'run', params: { id: 'r/1' } });
     expect(matchRoute('/runs/%E0%A4%A')).toEqual({ name: 'run', params: { id: '%E0%A4%A' } });
+    expect(matchRoute('/audit')).toEqual({ name: 'audit', params: {} });
     expect(matchRoute('/nope').name).toBe('not-found');
   });
 });

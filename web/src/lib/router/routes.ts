@@ -10,6 +10,7 @@ export type RouteName =
   | 'files'
   | 'users'
   | 'account'
+  | 'audit'
   | 'not-found';
 
 export interface Route {
@@ -27,6 +28,7 @@ const TABLE: [RegExp, RouteName, string[]][] = [
   [/^\/files\/?$/, 'files', []],
   [/^\/users\/?$/, 'users', []],
   [/^\/account\/?$/, 'account', []],
+  [/^\/audit\/?$/, 'audit', []],
 ];
 
 export function matchRoute(pathname: string): Route {

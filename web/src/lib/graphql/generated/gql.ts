@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  query Me {\n    me { id username role }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
@@ -45,6 +46,7 @@ type Documents = {
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.DeleteUserDocument,
 };
 const documents: Documents = {
+    "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditEventsDocument,
     "\n  query Me {\n    me { id username role }\n  }\n": types.MeDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
@@ -90,6 +92,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
