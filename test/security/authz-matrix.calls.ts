@@ -28,6 +28,8 @@ export interface Call {
 export interface Answer {
   outcome: string;
   data?: any;
+  /** the first error's message */
+  message?: string;
 }
 
 type Stream = ReturnType<typeof collect>;
@@ -100,21 +102,21 @@ function overWs(client: Client, call: Call): Stream {
 function outcomeOf(stream: Stream): Answer {
   const err = stream.ended?.error;
   if (err !== undefined) {
-    if (Array.isArray(err)) return { outcome: codeOf(err) };
+    if (Array.isArray(err)) return refusal(err);
     const close = err as { code?: number; reason?: string };
     return { outcome: close.code ? `socket closed ${close.code} ${close.reason ?? ''}`.trim() : `failed: ${String(err)}` };
   }
   const first = stream.events[0];
   if (!first) return { outcome: 'no answer' };
   if (first.httpStatus) return { outcome: `HTTP ${first.httpStatus}` };
-  if (first.errors?.length) return { outcome: codeOf(first.errors) };
+  if (first.errors?.length) return refusal(first.errors);
   return first.data ? { outcome: 'OK', data: first.data } : { outcome: `no data: ${JSON.stringify(first).slice(0, 200)}` };
 }
 
 /** An error without a contract code is an outcome too, and names its message so the cell says why. */
-function codeOf(errors: { message?: string; extensions?: { code?: string } }[]): string {
+function refusal(errors: { message?: string; extensions?: { code?: string } }[]): Answer {
   const e = errors[0]!;
-  return e.extensions?.code ?? `no code: ${e.message}`;
+  return { outcome: e.extensions?.code ?? `no code: ${e.message}`, message: e.message };
 }
 
 async function until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {

@@ -34,6 +34,11 @@ export interface Case {
   on?: Partial<Record<Transport, Partial<Expect>>>;
   /** default `once`; a subscription says how its stream is judged */
   read?: Read;
+  /**
+   * The same call on something that does not exist. Where the caller may not see the row's object
+   * it must answer NOT_FOUND in the same words (the contract's "exactly as if it did not exist").
+   */
+  missing?: Vars;
   /** per cell: the variables, often pointing at a fresh object the call may use up */
   vars?: (w: World, cell: Cell) => Vars | Promise<Vars>;
   /** after the cell, whatever its outcome */
@@ -63,6 +68,8 @@ const ADMIN_CONFIG = o('UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND', 'OK');
 /** a subscription's plain POST: refused for a stranger, not acceptable for anyone else */
 const STREAM_ONLY = { HTTP: { USER: 'HTTP 406', 'another USER': 'HTTP 406', ADMIN: 'HTTP 406' } } as const;
 
+const NO_ID = { id: '00000000-0000-4000-8000-000000000000' };
+
 const isOwner = (c: Cell) => c.caller === 'USER';
 const seesAll = (c: Cell) => c.caller === 'USER' || c.caller === 'ADMIN';
 const ids = (conn: { edges: { node: { id: string } }[] }) => conn.edges.map((e) => e.node.id);
@@ -88,7 +95,7 @@ export const CASES: Case[] = [
     expect: SIGNED_IN,
     check: (d, c, w) => expect(ids(d.commandRuns).includes(w.run)).toBe(seesAll(c)),
   },
-  { field: 'Query.commandRun', query: 'query($id: ID!) { commandRun(id: $id) { id argv } }', vars: (w) => ({ id: w.run }), expect: OWNED },
+  { field: 'Query.commandRun', query: 'query($id: ID!) { commandRun(id: $id) { id argv } }', vars: (w) => ({ id: w.run }), missing: NO_ID, expect: OWNED },
   {
     field: 'Query.logSources',
     query: '{ logSources { name } }',
@@ -96,14 +103,21 @@ export const CASES: Case[] = [
     check: (d, c) => expect(d.logSources.map((x: { name: string }) => x.name).sort()).toEqual(c.caller === 'ADMIN' ? ['admin-log', 'user-log'] : ['user-log']),
   },
   { field: 'Query.logLines', query: '{ logLines(source: "user-log", last: 1) { text } }', expect: SIGNED_IN },
-  { field: 'Query.logLines', variant: 'an admin-only source', query: '{ logLines(source: "admin-log", last: 1) { text } }', expect: ADMIN_CONFIG },
+  {
+    field: 'Query.logLines',
+    variant: 'an admin-only source',
+    query: 'query($s: String!) { logLines(source: $s, last: 1) { text } }',
+    vars: () => ({ s: 'admin-log' }),
+    missing: { s: 'no-such-log' },
+    expect: ADMIN_CONFIG,
+  },
   {
     field: 'Query.files',
     query: '{ files(first: 100) { edges { node { id } } } }',
     expect: SIGNED_IN,
     check: (d, c, w) => expect(ids(d.files).includes(w.file)).toBe(seesAll(c)),
   },
-  { field: 'Query.file', query: 'query($id: ID!) { file(id: $id) { id name } }', vars: (w) => ({ id: w.file }), expect: OWNED },
+  { field: 'Query.file', query: 'query($id: ID!) { file(id: $id) { id name } }', vars: (w) => ({ id: w.file }), missing: NO_ID, expect: OWNED },
   {
     field: 'Query.apiTokens',
     query: '{ apiTokens { id } }',
@@ -113,7 +127,7 @@ export const CASES: Case[] = [
   },
 
   // ---- Mutation
-  { field: 'Mutation.login', query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', vars: (w) => w.loginTarget, expect: OPEN },
+  { field: 'Mutation.login', query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', vars: (w) => w.freshLogin(), expect: OPEN },
   { field: 'Mutation.logout', query: 'mutation { logout }', caller: 'fresh session', expect: SIGNED_IN },
   {
     field: 'Mutation.changePassword',
@@ -131,14 +145,22 @@ export const CASES: Case[] = [
   { field: 'Mutation.updateUser', query: 'mutation($id: ID!) { updateUser(id: $id, disabled: true) { id disabled } }', vars: async (w) => ({ id: await w.freshTarget() }), expect: ADMIN_ONLY },
   { field: 'Mutation.deleteUser', query: 'mutation($id: ID!) { deleteUser(id: $id) }', vars: async (w) => ({ id: await w.freshTarget() }), expect: ADMIN_ONLY },
   { field: 'Mutation.createApiToken', query: 'mutation($n: String!) { createApiToken(name: $n) { secret } }', vars: (w) => ({ n: w.unique('made') }), expect: SIGNED_IN },
-  { field: 'Mutation.revokeApiToken', query: 'mutation($id: ID!) { revokeApiToken(id: $id) }', vars: async (w) => ({ id: await w.freshToken() }), expect: OWNED },
+  { field: 'Mutation.revokeApiToken', query: 'mutation($id: ID!) { revokeApiToken(id: $id) }', vars: async (w) => ({ id: await w.freshToken() }), missing: NO_ID, expect: OWNED },
   { field: 'Mutation.runCommand', query: 'mutation { runCommand(name: "echo-user") { id } }', expect: SIGNED_IN },
-  { field: 'Mutation.runCommand', variant: 'an admin-only command', query: 'mutation { runCommand(name: "echo-admin") { id } }', expect: ADMIN_CONFIG },
+  {
+    field: 'Mutation.runCommand',
+    variant: 'an admin-only command',
+    query: 'mutation($n: String!) { runCommand(name: $n) { id } }',
+    vars: () => ({ n: 'echo-admin' }),
+    missing: { n: 'no-such-command' },
+    expect: ADMIN_CONFIG,
+  },
   {
     field: 'Mutation.cancelCommandRun',
     query: 'mutation($id: ID!) { cancelCommandRun(id: $id) { id } }',
     vars: async (w) => ({ id: await w.freshNap() }),
     after: (w, v) => w.cancelAsAdmin(String(v.id)),
+    missing: NO_ID,
     expect: OWNED,
   },
   {
@@ -149,13 +171,14 @@ export const CASES: Case[] = [
     // a socket can't carry a file: the variable is refused as bad input
     on: { WS: { USER: 'BAD_USER_INPUT', 'another USER': 'BAD_USER_INPUT', ADMIN: 'BAD_USER_INPUT' } },
   },
-  { field: 'Mutation.deleteFile', query: 'mutation($id: ID!) { deleteFile(id: $id) }', vars: async (w) => ({ id: await w.freshFile() }), expect: OWNED },
+  { field: 'Mutation.deleteFile', query: 'mutation($id: ID!) { deleteFile(id: $id) }', vars: async (w) => ({ id: await w.freshFile() }), missing: NO_ID, expect: OWNED },
 
   // ---- Subscription
   {
     field: 'Subscription.commandOutput',
     query: 'subscription($id: ID!) { commandOutput(runId: $id) { seq data } }',
     vars: (w) => ({ id: w.run }),
+    missing: NO_ID,
     read: 'replay',
     expect: OWNED,
     on: STREAM_ONLY,
@@ -172,6 +195,7 @@ export const CASES: Case[] = [
     field: 'Subscription.fileProcessed',
     query: 'subscription($id: ID) { fileProcessed(id: $id) { id processingStatus } }',
     vars: (w) => ({ id: w.file }),
+    missing: NO_ID,
     read: 'replay',
     expect: OWNED,
     on: STREAM_ONLY,
@@ -186,7 +210,9 @@ export const CASES: Case[] = [
   {
     field: 'Subscription.logTail',
     variant: 'an admin-only source',
-    query: 'subscription { logTail(source: "admin-log", backfill: 1) { text } }',
+    query: 'subscription($s: String!) { logTail(source: $s, backfill: 1) { text } }',
+    vars: () => ({ s: 'admin-log' }),
+    missing: { s: 'no-such-log' },
     read: 'first',
     expect: ADMIN_CONFIG,
     // the source is checked before the stream exists, so a plain POST hears it too

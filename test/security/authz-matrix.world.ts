@@ -62,14 +62,19 @@ export async function makeWorld() {
 
   await createUser('USER', 'owner');
   await createUser('USER', 'other');
-  await createUser('USER', 'login-target');
   const owner = await signIn('owner', PASSWORD);
   const other = await signIn('other', PASSWORD);
 
   const runOf = async (who: Account, name: string): Promise<string> => (await ok(s.gql(RUN, { n: name }, who), `runCommand ${name}`)).runCommand.id;
-  const fileOf = async (who: Account): Promise<string> => {
-    const r = await s.upload({ name: `${unique('file')}.txt`, content: 'some text\n', type: 'text/plain' }, who);
-    return (await ok(Promise.resolve(r), 'uploadFile')).uploadFile.id;
+  // one fixture upload at a time: concurrent uploads per identity may be capped
+  let uploads: Promise<unknown> = Promise.resolve();
+  const fileOf = (who: Account): Promise<string> => {
+    const next = uploads.then(async () => {
+      const r = await s.upload({ name: `${unique('file')}.txt`, content: 'some text\n', type: 'text/plain' }, who);
+      return (await ok(Promise.resolve(r), 'uploadFile')).uploadFile.id as string;
+    });
+    uploads = next.catch(() => undefined);
+    return next;
   };
   const tokenOf = async (who: Account): Promise<string> =>
     (await ok(s.gql('mutation($n: String!) { createApiToken(name: $n) { apiToken { id } } }', { n: unique('token') }, who), 'createApiToken')).createApiToken.apiToken.id;
@@ -93,7 +98,12 @@ export async function makeWorld() {
     run,
     file,
     token,
-    loginTarget: { u: 'login-target', p: PASSWORD } as Vars,
+    /** a new account's credentials, not signed in: each login cell signs in to its own account */
+    async freshLogin(): Promise<Vars> {
+      const u = unique('login');
+      await createUser('USER', u);
+      return { u, p: PASSWORD };
+    },
     unique,
     signIn,
     freshAccount,
