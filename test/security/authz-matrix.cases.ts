@@ -185,10 +185,12 @@ export const CASES: Case[] = [
   },
   {
     field: 'Subscription.commandRunUpdated',
-    query: 'subscription { commandRunUpdated { id status } }',
+    query: 'subscription { commandRunUpdated { id status startedBy { username } } }',
     read: 'live',
     live: { topic: 'runUpdated', trigger: (w, who) => w.trigger(who) },
     expect: SIGNED_IN,
+    // other cells start runs meanwhile: a USER hears only their own
+    check: (d, c) => c.caller === 'ADMIN' || expect(d.commandRunUpdated.startedBy.username).toBe(c.auth!.username),
     on: STREAM_ONLY,
   },
   {
