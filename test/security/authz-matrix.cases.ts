@@ -3,6 +3,8 @@
 // Outcomes follow CONTRACT.md "Who may do what": signed out only `me` and `login`; USER their own
 // runs, files and tokens (someone else's answer NOT_FOUND) and what agent.yaml gives role `user`;
 // ADMIN everything. "USER" owns the fixtures (authz-matrix.world.ts); "another USER" does not.
+// A new row: the field, a minimal operation, the outcome per caller (the shorthands below), and
+// `vars` for the objects it needs; a call that uses its object up gets a fresh one per cell.
 import { expect } from 'vitest';
 import type { ErrorCode } from '../../api/src/errors.js';
 import type { Read, Transport } from './authz-matrix.calls.js';
@@ -71,7 +73,8 @@ const STREAM_ONLY = { HTTP: { USER: 'HTTP 406', 'another USER': 'HTTP 406', ADMI
 const NO_ID = { id: '00000000-0000-4000-8000-000000000000' };
 
 const isOwner = (c: Cell) => c.caller === 'USER';
-const seesAll = (c: Cell) => c.caller === 'USER' || c.caller === 'ADMIN';
+/** the owner and the admin see the owner's runs and files in lists */
+const seesOwners = (c: Cell) => c.caller === 'USER' || c.caller === 'ADMIN';
 const ids = (conn: { edges: { node: { id: string } }[] }) => conn.edges.map((e) => e.node.id);
 
 export const CASES: Case[] = [
@@ -93,7 +96,7 @@ export const CASES: Case[] = [
     field: 'Query.commandRuns',
     query: '{ commandRuns(first: 10, command: "report") { edges { node { id } } } }',
     expect: SIGNED_IN,
-    check: (d, c, w) => expect(ids(d.commandRuns).includes(w.run)).toBe(seesAll(c)),
+    check: (d, c, w) => expect(ids(d.commandRuns).includes(w.run)).toBe(seesOwners(c)),
   },
   { field: 'Query.commandRun', query: 'query($id: ID!) { commandRun(id: $id) { id argv } }', vars: (w) => ({ id: w.run }), missing: NO_ID, expect: OWNED },
   {
@@ -115,7 +118,7 @@ export const CASES: Case[] = [
     field: 'Query.files',
     query: '{ files(first: 100) { edges { node { id } } } }',
     expect: SIGNED_IN,
-    check: (d, c, w) => expect(ids(d.files).includes(w.file)).toBe(seesAll(c)),
+    check: (d, c, w) => expect(ids(d.files).includes(w.file)).toBe(seesOwners(c)),
   },
   { field: 'Query.file', query: 'query($id: ID!) { file(id: $id) { id name } }', vars: (w) => ({ id: w.file }), missing: NO_ID, expect: OWNED },
   {
