@@ -86,6 +86,7 @@ export const CASES: Case[] = [
     check: (d, c) => expect(d.me?.username ?? null).toBe(c.auth?.username ?? null),
   },
   { field: 'Query.users', query: '{ users { id username } }', expect: ADMIN_ONLY },
+  { field: 'Query.auditEvents', query: '{ auditEvents(first: 5) { edges { node { id action } } } }', expect: ADMIN_ONLY },
   {
     field: 'Query.commands',
     query: '{ commands { name } }',
