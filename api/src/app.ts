@@ -34,6 +34,7 @@ import { httpStatusFor, maskError, useContractErrorCodes } from './plugins/error
 import { useOperationMetrics } from './plugins/operation-metrics.js';
 import { useSharedEvents } from './plugins/shared-events.js';
 import { useSubscriptionGuard } from './plugins/subscription-guard.js';
+import { useStreamsNeedStreaming } from './plugins/streams-need-streaming.js';
 import { PubSub } from './realtime/pubsub.js';
 import { QueueOverflowError } from './realtime/queue.js';
 import { RedisTransport } from './realtime/redis-transport.js';
@@ -137,6 +138,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       useSubscriptionGuard(),
       useOperationMetrics(),
       useSetCookies(),
+      useStreamsNeedStreaming(),
       useSharedEvents(maskError), // last: see its comment
     ],
   });

@@ -53,7 +53,7 @@ function overHttp(s: TestServer, call: Call, token: string | null): Stream {
     fetch(`${s.url}/graphql`, { method: 'POST', headers: { accept: 'application/graphql-response+json, application/json', ...b.headers, ...bearer(token) }, body: b.body })
       .then(async (res) => {
         const text = await res.text();
-        // an answer without a body (406 for a stream asked of a plain POST) is its status
+        // an answer without a body is its status (no cell expects one)
         if (!text) return sink.next({ httpStatus: res.status }), sink.complete();
         try {
           sink.next(JSON.parse(text));

@@ -13,8 +13,8 @@ import type { Account, World } from './authz-matrix.world.js';
 export type Caller = 'signed out' | 'USER' | 'another USER' | 'ADMIN';
 export const CALLERS: readonly Caller[] = ['signed out', 'USER', 'another USER', 'ADMIN'];
 
-/** OK: data and no errors. HTTP 406: a plain POST can't carry a stream (WebSocket or SSE can). */
-export type Outcome = 'OK' | ErrorCode | 'HTTP 406';
+/** OK: data and no errors; otherwise the first error's code (an answer with no body reads `HTTP <status>` and fails). */
+export type Outcome = 'OK' | ErrorCode;
 export type Expect = Record<Caller, Outcome>;
 type Vars = Record<string, unknown>;
 
@@ -67,8 +67,8 @@ const OWNED = o('UNAUTHENTICATED', 'OK', 'NOT_FOUND', 'OK');
 const ADMIN_ONLY = o('UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'OK');
 /** a command or log source agent.yaml gives to admin only: for USER it does not exist */
 const ADMIN_CONFIG = o('UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND', 'OK');
-/** a subscription's plain POST: refused for a stranger, not acceptable for anyone else */
-const STREAM_ONLY = { HTTP: { USER: 'HTTP 406', 'another USER': 'HTTP 406', ADMIN: 'HTTP 406' } } as const;
+/** a subscription's plain POST: refused for a stranger, and told to use SSE or WebSocket (406) for anyone else */
+const STREAM_ONLY = { HTTP: { USER: 'BAD_USER_INPUT', 'another USER': 'BAD_USER_INPUT', ADMIN: 'BAD_USER_INPUT' } } as const;
 
 const NO_ID = { id: '00000000-0000-4000-8000-000000000000' };
 
@@ -222,6 +222,6 @@ export const CASES: Case[] = [
     read: 'first',
     expect: ADMIN_CONFIG,
     // the source is checked before the stream exists, so a plain POST hears it too
-    on: { HTTP: { ADMIN: 'HTTP 406' } },
+    on: { HTTP: { ADMIN: 'BAD_USER_INPUT' } },
   },
 ];

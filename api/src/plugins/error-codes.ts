@@ -36,7 +36,8 @@ export function maskError(error: unknown, message: string): Error {
       extensions: { ...details, code },
     });
   }
-  if (located && !located.originalError) return withContractCode(located);
+  // graphql-js's own errors (a variable value that doesn't fit its type wraps a GraphQLError) are the caller's
+  if (located && (!located.originalError || isGraphQLError(located.originalError))) return withContractCode(located);
   return yogaMaskError(error, message, false);
 }
 
