@@ -38,11 +38,13 @@ type Documents = {
     "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.RevokeApiTokenDocument,
+    "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n": typeof types.SignOutEverywhereDocument,
     "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n": typeof types.UserFieldsFragmentDoc,
     "\n  query Users {\n    users { ...UserFields }\n  }\n": typeof types.UsersDocument,
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n": typeof types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n": typeof types.UpdateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.DeleteUserDocument,
+    "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n": typeof types.EndUserSessionsDocument,
 };
 const documents: Documents = {
     "\n  query Me {\n    me { id username role }\n  }\n": types.MeDocument,
@@ -69,11 +71,13 @@ const documents: Documents = {
     "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": types.RevokeApiTokenDocument,
+    "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n": types.SignOutEverywhereDocument,
     "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n": types.UserFieldsFragmentDoc,
     "\n  query Users {\n    users { ...UserFields }\n  }\n": types.UsersDocument,
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n": types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n": types.UpdateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.DeleteUserDocument,
+    "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n": types.EndUserSessionsDocument,
 };
 
 /**
@@ -189,6 +193,10 @@ export function graphql(source: "\n  mutation RevokeApiToken($id: ID!) {\n    re
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n"): (typeof documents)["\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n"): (typeof documents)["\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -206,6 +214,10 @@ export function graphql(source: "\n  mutation UpdateUser($id: ID!, $role: Role, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n"): (typeof documents)["\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
