@@ -1,11 +1,20 @@
 import type { IncomingMessage } from 'node:http';
-import { SESSION_COOKIE } from '../modules/auth/auth.service.js';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from '../modules/auth/session.cookie.js';
+
+/** A malformed escape (`%E0`) is no credential, not a server error. */
+function decodeCookie(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeCookie(part.slice(eq + 1).trim());
   }
   return undefined;
 }
@@ -16,19 +25,22 @@ export interface Credentials {
   viaCookie: boolean;
 }
 
-/** `Authorization: Bearer …` wins over the session cookie. */
+/** `Authorization: Bearer …` wins over the session cookie (its `__Host-` name first: set over HTTPS). */
 export function credentialsOf(headers: IncomingMessage['headers']): Credentials {
   const auth = headers.authorization;
   if (auth && /^bearer /i.test(auth)) return { token: auth.slice(7).trim(), viaCookie: false };
-  const cookie = readCookie(headers.cookie, SESSION_COOKIE);
+  const cookie = readCookie(headers.cookie, SECURE_SESSION_COOKIE) || readCookie(headers.cookie, SESSION_COOKIE);
   return { token: cookie || undefined, viaCookie: !!cookie };
 }
+
+/** An address is at most 45 characters (IPv6 with IPv4 tail); a forwarded header may say anything. */
+const IP_MAX = 64;
 
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const fwd = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-    if (first) return first;
+    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',', 1)[0]?.trim();
+    if (first) return first.slice(0, IP_MAX);
   }
   return req.socket.remoteAddress ?? 'unknown';
 }

@@ -2,8 +2,11 @@ import { BoundedQueue } from './queue.js';
 
 /** Every realtime topic and its payload, in one place. A topic may be scoped by an id. */
 export interface Topics {
-  /** an identity ended: subscriptions of matching viewers close */
-  authRevoked: { credentialId?: string; userId?: string };
+  /**
+   * an identity ended: subscriptions of matching viewers close. With `userId` and `sessionsOnly`,
+   * only that user's sessions end (API tokens stay), all but `keep` (the session that asked).
+   */
+  authRevoked: { credentialId?: string; userId?: string; sessionsOnly?: boolean; keep?: string };
   /** a user's shown data changed (login time, role, …): cached copies are dropped */
   userChanged: { userId: string };
   /** a run's output, scoped by run id */

@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import { UserRef } from '../users/user.schema.js';
 import { ApiToken } from './api-token.entity.js';
 import { createApiToken, listApiTokens, login, logout, revokeApiToken } from './auth.service.js';
+import { endUserSessions, signOutEverywhere } from './session.service.js';
 
 const LoginPayload = builder.objectRef<Awaited<ReturnType<typeof login>>>('LoginPayload').implement({
   fields: (t) => ({
@@ -52,4 +53,19 @@ builder.mutationField('createApiToken', (t) =>
 
 builder.mutationField('revokeApiToken', (t) =>
   t.boolean({ args: { id: t.arg.id({ required: true }) }, resolve: (_r, args, ctx) => revokeApiToken(ctx, String(args.id)) }),
+);
+
+builder.mutationField('signOutEverywhere', (t) =>
+  t.boolean({
+    description: 'Ends every session of yours except this one (other browsers, login tokens). Your API tokens stay.',
+    resolve: (_r, _a, ctx) => signOutEverywhere(ctx),
+  }),
+);
+
+builder.mutationField('endUserSessions', (t) =>
+  t.boolean({
+    description: "ADMIN: ends every session of the user and revokes every API token of theirs; their open subscriptions end.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => endUserSessions(ctx, String(args.id)),
+  }),
 );

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from '../../logger.js';
-import type { PubSub } from '../../realtime/pubsub.js';
+import type { PubSub, Topics } from '../../realtime/pubsub.js';
 import { User } from '../users/user.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import { Session } from './session.entity.js';
@@ -30,6 +30,12 @@ interface CacheEntry {
   checkedAt: number;
 }
 
+/** A stream tied to its viewer's identity. */
+interface Watch {
+  viewer: Viewer;
+  onEnd: (reason: EndReason) => void;
+}
+
 const CACHE_TTL_MS = 60_000;
 const TOUCH_EVERY_MS = 60_000;
 
@@ -40,7 +46,7 @@ const TOUCH_EVERY_MS = 60_000;
  */
 export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly watchers = new Map<string, Set<(reason: EndReason) => void>>();
+  private readonly watchers = new Map<string, Set<Watch>>();
   private readonly users = new Map<string, { view: UserView; at: number }>();
 
   constructor(
@@ -106,16 +112,17 @@ export class Authenticator {
 
   /** Calls `onEnd` when this viewer's credential or user is revoked. Returns the unsubscribe. */
   watch(viewer: Viewer, onEnd: (reason: EndReason) => void): () => void {
+    const w: Watch = { viewer, onEnd };
     const keys = [`c:${viewer.credentialId}`, `u:${viewer.userId}`];
     for (const k of keys) {
       let set = this.watchers.get(k);
       if (!set) this.watchers.set(k, (set = new Set()));
-      set.add(onEnd);
+      set.add(w);
     }
     return () => {
       for (const k of keys) {
         const set = this.watchers.get(k);
-        set?.delete(onEnd);
+        set?.delete(w);
         if (set?.size === 0) this.watchers.delete(k);
       }
     };
@@ -127,18 +134,22 @@ export class Authenticator {
     return n;
   }
 
-  private onRevoked(r: { credentialId?: string; userId?: string }): void {
+  private onRevoked(r: Topics['authRevoked']): void {
     if (r.userId) this.users.delete(r.userId);
-    for (const [token, e] of this.cache) {
-      if (e.viewer.credentialId === r.credentialId || e.viewer.userId === r.userId) this.cache.delete(token);
-    }
+    // which viewers end: one credential, every one of a user, or a user's sessions but one
+    const ends = (v: Viewer) =>
+      v.credentialId === r.credentialId ||
+      (v.userId === r.userId && (!r.sessionsOnly || (v.kind === 'session' && v.credentialId !== r.keep)));
+    for (const [token, e] of this.cache) if (ends(e.viewer)) this.cache.delete(token);
     const keys = [r.credentialId && `c:${r.credentialId}`, r.userId && `u:${r.userId}`].filter(Boolean) as string[];
-    for (const k of keys) for (const fn of [...(this.watchers.get(k) ?? [])]) fn('revoked');
+    const ending = new Set<Watch>();
+    for (const k of keys) for (const w of this.watchers.get(k) ?? []) if (ends(w.viewer)) ending.add(w);
+    for (const w of ending) w.onEnd('revoked');
   }
 
   /** Shutdown: every watched stream completes normally. */
   endAll(): void {
-    for (const [k, set] of this.watchers) if (k.startsWith('c:')) for (const fn of [...set]) fn('shutdown');
+    for (const [k, set] of this.watchers) if (k.startsWith('c:')) for (const w of [...set]) w.onEnd('shutdown');
   }
 
   private async load(kind: 'session' | 'apiToken', hash: string, now: number): Promise<CacheEntry | null> {

@@ -35,7 +35,7 @@ builder.mutationField('createUser', (t) =>
 builder.mutationField('updateUser', (t) =>
   t.field({
     type: UserRef,
-    description: 'ADMIN: change role, disable or enable, or reset the password. Ends the user\'s sessions\' subscriptions when access changes.',
+    description: "ADMIN: change role, disable or enable, or reset the password. A reset or disable ends every session and revokes every API token of the user; a role change ends their open subscriptions.",
     args: { id: t.arg.id({ required: true }), role: t.arg({ type: RoleEnum }), disabled: t.arg.boolean(), password: t.arg.string() },
     resolve: (_r, args, ctx) => updateUser(ctx, { ...args, id: String(args.id) }),
   }),
@@ -47,6 +47,7 @@ builder.mutationField('deleteUser', (t) =>
 
 builder.mutationField('changePassword', (t) =>
   t.boolean({
+    description: 'Needs the current password (wrong ones count against the sign-in limit). Ends your other sessions; API tokens stay.',
     args: { currentPassword: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
     resolve: (_r, args, ctx) => changePassword(ctx, args),
   }),

@@ -5,8 +5,11 @@ import { randomBytes } from 'node:crypto';
 import type { AppServices, Context } from '../../context.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
 import type { UserView } from '../auth/authenticator.js';
+import { auditAs } from '../audit/audit.service.js';
+import { reserveGuess } from '../auth/auth.service.js';
 import { requireAdmin, requireViewer } from '../auth/guards.js';
-import { checkPasswordBounds, hashPassword, verifyPassword } from './password.js';
+import { endSessions } from '../auth/session.service.js';
+import { checkPasswordBounds, hashPassword, PASSWORD_MAX, verifyPassword } from './password.js';
 import { User, type Role } from './user.entity.js';
 
 const USERNAME = /^[a-zA-Z0-9_.-]{1,64}$/;
@@ -36,6 +39,7 @@ export async function createUser(ctx: Context, args: { username: string; passwor
   const user = ctx.em.create(User, { username: args.username, role: args.role, passwordHash: await hashPassword(args.password) } as User);
   await ctx.em.flush();
   ctx.app.log.info('user created', { userId: user.id, username: user.username, role: user.role, by: ctx.viewer!.userId });
+  await auditAs(ctx, 'USER_CREATED', { target: user.id, detail: { user: user.username, role: user.role } });
   return user;
 }
 
@@ -46,7 +50,7 @@ export async function updateUser(
   requireAdmin(ctx);
   if (args.password != null) checkPasswordBounds(args.password);
   const passwordHash = args.password != null ? await hashPassword(args.password) : null;
-  const { user, ends } = await ctx.em.transactional(async (em) => {
+  const { user, changed } = await ctx.em.transactional(async (em) => {
     const user = await em.findOne(User, { id: args.id });
     if (!user) throw new NotFoundError('That user');
     const demotes = args.role === 'USER' && user.role === 'ADMIN';
@@ -54,47 +58,77 @@ export async function updateUser(
     if ((demotes || disables) && (await isLastActiveAdmin(em, user))) {
       throw new ConflictError('This is the last active administrator: make another administrator first.');
     }
-    const ends = (args.role != null && args.role !== user.role) || disables || passwordHash != null;
+    const changed = {
+      role: args.role != null && args.role !== user.role,
+      disabled: args.disabled != null && args.disabled !== user.disabled,
+      password: passwordHash != null,
+    };
     if (args.role != null) user.role = args.role;
     if (args.disabled != null) user.disabled = args.disabled;
     if (passwordHash) user.passwordHash = passwordHash;
-    if (ends) user.authVersion += 1;
-    return { user, ends };
+    if (changed.role || disables || changed.password) user.authVersion += 1;
+    return { user, changed };
   });
-  if (ends) {
-    // role, access or password changed: cached identities and open subscriptions of this user end
+  // after the commit: a sign-in racing this either sees the change or has its session ended here
+  if (changed.password || (changed.disabled && user.disabled)) {
+    await endSessions(ctx, user, { reason: changed.password ? 'passwordReset' : 'disabled', tokens: true });
+  } else if (changed.role) {
+    // the role is re-read: cached identities and open subscriptions of this user end
     ctx.app.pubsub.publish('authRevoked', { userId: user.id });
   }
   ctx.app.pubsub.publish('userChanged', { userId: user.id });
   ctx.app.log.info('user updated', { userId: user.id, role: args.role, disabled: args.disabled, passwordReset: !!passwordHash, by: ctx.viewer!.userId });
+  const fields = Object.keys(changed).filter((k) => changed[k as keyof typeof changed]);
+  await auditAs(ctx, 'USER_UPDATED', { target: user.id, detail: { user: user.username, changed: fields, role: user.role, disabled: user.disabled } });
   return user;
 }
 
 export async function deleteUser(ctx: Context, id: string): Promise<boolean> {
   requireAdmin(ctx);
-  await ctx.em.transactional(async (em) => {
+  const username = await ctx.em.transactional(async (em) => {
     const user = await em.findOne(User, { id });
     if (!user) throw new NotFoundError('That user');
     if (await isLastActiveAdmin(em, user)) {
       throw new ConflictError('This is the last active administrator: make another administrator first.');
     }
     em.remove(user);
+    return user.username;
   });
   ctx.app.pubsub.publish('authRevoked', { userId: id });
   ctx.app.log.info('user deleted', { userId: id, by: ctx.viewer!.userId });
+  await auditAs(ctx, 'USER_DELETED', { target: id, detail: { user: username } });
   return true;
 }
 
+/**
+ * Needs the current password, whose guesses count against the account's sign-in limit (a stolen
+ * session gets no more guesses than the sign-in form). Ends every other session; API tokens stay.
+ */
 export async function changePassword(ctx: Context, args: { currentPassword: string; newPassword: string }): Promise<boolean> {
   const viewer = requireViewer(ctx);
+  if (args.currentPassword.length > PASSWORD_MAX) throw new BadUserInputError('The current password is wrong.', { field: 'currentPassword' });
   checkPasswordBounds(args.newPassword, 'new password');
-  const user = await ctx.em.findOneOrFail(User, { id: viewer.userId });
-  if (!(await verifyPassword(user.passwordHash, args.currentPassword))) {
+  const attempt = await reserveGuess(ctx, viewer.username, null, 'changePassword');
+  let user: User;
+  let ok: boolean;
+  try {
+    user = await ctx.em.findOneOrFail(User, { id: viewer.userId });
+    ok = await verifyPassword(user.passwordHash, args.currentPassword);
+  } catch (err) {
+    attempt.cancel();
+    throw err;
+  }
+  if (!ok) {
+    attempt.fail();
     throw new BadUserInputError('The current password is wrong.', { field: 'currentPassword' });
   }
+  attempt.succeed();
   user.passwordHash = await hashPassword(args.newPassword);
   await ctx.em.flush();
   ctx.app.log.info('password changed', { userId: user.id });
+  await auditAs(ctx, 'PASSWORD_CHANGED', { target: user.id });
+  const keep = viewer.kind === 'session' ? viewer.credentialId : undefined;
+  await endSessions(ctx, user, { reason: 'passwordChanged', keepSessionId: keep, tokens: false });
   return true;
 }
 

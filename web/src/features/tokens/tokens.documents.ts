@@ -20,3 +20,9 @@ export const RevokeApiTokenMutation = graphql(`
     revokeApiToken(id: $id)
   }
 `);
+
+export const SignOutEverywhereMutation = graphql(`
+  mutation SignOutEverywhere {
+    signOutEverywhere
+  }
+`);

@@ -29,3 +29,9 @@ export const DeleteUserMutation = graphql(`
     deleteUser(id: $id)
   }
 `);
+
+export const EndUserSessionsMutation = graphql(`
+  mutation EndUserSessions($id: ID!) {
+    endUserSessions(id: $id)
+  }
+`);

@@ -39,11 +39,13 @@ type Documents = {
     "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.RevokeApiTokenDocument,
+    "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n": typeof types.SignOutEverywhereDocument,
     "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n": typeof types.UserFieldsFragmentDoc,
     "\n  query Users {\n    users { ...UserFields }\n  }\n": typeof types.UsersDocument,
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n": typeof types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n": typeof types.UpdateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.DeleteUserDocument,
+    "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n": typeof types.EndUserSessionsDocument,
 };
 const documents: Documents = {
     "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditEventsDocument,
@@ -71,11 +73,13 @@ const documents: Documents = {
     "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": types.RevokeApiTokenDocument,
+    "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n": types.SignOutEverywhereDocument,
     "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n": types.UserFieldsFragmentDoc,
     "\n  query Users {\n    users { ...UserFields }\n  }\n": types.UsersDocument,
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n": types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n": types.UpdateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.DeleteUserDocument,
+    "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n": types.EndUserSessionsDocument,
 };
 
 /**
@@ -195,6 +199,10 @@ export function graphql(source: "\n  mutation RevokeApiToken($id: ID!) {\n    re
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n"): (typeof documents)["\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n"): (typeof documents)["\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -212,6 +220,10 @@ export function graphql(source: "\n  mutation UpdateUser($id: ID!, $role: Role, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n"): (typeof documents)["\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
