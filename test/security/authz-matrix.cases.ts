@@ -147,6 +147,9 @@ export const CASES: Case[] = [
     expect: ADMIN_ONLY,
   },
   { field: 'Mutation.updateUser', query: 'mutation($id: ID!) { updateUser(id: $id, disabled: true) { id disabled } }', vars: async (w) => ({ id: await w.freshTarget() }), expect: ADMIN_ONLY },
+  { field: 'Mutation.endUserSessions', query: 'mutation($id: ID!) { endUserSessions(id: $id) }', vars: async (w) => ({ id: await w.freshTarget() }), expect: ADMIN_ONLY },
+  // a fresh account: it ends the caller's other sessions, which the other cells share
+  { field: 'Mutation.signOutEverywhere', query: 'mutation { signOutEverywhere }', caller: 'fresh account', expect: SIGNED_IN },
   { field: 'Mutation.deleteUser', query: 'mutation($id: ID!) { deleteUser(id: $id) }', vars: async (w) => ({ id: await w.freshTarget() }), expect: ADMIN_ONLY },
   { field: 'Mutation.createApiToken', query: 'mutation($n: String!) { createApiToken(name: $n) { secret } }', vars: (w) => ({ n: w.unique('made') }), expect: SIGNED_IN },
   { field: 'Mutation.revokeApiToken', query: 'mutation($id: ID!) { revokeApiToken(id: $id) }', vars: async (w) => ({ id: await w.freshToken() }), missing: NO_ID, expect: OWNED },
