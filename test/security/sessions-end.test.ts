@@ -185,6 +185,20 @@ describe('endUserSessions', () => {
   });
 });
 
+describe('API tokens made while the sessions are being ended', () => {
+  it('never outlive endUserSessions: each one made during it is refused or revoked (100 concurrent)', async () => {
+    const u = await s.createUser('racing');
+    const made = Array.from({ length: 100 }, () => s.gql(`mutation { createApiToken(name: "race") { secret } }`, {}, { token: u.token }));
+    await new Promise((r) => setTimeout(r, 5)); // some are written, some are on their way
+    const ended = await s.gql(`mutation($id: ID!) { endUserSessions(id: $id) }`, { id: u.userId }, admin);
+    expect(ended.data.endUserSessions).toBe(true);
+    const answers = await Promise.all(made);
+    const secrets = answers.flatMap((r) => (r.data?.createApiToken ? [r.data.createApiToken.secret as string] : []));
+    for (const r of answers) if (!r.data?.createApiToken) expect(code(r)).toBe('UNAUTHENTICATED');
+    for (const secret of secrets) expect(await me({ token: secret })).toBeNull();
+  });
+});
+
 describe('the audit trail of sessions and accounts', () => {
   it('records sign-in, sign-out, password changes, ended sessions, user and token changes, and no secret', async () => {
     const u = await s.createUser('audited', 'USER', 'audited-pass-1');

@@ -9,6 +9,7 @@ import type { Attempt } from './login-limiter.js';
 import { clearedSessionCookies, sessionCookie } from './session.cookie.js';
 import { Session } from './session.entity.js';
 import { hashToken, newToken } from './token.js';
+import type { Viewer } from './viewer.js';
 
 const WRONG = 'Wrong username or password.';
 export const USERNAME_MAX = 64;
@@ -124,9 +125,24 @@ export async function createApiToken(ctx: Context, args: { name: string; expires
     expiresAt: days != null ? new Date(Date.now() + days * 86_400_000) : null,
   } as ApiToken);
   await ctx.em.flush();
+  // the credential that asked may have been ended while this token was written (a reset, a
+  // disable, endUserSessions): their revoke ran before our row existed, so check once it does
+  if (!(await credentialStillValid(ctx, viewer))) {
+    await ctx.em.nativeUpdate(ApiToken, { id: apiToken.id }, { revokedAt: new Date() });
+    throw new UnauthenticatedError('Your session ended while the token was being made. Sign in again.');
+  }
   ctx.app.log.info('API token created', { userId: viewer.userId, tokenId: apiToken.id });
   await auditAs(ctx, 'TOKEN_CREATED', { target: apiToken.id, detail: { name, expiresInDays: days ?? null } });
   return { apiToken, secret };
+}
+
+async function credentialStillValid(ctx: Context, viewer: Viewer): Promise<boolean> {
+  const em = ctx.em.fork();
+  const user = await em.findOne(User, { id: viewer.userId });
+  if (!user || user.disabled) return false;
+  return viewer.kind === 'session'
+    ? (await em.count(Session, { id: viewer.credentialId })) > 0
+    : (await em.count(ApiToken, { id: viewer.credentialId, revokedAt: null })) > 0;
 }
 
 export async function revokeApiToken(ctx: Context, id: string): Promise<boolean> {
