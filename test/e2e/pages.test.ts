@@ -218,6 +218,10 @@ describe('page tour', () => {
       await page.getByTestId('token-secret').waitFor();
       await page.getByTestId('token-row').filter({ hasText: `${scheme} deploy script` }).waitFor();
       await shot(page, `${scheme}-11-account-tokens`, p);
+
+      await navTo(page, 'Audit');
+      await page.getByTestId('audit-row').filter({ hasText: `${scheme} deploy script` }).first().waitFor();
+      await shot(page, `${scheme}-12-audit`, p);
       await ctx.close();
     }, 90_000);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, detailText, filtersFromQuery, localToIso } from './audit.filters';
+import { AUDIT_ACTIONS, detailText, filtersFromQuery, localToIso, shortTarget } from './audit.filters';
 
 describe('filtersFromQuery', () => {
   it('reads action, actor and a local time range; the range ends at the end of its minute', () => {
@@ -31,5 +31,13 @@ describe('detailText', () => {
     expect(detailText(null)).toBe('');
     expect(detailText('not json')).toBe('not json');
     expect(detailText('[1,2]')).toBe('[1,2]');
+  });
+});
+
+describe('shortTarget', () => {
+  it('shortens an id to its first 8 characters and leaves a path or name whole', () => {
+    expect(shortTarget('7942de9c-ad16-4521-8b61-6cb8e13c32bc')).toBe('7942de9c');
+    expect(shortTarget('/etc/tiny-agent/agent.yaml')).toBe('/etc/tiny-agent/agent.yaml');
+    expect(shortTarget(null)).toBe('');
   });
 });

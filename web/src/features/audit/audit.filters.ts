@@ -65,3 +65,11 @@ export function detailText(detail: string | null | undefined): string {
   const show = (v: unknown): string => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' && !/\s/.test(x) && x !== '' ? x : JSON.stringify(x))).join(' ') : typeof v === 'string' ? v : JSON.stringify(v));
   return Object.entries(parsed).map(([k, v]) => `${k}: ${show(v)}`).join(' · ');
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id is shown by its first 8 characters (the whole one in a tooltip); a path or name as it is. */
+export function shortTarget(target: string | null | undefined): string {
+  if (!target) return '';
+  return UUID.test(target) ? target.slice(0, 8) : target;
+}
