@@ -96,8 +96,10 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
           subs.set(id, stream);
           try {
             for (let r = await stream.next(); !r.done; r = await stream.next()) {
+              // closing, or a write failed (the socket is gone): the stream must not outlive the socket
+              if (socket.readyState !== socket.OPEN) return void (await stream.return?.());
               const backedUp = send(socket, nextMessage(id, r.value));
-              if (backedUp) await backedUp; // paces the stream to its reader
+              if (backedUp && !(await backedUp.then(sent, unsent))) return void (await stream.return?.()); // paces the stream to its reader
             }
           } catch (err) {
             const error = err instanceof Error ? err : new Error(String(err));
@@ -133,6 +135,7 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
         case MessageType.Pong:
           return;
         case MessageType.Subscribe:
+          if (closing) return; // frames that arrived before the close: nothing starts on a closing socket
           if (!acknowledged) return socket.close(CloseCode.Unauthorized, 'Unauthorized');
           if (subs.has(message.id)) return socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${message.id} already exists`);
           subs.set(message.id, null);
@@ -149,13 +152,25 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
     }
 
     socket.on('message', (raw) => onMessage(String(raw)).catch((err: unknown) => internalError('WebSocket message handling failed', err)));
+    let closing = false;
+    const endStreams = () => {
+      closing = true;
+      const open = [...subs.values()];
+      subs.clear();
+      for (const stream of open) stream?.return?.()?.catch((err: unknown) => log.error('ending a subscription failed', { err }));
+    };
+    // ws answers a peer's close frame through this same method: streams end as the closing
+    // handshake starts, not when a stalled peer's TCP finally goes (closeTimeout later)
+    const close = socket.close.bind(socket);
+    socket.close = (code?: number, reason?: string | Buffer) => {
+      endStreams();
+      close(code, reason);
+    };
     socket.once('close', () => {
       clearTimeout(initWait);
       if (pongWait) clearTimeout(pongWait);
       clearInterval(pinger);
-      const open = [...subs.values()];
-      subs.clear();
-      for (const stream of open) stream?.return?.()?.catch((err: unknown) => log.error('ending a subscription failed', { err }));
+      endStreams();
     });
   });
   return {
@@ -179,6 +194,9 @@ function bytesTaken(socket: WebSocket): number {
   const tcp = tcpOf(socket);
   return tcp.bytesWritten - tcp.writableLength;
 }
+
+const sent = () => true;
+const unsent = () => false;
 
 // below this much unsent data a frame is queued without waiting for its write to finish
 const WAIT_ABOVE_BYTES = 64 * 1024;

@@ -27,7 +27,9 @@ interface ConnectionState {
  */
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, object>, app: AppServices) {
   // small frames: a GraphQL operation never needs more; a flood of big frames costs nothing
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024 });
+  // closeTimeout (not in @types/ws): a peer that never answers our close frame is cut after 5 s, not 30
+  const options = { server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024, closeTimeout: 5_000 };
+  const wss = new WebSocketServer(options);
   const states = new WeakMap<object, ConnectionState>();
 
   const disposable = serveGraphqlWs(
@@ -82,8 +84,13 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
     },
     wss,
     app.log,
-    10_000,
+    app.config.wsKeepAliveMs,
   );
+  app.metrics.webSockets.bufferedBytes = () => {
+    let bytes = 0;
+    for (const client of wss.clients) bytes += client.bufferedAmount;
+    return bytes;
+  };
   return {
     wss,
     async close() {
