@@ -5,7 +5,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
-import { withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
+import { isGraphQLError, withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
 import { serveGraphqlWs, type Operation } from './ws-socket.js';
 
 /** HTTP status hints mean nothing on a socket. */
@@ -74,9 +74,16 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [withoutHttp(withContractCode(err instanceof GraphQLError ? err : new GraphQLError(String(err))))];
+          return [withoutHttp(withContractCode(isGraphQLError(err) ? err : new GraphQLError(String(err))))];
         }
-        const errors = validate(schema, document).map(withoutHttp);
+        let errors;
+        try {
+          errors = validate(schema, document).map(withoutHttp);
+        } catch (err) {
+          // graphql-armor throws its limits (depth, cost, aliases, directives): that operation's error, not the socket's
+          if (!isGraphQLError(err)) throw err;
+          errors = [withoutHttp(withContractCode(err))];
+        }
         if (errors.length) return viewer ? errors : withoutSuggestions(errors);
         const args = { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue: await contextFactory() };
         return { args, execute: execute as Operation['execute'], subscribe: subscribe as Operation['subscribe'] };
