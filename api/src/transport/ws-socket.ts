@@ -21,10 +21,14 @@ export interface Operation {
 }
 
 export interface ProtocolOptions {
-  /** false closes the socket with 4403 Forbidden. */
-  onConnect(conn: Connection): Promise<boolean>;
+  /** false closes the socket with 4403 Forbidden; a close code and reason close it with those. */
+  onConnect(conn: Connection): Promise<boolean | { code: number; reason: string }>;
   /** The operation to run, or the errors that refuse it. */
   onSubscribe(conn: Connection, id: string, payload: SubscribePayload): Promise<Operation | readonly GraphQLError[]>;
+  /** An error refusing one more operation on a socket already running `running`, or null. */
+  tooBusy?(conn: Connection, running: number): GraphQLError | null;
+  /** The errors of a subscription refused before its stream started (sent as `error`, not `next`), or undefined. */
+  refusal?(result: ExecutionResult): readonly GraphQLError[] | undefined;
   connectionInitWaitTimeout: number;
 }
 
@@ -89,6 +93,8 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
         if (!op) return void sendError(id, [new GraphQLError('Unable to identify operation')]);
         const result = await (op.operation === 'subscription' ? subscribe(args) : execute(args));
         if (!(Symbol.asyncIterator in result)) {
+          const refused = op.operation === 'subscription' ? options.refusal?.(result) : undefined;
+          if (refused && subs.has(id)) return void sendError(id, refused);
           if (subs.has(id)) await send(socket, nextMessage(id, result));
         } else {
           const stream = result[Symbol.asyncIterator]();
@@ -126,7 +132,9 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
           initReceived = true;
           const params = message.payload;
           conn.connectionParams = params && typeof params === 'object' && !Array.isArray(params) ? params : undefined;
-          if (!(await options.onConnect(conn))) return socket.close(CloseCode.Forbidden, 'Forbidden');
+          const accepted = await options.onConnect(conn);
+          if (accepted === false) return socket.close(CloseCode.Forbidden, 'Forbidden');
+          if (accepted !== true) return socket.close(accepted.code, accepted.reason);
           acknowledged = true;
           return void send(socket, JSON.stringify({ type: MessageType.ConnectionAck }));
         }
@@ -138,6 +146,11 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
           if (closing) return; // frames that arrived before the close: nothing starts on a closing socket
           if (!acknowledged) return socket.close(CloseCode.Unauthorized, 'Unauthorized');
           if (subs.has(message.id)) return socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${message.id} already exists`);
+          {
+            // over the cap: that operation's error, and the socket carries on
+            const busy = options.tooBusy?.(conn, subs.size);
+            if (busy) return void sendError(message.id, [busy]);
+          }
           subs.set(message.id, null);
           return operate(message.id, message.payload);
         case MessageType.Complete: {

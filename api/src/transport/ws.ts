@@ -6,6 +6,8 @@ import { WebSocketServer } from 'ws';
 import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
 import { isGraphQLError, withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
+import { quotaRefusal } from '../plugins/subscription-guard.js';
+import { quotaOf, SIGNED_OUT_OPERATIONS, tooManyOperations, tooManySockets } from './stream-quota.js';
 import { serveGraphqlWs, type Operation } from './ws-socket.js';
 
 /** HTTP status hints mean nothing on a socket. */
@@ -18,6 +20,7 @@ function withoutHttp(e: GraphQLError): GraphQLError {
 interface ConnectionState {
   token: string | undefined;
   ip: string;
+  signedIn: boolean;
 }
 
 /**
@@ -31,6 +34,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
   const options = { server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024, closeTimeout: 5_000 };
   const wss = new WebSocketServer(options);
   const states = new WeakMap<object, ConnectionState>();
+  const quota = quotaOf(app);
 
   const disposable = serveGraphqlWs(
     {
@@ -50,10 +54,28 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           }
           token = creds.token;
         }
-        if (token && !(await app.auth.authenticate(token))) return false;
-        states.set(ctx, { token, ip: clientIp(req, app.config.TRUST_PROXY) });
+        const viewer = token ? await app.auth.authenticate(token) : null;
+        if (token && !viewer) return false;
+        if (ctx.socket.readyState !== ctx.socket.OPEN) return false; // gone while we looked: nothing to count
+        const ip = clientIp(req, app.config.TRUST_PROXY);
+        // sockets per identity: a user's (whichever credential), or a signed-out client address's
+        const max = app.agent.config.limits.socketsPerUser;
+        const slot = quota.sockets.take(viewer ? `user:${viewer.userId}` : `address:${ip}`, max);
+        if (!slot) return { code: 4429, reason: tooManySockets(max, viewer !== null) };
+        app.metrics.openWebSockets.inc();
+        ctx.socket.once('close', () => {
+          slot.release();
+          app.metrics.openWebSockets.dec();
+        });
+        states.set(ctx, { token, ip, signedIn: viewer !== null });
         return true;
       },
+      tooBusy: (ctx, running) => {
+        const signedIn = states.get(ctx)?.signedIn ?? false;
+        const max = signedIn ? app.agent.config.limits.subscriptionsPerSocket : SIGNED_OUT_OPERATIONS;
+        return running >= max ? tooManyOperations(max, signedIn) : null;
+      },
+      refusal: quotaRefusal,
       onSubscribe: async (ctx, _id, payload) => {
         const state = states.get(ctx);
         if (!state) return [new GraphQLError('Connection not initialised.', { extensions: { code: 'UNAUTHENTICATED' } })];
