@@ -2,6 +2,7 @@
 // reset, keepalive drop), its logTail streams end and release their follower, and the
 // tiny_agent_open_subscriptions gauge returns to where it was. Real sockets, a real appended log.
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,5 +145,47 @@ describe('keepalive drops release streams too', () => {
     await stall(srv, tcp);
     await released(srv.s);
     ws.terminate();
+  });
+});
+
+/** logTail over SSE on a raw HTTP request, once its first live line arrived. */
+async function sseTail({ s, token }: Server) {
+  const before = await gauge(s);
+  const got = { bytes: 0 };
+  const req = request(`${s.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+  });
+  req.end(JSON.stringify({ query: TAIL }));
+  const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
+  res.on('data', (chunk: Buffer) => (got.bytes += chunk.length));
+  req.on('error', () => {}); // the tests cut it
+  await waitUntil(async () => (await gauge(s)) === before + 1, 5000, 'the SSE stream open');
+  const seen = got.bytes;
+  await waitUntil(() => got.bytes > seen + 20 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false), 5000, 'a live line');
+  return { req, res, tcp: req.socket! };
+}
+
+describe('an SSE client that goes away releases its stream', () => {
+  let srv: Server;
+  beforeAll(async () => {
+    srv = await serve();
+  });
+  afterAll(() => srv.s.stop());
+
+  it('disconnect, and reset', async () => {
+    (await sseTail(srv)).req.destroy();
+    await released(srv.s);
+    (await sseTail(srv)).tcp.resetAndDestroy();
+    await released(srv.s);
+  });
+
+  it('stalled reader, then reset', async () => {
+    const { tcp } = await sseTail(srv);
+    tcp.pause();
+    appendFileSync(path.join(srv.s.dir, 'app.log'), BIG_LINE.repeat(400)); // ~24 MB: more than the socket buffers hold
+    await waitUntil(() => srv.s.app.services.logHub.stats().followers === 1, 5000, 'the follower');
+    tcp.resetAndDestroy();
+    await released(srv.s);
   });
 });
