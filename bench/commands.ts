@@ -54,6 +54,8 @@ export async function benchCommands(): Promise<string[]> {
     maxOutputBytes: 30000000
     maxConcurrent: 1
 logs: []
+# 100 subscribers of one run on one socket, beside the operations that start it
+limits: { subscriptionsPerSocket: 1000 }
 `,
   );
   const app = await startProc(APP, {

@@ -327,7 +327,9 @@ export async function benchLogs(): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-bench-logs-'));
   const file = path.join(dir, 'bench.log');
   writeFileSync(file, '');
-  writeFileSync(path.join(dir, 'agent.yaml'), `commands: []\nlogs:\n  - { name: bench, path: bench.log, roles: [admin] }\n`);
+  // one user's 1,000 sockets and subscriptions: far beyond the limits a real UI needs
+  const limits = 'limits: { socketsPerUser: 2000, subscriptionsPerUser: 2000 }';
+  writeFileSync(path.join(dir, 'agent.yaml'), `commands: []\nlogs:\n  - { name: bench, path: bench.log, roles: [admin] }\n${limits}\n`);
   const out: string[] = [];
   let app: Proc | undefined;
   let bare: Proc | undefined;

@@ -130,5 +130,13 @@ export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unkno
   z.strictObject({
     commands: z.array(commandSchema(baseDir)).default([]),
     logs: z.array(logSchema(baseDir)).default([]),
-    limits: z.strictObject({ maxRunning: z.int().min(1).max(10_000).default(8) }).prefault({}),
+    limits: z
+      .strictObject({
+        maxRunning: z.int().min(1).max(10_000).default(8),
+        // a UI with several tabs holds a handful of each; these stop one identity from holding thousands
+        subscriptionsPerSocket: z.int().min(1).max(100_000).default(100),
+        subscriptionsPerUser: z.int().min(1).max(100_000).default(200),
+        socketsPerUser: z.int().min(1).max(100_000).default(20),
+      })
+      .prefault({}),
   });

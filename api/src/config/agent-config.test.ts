@@ -39,7 +39,7 @@ describe('loadAgentConfig', () => {
   it('applies the documented defaults', async () => {
     const file = await write('agent.yaml', 'commands:\n  - name: hi\n    title: Hi\n    argv: [echo, "{{who}}"]\n    args:\n      - { name: who, type: string }\n');
     const config = await loadAgentConfig(file);
-    expect(config.limits).toEqual({ maxRunning: 8 });
+    expect(config.limits).toEqual({ maxRunning: 8, subscriptionsPerSocket: 100, subscriptionsPerUser: 200, socketsPerUser: 20 });
     expect(config.logs).toEqual([]);
     expect(config.commands[0]).toMatchObject({ timeout: 60, maxConcurrent: 1, roles: ['admin'], env: {}, maxOutputBytes: 10 * 1024 * 1024 });
     expect(config.commands[0].args[0]).toMatchObject({ required: true, maxLength: 256, allowDash: false });

@@ -85,5 +85,11 @@ export interface AgentConfig {
   limits: {
     /** Runs allowed at once across all commands. */
     maxRunning: number;
+    /** Operations one WebSocket may run at once (subscriptions, and queries still running). */
+    subscriptionsPerSocket: number;
+    /** Subscriptions one user may hold open, over WebSocket and SSE together. */
+    subscriptionsPerUser: number;
+    /** WebSockets one user may hold open (signed out: one client address). */
+    socketsPerUser: number;
   };
 }

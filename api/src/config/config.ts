@@ -79,6 +79,8 @@ export type Config = Omit<z.infer<typeof envSchema>, 'DATA_DIR' | 'LOGS_DIR' | '
   /** session lifetimes; tests shorten them */
   sessionIdleSeconds: number;
   sessionMaxSeconds: number;
+  /** a quiet WebSocket peer is pinged this often and dropped if it neither answers nor reads; tests shorten it */
+  wsKeepAliveMs: number;
 };
 
 export class ConfigError extends Error {
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     AGENT_CONFIG: path.resolve(cwd, c.AGENT_CONFIG),
     sessionIdleSeconds: 8 * 3600,
     sessionMaxSeconds: 7 * 24 * 3600,
+    wsKeepAliveMs: 10_000,
   };
 }
 

@@ -9,8 +9,11 @@ export function createMetrics() {
   for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
     registry.removeSingleMetric(`tiny_agent_nodejs_${name}`);
   }
+  // what the WebSocket server holds, read at scrape (ws.ts sets the source when it starts)
+  const webSockets = { bufferedBytes: () => 0 };
   const m = {
     registry,
+    webSockets,
     // counted on every operation: tallied cheaply, read at scrape
     operations: tallyCounter({
       name: 'tiny_agent_graphql_operations_total',
@@ -31,6 +34,15 @@ export function createMetrics() {
       help: 'Open GraphQL subscriptions by root field.',
       labelNames: ['kind'] as const,
       registers: [registry],
+    }),
+    openWebSockets: new Gauge({ name: 'tiny_agent_open_websockets', help: 'Open GraphQL WebSocket connections (acknowledged).', registers: [registry] }),
+    webSocketBufferedBytes: new Gauge({
+      name: 'tiny_agent_websocket_buffered_bytes',
+      help: 'Bytes queued in the server for WebSocket clients that read slower than their streams (a stalled reader shows here).',
+      registers: [registry],
+      collect() {
+        this.set(webSockets.bufferedBytes());
+      },
     }),
     runningCommands: new Gauge({ name: 'tiny_agent_running_commands', help: 'Command runs in progress.', registers: [registry] }),
     commandResults: new Counter({

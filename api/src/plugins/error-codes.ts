@@ -18,7 +18,7 @@ const CONTRACT_CODES = new Set([
 const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
 
 // duck-typed: a second copy of graphql-js (CJS beside ESM) must not defeat the check
-const isGraphQLError = (e: unknown): e is GraphQLError =>
+export const isGraphQLError = (e: unknown): e is GraphQLError =>
   e instanceof GraphQLError || (e instanceof Error && e.name === 'GraphQLError' && 'extensions' in e);
 
 /** Our named errors keep their message and code; anything unexpected is masked by Yoga. */

@@ -1,6 +1,13 @@
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context, ServerContext } from '../context.js';
+import { quotaOf, tooManySubscriptions, type Slot } from '../transport/stream-quota.js';
+
+const refused = (max: number): ExecutionResult => ({ errors: [tooManySubscriptions(max)] });
+
+/** A refusal by the per-user limit (told by its error: Yoga's masking passes on a copy of the result), sent over WebSocket as `error`. */
+export const quotaRefusal = (result: ExecutionResult) =>
+  !result.data && result.errors?.some((e) => e.extensions?.limit === 'subscriptionsPerUser') ? result.errors : undefined;
 
 const ended = (): ExecutionResult => ({
   errors: [new GraphQLError('Your session ended (signed out, disabled, role changed or token revoked). Sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })],
@@ -8,7 +15,7 @@ const ended = (): ExecutionResult => ({
 
 /**
  * Every subscription, on every transport, is tied to its viewer's identity: when that identity
- * is revoked the stream gets one UNAUTHENTICATED error and completes. Also counts open streams.
+ * is revoked the stream gets one UNAUTHENTICATED error and completes. Also counts open streams, and holds each user to limits.subscriptionsPerUser.
  */
 export function useSubscriptionGuard(): Plugin {
   return {
@@ -23,7 +30,19 @@ export function useSubscriptionGuard(): Plugin {
         onSubscribeResult({ result, setResult }) {
           if (!(Symbol.asyncIterator in Object(result))) return;
           const inner = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
-          setResult(new GuardedStream(inner, ctx, kind) as never);
+          // counted once the stream exists (so every path out releases it), taken synchronously
+          // (so a burst can't slip past the limit); the stream, set up lazily, is let go at once
+          let slot: Slot | null = null;
+          if (ctx.viewer) {
+            const max = ctx.app.agent.config.limits.subscriptionsPerUser;
+            slot = quotaOf(ctx.app).streams.take(`user:${ctx.viewer.userId}`, max);
+            if (!slot) {
+              ac.abort();
+              void inner.return?.()?.catch(() => {});
+              return setResult(refused(max) as never);
+            }
+          }
+          setResult(new GuardedStream(inner, ctx, kind, slot) as never);
         },
       };
     },
@@ -47,6 +66,7 @@ class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
     private readonly inner: AsyncIterator<ExecutionResult>,
     private readonly ctx: ServerContext,
     private readonly kind: string,
+    private readonly slot: Slot | null,
   ) {
     ctx.app.metrics.openSubscriptions.inc({ kind });
     this.unwatch = ctx.viewer
@@ -98,6 +118,7 @@ class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
     this.unwatch();
     this.abort();
     this.ctx.app.metrics.openSubscriptions.dec({ kind: this.kind });
+    this.slot?.release();
   }
 
   /** After the end: a revoked identity gets one UNAUTHENTICATED result, then the stream completes. */

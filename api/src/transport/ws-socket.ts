@@ -21,10 +21,14 @@ export interface Operation {
 }
 
 export interface ProtocolOptions {
-  /** false closes the socket with 4403 Forbidden. */
-  onConnect(conn: Connection): Promise<boolean>;
+  /** false closes the socket with 4403 Forbidden; a close code and reason close it with those. */
+  onConnect(conn: Connection): Promise<boolean | { code: number; reason: string }>;
   /** The operation to run, or the errors that refuse it. */
   onSubscribe(conn: Connection, id: string, payload: SubscribePayload): Promise<Operation | readonly GraphQLError[]>;
+  /** An error refusing one more operation on a socket already running `running`, or null. */
+  tooBusy?(conn: Connection, running: number): GraphQLError | null;
+  /** The errors of a subscription refused before its stream started (sent as `error`, not `next`), or undefined. */
+  refusal?(result: ExecutionResult): readonly GraphQLError[] | undefined;
   connectionInitWaitTimeout: number;
 }
 
@@ -89,6 +93,8 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
         if (!op) return void sendError(id, [new GraphQLError('Unable to identify operation')]);
         const result = await (op.operation === 'subscription' ? subscribe(args) : execute(args));
         if (!(Symbol.asyncIterator in result)) {
+          const refused = op.operation === 'subscription' ? options.refusal?.(result) : undefined;
+          if (refused && subs.has(id)) return void sendError(id, refused);
           if (subs.has(id)) await send(socket, nextMessage(id, result));
         } else {
           const stream = result[Symbol.asyncIterator]();
@@ -96,8 +102,10 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
           subs.set(id, stream);
           try {
             for (let r = await stream.next(); !r.done; r = await stream.next()) {
+              // closing, or a write failed (the socket is gone): the stream must not outlive the socket
+              if (socket.readyState !== socket.OPEN) return void (await stream.return?.());
               const backedUp = send(socket, nextMessage(id, r.value));
-              if (backedUp) await backedUp; // paces the stream to its reader
+              if (backedUp && !(await backedUp.then(sent, unsent))) return void (await stream.return?.()); // paces the stream to its reader
             }
           } catch (err) {
             const error = err instanceof Error ? err : new Error(String(err));
@@ -124,7 +132,9 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
           initReceived = true;
           const params = message.payload;
           conn.connectionParams = params && typeof params === 'object' && !Array.isArray(params) ? params : undefined;
-          if (!(await options.onConnect(conn))) return socket.close(CloseCode.Forbidden, 'Forbidden');
+          const accepted = await options.onConnect(conn);
+          if (accepted === false) return socket.close(CloseCode.Forbidden, 'Forbidden');
+          if (accepted !== true) return socket.close(accepted.code, accepted.reason);
           acknowledged = true;
           return void send(socket, JSON.stringify({ type: MessageType.ConnectionAck }));
         }
@@ -133,8 +143,14 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
         case MessageType.Pong:
           return;
         case MessageType.Subscribe:
+          if (closing) return; // frames that arrived before the close: nothing starts on a closing socket
           if (!acknowledged) return socket.close(CloseCode.Unauthorized, 'Unauthorized');
           if (subs.has(message.id)) return socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${message.id} already exists`);
+          {
+            // over the cap: that operation's error, and the socket carries on
+            const busy = options.tooBusy?.(conn, subs.size);
+            if (busy) return void sendError(message.id, [busy]);
+          }
           subs.set(message.id, null);
           return operate(message.id, message.payload);
         case MessageType.Complete: {
@@ -149,13 +165,25 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
     }
 
     socket.on('message', (raw) => onMessage(String(raw)).catch((err: unknown) => internalError('WebSocket message handling failed', err)));
+    let closing = false;
+    const endStreams = () => {
+      closing = true;
+      const open = [...subs.values()];
+      subs.clear();
+      for (const stream of open) stream?.return?.()?.catch((err: unknown) => log.error('ending a subscription failed', { err }));
+    };
+    // ws answers a peer's close frame through this same method: streams end as the closing
+    // handshake starts, not when a stalled peer's TCP finally goes (closeTimeout later)
+    const close = socket.close.bind(socket);
+    socket.close = (code?: number, reason?: string | Buffer) => {
+      endStreams();
+      close(code, reason);
+    };
     socket.once('close', () => {
       clearTimeout(initWait);
       if (pongWait) clearTimeout(pongWait);
       clearInterval(pinger);
-      const open = [...subs.values()];
-      subs.clear();
-      for (const stream of open) stream?.return?.()?.catch((err: unknown) => log.error('ending a subscription failed', { err }));
+      endStreams();
     });
   });
   return {
@@ -179,6 +207,9 @@ function bytesTaken(socket: WebSocket): number {
   const tcp = tcpOf(socket);
   return tcp.bytesWritten - tcp.writableLength;
 }
+
+const sent = () => true;
+const unsent = () => false;
 
 // below this much unsent data a frame is queued without waiting for its write to finish
 const WAIT_ABOVE_BYTES = 64 * 1024;

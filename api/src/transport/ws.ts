@@ -5,7 +5,9 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
-import { withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
+import { isGraphQLError, withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
+import { quotaRefusal } from '../plugins/subscription-guard.js';
+import { quotaOf, SIGNED_OUT_OPERATIONS, tooManyOperations, tooManySockets } from './stream-quota.js';
 import { serveGraphqlWs, type Operation } from './ws-socket.js';
 
 /** HTTP status hints mean nothing on a socket. */
@@ -18,6 +20,7 @@ function withoutHttp(e: GraphQLError): GraphQLError {
 interface ConnectionState {
   token: string | undefined;
   ip: string;
+  signedIn: boolean;
 }
 
 /**
@@ -27,8 +30,11 @@ interface ConnectionState {
  */
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, object>, app: AppServices) {
   // small frames: a GraphQL operation never needs more; a flood of big frames costs nothing
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024 });
+  // closeTimeout (not in @types/ws): a peer that never answers our close frame is cut after 5 s, not 30
+  const options = { server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024, closeTimeout: 5_000 };
+  const wss = new WebSocketServer(options);
   const states = new WeakMap<object, ConnectionState>();
+  const quota = quotaOf(app);
 
   const disposable = serveGraphqlWs(
     {
@@ -48,10 +54,28 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           }
           token = creds.token;
         }
-        if (token && !(await app.auth.authenticate(token))) return false;
-        states.set(ctx, { token, ip: clientIp(req, app.config.TRUST_PROXY) });
+        const viewer = token ? await app.auth.authenticate(token) : null;
+        if (token && !viewer) return false;
+        if (ctx.socket.readyState !== ctx.socket.OPEN) return false; // gone while we looked: nothing to count
+        const ip = clientIp(req, app.config.TRUST_PROXY);
+        // sockets per identity: a user's (whichever credential), or a signed-out client address's
+        const max = app.agent.config.limits.socketsPerUser;
+        const slot = quota.sockets.take(viewer ? `user:${viewer.userId}` : `address:${ip}`, max);
+        if (!slot) return { code: 4429, reason: tooManySockets(max, viewer !== null) };
+        app.metrics.openWebSockets.inc();
+        ctx.socket.once('close', () => {
+          slot.release();
+          app.metrics.openWebSockets.dec();
+        });
+        states.set(ctx, { token, ip, signedIn: viewer !== null });
         return true;
       },
+      tooBusy: (ctx, running) => {
+        const signedIn = states.get(ctx)?.signedIn ?? false;
+        const max = signedIn ? app.agent.config.limits.subscriptionsPerSocket : SIGNED_OUT_OPERATIONS;
+        return running >= max ? tooManyOperations(max, signedIn) : null;
+      },
+      refusal: quotaRefusal,
       onSubscribe: async (ctx, _id, payload) => {
         const state = states.get(ctx);
         if (!state) return [new GraphQLError('Connection not initialised.', { extensions: { code: 'UNAUTHENTICATED' } })];
@@ -72,9 +96,16 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [withoutHttp(withContractCode(err instanceof GraphQLError ? err : new GraphQLError(String(err))))];
+          return [withoutHttp(withContractCode(isGraphQLError(err) ? err : new GraphQLError(String(err))))];
         }
-        const errors = validate(schema, document).map(withoutHttp);
+        let errors;
+        try {
+          errors = validate(schema, document).map(withoutHttp);
+        } catch (err) {
+          // graphql-armor throws its limits (depth, cost, aliases, directives): that operation's error, not the socket's
+          if (!isGraphQLError(err)) throw err;
+          errors = [withoutHttp(withContractCode(err))];
+        }
         if (errors.length) return viewer ? errors : withoutSuggestions(errors);
         const args = { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue: await contextFactory() };
         return { args, execute: execute as Operation['execute'], subscribe: subscribe as Operation['subscribe'] };
@@ -82,8 +113,13 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
     },
     wss,
     app.log,
-    10_000,
+    app.config.wsKeepAliveMs,
   );
+  app.metrics.webSockets.bufferedBytes = () => {
+    let bytes = 0;
+    for (const client of wss.clients) bytes += client.bufferedAmount;
+    return bytes;
+  };
   return {
     wss,
     async close() {
