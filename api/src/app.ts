@@ -6,7 +6,8 @@ import type { Config } from './config/config.js';
 import type { AppServices, ServerContext } from './context.js';
 import { initOrm } from './db/orm.js';
 import { AppError } from './errors.js';
-import { readJsonBody } from './http/json-body.js';
+import type { BodyPace } from './http/body-pace.js';
+import { BodyEndedError, readJsonBody } from './http/json-body.js';
 import { prepareMultipart, useParsedMultipart } from './http/multipart.js';
 import { createFastPath } from './http/graphql-fast-path.js';
 import { serveFileDownload } from './modules/files/file.download.js';
@@ -15,6 +16,7 @@ import { sweepUploads } from './modules/files/file.sweep.js';
 import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
 import { sendError, sendJson } from './http/respond.js';
 import { serveStatic } from './http/static-files.js';
+import { UploadSlots } from './http/upload-slots.js';
 import { createLogger, type Logger } from './logger.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginLimiter } from './modules/auth/login-limiter.js';
@@ -131,6 +133,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     ],
   });
 
+  const pace: BodyPace = {
+    windowMs: config.REQUEST_BODY_TIMEOUT_SECONDS * 1000,
+    minBytes: config.REQUEST_BODY_MIN_BYTES,
+    onStall: (req) => log.warn('request body stalled; the request was ended', { ip: clientIp(req, config.TRUST_PROXY), url: req.url }),
+  };
+  const uploadSlots = new UploadSlots(config.UPLOAD_CONCURRENCY_PER_USER);
   const tryFastPath = createFastPath(yoga, config.PUBLIC_ORIGIN.length > 0);
   // whatwg-node's listener takes a server context after (req, res); its type only shows two
   const listen = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
@@ -149,9 +157,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     if (req.method === 'POST') {
       const type = String(req.headers['content-type'] ?? '');
       if (type.startsWith('multipart/form-data')) {
-        if (!(await prepareMultipart(req, res, serverContext))) return;
+        if (!(await prepareMultipart(req, res, serverContext, { slots: uploadSlots, pace }))) return;
       } else if (/^application\/json\b/i.test(type)) {
-        await readJsonBody(req);
+        await readJsonBody(req, res, pace);
         if (await tryFastPath(req, res, serverContext)) return;
       } else {
         sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST a JSON body (Content-Type: application/json) or a multipart upload.');
@@ -181,6 +189,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${req.method} ${pathname}.`);
     } catch (err) {
       if (err instanceof AppError) return sendError(res, httpStatusFor(err.code) ?? 400, err.code, err.message);
+      // the body was cut off: answered already (a stalled body), or nobody is left to answer
+      if (err instanceof BodyEndedError) return void res.destroy();
       log.error('request failed', { err, path: pathname });
       sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
     }

@@ -14,7 +14,8 @@ describe('uploads with the default settings', () => {
   let admin: { token: string; cookie: string };
   let uploads: string;
   beforeAll(async () => {
-    s = await startServer();
+    // twenty at once below: above the default cap of 4 uploads in progress per user
+    s = await startServer({ UPLOAD_CONCURRENCY_PER_USER: '20' });
     admin = await s.login();
     uploads = path.join(s.config.DATA_DIR, 'uploads');
   });
