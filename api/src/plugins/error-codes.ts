@@ -36,7 +36,8 @@ export function maskError(error: unknown, message: string): Error {
       extensions: { ...details, code },
     });
   }
-  if (located && !located.originalError) return withContractCode(located);
+  // graphql-js's own (a variable that doesn't coerce wraps the scalar's GraphQLError): the caller's
+  if (located && (!located.originalError || isGraphQLError(located.originalError))) return withContractCode(located);
   return yogaMaskError(error, message, false);
 }
 
