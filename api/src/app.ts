@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import type { AppServices, ServerContext } from './context.js';
+import { secureDataDir } from './db/data-dir.js';
 import { initOrm } from './db/orm.js';
 import { AppError } from './errors.js';
 import type { BodyPace } from './http/body-pace.js';
@@ -76,6 +77,8 @@ function yogaLogger(log: Logger) {
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = createLogger({ dir: config.LOGS_DIR, level: config.LOG_LEVEL, console: opts.consoleLog });
   const agent = { config: await loadAgentConfig(config.AGENT_CONFIG) };
+  const unfixed = await secureDataDir(config.DATA_DIR);
+  if (unfixed.length) log.warn('could not make these private to the server (chmod refused); fix their owner', { paths: unfixed.slice(0, 20) });
   const orm = await initOrm(config);
   // REDIS_URL set: events reach every instance (docs/deployment.md)
   const pubsub = new PubSub(config.REDIS_URL ? new RedisTransport(config.REDIS_URL, { log }) : undefined);
