@@ -16,6 +16,8 @@ import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
 import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
 import { sendError, sendJson } from './http/respond.js';
+import { listenForMetrics, serveMetrics } from './http/metrics-route.js';
+import { GRAPHIQL_CSP, setSecurityHeaders } from './http/security-headers.js';
 import { serveStatic } from './http/static-files.js';
 import { UploadSlots } from './http/upload-slots.js';
 import { createLogger, type Logger } from './logger.js';
@@ -47,8 +49,19 @@ export interface AppOptions {
 
 export interface App {
   services: AppServices;
+  /** the METRICS_LISTEN listener's base URL once started, when one is configured */
+  readonly metricsUrl: string | undefined;
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
+}
+
+/** GraphiQL's HTML page loads its code from a CDN: it gets the policy that allows exactly that. */
+function useGraphiqlPolicy(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('content-security-policy', GRAPHIQL_CSP);
+    },
+  };
 }
 
 /** Adds the Set-Cookie values a resolver asked for (login, logout) to the HTTP response. */
@@ -132,6 +145,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       useSubscriptionGuard(),
       useOperationMetrics(),
       useSetCookies(),
+      useGraphiqlPolicy(),
       useSharedEvents(maskError), // last: see its comment
     ],
   });
@@ -174,6 +188,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
+    setSecurityHeaders(res);
     try {
       if (pathname === '/graphql') return await handleGraphQL(req, res);
       if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
@@ -184,10 +199,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         const ok = await orm.isConnected().catch(() => false) && (await orm.em.getConnection().execute('select 1').then(() => true, () => false));
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unreachable' });
       }
-      if (pathname === '/metrics') {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        return res.end(await metrics.registry.metrics());
-      }
+      if (pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return await serveMetrics(req, res, services, false);
       if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res);
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${req.method} ${pathname}.`);
     } catch (err) {
@@ -200,10 +212,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   }
 
   let server: Server | undefined;
+  let metricsListener: Awaited<ReturnType<typeof listenForMetrics>>;
   let ws: ReturnType<typeof attachWebSocket> | undefined;
 
   return {
     services,
+    get metricsUrl() {
+      return metricsListener?.url;
+    },
     async start() {
       server = createServer({ requestTimeout: 3_600_000 }, (req, res) => void handle(req, res));
       ws = attachWebSocket(server, yoga, services);
@@ -214,12 +230,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       const { port } = server.address() as AddressInfo;
       const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
       const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-      log.info('listening', { url, graphql: `${url}/graphql` });
+      metricsListener = await listenForMetrics(services);
+      log.info('listening', { url, graphql: `${url}/graphql`, ...(metricsListener ? { metrics: `${metricsListener.url}/metrics` } : {}) });
       return { url, port };
     },
     async stop() {
       log.info('shutting down');
       const closed = server ? new Promise((r) => server!.close(r)) : Promise.resolve();
+      metricsListener?.server.close();
+      metricsListener?.server.closeAllConnections();
       agentWatcher.close();
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();

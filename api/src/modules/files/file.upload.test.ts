@@ -90,7 +90,7 @@ describe('uploads with the default settings', () => {
     const res = await fetch(`${s.url}/files/${html.data.uploadFile.id}`, { headers: { authorization: `Bearer ${admin.token}` } });
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox; frame-ancestors 'none'");
     expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
   });
 
