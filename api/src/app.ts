@@ -171,26 +171,26 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       secure: isSecure(req, config.TRUST_PROXY),
       transport: 'http',
     };
-    if (req.method === 'POST') {
-      const type = String(req.headers['content-type'] ?? '');
-      if (type.startsWith('multipart/form-data')) {
-        if (!(await prepareMultipart(req, res, serverContext, { slots: uploadSlots, pace }))) return;
-      } else if (/^application\/json\b/i.test(type)) {
-        await readJsonBody(req, res, pace);
-        if (await tryFastPath(req, res, serverContext)) return;
-      } else {
-        sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST a JSON body (Content-Type: application/json) or a multipart upload.');
-        return;
-      }
+    const type = req.method === 'POST' ? String(req.headers['content-type'] ?? '') : undefined;
+    if (type !== undefined && /^application\/json\b/i.test(type)) {
+      await readJsonBody(req, res, pace);
+      if (await tryFastPath(req, res, serverContext)) return;
+    }
+    setSecurityHeaders(res); // the fast path sent them in its one writeHead (cheaper than setHeader)
+    if (type?.startsWith('multipart/form-data')) {
+      if (!(await prepareMultipart(req, res, serverContext, { slots: uploadSlots, pace }))) return;
+    } else if (type !== undefined && !/^application\/json\b/i.test(type)) {
+      sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST a JSON body (Content-Type: application/json) or a multipart upload.');
+      return;
     }
     await listen(req, res, serverContext);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
-    setSecurityHeaders(res);
     try {
       if (pathname === '/graphql') return await handleGraphQL(req, res);
+      setSecurityHeaders(res);
       if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
       if (pathname.startsWith('/files/') && (req.method === 'GET' || req.method === 'HEAD')) {
         return await serveFileDownload(req, res, services, await services.auth.authenticate(credentialsOf(req.headers).token));
@@ -203,6 +203,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res);
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${req.method} ${pathname}.`);
     } catch (err) {
+      if (!res.headersSent) setSecurityHeaders(res);
       if (err instanceof AppError) return sendError(res, httpStatusFor(err.code) ?? 400, err.code, err.message);
       // the body was cut off: answered already (a stalled body), or nobody is left to answer
       if (err instanceof BodyEndedError) return void res.destroy();

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from './respond.js';
+import { setSecurityHeaders } from './security-headers.js';
 
 export interface BodyPace {
   /** the length of one window */
@@ -33,6 +34,7 @@ export function guardBodyPace(req: IncomingMessage, res: ServerResponse, pace: B
     }
     pace.onStall?.(req);
     const seconds = Math.round(pace.windowMs / 100) / 10;
+    if (!res.headersSent) setSecurityHeaders(res);
     sendError(
       res,
       408,
