@@ -4,9 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import type { AppServices, ServerContext } from './context.js';
+import { secureDataDir } from './db/data-dir.js';
 import { initOrm } from './db/orm.js';
 import { AppError } from './errors.js';
-import { readJsonBody } from './http/json-body.js';
+import type { BodyPace } from './http/body-pace.js';
+import { BodyEndedError, readJsonBody } from './http/json-body.js';
 import { prepareMultipart, useParsedMultipart } from './http/multipart.js';
 import { createFastPath } from './http/graphql-fast-path.js';
 import { serveFileDownload } from './modules/files/file.download.js';
@@ -15,7 +17,10 @@ import { sweepUploads } from './modules/files/file.sweep.js';
 import { startAuditRetention } from './modules/audit/audit.retention.js';
 import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
 import { sendError, sendJson } from './http/respond.js';
+import { listenForMetrics, serveMetrics } from './http/metrics-route.js';
+import { GRAPHIQL_CSP, setSecurityHeaders } from './http/security-headers.js';
 import { serveStatic } from './http/static-files.js';
+import { UploadSlots } from './http/upload-slots.js';
 import { createLogger, type Logger } from './logger.js';
 import { recordAudit } from './modules/audit/audit.service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
@@ -48,8 +53,19 @@ export interface AppOptions {
 
 export interface App {
   services: AppServices;
+  /** the METRICS_LISTEN listener's base URL once started, when one is configured */
+  readonly metricsUrl: string | undefined;
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
+}
+
+/** GraphiQL's HTML page loads its code from a CDN: it gets the policy that allows exactly that. */
+function useGraphiqlPolicy(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('content-security-policy', GRAPHIQL_CSP);
+    },
+  };
 }
 
 /** Adds the Set-Cookie values a resolver asked for (login, logout) to the HTTP response. */
@@ -78,6 +94,8 @@ function yogaLogger(log: Logger) {
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = createLogger({ dir: config.LOGS_DIR, level: config.LOG_LEVEL, console: opts.consoleLog });
   const agent = { config: await loadAgentConfig(config.AGENT_CONFIG) };
+  const unfixed = await secureDataDir(config.DATA_DIR);
+  if (unfixed.length) log.warn('could not make these private to the server (chmod refused); fix their owner', { paths: unfixed.slice(0, 20) });
   const orm = await initOrm(config);
   // REDIS_URL set: events reach every instance (docs/deployment.md)
   const pubsub = new PubSub(config.REDIS_URL ? new RedisTransport(config.REDIS_URL, { log }) : undefined);
@@ -139,10 +157,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       useOperationMetrics(),
       useSetCookies(),
       useStreamsNeedStreaming(),
+      useGraphiqlPolicy(),
       useSharedEvents(maskError), // last: see its comment
     ],
   });
 
+  const pace: BodyPace = {
+    windowMs: config.REQUEST_BODY_TIMEOUT_SECONDS * 1000,
+    minBytes: config.REQUEST_BODY_MIN_BYTES,
+    onStall: (req) => log.warn('request body stalled; the request was ended', { ip: clientIp(req, config.TRUST_PROXY), url: req.url }),
+  };
+  const uploadSlots = new UploadSlots(config.UPLOAD_CONCURRENCY_PER_USER);
   const tryFastPath = createFastPath(yoga, config.PUBLIC_ORIGIN.length > 0);
   // whatwg-node's listener takes a server context after (req, res); its type only shows two
   const listen = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
@@ -158,17 +183,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       secure: isSecure(req, config.TRUST_PROXY),
       transport: 'http',
     };
-    if (req.method === 'POST') {
-      const type = String(req.headers['content-type'] ?? '');
-      if (type.startsWith('multipart/form-data')) {
-        if (!(await prepareMultipart(req, res, serverContext))) return;
-      } else if (/^application\/json\b/i.test(type)) {
-        await readJsonBody(req);
-        if (await tryFastPath(req, res, serverContext)) return;
-      } else {
-        sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST a JSON body (Content-Type: application/json) or a multipart upload.');
-        return;
-      }
+    const type = req.method === 'POST' ? String(req.headers['content-type'] ?? '') : undefined;
+    if (type !== undefined && /^application\/json\b/i.test(type)) {
+      await readJsonBody(req, res, pace);
+      if (await tryFastPath(req, res, serverContext)) return;
+    }
+    setSecurityHeaders(res); // the fast path sent them in its one writeHead (cheaper than setHeader)
+    if (type?.startsWith('multipart/form-data')) {
+      if (!(await prepareMultipart(req, res, serverContext, { slots: uploadSlots, pace }))) return;
+    } else if (type !== undefined && !/^application\/json\b/i.test(type)) {
+      sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST a JSON body (Content-Type: application/json) or a multipart upload.');
+      return;
     }
     await listen(req, res, serverContext);
   }
@@ -177,6 +202,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
     try {
       if (pathname === '/graphql') return await handleGraphQL(req, res);
+      setSecurityHeaders(res);
       if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
       if (pathname.startsWith('/files/') && (req.method === 'GET' || req.method === 'HEAD')) {
         return await serveFileDownload(req, res, services, await services.auth.authenticate(credentialsOf(req.headers).token));
@@ -185,24 +211,28 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         const ok = await orm.isConnected().catch(() => false) && (await orm.em.getConnection().execute('select 1').then(() => true, () => false));
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unreachable' });
       }
-      if (pathname === '/metrics') {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        return res.end(await metrics.registry.metrics());
-      }
+      if (pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return await serveMetrics(req, res, services, false);
       if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res);
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${req.method} ${pathname}.`);
     } catch (err) {
+      if (!res.headersSent) setSecurityHeaders(res);
       if (err instanceof AppError) return sendError(res, httpStatusFor(err.code) ?? 400, err.code, err.message);
+      // the body was cut off: answered already (a stalled body), or nobody is left to answer
+      if (err instanceof BodyEndedError) return void res.destroy();
       log.error('request failed', { err, path: pathname });
       sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
     }
   }
 
   let server: Server | undefined;
+  let metricsListener: Awaited<ReturnType<typeof listenForMetrics>>;
   let ws: ReturnType<typeof attachWebSocket> | undefined;
 
   return {
     services,
+    get metricsUrl() {
+      return metricsListener?.url;
+    },
     async start() {
       server = createServer({ requestTimeout: 3_600_000 }, (req, res) => void handle(req, res));
       ws = attachWebSocket(server, yoga, services);
@@ -213,12 +243,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       const { port } = server.address() as AddressInfo;
       const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
       const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-      log.info('listening', { url, graphql: `${url}/graphql` });
+      metricsListener = await listenForMetrics(services);
+      log.info('listening', { url, graphql: `${url}/graphql`, ...(metricsListener ? { metrics: `${metricsListener.url}/metrics` } : {}) });
       return { url, port };
     },
     async stop() {
       log.info('shutting down');
       const closed = server ? new Promise((r) => server!.close(r)) : Promise.resolve();
+      metricsListener?.server.close();
+      metricsListener?.server.closeAllConnections();
       agentWatcher.close();
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,8 +125,13 @@ describe('Prometheus, alerts and /metrics', () => {
   });
 
   it('promtool accepts the config, the rules, and the app’s /metrics', () => {
+    // as in the container: the token file compose writes from METRICS_TOKEN beside the config
+    const conf = path.join(work, 'etc');
+    mkdirSync(path.join(conf, 'secrets'), { recursive: true });
+    for (const f of ['prometheus.yml', 'alerts.yml']) copyFileSync(path.join(MON, f), path.join(conf, f));
+    writeFileSync(path.join(conf, 'secrets/metrics-token'), 'a-token-0123456789abcdef');
     for (const args of [
-      ['check', 'config', path.join(MON, 'prometheus.yml')],
+      ['check', 'config', path.join(conf, 'prometheus.yml')],
       ['check', 'rules', path.join(MON, 'alerts.yml')],
       ['test', 'rules', path.join(MON, 'alerts.test.yml')],
     ]) {
@@ -135,6 +140,19 @@ describe('Prometheus, alerts and /metrics', () => {
     }
     const m = run('promtool', ['check', 'metrics'], { input: metricsText });
     expect(m.code, m.out).toBe(0);
+  });
+
+  it('Prometheus scrapes the app with METRICS_TOKEN from .env, written to the file prometheus.yml sends', () => {
+    const job = parse(readFileSync(path.join(MON, 'prometheus.yml'), 'utf8')).scrape_configs.find((j: any) => j.job_name === 'tiny-agent');
+    expect(job.authorization).toEqual({ type: 'Bearer', credentials_file: 'secrets/metrics-token' });
+    const prom = composeConfig('docker-compose.yml', ['monitoring']).services.prometheus;
+    expect(prom.environment).toHaveProperty('METRICS_TOKEN');
+    expect(prom.tmpfs).toEqual(['/etc/prometheus/secrets']);
+    const script = (prom.entrypoint as string[]).join('\n');
+    expect(script).toContain('> /etc/prometheus/secrets/metrics-token');
+    // `docker-compose config` prints the $$ escapes as written
+    expect(script).toMatch(/exec \/bin\/prometheus "\$\$?@"/);
+    expect(commandOf(prom.command)).toContain('--config.file=/etc/prometheus/prometheus.yml');
   });
 
   it('Alertmanager’s config is valid (amtool)', () => {

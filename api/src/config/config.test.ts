@@ -50,4 +50,21 @@ describe('configuration', () => {
     expect(r.stderr).toMatch(/PORT: /);
     expect(r.stderr).toMatch(/UPLOAD_MAX_BYTES: /);
   });
+
+  it('request bodies, uploads per user and /metrics: defaults, parsing, and a bad token never echoed', () => {
+    const c = loadConfig({}, '/srv/app');
+    expect(c).toMatchObject({ REQUEST_BODY_TIMEOUT_SECONDS: 30, REQUEST_BODY_MIN_BYTES: 1024, UPLOAD_CONCURRENCY_PER_USER: 4 });
+    expect(c.METRICS_TOKEN).toBeUndefined();
+    expect(c.METRICS_LISTEN).toBeUndefined();
+    expect(loadConfig({ METRICS_LISTEN: '0.0.0.0:9464' }).METRICS_LISTEN).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(loadConfig({ METRICS_LISTEN: '[::1]:9464' }).METRICS_LISTEN).toEqual({ host: '::1', port: 9464 });
+    try {
+      loadConfig({ METRICS_LISTEN: '9464', METRICS_TOKEN: 'short token', REQUEST_BODY_TIMEOUT_SECONDS: '0', UPLOAD_CONCURRENCY_PER_USER: 'many' });
+      expect.unreachable();
+    } catch (err) {
+      const msg = (err as Error).message;
+      for (const name of ['METRICS_LISTEN', 'METRICS_TOKEN', 'REQUEST_BODY_TIMEOUT_SECONDS', 'UPLOAD_CONCURRENCY_PER_USER']) expect(msg).toContain(name);
+      expect(msg).not.toContain('short token');
+    }
+  });
 });

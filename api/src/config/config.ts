@@ -65,6 +65,26 @@ const envSchema = z.object({
   AI_API_KEY: z.string().min(1).optional(),
   // 0 keeps every event forever
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+  // a request body (JSON or upload) must bring REQUEST_BODY_MIN_BYTES in every window of this many seconds
+  REQUEST_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  REQUEST_BODY_MIN_BYTES: z.coerce.number().int().min(1).max(1024 * 1024).default(1024),
+  UPLOAD_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(1000).default(4),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 visible characters (no spaces), e.g. `openssl rand -hex 32`')
+    .optional(),
+  METRICS_LISTEN: z
+    .string()
+    .transform((v, ctx) => {
+      const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(v);
+      const port = Number(m?.[3]);
+      if (!m || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: 'must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464' });
+        return z.NEVER;
+      }
+      return { host: m[1] ?? m[2]!, port };
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -99,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? '');
-        const shown = name && !/PASSWORD|KEY|SECRET/.test(name) && cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
+        const shown = name && !/PASSWORD|KEY|SECRET|TOKEN/.test(name) && cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
         return `${name}: ${i.message}${shown}`;
       }),
     );

@@ -2,6 +2,7 @@ import './async-context.js'; // before MikroORM runs anything: see the file
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { entities } from './entities.js';
@@ -27,6 +28,8 @@ export async function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>)
     orm = await MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: url } as Options);
   } else {
     const dbName = !url ? path.join(config.DATA_DIR, 'app.db') : url === ':memory:' ? url : url.replace(/^(sqlite|file):/, '');
+    // created 0600 before SQLite opens it: its -wal and -shm files take the database file's mode
+    if (dbName !== ':memory:') closeSync(openSync(dbName, 'a', 0o600));
     orm = await MikroORM.init({
       ...common,
       driver: SqliteDriver,

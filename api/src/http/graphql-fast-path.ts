@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 interface Params {
   query: string;
@@ -106,6 +107,7 @@ function send(res: ServerResponse, result: ExecutionResult, cookies: string[], g
   });
   const payload = JSON.stringify(errors ? { ...result, errors } : result);
   const headers: Record<string, string | string[]> = {
+    ...SECURITY_HEADERS,
     'content-type': graphqlResponse ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(payload)),
   };

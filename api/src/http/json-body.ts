@@ -1,5 +1,6 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayloadTooLargeError } from '../errors.js';
+import { guardBodyPace, type BodyPace } from './body-pace.js';
 
 export const MAX_JSON_BODY = 1024 * 1024;
 
@@ -8,7 +9,7 @@ export const MAX_JSON_BODY = 1024 * 1024;
  * cheaper than Yoga's own size-limiting stream, and a huge body is refused at the first
  * chunk past the limit (or at once from Content-Length).
  */
-export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<void> {
+export async function readJsonBody(req: IncomingMessage, res: ServerResponse, pace: BodyPace, limit = MAX_JSON_BODY): Promise<void> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw new PayloadTooLargeError(`Request body is larger than ${limit} bytes.`);
   // Node parses a small body in the same read as the headers, but only after this handler's
@@ -23,7 +24,21 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY):
     if (size > limit) throw new PayloadTooLargeError(`Request body is larger than ${limit} bytes.`);
     return attachBody(req, chunks);
   }
-  await readStreamed(req, limit);
+  // only a body still on its way is watched: the common small one costs no timer
+  const stop = guardBodyPace(req, res, pace);
+  try {
+    await readStreamed(req, limit);
+  } finally {
+    stop();
+  }
+}
+
+/** The body ended before it was complete; whatever ended it has answered (or nobody is left to). */
+export class BodyEndedError extends Error {
+  constructor() {
+    super('The request body ended before it was complete.');
+    this.name = 'BodyEndedError';
+  }
 }
 
 async function readStreamed(req: IncomingMessage, limit: number): Promise<void> {
@@ -42,6 +57,8 @@ async function readStreamed(req: IncomingMessage, limit: number): Promise<void> 
     req.on('data', onData);
     req.once('end', resolve);
     req.once('error', reject);
+    // cut off before the end (a stalled body ended by guardBodyPace, a client gone)
+    req.once('close', () => (req.complete ? resolve() : reject(new BodyEndedError())));
   });
   attachBody(req, chunks);
 }

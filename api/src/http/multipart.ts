@@ -3,7 +3,9 @@ import { processRequest } from 'graphql-upload-minimal';
 import type { Plugin } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
 import { csrfHeaderMissing } from '../plugins/csrf.js';
+import { guardBodyPace, type BodyPace } from './body-pace.js';
 import { sendError } from './respond.js';
+import type { UploadSlots } from './upload-slots.js';
 
 export const MAX_FILES_PER_REQUEST = 10;
 export const MAX_FIELD_BYTES = 1024 * 1024;
@@ -18,7 +20,12 @@ export interface UploadServerContext extends ServerContext {
  * stream to the resolver instead of being buffered. Who may upload is decided before a byte of
  * the body is read: the CSRF header, then a signed-in viewer. Returns false when it answered.
  */
-export async function prepareMultipart(req: IncomingMessage, res: ServerResponse, ctx: UploadServerContext): Promise<boolean> {
+export async function prepareMultipart(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: UploadServerContext,
+  opts: { slots: UploadSlots; pace: BodyPace },
+): Promise<boolean> {
   const refuse = (status: number, code: string, message: string) => {
     // don't read a body we refuse: close the connection after answering
     sendError(res, status, code, message, { connection: 'close' });
@@ -29,8 +36,16 @@ export async function prepareMultipart(req: IncomingMessage, res: ServerResponse
     return refuse(403, 'FORBIDDEN', 'Multipart requests must send the "x-graphql-yoga-csrf" header (CSRF protection).');
   }
   if (!ctx.viewer) return refuse(401, 'UNAUTHENTICATED', 'Sign in first: uploads need a session cookie or a Bearer token.');
+  if (!opts.slots.take(ctx.viewer.userId, res)) {
+    return refuse(
+      429,
+      'RATE_LIMITED',
+      `You already have ${opts.slots.limit} uploads in progress. Wait for one of them to finish, then send this one again.`,
+    );
+  }
   const limit = ctx.app.config.UPLOAD_MAX_BYTES;
   keepParserErrorsHeard(req);
+  guardBodyPace(req, res, opts.pace);
   try {
     // +1: the resolver sees the byte past the limit and refuses with PAYLOAD_TOO_LARGE itself
     ctx.uploadOperations = await processRequest(req, res, { maxFileSize: limit + 1, maxFiles: MAX_FILES_PER_REQUEST, maxFieldSize: MAX_FIELD_BYTES });

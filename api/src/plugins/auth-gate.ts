@@ -1,9 +1,29 @@
-import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type DocumentNode,
+  type ExecutionResult,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
 
 const OPEN_FIELDS = new Set(['me', 'login', '__typename']);
 const MESSAGE = 'Sign in first: only `me` and `login` are open without a session cookie or a Bearer token.';
+// one answer for every invalid document or variable: a stranger learns no name of the schema
+const INVALID =
+  'This request is not valid. Signed out, only `me` and `login` can be asked for: check the document and its variables, or sign in first.';
+
+const invalid = () => new GraphQLError(INVALID, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+const signedOut = (context: unknown) => !(context as Partial<ServerContext> | undefined)?.viewer;
+
+/** Variable coercion (and operation selection) fails before any resolver: no data, errors without a path. */
+function withoutSchemaNames(result: ExecutionResult): ExecutionResult | undefined {
+  if (result.data !== undefined || !result.errors?.length || result.errors.some((e) => e.path)) return undefined;
+  return { ...result, errors: [invalid()] };
+}
 
 /** Root field names of every operation in the document, through fragments. */
 function rootFields(doc: DocumentNode): string[] {
@@ -40,16 +60,37 @@ function SignedOutOnlyOpenFields(context: ValidationContext): ASTVisitor {
 /**
  * Deny by default: signed out, only `me` and `login` validate (introspection included). It runs
  * at validation, before anything else is said about the document, so a stranger learns nothing
- * of the schema from other validation messages either; on every transport alike.
+ * of the schema from other validation messages either: any other validation error, and a
+ * variable that doesn't coerce, is answered with one generic message. On every transport alike
+ * (HTTP, the fast path, SSE and WebSocket all validate and execute through these hooks).
  */
 export function useAuthGate(): Plugin {
   return {
     onValidate({ context, addValidationRule }) {
-      if ((context as Partial<ServerContext>).viewer) return;
+      if (!signedOut(context)) return;
       addValidationRule(SignedOutOnlyOpenFields);
       return ({ result, setResult }) => {
+        if (!result.length) return;
         const gate = result.find((e) => e.extensions?.code === 'UNAUTHENTICATED');
-        if (gate) setResult([gate]);
+        setResult([gate ?? invalid()]);
+      };
+    },
+    onExecute({ args }) {
+      if (!signedOut(args.contextValue)) return;
+      return {
+        onExecuteDone({ result, setResult }) {
+          const plain = Symbol.asyncIterator in result ? undefined : withoutSchemaNames(result);
+          if (plain) setResult(plain);
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      if (!signedOut(args.contextValue)) return;
+      return {
+        onSubscribeResult({ result, setResult }) {
+          const plain = Symbol.asyncIterator in result ? undefined : withoutSchemaNames(result);
+          if (plain) setResult(plain);
+        },
       };
     },
   };

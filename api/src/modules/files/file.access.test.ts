@@ -61,7 +61,7 @@ describe('who sees what', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename="alice-secret.txt"; filename*=UTF-8''alice-secret.txt`);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox; frame-ancestors 'none'");
       expect(Buffer.from(await res.arrayBuffer()).equals(content)).toBe(true);
     }
   });

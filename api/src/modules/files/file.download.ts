@@ -46,7 +46,7 @@ export async function serveFileDownload(req: IncomingMessage, res: ServerRespons
     'content-type': file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
     'content-disposition': contentDisposition(file.name),
     'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'none'; sandbox",
+    'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
     'cross-origin-resource-policy': 'same-origin',
     'cache-control': 'private, no-cache',
     'accept-ranges': 'bytes',

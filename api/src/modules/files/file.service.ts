@@ -120,8 +120,9 @@ function fromUploadError(err: unknown): unknown {
   const { status, code } = err as { status?: number; code?: string };
   if (status === 413) return new PayloadTooLargeError('The file is larger than the upload limit.');
   if (code === 'ENOSPC' || code === 'EDQUOT') return new PayloadTooLargeError('The server has no room left for this file; ask the operator to free disk space.');
-  // busboy's own errors (a malformed part, a form cut short) carry neither a status nor a system code
-  if (status === 400 || (status === undefined && code === undefined && err instanceof Error)) {
+  // busboy's own errors (a malformed part, a form cut short) carry neither a status nor a system code;
+  // 499: the request ended before the file did (the client left, or its body stalled)
+  if (status === 400 || status === 499 || (status === undefined && code === undefined && err instanceof Error)) {
     return new BadUserInputError(`The upload could not be read: ${err instanceof Error ? err.message : String(err)}`);
   }
   return err;

@@ -14,7 +14,8 @@ describe('uploads with the default settings', () => {
   let admin: { token: string; cookie: string };
   let uploads: string;
   beforeAll(async () => {
-    s = await startServer();
+    // twenty at once below: above the default cap of 4 uploads in progress per user
+    s = await startServer({ UPLOAD_CONCURRENCY_PER_USER: '20' });
     admin = await s.login();
     uploads = path.join(s.config.DATA_DIR, 'uploads');
   });
@@ -89,7 +90,7 @@ describe('uploads with the default settings', () => {
     const res = await fetch(`${s.url}/files/${html.data.uploadFile.id}`, { headers: { authorization: `Bearer ${admin.token}` } });
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox; frame-ancestors 'none'");
     expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
   });
 
