@@ -13,6 +13,9 @@ describe('toFailure', () => {
 
   it('names network failures', () => {
     expect(toFailure({ message: '[Network] Failed to fetch', graphQLErrors: [], networkError: new Error('x') })?.code).toBe('NETWORK');
+    const tooMany = toFailure({ graphQLErrors: [], networkError: { code: 4429, reason: 'Too many connections: 20 open for this user (limits.socketsPerUser in agent.yaml)' } });
+    expect(tooMany?.code).toBe('RATE_LIMITED');
+    expect(tooMany?.message).toMatch(/^Too many connections: 20 open .*Close Tiny Agent in some other tabs/);
   });
 
   it('accepts a raw errors array and strips urql prefixes', () => {

@@ -56,10 +56,14 @@ export function isFatal(code: ErrorCode): boolean {
   return code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND' || code === 'BAD_USER_INPUT';
 }
 
-/** A WebSocket closed with 4401/4403 is an auth answer, not a network hiccup. */
+/** A WebSocket closed with 4401/4403 is an auth answer, and 4429 a limit, not a network hiccup. */
 function fromNetwork(networkError: unknown): AppFailure {
-  const code = (networkError as { code?: unknown } | null)?.code;
+  const { code, reason } = (networkError ?? {}) as { code?: unknown; reason?: unknown };
   if (code === 4401) return new AppFailure('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
   if (code === 4403) return new AppFailure('FORBIDDEN', 'Your role does not allow this.');
+  if (code === 4429) {
+    const why = typeof reason === 'string' && reason ? `${reason}. ` : '';
+    return new AppFailure('RATE_LIMITED', `${why}Close Tiny Agent in some other tabs or windows, then try again.`);
+  }
   return new AppFailure('NETWORK', OFFLINE);
 }
