@@ -168,6 +168,8 @@ describe('Prometheus, alerts and /metrics', () => {
       tiny_agent_graphql_operation_duration_seconds: 'histogram',
       tiny_agent_failed_logins_total: 'counter',
       tiny_agent_open_subscriptions: 'gauge',
+      tiny_agent_open_websockets: 'gauge',
+      tiny_agent_websocket_buffered_bytes: 'gauge',
       tiny_agent_running_commands: 'gauge',
       tiny_agent_command_runs_total: 'counter',
       tiny_agent_command_duration_seconds: 'histogram',
