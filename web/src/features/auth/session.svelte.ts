@@ -1,7 +1,8 @@
 import type { Client } from '@urql/core';
 import { getContext, setContext } from 'svelte';
 import type { MeQuery as MeResult } from '../../lib/graphql/generated/graphql';
-import { AppFailure, toFailure } from '../../lib/graphql/errors';
+import { runMutation, runQuery } from '../../lib/graphql/answer';
+import { AppFailure } from '../../lib/graphql/errors';
 import { LoginMutation, LogoutMutation, MeQuery } from './auth.documents';
 
 export type Viewer = NonNullable<MeResult['me']>;
@@ -16,10 +17,10 @@ export class Session {
   client: Client | null = null;
 
   async load(): Promise<void> {
-    const result = await this.needClient().query(MeQuery, {}).toPromise();
-    if (result.error && !result.data) {
+    const result = await runQuery(this.needClient(), MeQuery, {});
+    if (result.failure && !result.data) {
       this.status = 'offline';
-      this.notice = toFailure(result.error)?.message ?? null;
+      this.notice = result.failure.message;
       return;
     }
     this.me = result.data?.me ?? null;
@@ -27,17 +28,16 @@ export class Session {
   }
 
   async signIn(username: string, password: string): Promise<AppFailure | null> {
-    const result = await this.needClient().mutation(LoginMutation, { username, password }).toPromise();
-    const failure = toFailure(result.error);
-    if (failure || !result.data) return failure ?? new AppFailure('INTERNAL_SERVER_ERROR', 'Sign-in failed.');
+    const { data, failure } = await runMutation(this.needClient(), LoginMutation, { username, password });
+    if (failure || !data) return failure ?? new AppFailure('INTERNAL_SERVER_ERROR', 'Sign-in failed.');
     this.notice = null;
-    this.me = result.data.login.user;
+    this.me = data.login.user;
     this.status = 'ready';
     return null;
   }
 
   async signOut(): Promise<void> {
-    await this.needClient().mutation(LogoutMutation, {}).toPromise();
+    await runMutation(this.needClient(), LogoutMutation, {});
     this.me = null;
     this.notice = 'You have signed out.';
   }

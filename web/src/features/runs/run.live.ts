@@ -1,4 +1,5 @@
 import type { Client } from '@urql/core';
+import { runQuery } from '../../lib/graphql/answer';
 import type { RunSummaryFragment } from '../../lib/graphql/generated/graphql';
 import { openStream, type Stream, type StreamStatus } from '../../lib/graphql/stream';
 import { frameBatch } from '../../lib/ui/batch';
@@ -33,7 +34,7 @@ export function followRunOutput(client: Client, o: RunOutputOptions): Stream {
     async onComplete() {
       batch.flush();
       if (startedAfterFinish) return false;
-      const result = await client.query(CommandRunQuery, { id: o.runId }).toPromise();
+      const result = await runQuery(client, CommandRunQuery, { id: o.runId });
       if (result.data?.commandRun) o.setRun(result.data.commandRun);
       return true;
     },
