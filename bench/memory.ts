@@ -89,24 +89,27 @@ limits: { socketsPerUser: ${SUBSCRIPTIONS} }
 `,
   );
   let bare: Proc | undefined;
-  let app: Proc | undefined;
+  let app: Proc | undefined = undefined as Proc | undefined;
   const lines: string[] = [];
   try {
     bare = await startProc(plainJs(path.join(ROOT, 'bench/servers/bare-http.ts'), dir));
     await fetch(bare.url, { method: 'POST', body: '{}' }).then((r) => r.text());
     const base = await settled(bare.child.pid!);
 
-    app = await startProc(APP, {
-      DATA_DIR: path.join(dir, 'data'),
-      LOGS_DIR: path.join(dir, 'logs'),
-      AGENT_CONFIG: path.join(dir, 'agent.yaml'),
-      ADMIN_PASSWORD: PASSWORD,
-    });
-    const { token } = (await post(app.url, `mutation { login(username: "admin", password: "${PASSWORD}") { token } }`)).login;
-    await post(app.url, '{ me { id username role } }', token);
-    const idle = await settled(app.child.pid!);
-    const clients = await subscribe(app.url, token);
-    const open = await settled(app.child.pid!);
+    const env = { DATA_DIR: path.join(dir, 'data'), LOGS_DIR: path.join(dir, 'logs'), AGENT_CONFIG: path.join(dir, 'agent.yaml'), ADMIN_PASSWORD: PASSWORD };
+    /** Started, signed in, one query, settled: the first start creates the database and the admin. */
+    const idleAfterStart = async () => {
+      app = await startProc(APP, env);
+      const { token } = (await post(app.url, `mutation { login(username: "admin", password: "${PASSWORD}") { token } }`)).login;
+      await post(app.url, '{ me { id username role } }', token);
+      return { token: token as string, idle: await settled(app.child.pid!) };
+    };
+    const first = (await idleAfterStart()).idle;
+    await app!.stop();
+    // the steady state of an installed server: restarted on its database
+    const { token, idle } = await idleAfterStart();
+    const clients = await subscribe(app!.url, token);
+    const open = await settled(app!.child.pid!);
     await Promise.all(clients.map((c) => c.dispose()));
 
     const ratio = (r: ReturnType<typeof rss>, goal: number) => {
@@ -116,7 +119,8 @@ limits: { socketsPerUser: ${SUBSCRIPTIONS} }
     lines.push('Memory: VmRSS after start-up, one signed-in query and a settle (RSS flat for 3 s)');
     const row = (label: string, r: ReturnType<typeof rss>) => `  ${label.padEnd(50)} ${mib(r.total).padStart(6)} MiB ${parts(r)}`;
     lines.push(row('bare node:http, idle', base));
-    lines.push(`${row('tiny-agent, idle', idle)}  ${ratio(idle, 2)}`);
+    lines.push(`${row('tiny-agent, first start (creates the database), idle', first)}  ${ratio(first, 2)}`);
+    lines.push(`${row('tiny-agent, restarted, idle', idle)}  ${ratio(idle, 2)}`);
     lines.push(`${row(`tiny-agent, ${SUBSCRIPTIONS} logTail subscriptions, a socket each`, open)}  ${ratio(open, 2.5)}`);
   } finally {
     await app?.stop();
