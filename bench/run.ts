@@ -4,6 +4,7 @@ import { benchCommands } from './commands.js';
 import { benchHttp } from './http.js';
 import { ROOT } from './lib.js';
 import { benchLogs } from './logs.js';
+import { benchMemory } from './memory.js';
 import { benchUpload } from './upload.js';
 
 const sections: [string, () => Promise<string[]>][] = [
@@ -11,6 +12,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['commands', benchCommands],
   ['logs', benchLogs],
   ['upload', benchUpload],
+  ['memory', benchMemory],
 ];
 const only = process.argv[2];
 // the servers run as `npm start` runs them: compiled, not through tsx

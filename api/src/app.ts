@@ -42,7 +42,6 @@ import { useSubscriptionGuard } from './plugins/subscription-guard.js';
 import { useStreamsNeedStreaming } from './plugins/streams-need-streaming.js';
 import { PubSub } from './realtime/pubsub.js';
 import { QueueOverflowError } from './realtime/queue.js';
-import { RedisTransport } from './realtime/redis-transport.js';
 import { schema } from './schema.js';
 import { attachWebSocket } from './transport/ws.js';
 
@@ -97,8 +96,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const unfixed = await secureDataDir(config.DATA_DIR);
   if (unfixed.length) log.warn('could not make these private to the server (chmod refused); fix their owner', { paths: unfixed.slice(0, 20) });
   const orm = await initOrm(config);
-  // REDIS_URL set: events reach every instance (docs/deployment.md)
-  const pubsub = new PubSub(config.REDIS_URL ? new RedisTransport(config.REDIS_URL, { log }) : undefined);
+  // REDIS_URL set: events reach every instance (docs/deployment.md); ioredis loaded only then (~4 MiB)
+  const redis = config.REDIS_URL ? (await import('./realtime/redis-transport.js')).RedisTransport : undefined;
+  const pubsub = new PubSub(redis && config.REDIS_URL ? new redis(config.REDIS_URL, { log }) : undefined);
   const metrics = createMetrics();
   const services: AppServices = {
     config,

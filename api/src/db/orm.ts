@@ -1,22 +1,23 @@
 import './async-context.js'; // before MikroORM runs anything: see the file
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { entities } from './entities.js';
-import { migrations } from './migrations.js';
+import { loadMigrations, migrationNames } from './migrations.js';
 
 export type Orm = MikroORM;
+
+const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 
 /** `DATABASE_URL` (postgres://…, sqlite:<path>, :memory:) or SQLite at `$DATA_DIR/app.db`. */
 export async function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): Promise<Orm> {
   const url = config.DATABASE_URL;
   const common: Options = {
     entities,
-    migrations: { migrationsList: migrations, transactional: true, snapshot: false, tableName: 'mikro_orm_migrations', silent: true },
-    extensions: [Migrator],
+    migrations: { transactional: true, snapshot: false, tableName: MIGRATIONS_TABLE, silent: true },
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     debug: false,
@@ -43,6 +44,19 @@ export async function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>)
       },
     } as Options);
   }
-  await orm.getMigrator().up();
+  await migrate(orm);
   return orm;
+}
+
+/** Applies pending migrations; on an up-to-date database (every start but the first) the migrator isn't loaded. */
+async function migrate(orm: Orm): Promise<void> {
+  const em = orm.em.fork() as SqlEntityManager;
+  const applied = await em
+    .execute<{ name: string }[]>(`select name from ${MIGRATIONS_TABLE}`)
+    .then((rows) => new Set(rows.map((r) => r.name)))
+    .catch(() => new Set<string>()); // no table yet: a new database
+  if (migrationNames.every((name) => applied.has(name))) return;
+  orm.config.get('migrations').migrationsList = await loadMigrations();
+  const { Migrator } = await import('@mikro-orm/migrations');
+  await new Migrator(orm.em as SqlEntityManager).up();
 }

@@ -8,7 +8,7 @@ import {
   type GraphQLError,
   type GraphQLSchema,
 } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { memoOn } from '../realtime/memo.js';
 
@@ -66,7 +66,7 @@ export function useSharedEvents(maskError: Mask): Plugin {
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return masked(source);
     const key = keyOf(args);
-    const run = executorFor(args);
+    const run = await executorFor(args);
     return mapEvents(source[Symbol.asyncIterator](), (event) => resultFor(event, key, run), masked, maskThrown);
   };
 
@@ -86,13 +86,16 @@ export function useSharedEvents(maskError: Mask): Plugin {
   };
 }
 
+// loaded with the first shared subscription: an idle server doesn't carry graphql-jit and its deps (~8 MiB)
+let jit: Promise<typeof import('graphql-jit')> | undefined;
+
 const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
 
 /**
  * Executes an event against the operation: compiled once per document with graphql-jit (a log
  * line measured about 15 µs instead of graphql-js's 50), graphql-js where it can't compile.
  */
-function executorFor(args: ExecutionArgs): (event: unknown) => ExecutionResult | Promise<ExecutionResult> {
+async function executorFor(args: ExecutionArgs): Promise<(event: unknown) => ExecutionResult | Promise<ExecutionResult>> {
   let bySchema = compiled.get(args.schema);
   if (!bySchema) compiled.set(args.schema, (bySchema = new WeakMap()));
   let byName = bySchema.get(args.document);
@@ -100,6 +103,7 @@ function executorFor(args: ExecutionArgs): (event: unknown) => ExecutionResult |
   const name = args.operationName ?? '';
   let query = byName.get(name);
   if (query === undefined) {
+    const { compileQuery, isCompiledQuery } = await (jit ??= import('graphql-jit'));
     const c = compileQuery(args.schema, args.document, args.operationName ?? undefined);
     byName.set(name, (query = isCompiledQuery(c) ? c : null));
   }

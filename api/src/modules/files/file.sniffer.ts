@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { fileTypeFromBuffer } from 'file-type';
 
 /** How much of the start is given to magic-byte detection (file-type reads at most ~4 KB of most formats). */
 export const HEAD_BYTES = 64 * 1024;
@@ -57,6 +56,8 @@ export class TypeSniffer {
   private async detect(): Promise<void> {
     const head = Buffer.concat(this.head, this.headBytes);
     this.head = [];
+    // loaded on the first upload: an idle server doesn't carry file-type's signature tables
+    const { fileTypeFromBuffer } = await import('file-type');
     this.magic = head.length ? ((await fileTypeFromBuffer(head))?.mime ?? null) : null;
   }
 
