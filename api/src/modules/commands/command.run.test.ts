@@ -170,7 +170,9 @@ describe('running', () => {
     const id = r.data.runCommand.id;
     const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id }, { token: admin.token });
     await sub.waitFor(1);
-    await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+    // the answer waits for the end, however long: TERM is ignored, KILL follows after the 5 s grace
+    const cancelled = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status signal } }`, { id }, admin);
+    expect(cancelled.data.cancelCommandRun).toEqual({ status: 'CANCELLED', signal: 'SIGKILL' });
     await sub.waitEnd(10_000);
     const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { status signal } }`, { id }, admin)).data.commandRun;
     expect(run.status).toBe('CANCELLED');

@@ -105,7 +105,13 @@ builder.mutationField('runCommand', (t) =>
 );
 
 builder.mutationField('cancelCommandRun', (t) =>
-  t.field({ type: CommandRunRef, args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => cancelRun(ctx, String(a.id)) }),
+  t.field({
+    type: CommandRunRef,
+    description:
+      'Stops the run (SIGTERM to its process group, SIGKILL 5 s later) and answers with its final status once it has ended; still RUNNING if it has not ended within 6 s (its commandOutput stream completes when it does).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => cancelRun(ctx, String(a.id)),
+  }),
 );
 
 builder.subscriptionField('commandOutput', (t) =>
