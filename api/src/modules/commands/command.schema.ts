@@ -7,7 +7,7 @@ import { UserRef } from '../users/user.schema.js';
 import { CommandRun } from './command-run.entity.js';
 import { cancelRun, getRun, listCommands, listRuns, runCommand, storedOutput } from './command.service.js';
 import { commandOutput, commandRunUpdates } from './command.stream.js';
-import type { LiveChunk } from './command.supervisor.js';
+import type { LiveChunk } from './command.live-chunk.js';
 
 const CommandArgTypeEnum = builder.enumType('CommandArgType', { values: ['STRING', 'INT', 'BOOLEAN', 'ENUM', 'PATH', 'FILE'] as const });
 const RunStatusEnum = builder.enumType('RunStatus', { values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const });

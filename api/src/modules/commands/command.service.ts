@@ -9,7 +9,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { resolveFileForCommand } from '../files/file.service.js';
 import { CommandRun, OutputChunkRow, type RunStatus } from './command-run.entity.js';
 import { resolveArgv, type CommandArgInput } from './command.args.js';
-import type { LiveChunk } from './command.supervisor.js';
+import type { LiveChunk } from './command.live-chunk.js';
 
 export function mayRun(viewer: Viewer, spec: CommandSpec): boolean {
   return viewer.role === 'ADMIN' || spec.roles.includes('user');
