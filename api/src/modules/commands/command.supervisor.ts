@@ -79,10 +79,6 @@ export class CommandSupervisor {
     };
   }
 
-  isActive(runId: string): boolean {
-    return this.active.has(runId);
-  }
-
   pendingAfter(runId: string, afterSeq: number): LiveChunk[] {
     return this.active.get(runId)?.pending.filter((c) => c.seq > afterSeq) ?? [];
   }
