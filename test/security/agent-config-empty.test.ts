@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../api/src/modules/logs/log.api-testkit.js';
+import { waitUntil } from '../../api/src/test/log.api-testkit.js';
 import { AuditEvent } from '../../api/src/modules/audit/audit-event.entity.js';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
 

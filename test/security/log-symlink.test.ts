@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINES, tail, texts, waitUntil, type Tail } from '../../api/src/modules/logs/log.api-testkit.js';
+import { LINES, tail, texts, waitUntil, type Tail } from '../../api/src/test/log.api-testkit.js';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
 
 let root: string;

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../api/src/config/agent-config.js';
-import { waitUntil } from '../../api/src/modules/logs/log.api-testkit.js';
+import { waitUntil } from '../../api/src/test/log.api-testkit.js';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
 
 const SUB = 'subscription { commandRunUpdated { id } }';

@@ -5,7 +5,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../api/src/modules/logs/log.api-testkit.js';
+import { waitUntil } from '../../api/src/test/log.api-testkit.js';
 import { authHeaders, sseBlocks, startServer, type TestServer } from '../../api/src/test/harness.js';
 
 const AGENT = `commands: []\nlogs:\n  - { name: app, path: app.log, roles: [admin, user] }\n`;

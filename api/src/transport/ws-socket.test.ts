@@ -4,7 +4,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../test/harness.js';
-import { waitUntil } from '../modules/logs/log.api-testkit.js';
+import { waitUntil } from '../test/log.api-testkit.js';
 
 let s: TestServer;
 let admin: { token: string };

@@ -2,7 +2,7 @@
 // RATE_LIMITED, and resumes from its last seq with nothing missing.
 import { describe, expect, it } from 'vitest';
 import { rawCommandOutput, serverForFile } from '../../test/harness.js';
-import { waitUntil } from '../logs/log.api-testkit.js';
+import { waitUntil } from '../../test/log.api-testkit.js';
 
 const CHUNKS = 1280; // 80 MiB of output, well past the 32 MiB a subscriber may fall behind
 const TOTAL = CHUNKS * 65536;

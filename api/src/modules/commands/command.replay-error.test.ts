@@ -3,7 +3,7 @@
 // nor table names, the server's log has the detail, and the server goes on serving.
 import { describe, expect, it } from 'vitest';
 import { rawCommandOutput, serverForFile } from '../../test/harness.js';
-import { waitUntil } from '../logs/log.api-testkit.js';
+import { waitUntil } from '../../test/log.api-testkit.js';
 
 // 600 writes of 40 KiB, 1 ms apart: stored as one row each, so the replay reads more than one
 // page (500 rows, 20 MB: more than the sockets between us can hold while the reader is paused)

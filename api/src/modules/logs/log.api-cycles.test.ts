@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
-import { TAIL, waitUntil } from './log.api-testkit.js';
-import { openFdCount } from './log.testkit.js';
+import { TAIL, waitUntil } from '../../test/log.api-testkit.js';
+import { openFdCount } from '../../test/log.testkit.js';
 
 // The server runs in this process, so /proc/self/fd is the server's (and the client's socket, kept open).
 let s: TestServer;

@@ -2,8 +2,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serverForFile } from '../../test/harness.js';
-import { LINES, gapsAndTwins, lines, tail, texts, waitUntil } from './log.api-testkit.js';
-import { LOGROTATE, movedAside, runLogrotate, startWriter, tally } from './log.testkit.js';
+import { LINES, gapsAndTwins, lines, tail, texts, waitUntil } from '../../test/log.api-testkit.js';
+import { LOGROTATE, movedAside, runLogrotate, startWriter, tally } from '../../test/log.testkit.js';
 
 // Real logrotate (apt-get install logrotate) while a separate process appends numbered lines.
 const TOTAL = 2000;

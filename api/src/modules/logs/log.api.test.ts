@@ -2,8 +2,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
-import { LINES, code, endCode, lines, tail, texts, waitUntil, type Transport } from './log.api-testkit.js';
-import { startWriter, tally } from './log.testkit.js';
+import { LINES, code, endCode, lines, tail, texts, waitUntil, type Transport } from '../../test/log.api-testkit.js';
+import { startWriter, tally } from '../../test/log.testkit.js';
 
 // relative paths are relative to agent.yaml's folder: the test server's temp dir
 const AGENT = `commands: []

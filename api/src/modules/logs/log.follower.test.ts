@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
 import { followInto, type FollowOptions, type LogFollowing } from './log.follower.js';
-import { sleep, tempDir, until } from './log.testkit.js';
+import { sleep, tempDir, until } from '../../test/log.testkit.js';
 
 let dir: string;
 let cleanup: () => void;

@@ -5,7 +5,7 @@ import type { LogCursor } from './log.cursor.js';
 import type { LogEvent } from './log.event.js';
 import { compileFilter } from './log.filter.js';
 import { createLogHub, type LogHub, type LogSubscription } from './log.hub.js';
-import { openFdCount, sleep, startWriter, tempDir, until } from './log.testkit.js';
+import { openFdCount, sleep, startWriter, tempDir, until } from '../../test/log.testkit.js';
 
 let dir: string;
 let cleanup: () => void;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
 import { followInto } from './log.follower.js';
-import { LOGROTATE, movedAside, runLogrotate, sleep, startWriter, tally, tempDir, until } from './log.testkit.js';
+import { LOGROTATE, movedAside, runLogrotate, sleep, startWriter, tally, tempDir, until } from '../../test/log.testkit.js';
 
 // Real logrotate (apt-get install logrotate) rotating while a separate process appends numbered lines.
 const TOTAL = 4000;

@@ -1,5 +1,5 @@
 // Helpers for the logs tests that go through the real server (harness.ts). Not used at run time.
-import type { TestServer } from '../../test/harness.js';
+import type { TestServer } from './harness.js';
 
 export const TAIL = `subscription($s: String!, $b: Int, $a: String, $f: String) {
   logTail(source: $s, backfill: $b, after: $a, filter: $f) { cursor kind text truncated droppedCount } }`;
