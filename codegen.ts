@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // The one place that says which schema the web types follow: the server's printed schema
-// (`npm run schema`). Before it existed this was 'schema/contract.graphql'.
+// (`npm run schema`).
 export const SCHEMA_PATH = 'schema/schema.graphql';
 
 const config: CodegenConfig = {
@@ -20,6 +20,7 @@ const config: CodegenConfig = {
         strictScalars: true,
       },
     },
+    'web/src/lib/graphql/generated/error-codes.ts': { plugins: ['./scripts/codegen-error-codes.mjs'] },
   },
 };
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { multipartFrame, UPLOAD_QUERY } from '../api/src/modules/files/file.testkit.js';
+import { multipartFrame, UPLOAD_QUERY } from '../api/src/test/file.testkit.js';
 import { APP, fmt, startProc, type Proc } from './lib.js';
 
 const MiB = 1024 * 1024;

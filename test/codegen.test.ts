@@ -5,6 +5,8 @@ import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../api/src/test/harness.js';
 import { LoginMutation, MeQuery } from '../web/src/features/auth/auth.documents';
+import { DashboardQuery } from '../web/src/features/dashboard/dashboard.documents';
+import { CommandRunsQuery } from '../web/src/features/runs/runs.documents';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 let s: TestServer;
@@ -43,5 +45,10 @@ describe('codegen: generated documents against the live server', () => {
     // @ts-expect-error variables are typed too
     const bad: VariablesOf<typeof LoginMutation> = { username: 'admin' };
     expect(bad).toBeTruthy();
+  });
+
+  it('connection queries that spread ...RunSummary pass the depth limit (a fragment spread is not a level)', async () => {
+    const admin = await s.login();
+    for (const doc of [DashboardQuery, CommandRunsQuery]) expect((await s.gql(print(doc), {}, admin)).errors, print(doc)).toBeUndefined();
   });
 });

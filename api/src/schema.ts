@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
+import './errors.schema.js';
 import './modules/users/user.schema.js';
 import './modules/auth/auth.schema.js';
 import './modules/commands/command.schema.js';

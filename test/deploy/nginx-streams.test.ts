@@ -6,6 +6,7 @@ import { fakeWebRoot, spawnApp, startNginx, type RunningNginx } from './tools.js
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 // Subscriptions through nginx in front of the real entry point. The app runs in its own process
 // without NODE_ENV=test, so its real keep-alive intervals (WebSocket 10 s, SSE 12 s) are what
@@ -88,14 +89,6 @@ function sseThroughNginx(query: string, variables: Record<string, unknown>) {
   return { s, done, close: () => ac.abort() };
 }
 
-const until = async (pred: () => boolean, ms: number, what: string) => {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 describe('subscriptions through nginx', () => {
   it(
     'WebSocket and SSE deliver the first event at once and stay open across 65 s of silence',
@@ -112,7 +105,7 @@ describe('subscriptions through nginx', () => {
       // "first" is printed a second after the start: it reaches both subscribers live
       await wsOut.waitFor(1, 10_000);
       wsReceived.push(Date.now());
-      await until(() => sse.s.events.length >= 1, 10_000, 'the first SSE event');
+      await waitUntil(() => sse.s.events.length >= 1, { timeoutMs: 10_000, what: 'the first SSE event' });
       const wsChunk = wsOut.events[0].data.commandOutput;
       const sseChunk = sse.s.events[0]!.data.data.commandOutput;
       expect(wsChunk.data).toBe('first\n');
@@ -146,7 +139,7 @@ describe('subscriptions through nginx', () => {
       expect(cancel.errors).toBeUndefined();
       const end = await wsOut.waitEnd(10_000);
       expect(end.error).toBeUndefined();
-      await until(() => sse.s.closed, 10_000, 'the SSE stream to end');
+      await waitUntil(() => sse.s.closed, { timeoutMs: 10_000, what: 'the SSE stream to end' });
       expect(sse.s.error).toBeNull();
       expect(sse.s.completeEvent).toBe(true);
       await ws.client.dispose();

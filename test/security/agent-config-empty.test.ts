@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../api/src/modules/logs/log.api-testkit.js';
+
 import { AuditEvent } from '../../api/src/modules/audit/audit-event.entity.js';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 const AGENT = `commands:
   - name: hello
@@ -34,7 +35,7 @@ const reloads = () => (s.logText().match(/agent config (reloaded|edit refused)/g
 async function edit(text: string) {
   const before = reloads();
   writeFileSync(s.agentPath, text);
-  await waitUntil(() => reloads() > before, 10_000, 'the server to re-read agent.yaml');
+  await waitUntil(() => reloads() > before, { timeoutMs: 10_000, what: 'the server to re-read agent.yaml' });
 }
 
 const visible = async () => (await s.gql('{ commands { name } logSources { name } }', {}, admin)).data;
@@ -69,8 +70,8 @@ describe('an agent.yaml edit that leaves no commands and no log sources', () => 
     await edit(AGENT);
     const events = async () =>
       s.app.services.orm.em.fork().find(AuditEvent, { action: { $in: ['CONFIG_RELOADED', 'CONFIG_REFUSED'] } }, { orderBy: { at: 'asc' } });
-    await waitUntil(async () => (await events()).some((e) => e.action === 'CONFIG_REFUSED'), 5000, 'a CONFIG_REFUSED event');
-    await waitUntil(async () => (await events()).at(-1)?.action === 'CONFIG_RELOADED', 5000, 'a CONFIG_RELOADED event');
+    await waitUntil(async () => (await events()).some((e) => e.action === 'CONFIG_REFUSED'), { timeoutMs: 5000, what: 'a CONFIG_REFUSED event' });
+    await waitUntil(async () => (await events()).at(-1)?.action === 'CONFIG_RELOADED', { timeoutMs: 5000, what: 'a CONFIG_RELOADED event' });
     const all = await events();
     const refused = all.find((e) => e.action === 'CONFIG_REFUSED')!;
     expect(refused).toMatchObject({ actorId: null, actorName: null, target: s.agentPath });

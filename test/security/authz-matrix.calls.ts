@@ -3,6 +3,7 @@
 import type { Client } from 'graphql-ws';
 import { collect, sseBlocks, type TestServer } from '../../api/src/test/harness.js';
 import type { Topics } from '../../api/src/realtime/pubsub.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 export type Transport = 'HTTP' | 'WS' | 'SSE';
 export const TRANSPORTS: readonly Transport[] = ['HTTP', 'WS', 'SSE'];
@@ -119,14 +120,6 @@ function refusal(errors: { message?: string; extensions?: { code?: string } }[])
   return { outcome: e.extensions?.code ?? `no code: ${e.message}`, message: e.message };
 }
 
-async function until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Runs the call on one transport as the holder of `token` (null: signed out) and reads its answer. */
 export async function callOn(s: TestServer, transport: Transport, call: Call, token: string | null, ws: () => Client): Promise<Answer> {
   const listeners = () => s.app.services.pubsub.listenerCount(call.topic);
@@ -139,14 +132,14 @@ export async function callOn(s: TestServer, transport: Transport, call: Call, to
     if (read === 'once' || read === 'replay') return await stream.waitEnd().then(() => outcomeOf(stream));
     if (read === 'live') {
       // open: the server listens for this stream (or it was refused); then something it may see happens
-      await until(() => stream.ended !== null || listeners() > before, `the ${transport} stream to open`);
+      await waitUntil(() => stream.ended !== null || listeners() > before, { timeoutMs: 10_000, what: `the ${transport} stream to open` });
       if (stream.ended === null) await call.trigger!();
     }
-    await until(() => stream.ended !== null || stream.events.length > 0, `a first event over ${transport}`);
+    await waitUntil(() => stream.ended !== null || stream.events.length > 0, { timeoutMs: 10_000, what: `a first event over ${transport}` });
     return outcomeOf(stream);
   } finally {
     stream.stop();
     // the stream's resources go when the client stops it: the next live cell counts from here
-    if (read === 'live') await until(() => listeners() <= before, `the ${transport} stream's listener to go`);
+    if (read === 'live') await waitUntil(() => listeners() <= before, { timeoutMs: 10_000, what: `the ${transport} stream's listener to go` });
   }
 }

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 export const AGENT_YAML = `commands:
   - { name: report, title: Report, argv: [echo, report], roles: [admin, user], maxConcurrent: 1000 }
@@ -31,14 +32,6 @@ async function ok<T = any>(r: Promise<{ data?: any; errors?: unknown[] }>, what:
   const res = await r;
   if (res.errors?.length || !res.data) throw new Error(`${what} failed: ${JSON.stringify(res.errors)}`);
   return res.data as T;
-}
-
-async function waitUntil(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export async function makeWorld() {
@@ -83,11 +76,8 @@ export async function makeWorld() {
   const run = await runOf(owner, 'report');
   const file = await fileOf(owner);
   const token = await tokenOf(owner);
-  await waitUntil(async () => (await ok(s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id: run }, owner), 'commandRun')).commandRun.status !== 'RUNNING', 'the report run to end');
-  await waitUntil(
-    async () => ['DONE', 'FAILED'].includes((await ok(s.gql('query($id: ID!) { file(id: $id) { processingStatus } }', { id: file }, owner), 'file')).file.processingStatus),
-    'the uploaded file to be processed',
-  );
+  await waitUntil(async () => (await ok(s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id: run }, owner), 'commandRun')).commandRun.status !== 'RUNNING', { timeoutMs: 15_000, what: 'the report run to end' });
+  await waitUntil(async () => ['DONE', 'FAILED'].includes((await ok(s.gql('query($id: ID!) { file(id: $id) { processingStatus } }', { id: file }, owner), 'file')).file.processingStatus), { timeoutMs: 15_000, what: 'the uploaded file to be processed' });
 
   return {
     s,

@@ -4,8 +4,9 @@ import { appendFileSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINES, tail, texts, waitUntil, type Tail } from '../../api/src/modules/logs/log.api-testkit.js';
+import { LINES, tail, texts, type Tail } from '../../api/src/test/log.api-testkit.js';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 let root: string;
 let s: TestServer;
@@ -64,11 +65,11 @@ describe('a folder of a log path replaced by a symlink after the config was load
     const t = tail(s, 'ws', admin, { s: 'swapped', b: 10 });
     try {
       // the real folder comes back and grows: the stream shows it, and never what the link showed
-      await waitUntil(() => s.app.services.logHub.stats().followers > 0, 5000, 'the tail to start following');
+      await waitUntil(() => s.app.services.logHub.stats().followers > 0, { timeoutMs: 5000, what: 'the tail to start following' });
       rmSync(at('logs/swapped'));
       renameSync(at('logs/swapped.old'), at('logs/swapped'));
       appendFileSync(at('logs/swapped/app.log'), 'real 2\n');
-      await waitUntil(() => texts(t).includes('real 2'), 10_000, 'the real file to be followed again');
+      await waitUntil(() => texts(t).includes('real 2'), { timeoutMs: 10_000, what: 'the real file to be followed again' });
       noSecret(t);
       expect(texts(t)).toEqual(['real 1', 'real 2']);
     } finally {
@@ -86,9 +87,9 @@ describe('a folder of a log path replaced by a symlink after the config was load
       symlinkSync(at('secret-b'), at('logs/live'));
       appendFileSync(at('secret-b/app.log'), 'SECRET written after the swap\n');
       // the follower notices the path names another file, and refuses to switch to it
-      await waitUntil(() => refusalLogged(at('logs/live/app.log')) || texts(t).some((x) => x.includes('SECRET')), 10_000, 'the swap to be seen');
+      await waitUntil(() => refusalLogged(at('logs/live/app.log')) || texts(t).some((x) => x.includes('SECRET')), { timeoutMs: 10_000, what: 'the swap to be seen' });
       appendFileSync(at('logs/live.old/app.log'), 'live 3\n'); // the file it had open goes on
-      await waitUntil(() => texts(t).includes('live 3') || texts(t).some((x) => x.includes('SECRET')), 10_000, 'the next line');
+      await waitUntil(() => texts(t).includes('live 3') || texts(t).some((x) => x.includes('SECRET')), { timeoutMs: 10_000, what: 'the next line' });
       noSecret(t);
       expect(texts(t)).toEqual(['live 1', 'live 2', 'live 3']);
     } finally {
@@ -112,7 +113,7 @@ describe('a symlinked folder that was there when the config was loaded', () => {
       await t.waitFor(1);
       appendFileSync(at('secret-c/via.log'), 'SECRET written after the change\n');
       appendFileSync(at('chosen/via.log'), 'chosen 2\n');
-      await waitUntil(() => texts(t).includes('chosen 2'), 10_000, 'the chosen file to be followed');
+      await waitUntil(() => texts(t).includes('chosen 2'), { timeoutMs: 10_000, what: 'the chosen file to be followed' });
       noSecret(t);
       expect(texts(t)).toEqual(['chosen 1', 'chosen 2']);
     } finally {

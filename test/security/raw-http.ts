@@ -36,15 +36,6 @@ export async function openRaw(url: string, head: string): Promise<RawRequest> {
   return raw;
 }
 
-/** Waits for `pred` to hold, polling; fails with `what` after `timeoutMs`. */
-export async function until(pred: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Status and parsed JSON body of a raw HTTP/1.1 answer (Content-Length framed). */
 export function parseAnswer(text: string): { status: number; headers: string; body: any } {
   const end = text.indexOf('\r\n\r\n');

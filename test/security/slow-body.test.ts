@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
-import { multipartParts, openRaw, parseAnswer, until, uploadHead, type RawRequest } from './raw-http.js';
+import { multipartParts, openRaw, parseAnswer, uploadHead, type RawRequest } from './raw-http.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 // a short window so the test is quick: a body must bring 1,024 bytes every half second
 const ENV = { REQUEST_BODY_TIMEOUT_SECONDS: '0.5', REQUEST_BODY_MIN_BYTES: '1024' };
@@ -33,7 +34,7 @@ describe('slow request bodies', () => {
     const { host } = new URL(s.url);
     const raw = await openRaw(s.url, `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
     await raw.write(body.slice(0, 5));
-    await until(() => raw.isClosed(), 'the server to close a stalled JSON request');
+    await waitUntil(() => raw.isClosed(), { timeoutMs: 10_000, what: 'the server to close a stalled JSON request' });
     const answer = parseAnswer(raw.received());
     expect(answer.status).toBe(408);
     expect(answer.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -45,13 +46,13 @@ describe('slow request bodies', () => {
     const content = 'x'.repeat(200);
     const raw = await openRaw(s.url, uploadHead(s.url, token, Buffer.byteLength(head + content + end)));
     await raw.write(head + content.slice(0, 10)); // the file part has begun: the writer has a temp file
-    await until(() => tmpFiles().length === 1, 'the upload to start writing');
+    await waitUntil(() => tmpFiles().length === 1, { timeoutMs: 10_000, what: 'the upload to start writing' });
     await trickle(raw, content.slice(10), 100);
-    await until(() => raw.isClosed(), 'the server to close a trickled upload');
+    await waitUntil(() => raw.isClosed(), { timeoutMs: 10_000, what: 'the server to close a trickled upload' });
     const answer = parseAnswer(raw.received());
     expect(answer.status).toBe(408);
     expect(answer.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    await until(() => tmpFiles().length === 0, 'the temp file to be removed');
+    await waitUntil(() => tmpFiles().length === 0, { timeoutMs: 10_000, what: 'the temp file to be removed' });
     expect(readdirSync(uploads())).toEqual([]);
     expect(s.logText()).toContain('request body stalled');
   });
@@ -66,7 +67,7 @@ describe('slow request bodies', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     await raw.write(end);
-    await until(() => /\r\n\r\n\{.*\}$/s.test(raw.received()), 'the answer');
+    await waitUntil(() => /\r\n\r\n\{.*\}$/s.test(raw.received()), { timeoutMs: 10_000, what: 'the answer' });
     const answer = parseAnswer(raw.received());
     expect(answer.status, raw.received()).toBe(200);
     expect(answer.body.data.uploadFile.size).toBe(64 * 1024);
@@ -92,7 +93,7 @@ describe('concurrent uploads per user', () => {
     // the default cap is 4; each held upload keeps sending, so none is ended as stalled
     const held = await Promise.all(Array.from({ length: 4 }, () => openRaw(s.url, uploadHead(s.url, token, Buffer.byteLength(head + 'z'.repeat(1_000_000) + end)))));
     await Promise.all(held.map((r) => r.write(head + 'z'.repeat(2048))));
-    await until(() => tmpFiles().length - before === 4, 'four uploads in progress');
+    await waitUntil(() => tmpFiles().length - before === 4, { timeoutMs: 10_000, what: 'four uploads in progress' });
     const keepAlive = setInterval(() => held.forEach((r) => void r.write('z'.repeat(2048))), 100);
     try {
       const burst = await Promise.all(Array.from({ length: 200 }, () => s.upload({ name: 'burst.txt', content: 'hello\n', type: 'text/plain' }, { token })));
@@ -103,11 +104,11 @@ describe('concurrent uploads per user', () => {
       expect(theirs.errors).toBeUndefined();
       // a held upload that goes away frees its place (the other three keep theirs)
       held[0]!.socket.destroy();
-      await until(async () => !(await s.upload({ name: 'after.txt', content: 'after\n', type: 'text/plain' }, { token })).errors, 'a place to free up');
+      await waitUntil(async () => !(await s.upload({ name: 'after.txt', content: 'after\n', type: 'text/plain' }, { token })).errors, { timeoutMs: 10_000, what: 'a place to free up' });
     } finally {
       clearInterval(keepAlive);
       for (const r of held) r.socket.destroy();
     }
-    await until(() => tmpFiles().length === before, 'every held upload to be cleaned up');
+    await waitUntil(() => tmpFiles().length === before, { timeoutMs: 10_000, what: 'every held upload to be cleaned up' });
   });
 });

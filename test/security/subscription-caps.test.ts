@@ -6,8 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../api/src/config/agent-config.js';
-import { waitUntil } from '../../api/src/modules/logs/log.api-testkit.js';
+
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 const SUB = 'subscription { commandRunUpdated { id } }';
 
@@ -21,9 +22,7 @@ const open = () => s.app.services.pubsub.listenerCount('runUpdated');
 
 /** waitUntil, and on a timeout the figures that were seen. */
 const until = (check: () => boolean, ms: number, what: string, seen: () => string) =>
-  waitUntil(check, ms, what).catch((err: Error) => {
-    throw new Error(`${err.message}; saw ${seen()}`);
-  });
+  waitUntil(check, { timeoutMs: ms, what: () => `${what}; saw ${seen()}` });
 
 /** A raw graphql-transport-ws socket: every frame, how it closed, and subscribe/complete by id. */
 async function socket(token?: string) {
@@ -35,7 +34,7 @@ async function socket(token?: string) {
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const send = (m: unknown) => ws.send(JSON.stringify(m));
   send({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} });
-  await waitUntil(() => frames.some((f) => f.type === 'connection_ack') || closed !== null, 5000, 'ack or close');
+  await waitUntil(() => frames.some((f) => f.type === 'connection_ack') || closed !== null, { timeoutMs: 5000, what: 'ack or close' });
   return {
     ws,
     frames,
@@ -50,7 +49,7 @@ type Socket = Awaited<ReturnType<typeof socket>>;
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const closeAll = async (sockets: Socket[]) => {
   for (const c of sockets) c.ws.close();
-  await waitUntil(() => open() === 0, 5000, 'every stream ended');
+  await waitUntil(() => open() === 0, { timeoutMs: 5000, what: 'every stream ended' });
 };
 
 describe('subscriptionsPerSocket (default 100)', () => {
@@ -65,9 +64,9 @@ describe('subscriptionsPerSocket (default 100)', () => {
     }
     expect(c.closed()).toBeNull();
     c.complete(ids('s', 10)); // room again: the socket takes 10 more
-    await waitUntil(() => open() === 90, 5000, '10 completed');
+    await waitUntil(() => open() === 90, { timeoutMs: 5000, what: '10 completed' });
     c.subscribe(ids('again', 10));
-    await waitUntil(() => open() === 100, 5000, '100 open');
+    await waitUntil(() => open() === 100, { timeoutMs: 5000, what: '100 open' });
     expect(c.refused()).toHaveLength(50);
     await closeAll([c]);
   });
@@ -94,16 +93,16 @@ describe('subscriptionsPerUser (default 200), across WebSocket and SSE', () => {
 
     const other = await s.createUser('other-user');
     const theirs = s.subscribeSse(SUB, {}, other);
-    await waitUntil(() => open() === 201, 5000, "another user's stream");
+    await waitUntil(() => open() === 201, { timeoutMs: 5000, what: "another user's stream" });
     theirs.stop();
-    await waitUntil(() => open() === 200, 5000, 'their stream ended');
+    await waitUntil(() => open() === 200, { timeoutMs: 5000, what: 'their stream ended' });
 
     // slots come back when streams end: end one socket's streams, and SSE takes them
     sockets[0]!.ws.close();
-    await waitUntil(() => open() < 200, 5000, 'the closed socket released');
+    await waitUntil(() => open() < 200, { timeoutMs: 5000, what: 'the closed socket released' });
     const freed = 200 - open();
     const tails = Array.from({ length: freed }, () => s.subscribeSse(SUB, {}, user));
-    await waitUntil(() => open() === 200, 10_000, 'SSE streams in the freed slots');
+    await waitUntil(() => open() === 200, { timeoutMs: 10_000, what: 'SSE streams in the freed slots' });
     expect(tails.every((t) => t.ended === null)).toBe(true);
     for (const t of tails) t.stop();
     await closeAll(sockets);
@@ -116,13 +115,13 @@ describe('socketsPerUser (default 20)', () => {
     const sockets = await Promise.all(Array.from({ length: 20 }, () => socket(user.token)));
     expect(sockets.every((c) => c.frames[0]?.type === 'connection_ack')).toBe(true);
     const extra = await socket(user.token);
-    await waitUntil(() => extra.closed() !== null, 5000, 'the extra socket closed');
+    await waitUntil(() => extra.closed() !== null, { timeoutMs: 5000, what: 'the extra socket closed' });
     expect(extra.closed()!.code).toBe(4429);
     expect(extra.closed()!.reason).toMatch(/20 .*limits\.socketsPerUser/);
     expect(sockets.every((c) => c.closed() === null)).toBe(true);
 
     sockets[0]!.ws.close();
-    await waitUntil(() => sockets[0]!.closed() !== null, 5000, 'one closed');
+    await waitUntil(() => sockets[0]!.closed() !== null, { timeoutMs: 5000, what: 'one closed' });
     const again = await waitForAck(user.token);
     expect(again.closed()).toBeNull();
     for (const c of [...sockets, again]) c.ws.close();
@@ -139,7 +138,7 @@ describe('socketsPerUser (default 20)', () => {
     const c = strangers[0]!;
     const login = (i: number) => `mutation { login(username: "nobody-${i}", password: "wrong-password") { token } }`;
     ids('l', 30).forEach((id, i) => c.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: login(i) } })));
-    await waitUntil(() => c.frames.filter((f) => f.type === 'error' || f.type === 'complete').length === 30, 20_000, '30 answers');
+    await waitUntil(() => c.frames.filter((f) => f.type === 'error' || f.type === 'complete').length === 30, { timeoutMs: 20_000, what: '30 answers' });
     const busy = c.refused().filter((f) => /signed out/.test(f.payload[0].message));
     expect(busy.length).toBeGreaterThanOrEqual(20);
     for (const f of busy) expect(f.payload[0].extensions.code).toBe('RATE_LIMITED');
@@ -163,20 +162,20 @@ describe('limits are re-read when agent.yaml changes', () => {
     const original = readFileSync(s.agentPath, 'utf8');
     writeFileSync(s.agentPath, `${original}limits:\n  subscriptionsPerSocket: 3\n  subscriptionsPerUser: 4\n  socketsPerUser: 2\n`);
     try {
-      await waitUntil(() => s.app.services.agent.config.limits.socketsPerUser === 2, 10_000, 'the reload');
+      await waitUntil(() => s.app.services.agent.config.limits.socketsPerUser === 2, { timeoutMs: 10_000, what: 'the reload' });
       const a = await socket(user.token);
       a.subscribe(ids('a', 5));
       await until(() => a.refused().length === 2 && open() === 3, 5000, '3 open on a', () => `${open()} open, ${JSON.stringify(a.frames)}`);
       expect(a.refused()[0].payload[0].message).toMatch(/limits\.subscriptionsPerSocket/);
       const b = await socket(user.token);
       b.subscribe(ids('b', 2));
-      await waitUntil(() => b.refused().length === 1 && open() === 4, 5000, '4 open for the user');
+      await waitUntil(() => b.refused().length === 1 && open() === 4, { timeoutMs: 5000, what: '4 open for the user' });
       expect(b.refused()[0].payload[0].message).toMatch(/limits\.subscriptionsPerUser/);
       expect((await socket(user.token)).closed()?.code).toBe(4429);
       await closeAll([a, b]);
     } finally {
       writeFileSync(s.agentPath, original);
-      await waitUntil(() => s.app.services.agent.config.limits.socketsPerUser === 20, 10_000, 'the defaults back');
+      await waitUntil(() => s.app.services.agent.config.limits.socketsPerUser === 20, { timeoutMs: 10_000, what: 'the defaults back' });
     }
   });
 });

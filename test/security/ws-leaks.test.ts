@@ -6,8 +6,9 @@ import { request } from 'node:http';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../api/src/modules/logs/log.api-testkit.js';
+
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 const AGENT = `commands: []\nlogs:\n  - { name: app, path: app.log, roles: [admin, user] }\n`;
 const TAIL = 'subscription { logTail(source: "app") { text } }';
@@ -47,9 +48,9 @@ async function rawTail({ s, token }: Server, opts: { autoPong?: boolean } = {}) 
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
-  await waitUntil(async () => (await gauge(s)) === before.gauge + 1 && s.app.services.logHub.stats().subscribers === before.subscribers + 1, 5000, 'the stream open');
+  await waitUntil(async () => (await gauge(s)) === before.gauge + 1 && s.app.services.logHub.stats().subscribers === before.subscribers + 1, { timeoutMs: 5000, what: 'the stream open' });
   // the follower attaches just after the stream opens: append until a live line arrives
-  await waitUntil(() => got.lines > 0 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false), 5000, 'a live line');
+  await waitUntil(() => got.lines > 0 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false), { timeoutMs: 5000, what: 'a live line' });
   const tcp = (ws as unknown as { _socket: import('node:net').Socket })._socket;
   return { ws, tcp, got };
 }
@@ -58,22 +59,18 @@ async function rawTail({ s, token }: Server, opts: { autoPong?: boolean } = {}) 
 async function stall(srv: Server, tcp: import('node:net').Socket) {
   tcp.pause();
   const file = path.join(srv.s.dir, 'app.log');
-  await waitUntil(
-    async () => {
+  await waitUntil(async () => {
       // (a keepalive may drop the peer first: then its stream must be gone)
       if ((await buffered(srv.s)) > 64 * 1024 || (await gauge(srv.s)) === 0) return true;
       appendFileSync(file, BIG_LINE.repeat(8));
       return false;
-    },
-    20_000,
-    'a backlog in the server',
-  );
+    }, { timeoutMs: 20_000, what: 'a backlog in the server' });
 }
 
 /** Everything back where it started: the gauge (scraped too) and the hub's followers. */
 async function released(s: TestServer) {
   const hub = s.app.services.logHub;
-  await waitUntil(async () => (await gauge(s)) === 0 && hub.stats().followers === 0 && hub.stats().closing === 0, 10_000, 'the stream released').catch(
+  await waitUntil(async () => (await gauge(s)) === 0 && hub.stats().followers === 0 && hub.stats().closing === 0, { timeoutMs: 10_000, what: 'the stream released' }).catch(
     async (err: Error) => {
       throw new Error(`${err.message}: open logTail ${await gauge(s)}, hub ${JSON.stringify(hub.stats())}`);
     },
@@ -160,9 +157,9 @@ async function sseTail({ s, token }: Server) {
   const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
   res.on('data', (chunk: Buffer) => (got.bytes += chunk.length));
   req.on('error', () => {}); // the tests cut it
-  await waitUntil(async () => (await gauge(s)) === before + 1, 5000, 'the SSE stream open');
+  await waitUntil(async () => (await gauge(s)) === before + 1, { timeoutMs: 5000, what: 'the SSE stream open' });
   const seen = got.bytes;
-  await waitUntil(() => got.bytes > seen + 20 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false), 5000, 'a live line');
+  await waitUntil(() => got.bytes > seen + 20 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false), { timeoutMs: 5000, what: 'a live line' });
   return { req, res, tcp: req.socket! };
 }
 
@@ -184,7 +181,7 @@ describe('an SSE client that goes away releases its stream', () => {
     const { tcp } = await sseTail(srv);
     tcp.pause();
     appendFileSync(path.join(srv.s.dir, 'app.log'), BIG_LINE.repeat(400)); // ~24 MB: more than the socket buffers hold
-    await waitUntil(() => srv.s.app.services.logHub.stats().followers === 1, 5000, 'the follower');
+    await waitUntil(() => srv.s.app.services.logHub.stats().followers === 1, { timeoutMs: 5000, what: 'the follower' });
     tcp.resetAndDestroy();
     await released(srv.s);
   });

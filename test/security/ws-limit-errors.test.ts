@@ -5,8 +5,9 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../api/src/modules/logs/log.api-testkit.js';
+
 import { authHeaders, sseBlocks, startServer, type TestServer } from '../../api/src/test/harness.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 
 const AGENT = `commands: []\nlogs:\n  - { name: app, path: app.log, roles: [admin, user] }\n`;
 
@@ -44,12 +45,12 @@ async function socketWithLiveTail() {
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const send = (m: unknown) => ws.send(JSON.stringify(m));
   send({ type: 'connection_init', payload: { authorization: `Bearer ${user.token}` } });
-  await waitUntil(() => frames.some((f) => f.type === 'connection_ack'), 5000, 'ack');
+  await waitUntil(() => frames.some((f) => f.type === 'connection_ack'), { timeoutMs: 5000, what: 'ack' });
   send({ id: 'live', type: 'subscribe', payload: { query: 'subscription { logTail(source: "app") { text } }' } });
   const liveLines = () => frames.filter((f) => f.id === 'live' && f.type === 'next').length;
   const liveLine = async () => {
     const before = liveLines();
-    await waitUntil(() => liveLines() > before || (appendFileSync(path.join(s.dir, 'app.log'), 'tick\n'), false), 5000, 'a live line');
+    await waitUntil(() => liveLines() > before || (appendFileSync(path.join(s.dir, 'app.log'), 'tick\n'), false), { timeoutMs: 5000, what: 'a live line' });
   };
   await liveLine();
   return { ws, frames, send, liveLine, closed: () => closed };
@@ -61,7 +62,7 @@ describe('over WebSocket', () => {
     const c = await socketWithLiveTail();
     const errorsBefore = errorLines().length;
     c.send({ id: 'bad', type: 'subscribe', payload: { query } });
-    await waitUntil(() => c.frames.some((f) => f.id === 'bad') || c.closed() !== null, 5000, 'an answer to the operation');
+    await waitUntil(() => c.frames.some((f) => f.id === 'bad') || c.closed() !== null, { timeoutMs: 5000, what: 'an answer to the operation' });
     expect(c.closed()).toBeNull();
     const answer = c.frames.filter((f) => f.id === 'bad');
     expect(answer).toHaveLength(1);
@@ -70,7 +71,7 @@ describe('over WebSocket', () => {
     expect(answer[0].payload[0].message).toMatch(says);
     await c.liveLine(); // the other subscription still streams
     c.send({ id: 'after', type: 'subscribe', payload: { query: '{ me { id } }' } }); // and the socket takes new operations
-    await waitUntil(() => c.frames.some((f) => f.id === 'after' && f.type === 'complete'), 5000, 'a later query answered');
+    await waitUntil(() => c.frames.some((f) => f.id === 'after' && f.type === 'complete'), { timeoutMs: 5000, what: 'a later query answered' });
     expect(c.frames.filter((f) => f.id === 'live' && f.type !== 'next')).toEqual([]);
     expect(errorLines().slice(errorsBefore)).toEqual([]);
     c.ws.close();

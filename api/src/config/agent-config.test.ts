@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentConfigError, loadAgentConfig, watchAgentConfig, type AgentConfig } from './agent-config.js';
+import { waitUntil } from '../test/wait.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -169,11 +170,11 @@ describe('watchAgentConfig', () => {
     const watcher = watchAgentConfig(file, (c) => changes.push(c), (e) => errors.push(e), 50);
     try {
       await writeFile(file, good('second'));
-      await until(() => changes.length === 1);
+      await waitUntil(() => changes.length === 1, { what: 'the watcher' });
       expect(changes[0].commands[0].name).toBe('second');
 
       await writeFile(file, good('Bad Name'));
-      await until(() => errors.length === 1);
+      await waitUntil(() => errors.length === 1, { what: 'the watcher' });
       expect(errors[0]).toBeInstanceOf(AgentConfigError);
       expect(errors[0].message).toContain('commands[0].name: must match');
       expect(changes).toHaveLength(1); // the last good config stays in effect
@@ -181,7 +182,7 @@ describe('watchAgentConfig', () => {
       // Editors that save by renaming a new file over the old one.
       await writeFile(path.join(dir, '.agent.yaml.swp'), good('third'));
       await rename(path.join(dir, '.agent.yaml.swp'), file);
-      await until(() => changes.length === 2);
+      await waitUntil(() => changes.length === 2, { what: 'the watcher' });
       expect(changes[1].commands[0].name).toBe('third');
 
       await writeFile(path.join(dir, 'unrelated.txt'), 'x');
@@ -193,10 +194,3 @@ describe('watchAgentConfig', () => {
   });
 });
 
-async function until(check: () => boolean, timeoutMs = 5000) {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the watcher');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

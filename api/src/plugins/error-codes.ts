@@ -1,21 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
-import { AppError } from '../errors.js';
+import { AppError, isErrorCode, type ErrorCode } from '../errors.js';
 import { QueueOverflowError } from '../realtime/queue.js';
 
-const CONTRACT_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'INTERNAL_SERVER_ERROR',
-]);
-
-const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
 
 // duck-typed: a second copy of graphql-js (CJS beside ESM) must not defeat the check
 export const isGraphQLError = (e: unknown): e is GraphQLError =>
@@ -44,7 +32,7 @@ export function maskError(error: unknown, message: string): Error {
 /** graphql-js and plugin errors (syntax, validation, limits, variables) are the caller's: BAD_USER_INPUT. */
 export function withContractCode(error: GraphQLError, fallback = 'BAD_USER_INPUT'): GraphQLError {
   const code = error.extensions?.code;
-  if (typeof code === 'string' && CONTRACT_CODES.has(code)) return error;
+  if (isErrorCode(code)) return error;
   const ext = error.extensions as Record<string, unknown>;
   ext.code = fallback;
   // graphql-armor words its limits as syntax errors; they are about size, not syntax
@@ -54,7 +42,7 @@ export function withContractCode(error: GraphQLError, fallback = 'BAD_USER_INPUT
 }
 
 export function httpStatusFor(code: string): number | undefined {
-  return HTTP_STATUS[code];
+  return isErrorCode(code) ? HTTP_STATUS[code] : undefined;
 }
 
 /** Parse and validation errors carry a contract code on every transport. */

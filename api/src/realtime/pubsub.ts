@@ -1,3 +1,4 @@
+import type { OutputEvent } from '../modules/commands/command.live-chunk.js';
 import { BoundedQueue } from './queue.js';
 
 /** Every realtime topic and its payload, in one place. A topic may be scoped by an id. */
@@ -10,7 +11,7 @@ export interface Topics {
   /** a user's shown data changed (login time, role, …): cached copies are dropped */
   userChanged: { userId: string };
   /** a run's output, scoped by run id */
-  runOutput: import('../modules/commands/command.supervisor.js').OutputEvent;
+  runOutput: OutputEvent;
   /** stop a run, wherever it runs */
   runCancel: { runId: string };
   /** a run started or ended */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../test/harness.js';
 import { RedisTransport } from './redis-transport.js';
+import { waitUntil } from '../test/wait.js';
 
 // A real redis-server (Debian's `redis-server` package) on a free loopback port.
 function freePort(): Promise<number> {
@@ -45,14 +46,6 @@ async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }>
   };
 }
 
-const until = async (pred: () => boolean, ms: number, what: string) => {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 let redis: Awaited<ReturnType<typeof startRedis>>;
 beforeAll(async () => {
   redis = await startRedis();
@@ -78,7 +71,7 @@ describe('RedisTransport', () => {
     a.publish('runOutput:1', '{"n":2}');
     offB2();
     a.publish('runOutput:2', '{"gone":true}');
-    await until(() => onB.length >= 2, 5_000, 'two events on B');
+    await waitUntil(() => onB.length >= 2, { timeoutMs: 5_000, what: 'two events on B' });
     await new Promise((r) => setTimeout(r, 200)); // room for a duplicate or a stray to show up
     expect(onB).toEqual(['{"n":1}', '{"n":2}']); // in order; the unsubscribed channel is not delivered
     expect(onA).toEqual(['{"n":1}', '{"n":2}']); // its own copy from Redis is not delivered twice

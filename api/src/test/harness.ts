@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App } from '../app.js';
 import { loadConfig, type Config } from '../config/config.js';
 import type { Topics } from '../realtime/pubsub.js';
+import { waitUntil } from './wait.js';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -228,32 +229,20 @@ type Sink = { next(v: any): void; error(e: unknown): void; complete(): void };
 export function collect(start: (sink: Sink) => () => void) {
   const events: any[] = [];
   let ended: { error?: unknown } | null = null;
-  const waiters: (() => void)[] = [];
-  const wake = () => waiters.splice(0).forEach((w) => w());
   const stop = start({
     next: (v) => {
       events.push(v);
-      wake();
     },
     error: (e) => {
       ended = { error: e };
-      wake();
     },
     complete: () => {
       ended = {};
-      wake();
     },
   });
-  const until = async (pred: () => boolean, timeoutMs: number, what: string) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(events).slice(0, 500)}`);
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-  };
+  // checked often: a stream's events come in bursts, and tests wait on them by the hundred
+  const until = (pred: () => boolean, timeoutMs: number, what: string) =>
+    waitUntil(pred, { timeoutMs, everyMs: 10, what: () => `${what}; got ${JSON.stringify(events).slice(0, 500)}` });
   return {
     events,
     get ended() {

@@ -11,6 +11,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { serveGraphqlWs } from './ws-socket.js';
+import { waitUntil } from '../test/wait.js';
 
 const KEEPALIVE_MS = 300;
 const schema = buildSchema('type Query { x: String } type Subscription { x: String }');
@@ -70,14 +71,6 @@ async function peer(subscribe?: { everyMs: number }, autoPong = false) {
   return { ws, closed, received: () => received, pings: () => pings };
 }
 
-async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const outcome = (p: Promise<number>, ms: number) => Promise.race([p, new Promise<'open'>((r) => setTimeout(() => r('open'), ms))]);
 
 describe('WebSocket keepalive', () => {
@@ -102,13 +95,13 @@ describe('WebSocket keepalive', () => {
   });
 
   it('drops a peer that stops reading, once our data no longer gets through', async () => {
-    await waitFor(() => wss.clients.size === 0);
+    await waitUntil(() => wss.clients.size === 0, { timeoutMs: 10_000, what: 'the server to drop the socket' });
     const stalled = await peer({ everyMs: 0 });
     await new Promise((r) => setTimeout(r, 50));
     // it reads nothing more, so it can't see the close either: watch the server's side
     (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     expect(wss.clients.size).toBe(1);
-    await waitFor(() => wss.clients.size === 0);
+    await waitUntil(() => wss.clients.size === 0, { timeoutMs: 10_000, what: 'the server to drop the socket' });
     stalled.ws.terminate();
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../test/harness.js';
-import { waitUntil } from '../modules/logs/log.api-testkit.js';
+import { waitUntil } from '../test/wait.js';
 
 let s: TestServer;
 let admin: { token: string };
@@ -25,7 +25,7 @@ async function raw(protocol: string | null = 'graphql-transport-ws') {
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const send = (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m));
   const frame = async (match: (f: any) => boolean) => {
-    await waitUntil(() => frames.some(match), 5000, 'a frame');
+    await waitUntil(() => frames.some(match), { timeoutMs: 5000, what: 'a frame' });
     return frames.find(match);
   };
   const init = async () => {
@@ -83,17 +83,17 @@ describe('graphql-transport-ws protocol', () => {
     await c.init();
     c.send({ id: 'x', type: 'subscribe', payload: { query: 'subscription { logTail(source: "app") { text } }' } });
     c.send({ id: 'y', type: 'subscribe', payload: { query: 'subscription { logTail(source: "app") { text } }' } });
-    await waitUntil(() => s.app.services.logHub.stats().subscribers >= 2, 5000, 'both tails attached');
+    await waitUntil(() => s.app.services.logHub.stats().subscribers >= 2, { timeoutMs: 5000, what: 'both tails attached' });
     // the follower attaches just after the streams open: append until x gets a live line
     const gotOne = () => c.frames.some((f) => f.id === 'x' && f.payload?.data?.logTail?.text === 'one');
-    await waitUntil(() => gotOne() || (appendFileSync(path.join(s.dir, 'app.log'), 'one\n'), false), 5000, 'a live line on x');
+    await waitUntil(() => gotOne() || (appendFileSync(path.join(s.dir, 'app.log'), 'one\n'), false), { timeoutMs: 5000, what: 'a live line on x' });
     c.send({ id: 'x', type: 'complete' });
-    await waitUntil(() => s.app.services.logHub.stats().subscribers === 1, 5000, 'x detached');
+    await waitUntil(() => s.app.services.logHub.stats().subscribers === 1, { timeoutMs: 5000, what: 'x detached' });
     appendFileSync(path.join(s.dir, 'app.log'), 'two\n');
     await c.frame((f) => f.id === 'y' && f.payload?.data?.logTail?.text === 'two');
     expect(new Set(c.frames.filter((f) => f.id === 'x').map((f) => f.payload?.data?.logTail?.text))).toEqual(new Set(['one']));
     c.ws.close();
-    await waitUntil(() => s.app.services.logHub.stats().subscribers === 0, 5000, 'a closed socket ends its streams');
+    await waitUntil(() => s.app.services.logHub.stats().subscribers === 0, { timeoutMs: 5000, what: 'a closed socket ends its streams' });
   });
 });
 
@@ -108,10 +108,10 @@ describe('shared stream events', () => {
     c.send({ id: 't', type: 'subscribe', payload: { query: 'subscription { logTail(source: "app") { t: text } }' } });
     // the follower attaches just after the streams open: prime until every tail gets a live line
     const primed = () => ['a', 'b', 'f', 't'].every((id) => c.frames.some((f) => f.id === id));
-    await waitUntil(() => primed() || (appendFileSync(path.join(s.dir, 'app.log'), 'keep primed\n'), false), 5000, 'four tails attached');
+    await waitUntil(() => primed() || (appendFileSync(path.join(s.dir, 'app.log'), 'keep primed\n'), false), { timeoutMs: 5000, what: 'four tails attached' });
     appendFileSync(path.join(s.dir, 'app.log'), 'drop me\nkeep me\n');
     const mine = (f: any) => f.type === 'next' && !JSON.stringify(f.payload).includes('primed');
-    await waitUntil(() => c.frames.filter(mine).length >= 7, 5000, 'every line to every tail');
+    await waitUntil(() => c.frames.filter(mine).length >= 7, { timeoutMs: 5000, what: 'every line to every tail' });
     const got = (id: string) => c.frames.filter((f) => f.id === id && mine(f)).map((f) => f.payload.data.logTail);
     expect(got('a')).toEqual([{ kind: 'LINE', text: 'drop me' }, { kind: 'LINE', text: 'keep me' }]);
     expect(got('b')).toEqual(got('a'));

@@ -2,7 +2,7 @@
 // RATE_LIMITED, and resumes from its last seq with nothing missing.
 import { describe, expect, it } from 'vitest';
 import { rawCommandOutput, serverForFile } from '../../test/harness.js';
-import { waitUntil } from '../logs/log.api-testkit.js';
+import { waitUntil } from '../../test/wait.js';
 
 const CHUNKS = 1280; // 80 MiB of output, well past the 32 MiB a subscriber may fall behind
 const TOTAL = CHUNKS * 65536;
@@ -21,13 +21,13 @@ describe('a subscriber that stops reading', () => {
     const { s, admin } = server;
     const id = (await s.gql('mutation { runCommand(name: "flood") { id } }', {}, admin)).data.runCommand.id as string;
     const stalled = await rawCommandOutput(s, admin.token, { id, after: 0 });
-    await waitUntil(() => stalled.got.seqs.length > 0, 10_000, 'the first chunk');
+    await waitUntil(() => stalled.got.seqs.length > 0, { timeoutMs: 10_000, what: 'the first chunk' });
     const tcp = stalled.tcp;
     tcp.pause();
     // the run is held back for a while, then goes on: it must finish although this reader stalls
-    await waitUntil(async () => (await s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id }, admin)).data.commandRun.status !== 'RUNNING', 60_000, 'the run to finish');
+    await waitUntil(async () => (await s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id }, admin)).data.commandRun.status !== 'RUNNING', { timeoutMs: 60_000, what: 'the run to finish' });
     tcp.resume();
-    await waitUntil(() => stalled.got.end !== null, 30_000, 'the stream to end');
+    await waitUntil(() => stalled.got.end !== null, { timeoutMs: 30_000, what: 'the stream to end' });
     expect(stalled.got.end!.type).toBe('error');
     expect(stalled.got.end!.payload[0].extensions.code).toBe('RATE_LIMITED');
     const last = stalled.got.seqs.at(-1)!;
@@ -38,7 +38,7 @@ describe('a subscriber that stops reading', () => {
     stalled.ws.close();
 
     const resumed = await rawCommandOutput(s, admin.token, { id, after: last });
-    await waitUntil(() => resumed.got.end !== null, 60_000, 'the resumed stream to complete');
+    await waitUntil(() => resumed.got.end !== null, { timeoutMs: 60_000, what: 'the resumed stream to complete' });
     expect(resumed.got.end!.type).toBe('complete');
     expect(resumed.got.seqs[0]).toBeGreaterThan(last);
     expect(stalled.got.bytes + resumed.got.bytes).toBe(TOTAL);

@@ -3,7 +3,7 @@
 // nor table names, the server's log has the detail, and the server goes on serving.
 import { describe, expect, it } from 'vitest';
 import { rawCommandOutput, serverForFile } from '../../test/harness.js';
-import { waitUntil } from '../logs/log.api-testkit.js';
+import { waitUntil } from '../../test/wait.js';
 
 // 600 writes of 40 KiB, 1 ms apart: stored as one row each, so the replay reads more than one
 // page (500 rows, 20 MB: more than the sockets between us can hold while the reader is paused)
@@ -24,19 +24,19 @@ describe('a stream that fails half-way for a reason nobody planned', () => {
     const { s, admin } = server;
     const id = (await s.gql('mutation { runCommand(name: "pages") { id } }', {}, admin)).data.runCommand.id as string;
     const status = async () => (await s.gql('query($id: ID!) { commandRun(id: $id) { status outputBytes } }', { id }, admin)).data.commandRun;
-    await waitUntil(async () => (await status()).status !== 'RUNNING', 30_000, 'the run to finish');
+    await waitUntil(async () => (await status()).status !== 'RUNNING', { timeoutMs: 30_000, what: 'the run to finish' });
     expect(await status()).toEqual({ status: 'SUCCEEDED', outputBytes: WRITES * 40960 });
 
     // a finished run: its output comes from the database, a page at a time
     const { ws, got, tcp } = await rawCommandOutput(s, admin.token, { id });
-    await waitUntil(() => got.seqs.length > 0, 10_000, 'the first chunk');
+    await waitUntil(() => got.seqs.length > 0, { timeoutMs: 10_000, what: 'the first chunk' });
     tcp.pause(); // the server stops inside the first page, waiting for us to read
     await new Promise((r) => setTimeout(r, 300));
 
     await s.app.services.orm.em.getConnection().execute('alter table output_chunks rename to output_chunks_lost');
     try {
       tcp.resume();
-      await waitUntil(() => got.end !== null, 30_000, 'the stream to end');
+      await waitUntil(() => got.end !== null, { timeoutMs: 30_000, what: 'the stream to end' });
       expect(got.end!.type).toBe('error');
       expect(got.end!.payload).toHaveLength(1);
       const [error] = got.end!.payload;
@@ -48,7 +48,7 @@ describe('a stream that fails half-way for a reason nobody planned', () => {
       expect(got.seqs.every((seq, i) => i === 0 || seq > got.seqs[i - 1]!)).toBe(true);
       expect(got.seqs.at(-1)!).toBeLessThanOrEqual(500);
       // the operator's log has what the client was not told
-      await waitUntil(() => /no such table: output_chunks/.test(s.logText()), 5_000, 'the error in the log');
+      await waitUntil(() => /no such table: output_chunks/.test(s.logText()), { timeoutMs: 5_000, what: 'the error in the log' });
     } finally {
       await s.app.services.orm.em.getConnection().execute('alter table output_chunks_lost rename to output_chunks');
       ws.close();

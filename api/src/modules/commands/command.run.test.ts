@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
+import { waitUntil } from '../../test/wait.js';
 
 const AGENT = (dir: string) => `
 commands:
@@ -34,6 +35,10 @@ commands:
   - name: stubborn
     title: Ignores SIGTERM
     argv: ["sh", "-c", "trap '' TERM; echo ready; while true; do sleep 0.2; done"]
+  - name: escapee
+    title: Leaves a child in its own session, holding the output pipe
+    argv: ["sh", "-c", "setsid sleep 60 & echo ready; wait"]
+    timeout: 9
   - name: slow
     title: Times out
     argv: ["sleep", "30"]
@@ -65,7 +70,7 @@ beforeAll(async () => {
   mkdirSync(path.join(s.dir, 'work'));
   writeFileSync(s.agentPath, AGENT(path.join(s.dir, 'work')));
   // the server follows agent.yaml edits
-  for (let i = 0; i < 50 && s.app.services.agent.config.commands.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await waitUntil(() => s.app.services.agent.config.commands.length > 0, { timeoutMs: 2500, what: 'the server to load agent.yaml' });
   admin = await s.login();
 });
 afterAll(async () => {
@@ -170,11 +175,31 @@ describe('running', () => {
     const id = r.data.runCommand.id;
     const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id }, { token: admin.token });
     await sub.waitFor(1);
-    await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+    // the answer waits for the end, however long: TERM is ignored, KILL follows after the 5 s grace
+    const cancelled = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status signal } }`, { id }, admin);
+    expect(cancelled.data.cancelCommandRun).toEqual({ status: 'CANCELLED', signal: 'SIGKILL' });
     await sub.waitEnd(10_000);
     const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { status signal } }`, { id }, admin)).data.commandRun;
     expect(run.status).toBe('CANCELLED');
     expect(processesOf(id)).toEqual([]);
+  });
+
+  it('a run that has not ended 6 s after the cancel is answered RUNNING, and its stream still tells the end', async () => {
+    const r = await s.gql(RUN, { name: 'escapee' }, admin);
+    const id = r.data.runCommand.id;
+    const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id }, { token: admin.token });
+    await sub.waitFor(1);
+    try {
+      // the group is gone at TERM, but the escaped child holds the pipe until the run's 9 s timeout
+      const cancelled = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+      expect(cancelled.errors).toBeUndefined();
+      expect(cancelled.data.cancelCommandRun.status).toBe('RUNNING');
+      await sub.waitEnd(15_000);
+      const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { status } }`, { id }, admin)).data.commandRun;
+      expect(run.status).toBe('CANCELLED');
+    } finally {
+      for (const pid of processesOf(id)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('the timeout fires: TIMED_OUT', async () => {

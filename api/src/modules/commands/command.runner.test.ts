@@ -3,7 +3,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { childEnv, killProcessGroup, startProcess, type OutputChunk, type ProcessHandle } from './command.runner.js';
+import { childEnv, startProcess, type OutputChunk, type ProcessHandle } from './command.runner.js';
+import { waitUntil } from '../../test/wait.js';
 
 const node = (script: string) => [process.execPath, '-e', script];
 const start = (argv: string[], more: { timeoutMs?: number; killGraceMs?: number; cwd?: string } = {}) =>
@@ -35,14 +36,6 @@ function groupMembers(pgid: number): number[] {
   return members;
 }
 
-async function until(check: () => boolean, timeoutMs = 5000) {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('startProcess', () => {
   it('keeps stdout and stderr apart and in order, and records success', async () => {
     const h = start(['sh', '-c', 'echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo out2']);
@@ -68,22 +61,22 @@ describe('startProcess', () => {
 
   it('cancels the whole group, background children included', async () => {
     const h = start(['sh', '-c', 'sleep 100 & sleep 100 & wait'], { killGraceMs: 3000 });
-    await until(() => groupMembers(h.pid!).length === 3);
+    await waitUntil(() => groupMembers(h.pid!).length === 3, { what: 'the process group' });
     const t0 = Date.now();
     h.cancel();
     expect(await h.done).toMatchObject({ status: 'CANCELLED', signal: 'SIGTERM' });
-    await until(() => groupMembers(h.pid!).length === 0, 2000);
+    await waitUntil(() => groupMembers(h.pid!).length === 0, { timeoutMs: 2000, what: 'the process group' });
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('kills a process that ignores SIGTERM after the grace period', async () => {
     const h = start(['sh', '-c', 'trap "" TERM; sleep 100'], { killGraceMs: 300 });
-    await until(() => groupMembers(h.pid!).length === 2);
+    await waitUntil(() => groupMembers(h.pid!).length === 2, { what: 'the process group' });
     const t0 = Date.now();
     h.cancel();
     expect(await h.done).toMatchObject({ status: 'CANCELLED', signal: 'SIGKILL' });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
-    await until(() => groupMembers(h.pid!).length === 0, 1000);
+    await waitUntil(() => groupMembers(h.pid!).length === 0, { timeoutMs: 1000, what: 'the process group' });
   });
 
   it('kills background children that outlive their leader', async () => {
@@ -91,11 +84,11 @@ describe('startProcess', () => {
     const chunks = await collect(h); // ends only once the stubborn child no longer holds the pipe
     expect(text(chunks, 'stdout')).toBe('started\n');
     expect(await h.done).toEqual({ status: 'SUCCEEDED', exitCode: 0, signal: null });
-    await until(() => groupMembers(h.pid!).length === 0, 1000);
+    await waitUntil(() => groupMembers(h.pid!).length === 0, { timeoutMs: 1000, what: 'the process group' });
 
     const quiet = start(['sh', '-c', 'sleep 100 >/dev/null 2>&1 &']);
     expect((await quiet.done).status).toBe('SUCCEEDED');
-    await until(() => groupMembers(quiet.pid!).length === 0, 2000);
+    await waitUntil(() => groupMembers(quiet.pid!).length === 0, { timeoutMs: 2000, what: 'the process group' });
   });
 
   it('times out', async () => {
@@ -166,16 +159,5 @@ describe('startProcess', () => {
       break;
     }
     expect((await h.done).status).toBe('SUCCEEDED');
-  });
-});
-
-describe('killProcessGroup', () => {
-  it('kills a group and refuses ids that would hit other processes', async () => {
-    for (const bad of [0, 1, -5, 2.5, process.pid]) expect(() => killProcessGroup(bad)).toThrow(RangeError);
-    const h = start(['sh', '-c', 'sleep 100 & wait']);
-    await until(() => groupMembers(h.pid!).length === 2);
-    expect(killProcessGroup(h.pid!)).toBe(true);
-    expect(await h.done).toMatchObject({ status: 'FAILED', signal: 'SIGKILL' });
-    await until(() => groupMembers(h.pid!).length === 0, 1000);
   });
 });

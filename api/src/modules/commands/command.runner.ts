@@ -53,19 +53,6 @@ export function childEnv(extra: Record<string, string> = {}, base: NodeJS.Proces
   return { ...env, ...extra };
 }
 
-/** Signal every process in group `pid`; false when the group no longer exists. For start-up cleanup. */
-export function killProcessGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): boolean {
-  // -0 and -1 would signal our own group or every process we may signal.
-  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) throw new RangeError(`not a process group id: ${pid}`);
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
-
 export function startProcess(opts: StartProcessOptions): ProcessHandle {
   const { argv, cwd, env, timeoutMs, killGraceMs = 5000 } = opts;
   let child: ChildProcess;

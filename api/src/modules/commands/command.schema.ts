@@ -7,7 +7,7 @@ import { UserRef } from '../users/user.schema.js';
 import { CommandRun } from './command-run.entity.js';
 import { cancelRun, getRun, listCommands, listRuns, runCommand, storedOutput } from './command.service.js';
 import { commandOutput, commandRunUpdates } from './command.stream.js';
-import type { LiveChunk } from './command.supervisor.js';
+import type { LiveChunk } from './command.live-chunk.js';
 
 const CommandArgTypeEnum = builder.enumType('CommandArgType', { values: ['STRING', 'INT', 'BOOLEAN', 'ENUM', 'PATH', 'FILE'] as const });
 const RunStatusEnum = builder.enumType('RunStatus', { values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const });
@@ -105,7 +105,13 @@ builder.mutationField('runCommand', (t) =>
 );
 
 builder.mutationField('cancelCommandRun', (t) =>
-  t.field({ type: CommandRunRef, args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => cancelRun(ctx, String(a.id)) }),
+  t.field({
+    type: CommandRunRef,
+    description:
+      'Stops the run (SIGTERM to its process group, SIGKILL 5 s later) and answers with its final status once it has ended; still RUNNING if it has not ended within 6 s (its commandOutput stream completes when it does).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => cancelRun(ctx, String(a.id)),
+  }),
 );
 
 builder.subscriptionField('commandOutput', (t) =>

@@ -2,13 +2,14 @@ import type { Context } from '../../context.js';
 import type { CommandSpec } from '../../config/agent-config.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { newestFirst, type Page } from '../../pagination/keyset.js';
+import type { PubSub } from '../../realtime/pubsub.js';
 import { auditAs } from '../audit/audit.service.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { resolveFileForCommand } from '../files/file.service.js';
 import { CommandRun, OutputChunkRow, type RunStatus } from './command-run.entity.js';
 import { resolveArgv, type CommandArgInput } from './command.args.js';
-import type { LiveChunk } from './command.supervisor.js';
+import type { LiveChunk } from './command.live-chunk.js';
 
 export function mayRun(viewer: Viewer, spec: CommandSpec): boolean {
   return viewer.role === 'ADMIN' || spec.roles.includes('user');
@@ -59,20 +60,43 @@ export async function getRun(ctx: Context, id: string): Promise<CommandRun> {
   return run;
 }
 
+// the runner's 5 s grace before SIGKILL, and a second to record the end
+const CANCEL_WAIT_MS = 6000;
+
+/** Asks the run to stop and answers once it has (its final status), or after CANCEL_WAIT_MS still RUNNING. */
 export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
-  const run = await getRun(ctx, id);
-  if (run.status !== 'RUNNING') throw new ConflictError(`That run has already ended (${run.status}).`);
-  // the instance that runs it cancels it (this one, or another one through Redis)
-  ctx.app.pubsub.publish('runCancel', { runId: run.id });
-  ctx.app.log.info('run cancel requested', { runId: run.id, by: ctx.viewer!.userId });
-  await auditAs(ctx, 'RUN_CANCELLED', { target: run.id, detail: { command: run.commandName, startedBy: run.startedById } });
-  // most programs stop at SIGTERM: answer with the final status when it comes quickly
-  for (let i = 0; i < 40; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    await ctx.em.refresh(run);
-    if (run.status !== 'RUNNING') break;
+  const { pubsub, log } = ctx.app;
+  // listening before the status is read: an end between the read and the wait is not missed
+  const ended = endOf(pubsub, id, CANCEL_WAIT_MS);
+  try {
+    const run = await getRun(ctx, id);
+    if (run.status !== 'RUNNING') throw new ConflictError(`That run has already ended (${run.status}).`);
+    // the instance that runs it cancels it (this one, or another one through Redis)
+    pubsub.publish('runCancel', { runId: run.id });
+    log.info('run cancel requested', { runId: run.id, by: ctx.viewer!.userId });
+    await auditAs(ctx, 'RUN_CANCELLED', { target: run.id, detail: { command: run.commandName, startedBy: run.startedById } });
+    if (await ended.promise) await ctx.em.refresh(run);
+    else log.warn('run has not stopped yet after a cancel', { runId: run.id, waitedMs: CANCEL_WAIT_MS });
+    return run;
+  } finally {
+    ended.stop();
   }
-  return run;
+}
+
+/** True once the run's end is published (by whichever instance runs it), false after `ms`. */
+function endOf(pubsub: PubSub, runId: string, ms: number): { promise: Promise<boolean>; stop(): void } {
+  let settle: (ended: boolean) => void = () => {};
+  const promise = new Promise<boolean>((resolve) => (settle = resolve));
+  const off = pubsub.on('runOutput', (event) => 'end' in event && settle(true), runId);
+  const timer = setTimeout(() => settle(false), ms);
+  return {
+    promise,
+    stop: () => {
+      off();
+      clearTimeout(timer);
+      settle(false);
+    },
+  };
 }
 
 /** Newest first. USER sees their own runs, ADMIN every run. */

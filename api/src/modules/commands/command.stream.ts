@@ -2,7 +2,7 @@ import type { Context } from '../../context.js';
 import { BoundedQueue } from '../../realtime/queue.js';
 import { CommandRun } from './command-run.entity.js';
 import { getRun, storedOutput } from './command.service.js';
-import type { LiveChunk, OutputEvent } from './command.supervisor.js';
+import type { LiveChunk, OutputEvent } from './command.live-chunk.js';
 
 const HIGH_WATER_BYTES = 32 * 1024 * 1024;
 // a subscriber this far behind holds the producer back: a small backlog keeps the chunks short-lived

@@ -6,16 +6,8 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { PubSub } from '../../realtime/pubsub.js';
 import { cutUtf8 } from '../logs/log.lines.js';
 import { CommandRun, OutputChunkRow, type StreamName } from './command-run.entity.js';
+import type { LiveChunk } from './command.live-chunk.js';
 import { childEnv, startProcess, type ProcessHandle } from './command.runner.js';
-
-/** What a live subscriber receives; plain JSON so it can cross Redis too. */
-export interface LiveChunk {
-  seq: number;
-  stream: StreamName;
-  data: string;
-  at: string;
-}
-export type OutputEvent = { chunk: LiveChunk } | { end: { lastSeq: number } };
 
 interface Active {
   run: CommandRun;
@@ -85,10 +77,6 @@ export class CommandSupervisor {
         else this.reserved.delete(spec.name);
       },
     };
-  }
-
-  isActive(runId: string): boolean {
-    return this.active.has(runId);
   }
 
   pendingAfter(runId: string, afterSeq: number): LiveChunk[] {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRange } from './file.download.js';
 import { imageSize, readFacts, textPreview } from './file.facts.js';
-import { pngBytes, tarBytes, zipBytes } from './file.testkit.js';
+import { pngBytes, tarBytes, zipBytes } from '../../test/file.testkit.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-facts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
 import { AI_MAX_INPUT_BYTES } from './file.ai.js';
 import { fileProcessor } from './file.processor.js';
-import { pngBytes, tarBytes, zipBytes } from './file.testkit.js';
+import { pngBytes, tarBytes, zipBytes } from '../../test/file.testkit.js';
 
 const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
 const WATCH = `subscription($id: ID) { fileProcessed(id: $id) { id processingStatus processingResult } }`;

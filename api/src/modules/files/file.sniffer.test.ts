@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BINARY_TYPE, HEAD_BYTES, incompleteTail, TEXT_TYPE, typeAllowed, TypeSniffer } from './file.sniffer.js';
-import { pngBytes } from './file.testkit.js';
+import { pngBytes } from '../../test/file.testkit.js';
 
 async function sniff(chunks: Buffer[]) {
   const s = new TypeSniffer();

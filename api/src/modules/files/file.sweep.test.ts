@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
 import { loadConfig } from '../../config/config.js';
 import { gqlAt } from '../../test/harness.js';
-import { listUploads, multipartFrame } from './file.testkit.js';
+import { listUploads, multipartFrame } from '../../test/file.testkit.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

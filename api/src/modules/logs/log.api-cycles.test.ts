@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
-import { TAIL, waitUntil } from './log.api-testkit.js';
-import { openFdCount } from './log.testkit.js';
+import { TAIL } from '../../test/log.api-testkit.js';
+import { openFdCount } from '../../test/log.testkit.js';
+import { waitUntil } from '../../test/wait.js';
 
 // The server runs in this process, so /proc/self/fd is the server's (and the client's socket, kept open).
 let s: TestServer;
@@ -36,7 +37,7 @@ describe('subscribe / unsubscribe cycles', () => {
         );
       });
     const settled = async () => {
-      await waitUntil(() => hub.stats().followers === 0 && hub.stats().closing === 0, 5000, 'followers closed');
+      await waitUntil(() => hub.stats().followers === 0 && hub.stats().closing === 0, { timeoutMs: 5000, what: 'followers closed' });
       await hub.settled();
     };
     await cycle(); // warm-up: the socket, and libuv's one inotify fd, exist from now on
@@ -47,7 +48,7 @@ describe('subscribe / unsubscribe cycles', () => {
       await Promise.all(Array.from({ length: 10 }, cycle)); // 10 at a time: some share a follower
     }
     await settled();
-    await waitUntil(() => openFdCount() <= fds, 5000, `fds back to ${fds} (now ${openFdCount()})`);
+    await waitUntil(() => openFdCount() <= fds, { timeoutMs: 5000, what: `fds back to ${fds} (now ${openFdCount()})` });
     // at most: login's keep-alive HTTP socket (both ends live in this process) may time out meanwhile
     expect(openFdCount()).toBeLessThanOrEqual(fds);
     expect(hub.stats()).toEqual(start);

@@ -2,8 +2,9 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serverForFile } from '../../test/harness.js';
-import { LINES, gapsAndTwins, lines, tail, texts, waitUntil } from './log.api-testkit.js';
-import { LOGROTATE, movedAside, runLogrotate, startWriter, tally } from './log.testkit.js';
+import { LINES, gapsAndTwins, lines, tail, texts } from '../../test/log.api-testkit.js';
+import { LOGROTATE, movedAside, runLogrotate, startWriter, tally } from '../../test/log.testkit.js';
+import { waitUntil } from '../../test/wait.js';
 
 // Real logrotate (apt-get install logrotate) while a separate process appends numbered lines.
 const TOTAL = 2000;
@@ -33,17 +34,17 @@ async function tailWhileRotating(mode: 'create' | 'copytruncate', name: string) 
   let rotations = 0;
   try {
     for (const at of [TOTAL / 4, TOTAL / 2]) {
-      await waitUntil(() => numbered() >= at, 15_000, `${at} lines`);
+      await waitUntil(() => numbered() >= at, { timeoutMs: 15_000, what: `${at} lines` });
       await runLogrotate(config, path.join(s.dir, `${name}.state`));
       rotations++;
       // logrotate runs hours apart; two rotations before the follower switches would skip the middle file
-      await waitUntil(() => switches() === rotations, 15_000, `switch ${rotations}`);
+      await waitUntil(() => switches() === rotations, { timeoutMs: 15_000, what: `switch ${rotations}` });
     }
     await writer.done;
   } finally {
     writer.child.kill(); // done by now, unless the test failed: then it must not write on
   }
-  await waitUntil(() => texts(t).some((x) => x.startsWith(`line ${TOTAL} `)), 15_000, 'the last line');
+  await waitUntil(() => texts(t).some((x) => x.startsWith(`line ${TOTAL} `)), { timeoutMs: 15_000, what: 'the last line' });
   await new Promise((r) => setTimeout(r, 300)); // a late duplicate would show now
   t.stop();
   const { missing, twice } = gapsAndTwins(tally(texts(t)), TOTAL);

@@ -2,8 +2,9 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
-import { LINES, code, endCode, lines, tail, texts, waitUntil, type Transport } from './log.api-testkit.js';
-import { startWriter, tally } from './log.testkit.js';
+import { LINES, code, endCode, lines, tail, texts, type Transport } from '../../test/log.api-testkit.js';
+import { startWriter, tally } from '../../test/log.testkit.js';
+import { waitUntil } from '../../test/wait.js';
 
 // relative paths are relative to agent.yaml's folder: the test server's temp dir
 const AGENT = `commands: []
@@ -67,7 +68,7 @@ describe('logSources and logLines', () => {
         expect(lines(t)).toEqual([]);
       }
     }
-    await waitUntil(() => hubStats().subscribers === 0, 2000, 'no subscribers');
+    await waitUntil(() => hubStats().subscribers === 0, { timeoutMs: 2000, what: 'no subscribers' });
   });
 
   it('pages backwards with before; limits and bad input are BAD_USER_INPUT', async () => {
@@ -107,7 +108,7 @@ describe('logTail', () => {
     const t = tail(s, transport, user, { s: 'app', b: 1 });
     await t.waitFor(1);
     const u = tail(s, transport, user, { s: 'app', f: '/^live \\d+ (odd)$/i' });
-    await waitUntil(() => hubStats().subscribers === 2, 2000, 'both attached');
+    await waitUntil(() => hubStats().subscribers === 2, { timeoutMs: 2000, what: 'both attached' });
     await new Promise((r) => setTimeout(r, 200)); // `u` starts at the end: let it attach first
     appendFileSync(file('app.log'), 'live 1 odd\nlive 2 even\nlive 3 ODD\n');
     await t.waitFor(4);
@@ -116,12 +117,12 @@ describe('logTail', () => {
     expect(texts(u)).toEqual(['live 1 odd', 'live 3 ODD']);
     t.stop();
     u.stop();
-    await waitUntil(() => hubStats().subscribers === 0, 2000, 'subscriptions released');
+    await waitUntil(() => hubStats().subscribers === 0, { timeoutMs: 2000, what: 'subscriptions released' });
   });
 
   it('a file missing at first is followed from its first line once it appears', async () => {
     const t = tail(s, 'ws', user, { s: 'later', b: 10 });
-    await waitUntil(() => hubStats().subscribers === 1, 2000, 'attached');
+    await waitUntil(() => hubStats().subscribers === 1, { timeoutMs: 2000, what: 'attached' });
     await new Promise((r) => setTimeout(r, 200));
     writeFileSync(file('later.log'), 'first\nsecond\n');
     await t.waitFor(2, 5000);
@@ -136,14 +137,14 @@ describe('logTail', () => {
     const first = tail(s, transport, admin, { s: 'app', b: 1 });
     await first.waitFor(1);
     const writer = startWriter(path_, 1500, 10, 5);
-    await waitUntil(() => texts(first).filter((x) => x.startsWith('line ')).length >= 300, 10_000, '300 lines');
+    await waitUntil(() => texts(first).filter((x) => x.startsWith('line ')).length >= 300, { timeoutMs: 10_000, what: '300 lines' });
     first.stop();
     const got = lines(first).filter((l) => l.kind === 'LINE' && l.text.startsWith('line '));
     const resume = got.at(-1)!.cursor;
     await new Promise((r) => setTimeout(r, 300)); // the writer goes on while we are away
     const second = tail(s, transport, admin, { s: 'app', a: resume });
     await writer.done;
-    await waitUntil(() => texts(second).some((x) => x.startsWith('line 1500 ')), 10_000, 'the last line');
+    await waitUntil(() => texts(second).some((x) => x.startsWith('line 1500 ')), { timeoutMs: 10_000, what: 'the last line' });
     second.stop();
     const all = [...got.map((l) => l.text), ...texts(second)];
     const seen = tally(all);
@@ -172,7 +173,7 @@ describe('a tail ends when its reader may no longer read', () => {
     await s.gql(`mutation { logout }`, {}, who);
     await t.waitEnd(5000);
     expect(endCode(t)).toBe('UNAUTHENTICATED');
-    await waitUntil(() => hubStats().subscribers === 0, 2000, 'the hub released it');
+    await waitUntil(() => hubStats().subscribers === 0, { timeoutMs: 2000, what: 'the hub released it' });
   });
 
   it('agent.yaml taking the source away from a role ends that role\'s tails at the next line', async () => {
@@ -180,7 +181,7 @@ describe('a tail ends when its reader may no longer read', () => {
     const a = tail(s, 'sse', admin, { s: 'app', b: 1 });
     await Promise.all([u.waitFor(1), a.waitFor(1)]);
     writeFileSync(s.agentPath, AGENT.replace('path: app.log\n    roles: [admin, user]', 'path: app.log\n    roles: [admin]'));
-    await waitUntil(async () => (await s.gql(`{ logSources { name } }`, {}, user)).data.logSources.length === 1, 5000, 'the reload');
+    await waitUntil(async () => (await s.gql(`{ logSources { name } }`, {}, user)).data.logSources.length === 1, { timeoutMs: 5000, what: 'the reload' });
     appendFileSync(file('app.log'), 'after the change\n');
     await u.waitEnd(5000);
     expect(endCode(u)).toBe('NOT_FOUND');
@@ -189,6 +190,6 @@ describe('a tail ends when its reader may no longer read', () => {
     expect(texts(a).at(-1)).toBe('after the change');
     a.stop();
     writeFileSync(s.agentPath, AGENT);
-    await waitUntil(async () => (await s.gql(`{ logSources { name } }`, {}, user)).data.logSources.length === 2, 5000, 'the reload back');
+    await waitUntil(async () => (await s.gql(`{ logSources { name } }`, {}, user)).data.logSources.length === 2, { timeoutMs: 5000, what: 'the reload back' });
   });
 });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
 import { followInto, type FollowOptions, type LogFollowing } from './log.follower.js';
-import { sleep, tempDir, until } from './log.testkit.js';
+import { sleep, tempDir } from '../../test/log.testkit.js';
+import { waitUntil } from '../../test/wait.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -28,11 +29,11 @@ describe('followInto', () => {
     const { events, lines } = collect(path);
     await sleep(150);
     appendFileSync(path, 'first\nsecond par');
-    await until(() => lines().length === 1);
+    await waitUntil(() => lines().length === 1);
     await sleep(200);
     expect(lines()).toEqual(['first']); // the partial line waits for its end
     appendFileSync(path, 't\n');
-    await until(() => lines().length === 2);
+    await waitUntil(() => lines().length === 2);
     expect(lines()).toEqual(['first', 'second part']);
     expect(events[1].cursor.offset).toBe(Buffer.byteLength('old line\nfirst\nsecond part\n'));
   });
@@ -43,7 +44,7 @@ describe('followInto', () => {
     const { lines } = collect(path);
     await sleep(150);
     appendFileSync(path, ' and rest\n');
-    await until(() => lines().length === 1);
+    await waitUntil(() => lines().length === 1);
     expect(lines()).toEqual(['half and rest']);
   });
 
@@ -53,7 +54,7 @@ describe('followInto', () => {
     await sleep(200);
     expect(events).toEqual([]);
     writeFileSync(path, 'hello\nworld\n');
-    await until(() => lines().length === 2);
+    await waitUntil(() => lines().length === 2);
     expect(lines()).toEqual(['hello', 'world']);
   });
 
@@ -63,11 +64,11 @@ describe('followInto', () => {
     const { events, lines } = collect(path);
     await sleep(150);
     appendFileSync(path, 'one\n');
-    await until(() => lines().length === 1);
+    await waitUntil(() => lines().length === 1);
     rmSync(path);
     await sleep(300);
     writeFileSync(path, 'two\n');
-    await until(() => lines().length === 2);
+    await waitUntil(() => lines().length === 2);
     expect(lines()).toEqual(['one', 'two']);
     expect(events.map((e) => e.kind)).toEqual(['LINE', 'ROTATED', 'LINE']);
     expect(events[1].cursor).toEqual({ ...events[2].cursor, offset: 0 });
@@ -82,7 +83,7 @@ describe('followInto', () => {
     renameSync(path, `${path}.1`);
     appendFileSync(`${path}.1`, 'b\n'); // a writer that has not reopened yet
     writeFileSync(path, 'c\n');
-    await until(() => lines().length === 3);
+    await waitUntil(() => lines().length === 3);
     expect(lines()).toEqual(['a', 'b', 'c']);
     expect(events.map((e) => e.kind)).toEqual(['LINE', 'LINE', 'ROTATED', 'LINE']);
   });
@@ -93,9 +94,9 @@ describe('followInto', () => {
     const { events, lines } = collect(path);
     await sleep(150);
     appendFileSync(path, 'a long first line\n');
-    await until(() => lines().length === 1);
+    await waitUntil(() => lines().length === 1);
     writeFileSync(path, 'new\n'); // truncates in place: same inode
-    await until(() => lines().length === 2);
+    await waitUntil(() => lines().length === 2);
     expect(events.map((e) => e.kind)).toEqual(['LINE', 'TRUNCATED', 'LINE']);
     expect(events[2]).toMatchObject({ text: 'new', cursor: { offset: 4 } });
   });
@@ -110,7 +111,7 @@ describe('followInto', () => {
     for (let i = 0; i < 20; i++) appendFileSync(path, chunk);
     appendFileSync(path, Buffer.from([0xc3])); // dangling half char is fine: it is past the cap
     appendFileSync(path, '\nnext\n');
-    await until(() => lines().length === 2, 10_000);
+    await waitUntil(() => lines().length === 2, { timeoutMs: 10_000 });
     const grown = process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed - before;
     expect(events[0]).toMatchObject({ kind: 'LINE', truncated: true, text: 'é'.repeat(500) });
     expect(lines()[1]).toBe('next');
@@ -124,7 +125,7 @@ describe('followInto', () => {
     await sleep(150);
     appendFileSync(path, 'ab€cd\n'); // € ends exactly at the cap of 5
     appendFileSync(path, 'abc€d\n'); // € at 3..5 straddles the cap of 5
-    await until(() => events.length === 2);
+    await waitUntil(() => events.length === 2);
     expect(events.map((e) => e.kind === 'LINE' && [e.text, e.truncated])).toEqual([
       ['ab€', true],
       ['abc', true],
@@ -138,10 +139,10 @@ describe('followInto', () => {
     await sleep(150);
     const euro = Buffer.from('€');
     appendFileSync(path, Buffer.concat([Buffer.from('bad '), Buffer.from([0xff, 0xfe]), Buffer.from(' x\nprice 5'), euro.subarray(0, 1)]));
-    await until(() => lines().length === 1);
+    await waitUntil(() => lines().length === 1);
     await sleep(150); // the follower has read the first byte of € by now
     appendFileSync(path, Buffer.concat([euro.subarray(1), Buffer.from('\r\n')]));
-    await until(() => lines().length === 2);
+    await waitUntil(() => lines().length === 2);
     expect(lines()).toEqual(['bad \uFFFD\uFFFD x', 'price 5€']);
   });
 
@@ -149,11 +150,11 @@ describe('followInto', () => {
     const path = join(dir, 'app.log');
     writeFileSync(path, 'l1\nl2\nl3\n');
     const first = collect(path, { startAt: 'start' });
-    await until(() => first.lines().length === 3);
+    await waitUntil(() => first.lines().length === 3);
     const after = first.events[1].cursor;
     appendFileSync(path, 'l4\n');
     const second = collect(path, { startAt: after });
-    await until(() => second.lines().length === 2);
+    await waitUntil(() => second.lines().length === 2);
     expect(second.lines()).toEqual(['l3', 'l4']);
   });
 
@@ -161,13 +162,13 @@ describe('followInto', () => {
     const path = join(dir, 'app.log');
     writeFileSync(path, 'old\n');
     const first = collect(path, { startAt: 'start' });
-    await until(() => first.lines().length === 1);
+    await waitUntil(() => first.lines().length === 1);
     const cursor = first.events[0].cursor;
     rmSync(path);
     const second = collect(path, { startAt: cursor });
     await sleep(200);
     writeFileSync(path, 'new\n');
-    await until(() => second.events.length === 2);
+    await waitUntil(() => second.events.length === 2);
     expect(second.events.map((e) => (e.kind === 'LINE' ? e.text : e.kind))).toEqual(['ROTATED', 'new']);
   });
 
@@ -183,7 +184,7 @@ describe('followInto', () => {
     expect(events).toEqual([]);
     rmSync(path);
     writeFileSync(path, 'real\n'); // a real file there is followed as usual
-    await until(() => lines().length === 1);
+    await waitUntil(() => lines().length === 1);
     expect(lines()).toEqual(['real']);
   });
 });

@@ -5,7 +5,8 @@ import type { LogCursor } from './log.cursor.js';
 import type { LogEvent } from './log.event.js';
 import { compileFilter } from './log.filter.js';
 import { createLogHub, type LogHub, type LogSubscription } from './log.hub.js';
-import { openFdCount, sleep, startWriter, tempDir, until } from './log.testkit.js';
+import { openFdCount, sleep, startWriter, tempDir } from '../../test/log.testkit.js';
+import { waitUntil } from '../../test/wait.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -36,11 +37,11 @@ describe('log hub', () => {
     writeFileSync(path, '');
     const a = consume(hub.subscribe(path));
     const b = consume(hub.subscribe(path, { filter: compileFilter('even') }));
-    await until(() => hub.stats().subscribers === 2);
+    await waitUntil(() => hub.stats().subscribers === 2);
     await sleep(200);
     expect(hub.stats()).toMatchObject({ followers: 1, subscribers: 2 });
     appendFileSync(path, 'one odd\ntwo even\n');
-    await until(() => a.texts().length === 2 && b.texts().length === 1);
+    await waitUntil(() => a.texts().length === 2 && b.texts().length === 1);
     expect(b.texts()).toEqual(['two even']);
     await subs[0].return();
     expect(hub.stats()).toMatchObject({ followers: 1, subscribers: 1 });
@@ -53,10 +54,10 @@ describe('log hub', () => {
     const path = join(dir, 'app.log');
     writeFileSync(path, '');
     const writer = startWriter(path, 3000, 10, 2);
-    await until(() => lineCountOnDisk(path) > 500, 10_000, 'some lines on disk');
+    await waitUntil(() => lineCountOnDisk(path) > 500, { timeoutMs: 10_000, what: 'some lines on disk' });
     const sub = consume(hub.subscribe(path, { startAt: { backfill: 50 } }));
     await writer.done;
-    await until(() => sub.texts().some((t) => t.startsWith('line 3000 ')), 10_000, 'the last line');
+    await waitUntil(() => sub.texts().some((t) => t.startsWith('line 3000 ')), { timeoutMs: 10_000, what: 'the last line' });
     assertContiguous(sub.texts(), 3000);
     expect(sub.texts().length).toBeGreaterThan(50);
   });
@@ -74,7 +75,7 @@ describe('log hub', () => {
       if (round === 3) consume(hub.subscribe(path));
       const sub = hub.subscribe(path, { startAt: cursor ? { after: cursor } : 'end' });
       const part = consume(sub);
-      await until(() => part.texts().length >= 200 || (!writing && part.texts().some((t) => t.startsWith('line 4000 '))), 10_000, 'a batch');
+      await waitUntil(() => part.texts().length >= 200 || (!writing && part.texts().some((t) => t.startsWith('line 4000 '))), { timeoutMs: 10_000, what: 'a batch' });
       await sub.return();
       const lines = part.events.filter((e) => e.kind === 'LINE');
       seen.push(...part.texts());
@@ -88,14 +89,14 @@ describe('log hub', () => {
     const path = join(dir, 'app.log');
     writeFileSync(path, 'old 1\nold 2\n');
     const first = consume(hub.subscribe(path, { startAt: { backfill: 2 } }));
-    await until(() => first.texts().length === 2);
+    await waitUntil(() => first.texts().length === 2);
     await subs[0].return();
     await hub.settled();
     rmSync(path);
     const second = consume(hub.subscribe(path, { startAt: { after: first.events[0].cursor } }));
     await sleep(200);
     writeFileSync(path, 'new 1\n');
-    await until(() => second.events.length === 2);
+    await waitUntil(() => second.events.length === 2);
     expect(second.events.map((e) => (e.kind === 'LINE' ? e.text : e.kind))).toEqual(['ROTATED', 'new 1']);
   });
 
@@ -110,7 +111,7 @@ describe('log hub', () => {
     appendFileSync(path, 'warmup\n');
     expect((await warm).value).toMatchObject({ kind: 'LINE', text: 'warmup' });
     for (let i = 1; i <= 100; i++) appendFileSync(path, `line ${i} \n`);
-    await until(() => fast.texts().length === 101);
+    await waitUntil(() => fast.texts().length === 101);
     const got: LogEvent[] = [];
     for (let i = 0; i < 11; i++) got.push((await slow.next()).value!);
     expect(got.slice(0, 10).map((e) => e.kind === 'LINE' && e.text)).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i + 1} `));
@@ -147,7 +148,7 @@ describe('log hub', () => {
     const parked = consume(hub.subscribe(path)); // waiting in take()
     const idle = hub.subscribe(join(dir, 'other.log'), { startAt: { backfill: 1 } });
     const first = idle.next(); // file missing: attached, then waiting
-    await until(() => hub.stats().subscribers === 2);
+    await waitUntil(() => hub.stats().subscribers === 2);
     await sleep(100);
     await hub.close();
     await parked.done;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
 import { compileFilter } from './log.filter.js';
 import { readAfter, readLastLines } from './log.reader.js';
-import { tempDir } from './log.testkit.js';
+import { tempDir } from '../../test/log.testkit.js';
 
 let dir: string;
 let cleanup: () => void;

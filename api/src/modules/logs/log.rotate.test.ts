@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
 import { followInto } from './log.follower.js';
-import { LOGROTATE, movedAside, runLogrotate, sleep, startWriter, tally, tempDir, until } from './log.testkit.js';
+import { LOGROTATE, movedAside, runLogrotate, sleep, startWriter, tally, tempDir } from '../../test/log.testkit.js';
+import { waitUntil } from '../../test/wait.js';
 
 // Real logrotate (apt-get install logrotate) rotating while a separate process appends numbered lines.
 const TOTAL = 4000;
@@ -27,16 +28,16 @@ async function followWhileRotating(mode: 'create' | 'copytruncate'): Promise<{ e
   try {
     let rotations = 0;
     for (const at of [TOTAL / 8, TOTAL / 4, TOTAL / 2]) {
-      await until(() => lineCount() >= at, 15_000, `${at} lines`);
+      await waitUntil(() => lineCount() >= at, { timeoutMs: 15_000, what: `${at} lines` });
       await runLogrotate(config, join(dir, 'state'));
       rotations++;
       // the next rotation waits for this one to be followed: two rotations before the follower
       // switches would skip the middle file (logrotate runs hours apart, not milliseconds)
-      await until(() => switches() === rotations, 15_000, `switch ${rotations}`);
+      await waitUntil(() => switches() === rotations, { timeoutMs: 15_000, what: `switch ${rotations}` });
     }
     await writer.done;
     const last = `line ${TOTAL} `;
-    await until(() => events.some((e) => e.kind === 'LINE' && e.text.startsWith(last)), 10_000, 'the last line');
+    await waitUntil(() => events.some((e) => e.kind === 'LINE' && e.text.startsWith(last)), { timeoutMs: 10_000, what: 'the last line' });
     await sleep(300); // anything late (a duplicate) would show up now
     return { events, rotations };
   } finally {

@@ -1,8 +1,5 @@
 import { graphql } from '../../lib/graphql/generated';
 
-// Connection queries spell the fields out instead of spreading ...RunSummary: the server's
-// depth limit counts a fragment spread as two levels. The shapes stay identical, so the
-// generated types are interchangeable with RunSummaryFragment.
 export const RunSummaryFragment = graphql(`
   fragment RunSummary on CommandRun {
     id commandName argv status exitCode signal startedAt finishedAt
@@ -22,11 +19,7 @@ export const CommandRunsQuery = graphql(`
     commandRuns(first: $first, after: $after, command: $command, status: $status) {
       edges {
         cursor
-        node {
-          id commandName argv status exitCode signal startedAt finishedAt
-          startedBy { id username }
-          outputBytes outputTruncated
-        }
+        node { ...RunSummary }
       }
       pageInfo { hasNextPage endCursor }
     }

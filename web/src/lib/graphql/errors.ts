@@ -1,16 +1,9 @@
 // Turning any failure into the one message a person can act on. Pure: no urql import, so tests run in Node.
 
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'INTERNAL_SERVER_ERROR'
-  | 'NETWORK';
+import type { ErrorCode as ServerErrorCode } from './generated/error-codes';
+
+/** The server's codes (generated from the schema's `enum ErrorCode`), and ours for a server we cannot reach. */
+export type ErrorCode = ServerErrorCode | 'NETWORK';
 
 interface GraphQLErrorLike {
   message: string;

@@ -15,15 +15,6 @@ export function openFdCount(): number {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves once `check` is true, polling; rejects after `ms`. */
-export async function until(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
 /**
  * A separate process appending `count` numbered lines ("line <n> <padding>") to `path`, opening the
  * file by name for every line (as a logger that reopens would), pausing `pauseMs` every `burst` lines.

@@ -1,5 +1,5 @@
 // Helpers for the logs tests that go through the real server (harness.ts). Not used at run time.
-import type { TestServer } from '../../test/harness.js';
+import type { TestServer } from './harness.js';
 
 export const TAIL = `subscription($s: String!, $b: Int, $a: String, $f: String) {
   logTail(source: $s, backfill: $b, after: $a, filter: $f) { cursor kind text truncated droppedCount } }`;
@@ -34,14 +34,6 @@ export function endCode(t: Tail): string | undefined {
 }
 
 export const code = (r: { errors?: { extensions?: { code?: string } }[] }): string | undefined => r.errors?.[0]?.extensions?.code;
-
-export async function waitUntil(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Numbers 1..total seen zero times and more than once in "line <n> …" texts. */
 export function gapsAndTwins(seen: Map<number, number>, total: number): { missing: number[]; twice: number[] } {
