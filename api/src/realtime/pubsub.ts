@@ -70,9 +70,9 @@ export class PubSub {
     return queue;
   }
 
-  /** Listeners in this process: all of them, or those of one topic published without an id. */
-  listenerCount(topic?: keyof Topics): number {
-    if (topic) return this.listeners.get(topic)?.size ?? 0;
+  /** Listeners in this process: all of them, or those of one topic (and id, for a topic scoped by one). */
+  listenerCount(topic?: keyof Topics, id?: string): number {
+    if (topic) return this.listeners.get(id ? `${topic}:${id}` : topic)?.size ?? 0;
     let n = 0;
     for (const s of this.listeners.values()) n += s.size;
     return n;

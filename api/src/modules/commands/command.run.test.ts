@@ -1,8 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
 import { waitUntil } from '../../test/wait.js';
+
+// prints (the rest of the script) once the file named by its argument exists: output past the cap
+// goes live only, so the test opens its subscription first, then creates the file
+const gated = (text: string) =>
+  `const out = () => process.stdout.write(${text}); const go = () => require('fs').existsSync(process.argv[1]) ? out() : setTimeout(go, 10); go()`;
 
 const AGENT = (dir: string) => `
 commands:
@@ -52,11 +57,11 @@ commands:
     maxOutputBytes: 100000
   - name: edge
     title: A real U+FFFD is the last character that fits
-    argv: ["node", "-e", "process.stdout.write('x'.repeat(1021) + String.fromCharCode(0xfffd) + String.fromCharCode(0xe9).repeat(1000))"]
+    argv: ["node", "-e", "${gated("'x'.repeat(1021) + String.fromCharCode(0xfffd) + String.fromCharCode(0xe9).repeat(1000)")}", "--", "${dir}/gate-edge"]
     maxOutputBytes: 1024
   - name: straddle
     title: The cap falls inside a character
-    argv: ["node", "-e", "process.stdout.write('x'.repeat(1023) + String.fromCharCode(0xe9).repeat(1000))"]
+    argv: ["node", "-e", "${gated("'x'.repeat(1023) + String.fromCharCode(0xe9).repeat(1000)")}", "--", "${dir}/gate-straddle"]
     maxOutputBytes: 1024
 logs: []
 `;
@@ -66,7 +71,6 @@ let admin: { token: string };
 beforeAll(async () => {
   process.env.TINY_AGENT_TEST_SECRET = 'hunter2-secret-value';
   s = await startServer({}, { agentYaml: 'commands: []\nlogs: []\n' });
-  const { writeFileSync, mkdirSync } = await import('node:fs');
   mkdirSync(path.join(s.dir, 'work'));
   writeFileSync(s.agentPath, AGENT(path.join(s.dir, 'work')));
   // the server follows agent.yaml edits
@@ -81,11 +85,15 @@ afterAll(async () => {
 const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
 const RUN = `mutation($name: String!, $args: [CommandArgInput!]) { runCommand(name: $name, args: $args) { id status argv } }`;
 
-async function runToEnd(name: string, args: { name: string; value: string }[] = [], auth = admin) {
+async function runToEnd(name: string, args: { name: string; value: string }[] = [], auth = admin, gate?: string) {
   const r = await s.gql(RUN, { name, args }, auth);
   if (r.errors) return { errors: r.errors, run: null, output: '' };
   const id = r.data.runCommand.id;
   const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { seq stream data } }`, { id }, { token: auth.token });
+  if (gate) {
+    await waitUntil(() => s.app.services.pubsub.listenerCount('runOutput', id) > 0, { timeoutMs: 5000, what: 'the output subscription' });
+    writeFileSync(gate, '');
+  }
   await sub.waitEnd(20_000);
   const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { id status exitCode signal error argv outputTruncated outputBytes } }`, { id }, auth)).data.commandRun;
   return { run, output: sub.events.map((e) => e.data.commandOutput.data).join(''), events: sub.events };
@@ -234,10 +242,10 @@ describe('running', () => {
         .map((c: { data: string }) => c.data)
         .join('')
         .replace(/\n\[tiny-agent\].*\n/, '');
-    const edge = await runToEnd('edge');
+    const edge = await runToEnd('edge', [], admin, path.join(s.dir, 'work', 'gate-edge'));
     expect(edge.output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(1021) + '\uFFFD' + '\u00e9'.repeat(1000));
     expect(await storedOf(edge.run.id)).toBe('x'.repeat(1021) + '\uFFFD');
-    const straddle = await runToEnd('straddle');
+    const straddle = await runToEnd('straddle', [], admin, path.join(s.dir, 'work', 'gate-straddle'));
     expect(straddle.output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(1023) + '\u00e9'.repeat(1000));
     expect(await storedOf(straddle.run.id)).toBe('x'.repeat(1023));
   });
