@@ -36,7 +36,8 @@ function npm(script: string[], env: Record<string, string>): Started {
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const s = { child, out: () => out, exited };
+  // as read, without colour codes: Vite colours its URLs when CI is set (picocolors), even into a pipe
+  const s = { child, out: () => out.replace(/\x1b\[[0-9;]*m/g, ''), exited };
   started.push(s);
   return s;
 }
