@@ -147,7 +147,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       useParsedMultipart(),
       useOrmContext(orm),
       EnvelopArmorPlugin({
-        blockFieldSuggestion: { enabled: false }, // only for signed-out callers: see useContractErrorCodes
+        blockFieldSuggestion: { enabled: false }, // signed-in callers get suggestions; signed-out ones one generic message (auth-gate.ts)
         maxDepth: { flattenFragments: true }, // a fragment spread is not a level of nesting
         costLimit: { maxCost: 20_000 }, // the default 5,000 refuses a page of 100 runs; list sizes are capped server-side
       }),

@@ -63,21 +63,5 @@ export function useContractErrorCodes(): Plugin {
         if (result.length) setResult(result.map((e) => withContractCode(e)));
       };
     },
-    // per request, not in validation: Yoga caches validation results across viewers
-    onResultProcess({ result, serverContext, setResult }) {
-      if ((serverContext as { viewer?: unknown }).viewer || Array.isArray(result) || !('errors' in result) || !result.errors) return;
-      setResult({ ...result, errors: withoutSuggestions(result.errors as GraphQLError[]) });
-    },
   };
-}
-
-/** Field suggestions would let a stranger map the schema: signed-out callers don't get them. */
-export function withoutSuggestions(errors: readonly GraphQLError[]): GraphQLError[] {
-  return errors.map((err) =>
-    / Did you mean .*\?$/.test(err.message)
-      ? createGraphQLError(err.message.replace(/ Did you mean .*\?$/, ''), {
-          nodes: err.nodes, source: err.source, positions: err.positions, extensions: err.extensions,
-        })
-      : err,
-  );
 }

@@ -5,7 +5,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
-import { isGraphQLError, withContractCode, withoutSuggestions } from '../plugins/error-codes.js';
+import { isGraphQLError, withContractCode } from '../plugins/error-codes.js';
 import { quotaRefusal } from '../plugins/subscription-guard.js';
 import { quotaOf, SIGNED_OUT_OPERATIONS, tooManyOperations, tooManySockets } from './stream-quota.js';
 import { serveGraphqlWs, type Operation } from './ws-socket.js';
@@ -106,7 +106,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           if (!isGraphQLError(err)) throw err;
           errors = [withoutHttp(withContractCode(err))];
         }
-        if (errors.length) return viewer ? errors : withoutSuggestions(errors);
+        // signed out, the auth gate has already made them one message naming nothing of the schema
+        if (errors.length) return errors;
         const args = { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue: await contextFactory() };
         return { args, execute: execute as Operation['execute'], subscribe: subscribe as Operation['subscribe'] };
       },
