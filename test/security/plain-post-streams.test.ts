@@ -9,14 +9,15 @@ async function openStreams(s: TestServer) {
   return { gauge, watched: s.app.services.auth.watcherCount() };
 }
 
+let s: TestServer;
+let admin: Awaited<ReturnType<TestServer['login']>>;
+beforeAll(async () => {
+  s = await startServer({}, { agentYaml: LOGS });
+  admin = await s.login();
+});
+afterAll(() => s?.stop());
+
 describe('a subscription sent as a plain JSON POST', () => {
-  let s: TestServer;
-  let admin: Awaited<ReturnType<TestServer['login']>>;
-  beforeAll(async () => {
-    s = await startServer({}, { agentYaml: LOGS });
-    admin = await s.login();
-  });
-  afterAll(() => s?.stop());
 
   it('is refused with a code and a way forward, and leaves no stream open (200 of them)', async () => {
     const before = await openStreams(s);
@@ -40,13 +41,6 @@ describe('a subscription sent as a plain JSON POST', () => {
 });
 
 describe('a variable of the wrong type', () => {
-  let s: TestServer;
-  let admin: Awaited<ReturnType<TestServer['login']>>;
-  beforeAll(async () => {
-    s = await startServer({}, { agentYaml: LOGS });
-    admin = await s.login();
-  });
-  afterAll(() => s?.stop());
 
   const query = 'query($n: Int) { logLines(source: "app", last: $n) { text } }';
   const check = (errors: any[] | undefined) => {
