@@ -20,7 +20,9 @@ const config: CodegenConfig = {
         strictScalars: true,
       },
     },
-    'web/src/lib/graphql/generated/error-codes.ts': { plugins: ['./scripts/codegen-error-codes.mjs'] },
+    'web/src/lib/graphql/generated/error-codes.ts': {
+      plugins: ['./scripts/codegen-error-codes.mjs'],
+    },
   },
 };
 

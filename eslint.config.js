@@ -21,19 +21,31 @@ export default tseslint.config(
   {
     // plain Node scripts
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
   },
   {
     // TypeScript inside components and rune modules, parsed by the same parser as the rest
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'], svelteConfig } },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'], svelteConfig },
+    },
   },
   {
     files: ['**/*.ts', '**/*.svelte'],
     rules: {
       // tests and GraphQL results are loosely typed on purpose
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-control-regex': 'off',
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
@@ -46,6 +58,9 @@ export default tseslint.config(
   {
     // svelte-check (tsc) already resolves every name in components, browser globals included
     files: ['**/*.svelte'],
-    rules: { 'no-undef': 'off', 'svelte/prefer-const': ['error', { ignoreReadBeforeAssign: true }] },
+    rules: {
+      'no-undef': 'off',
+      'svelte/prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+    },
   },
 );

@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { APP, fmt, pct, ROOT, startProc } from './lib.js';
 
 const MB = 1024 * 1024;
-const write = (chunks: number) => `let n=0;(function w(){while(n<${chunks}){n++;if(!process.stdout.write(b))return process.stdout.once('drain',w)}})()`;
+const write = (chunks: number) =>
+  `let n=0;(function w(){while(n<${chunks}){n++;if(!process.stdout.write(b))return process.stdout.once('drain',w)}})()`;
 /** 64 KiB writes of one byte repeated: nothing in it needs escaping in JSON. */
 const producer = (chunks: number) => `const b=Buffer.alloc(65536,120);${write(chunks)}`;
 /** 64 KiB writes of log-like lines: a newline every ~100 bytes, a tab and two quotes per line, all escaped in JSON. */
@@ -24,7 +25,9 @@ const linesProducer = (chunks: number) =>
 async function bare(chunks: number, sink: 'devnull' | 'drop'): Promise<number> {
   const t = performance.now();
   await new Promise<void>((resolve) => {
-    const child = spawn(process.execPath, ['-e', producer(chunks)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', producer(chunks)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (sink === 'devnull') child.stdout.pipe(createWriteStream('/dev/null'));
     else child.stdout.on('data', () => {});
     child.on('close', () => resolve());
@@ -32,8 +35,13 @@ async function bare(chunks: number, sink: 'devnull' | 'drop'): Promise<number> {
   return (chunks * 65536) / MB / ((performance.now() - t) / 1000);
 }
 
-const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 0.5);
-const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const median = (xs: number[]) =>
+  pct(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
+const rss = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 export async function benchCommands(): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-bench-cmd-'));
@@ -69,10 +77,16 @@ limits: { subscriptionsPerSocket: 1000 }
     const login = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation { login(username: "admin", password: "bench-password-1") { token } }' }),
+      body: JSON.stringify({
+        query: 'mutation { login(username: "admin", password: "bench-password-1") { token } }',
+      }),
     });
     const token = ((await login.json()) as any).data.login.token as string;
-    const client = createClient({ url: app.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+    const client = createClient({
+      url: app.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     const run = async (name: string) => {
       const r = await fetch(`${app.url}/graphql`, {
         method: 'POST',
@@ -81,7 +95,12 @@ limits: { subscriptionsPerSocket: 1000 }
       });
       return ((await r.json()) as any).data.runCommand.id as string;
     };
-    const receive = (id: string, onBytes?: (bytes: number) => void, to = client, variables: Record<string, unknown> = { id }) =>
+    const receive = (
+      id: string,
+      onBytes?: (bytes: number) => void,
+      to = client,
+      variables: Record<string, unknown> = { id },
+    ) =>
       new Promise<number>((resolve, reject) => {
         let bytes = 0;
         to.subscribe(
@@ -106,7 +125,8 @@ limits: { subscriptionsPerSocket: 1000 }
         if (b >= (marks.length + 1) * 40 * MB) marks.push(rss(app.child.pid!));
       });
       // every byte, plus the notice that output past the cap is not stored
-      if (bytes < 3200 * 65536) throw new Error(`${name}: received ${bytes} bytes of ${3200 * 65536}`);
+      if (bytes < 3200 * 65536)
+        throw new Error(`${name}: received ${bytes} bytes of ${3200 * 65536}`);
       return { mbs: bytes / MB / ((performance.now() - t) / 1000), marks };
     };
     // both bare figures swing from run to run on a shared machine (the drop 433-1,642 MiB/s seen,
@@ -122,34 +142,58 @@ limits: { subscriptionsPerSocket: 1000 }
     const devnull = median(bares.devnull);
     const drop = median(bares.drop);
     const warm = runs.slice(2).sort((a, b) => a.mbs - b.mbs)[1]!;
-    const ratios = (mbs: number) => `${fmt(mbs / devnull, 2)}x /dev/null, ${fmt(mbs / drop, 2)}x drop`;
-    const marks = (r: { marks: number[] }) => `RSS after each 40 MiB ${r.marks.map((m) => `+${fmt((m - idle) / MB)}`).join(', ')} MiB`;
-    const row = (label: string, r: { mbs: number; marks: number[] }) => `  ${label.padEnd(44)} ${fmt(r.mbs).padStart(5)} MiB/s  ${ratios(r.mbs)}; ${marks(r)}`;
+    const ratios = (mbs: number) =>
+      `${fmt(mbs / devnull, 2)}x /dev/null, ${fmt(mbs / drop, 2)}x drop`;
+    const marks = (r: { marks: number[] }) =>
+      `RSS after each 40 MiB ${r.marks.map((m) => `+${fmt((m - idle) / MB)}`).join(', ')} MiB`;
+    const row = (label: string, r: { mbs: number; marks: number[] }) =>
+      `  ${label.padEnd(44)} ${fmt(r.mbs).padStart(5)} MiB/s  ${ratios(r.mbs)}; ${marks(r)}`;
     const text = await flood('lines');
-    lines.push('Commands: 200 MiB producer streamed live to one graphql-ws subscriber (the first 10 MiB stored, the default cap)');
-    const of = (xs: number[]) => `(median of ${xs.map((b) => fmt(b)).join(', ')}, one before each run)`;
-    lines.push(`  bare node, child stdout .pipe() to /dev/null   ${fmt(devnull).padStart(5)} MiB/s  ${of(bares.devnull)}`);
-    lines.push(`  bare node, child stdout read and dropped       ${fmt(drop).padStart(5)} MiB/s  ${of(bares.drop)}`);
+    lines.push(
+      'Commands: 200 MiB producer streamed live to one graphql-ws subscriber (the first 10 MiB stored, the default cap)',
+    );
+    const of = (xs: number[]) =>
+      `(median of ${xs.map((b) => fmt(b)).join(', ')}, one before each run)`;
+    lines.push(
+      `  bare node, child stdout .pipe() to /dev/null   ${fmt(devnull).padStart(5)} MiB/s  ${of(bares.devnull)}`,
+    );
+    lines.push(
+      `  bare node, child stdout read and dropped       ${fmt(drop).padStart(5)} MiB/s  ${of(bares.drop)}`,
+    );
     lines.push(row('tiny-agent, first run after start-up', runs[0]!));
     lines.push(row('tiny-agent, second run', runs[1]!));
     lines.push(
       `  ${'tiny-agent, warm (median of runs 3-5)'.padEnd(44)} ${fmt(warm.mbs).padStart(5)} MiB/s  ${ratios(warm.mbs)} ` +
-        `(goal >= 0.5x /dev/null, RSS flat); runs 3-5 ${runs.slice(2).map((r) => fmt(r.mbs)).join(', ')} MiB/s; ${marks(runs[4]!)} in run 5`,
+        `(goal >= 0.5x /dev/null, RSS flat); runs 3-5 ${runs
+          .slice(2)
+          .map((r) => fmt(r.mbs))
+          .join(', ')} MiB/s; ${marks(runs[4]!)} in run 5`,
     );
     lines.push(row('tiny-agent, log lines (escaped in JSON), warm', text));
-    lines.push(`  server RSS idle ${fmt(idle / MB)} MiB before the first run; flat = the same after every 40 MiB, whatever the volume`);
+    lines.push(
+      `  server RSS idle ${fmt(idle / MB)} MiB before the first run; flat = the same after every 40 MiB, whatever the volume`,
+    );
 
     // beside it: the same producers through a bare ws server (what a minimal server without
     // GraphQL, storage or auth does) to the same client
     const ceiling = await startProc(path.join(ROOT, 'bench/servers/bare-ws-output.ts'));
     try {
-      const bareClient = createClient({ url: ceiling.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket });
-      for (const [label, script] of [['bare ws server, warm', producer(3200)], ['bare ws server, log lines, warm', linesProducer(3200)]] as const) {
-        for (let i = 0; i < 2; i++) await receive('warm-up', undefined, bareClient, { id: 'x', script });
+      const bareClient = createClient({
+        url: ceiling.url.replace('http', 'ws') + '/graphql',
+        webSocketImpl: WebSocket,
+      });
+      for (const [label, script] of [
+        ['bare ws server, warm', producer(3200)],
+        ['bare ws server, log lines, warm', linesProducer(3200)],
+      ] as const) {
+        for (let i = 0; i < 2; i++)
+          await receive('warm-up', undefined, bareClient, { id: 'x', script });
         const t = performance.now();
         const bytes = await receive('x', undefined, bareClient, { id: 'x', script });
         const mbs = bytes / MB / ((performance.now() - t) / 1000);
-        lines.push(`  ${label.padEnd(44)} ${fmt(mbs).padStart(5)} MiB/s  ${ratios(mbs)} (JSON.stringify per chunk; no GraphQL, no storage)`);
+        lines.push(
+          `  ${label.padEnd(44)} ${fmt(mbs).padStart(5)} MiB/s  ${ratios(mbs)} (JSON.stringify per chunk; no GraphQL, no storage)`,
+        );
       }
       await bareClient.dispose();
     } finally {
@@ -161,7 +205,9 @@ limits: { subscriptionsPerSocket: 1000 }
     const got = await Promise.all(Array.from({ length: 100 }, () => receive(id)));
     const secs2 = (performance.now() - t2) / 1000;
     const complete = got.filter((b) => b === 320 * 65536).length;
-    lines.push(`Commands: 100 subscribers on one 20 MiB run: ${complete}/100 received every byte, ${fmt((got.reduce((a, b) => a + b, 0) / MB) / secs2)} MiB/s delivered in total`);
+    lines.push(
+      `Commands: 100 subscribers on one 20 MiB run: ${complete}/100 received every byte, ${fmt(got.reduce((a, b) => a + b, 0) / MB / secs2)} MiB/s delivered in total`,
+    );
     await client.dispose();
   } finally {
     await app.stop();

@@ -1,7 +1,15 @@
 // Logs: append-to-client latency beside GNU `tail -F` (and a bare `ws` server following the file the
 // same way), and 1,000-socket fan-out beside a bare `ws` server.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +31,8 @@ const SUBSCRIBERS = 1000;
 const RATES = (process.env.BENCH_LOG_RATES ?? '20,200').split(',').filter(Boolean).map(Number);
 const SECONDS = 10;
 const PAD = 'x'.repeat(40);
-const QUERY = 'subscription { logTail(source: "bench") { cursor kind text truncated droppedCount } }';
+const QUERY =
+  'subscription { logTail(source: "bench") { cursor kind text truncated droppedCount } }';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
@@ -102,7 +111,9 @@ function reader(data: Record<string, string>) {
       return warm;
     },
     times: async () => {
-      const done = new Promise<number[]>((resolve) => worker.on('message', (m: { at?: number[] }) => m.at && resolve(m.at)));
+      const done = new Promise<number[]>((resolve) =>
+        worker.on('message', (m: { at?: number[] }) => m.at && resolve(m.at)),
+      );
       worker.postMessage('stop');
       const at = await done;
       await worker.terminate();
@@ -123,7 +134,12 @@ interface Round {
  * client's JIT still compiling the path a line takes); then, after WARM_APPENDS more lines at a
  * faster pace, `rounds` steady ones back to back, the state the goal is judged on.
  */
-async function latency(url: string, token: string, file: string, rounds: number): Promise<{ first: Round; steady: Round[] }> {
+async function latency(
+  url: string,
+  token: string,
+  file: string,
+  rounds: number,
+): Promise<{ first: Round; steady: Round[] }> {
   const total = APPENDS + WARM_APPENDS + rounds * APPENDS;
   const sent = new Float64Array(total + 1);
   const require = createRequire(import.meta.url);
@@ -158,7 +174,9 @@ async function latency(url: string, token: string, file: string, rounds: number)
   }
   const received = (a: number[]) => a.filter((x) => x !== undefined && x !== null).length;
   if (received(oursAt) !== total || received(gnuAt) !== total) {
-    throw new Error(`not every append reached both readers: graphql-ws ${received(oursAt)}, tail -F ${received(gnuAt)} of ${total}`);
+    throw new Error(
+      `not every append reached both readers: graphql-ws ${received(oursAt)}, tail -F ${received(gnuAt)} of ${total}`,
+    );
   }
   const ours = oursAt.map((t, n) => t - sent[n]!);
   const gnu = gnuAt.map((t, n) => t - sent[n]!);
@@ -166,7 +184,9 @@ async function latency(url: string, token: string, file: string, rounds: number)
     const sorted = (a: number[]) => a.slice(from, from + APPENDS).sort((x, y) => x - y);
     return { gnu: sorted(gnu), ours: sorted(ours) };
   };
-  const steady = Array.from({ length: rounds }, (_, r) => round(APPENDS + WARM_APPENDS + r * APPENDS + 1));
+  const steady = Array.from({ length: rounds }, (_, r) =>
+    round(APPENDS + WARM_APPENDS + r * APPENDS + 1),
+  );
   return { first: round(1), steady };
 }
 
@@ -174,7 +194,11 @@ const p99 = (a: number[]) => pct(a, 0.99);
 const signed = (ms: number) => (ms < 0 ? '-' : '+') + fmt(Math.abs(ms), 2);
 
 const ratio = (r: Round) => p99(r.ours) / p99(r.gnu);
-const medianOf = (rounds: Round[], pick: (r: Round) => number) => pct(rounds.map(pick).sort((x, y) => x - y), 0.5);
+const medianOf = (rounds: Round[], pick: (r: Round) => number) =>
+  pct(
+    rounds.map(pick).sort((x, y) => x - y),
+    0.5,
+  );
 
 /** The steady rounds' p99 ratios to `tail -F`, in round order, and the median round's. */
 function ratios(rounds: Round[]): { each: number[]; median: number } {
@@ -182,14 +206,19 @@ function ratios(rounds: Round[]): { each: number[]; median: number } {
 }
 
 function latencyReport(ours: { first: Round; steady: Round[] }, bare: Round[]): string[] {
-  const cells = (s: number[]) => `p50 ${fmt(pct(s, 0.5), 2).padStart(5)} ms   p99 ${fmt(p99(s), 2).padStart(5)} ms   max ${fmt(s.at(-1)!, 1).padStart(5)} ms`;
+  const cells = (s: number[]) =>
+    `p50 ${fmt(pct(s, 0.5), 2).padStart(5)} ms   p99 ${fmt(p99(s), 2).padStart(5)} ms   max ${fmt(s.at(-1)!, 1).padStart(5)} ms`;
   const row = (name: string, s: number[]) => `  ${name.padEnd(34)} ${cells(s)}`;
   const rounds = (rs: Round[], name: string) =>
-    rs.map((r, i) => `  ${String(i + 1).padStart(2)}  tail -F ${cells(r.gnu)}   ${name} ${cells(r.ours)}   p99 ${fmt(ratio(r), 2)}x`);
+    rs.map(
+      (r, i) =>
+        `  ${String(i + 1).padStart(2)}  tail -F ${cells(r.gnu)}   ${name} ${cells(r.ours)}   p99 ${fmt(ratio(r), 2)}x`,
+    );
   const o = ratios(ours.steady);
   const b = ratios(bare);
   const range = (each: number[]) => `${fmt(Math.min(...each), 2)}-${fmt(Math.max(...each), 2)}x`;
-  const within = (each: number[]) => `${each.filter((x) => x <= 2).length} of ${each.length} within 2x`;
+  const within = (each: number[]) =>
+    `${each.filter((x) => x <= 2).length} of ${each.length} within 2x`;
   const p50 = (r: Round) => pct(r.ours, 0.5);
   return [
     `Logs: append -> reader latency, ${fmt(APPENDS)} appends a round, one every ${PACE_MS} ms, both readers on the same appends`,
@@ -272,7 +301,10 @@ async function fanout(
   try {
     // subscriptions start at the end of the file: repeat a marker until every one has seen it
     for (let i = 0; warmed.some((w) => !w); i++) {
-      if (i > 300) throw new Error(`only ${warmed.filter(Boolean).length}/${SUBSCRIBERS} subscribers attached`);
+      if (i > 300)
+        throw new Error(
+          `only ${warmed.filter(Boolean).length}/${SUBSCRIBERS} subscribers attached`,
+        );
       await ready();
       await sleep(100);
     }
@@ -283,7 +315,10 @@ async function fanout(
     const sum = (a: Int32Array) => a.reduce((x, y) => x + y, 0);
     const accounted = () => counts.every((c, i) => c + dropped[i]! >= total);
     // a server that falls behind works through its queues for a while: wait, but not forever
-    const caughtUp = await waitFor(accounted, 20_000, 'every line delivered or reported').then(() => true, () => false);
+    const caughtUp = await waitFor(accounted, 20_000, 'every line delivered or reported').then(
+      () => true,
+      () => false,
+    );
     const drainMs = performance.now() - sentAt;
     const cpu = cpuSeconds(pid) - cpu0;
     const got = sum(counts);
@@ -318,8 +353,14 @@ function appendAtRate(file: string, rate: number): Promise<void> {
       else fs.closeSync(fd);
     })();`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, file, String(rate), String(rate * SECONDS), PAD], { stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`appender exited with ${code}`))));
+    const child = spawn(
+      process.execPath,
+      ['-e', script, file, String(rate), String(rate * SECONDS), PAD],
+      { stdio: 'inherit' },
+    );
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`appender exited with ${code}`)),
+    );
   });
 }
 
@@ -329,7 +370,10 @@ export async function benchLogs(): Promise<string[]> {
   writeFileSync(file, '');
   // one user's 1,000 sockets and subscriptions: far beyond the limits a real UI needs
   const limits = 'limits: { socketsPerUser: 2000, subscriptionsPerUser: 2000 }';
-  writeFileSync(path.join(dir, 'agent.yaml'), `commands: []\nlogs:\n  - { name: bench, path: bench.log, roles: [admin] }\n${limits}\n`);
+  writeFileSync(
+    path.join(dir, 'agent.yaml'),
+    `commands: []\nlogs:\n  - { name: bench, path: bench.log, roles: [admin] }\n${limits}\n`,
+  );
   const out: string[] = [];
   let app: Proc | undefined;
   let bare: Proc | undefined;
@@ -343,7 +387,9 @@ export async function benchLogs(): Promise<string[]> {
     const login = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation { login(username: "admin", password: "bench-password-1") { token } }' }),
+      body: JSON.stringify({
+        query: 'mutation { login(username: "admin", password: "bench-password-1") { token } }',
+      }),
     });
     const token = ((await login.json()) as any).data.login.token as string;
 
@@ -352,32 +398,46 @@ export async function benchLogs(): Promise<string[]> {
     const ours: FanoutResult[] = [];
     for (const rate of RATES) {
       const ready = async () => writeFileSync(file, 'ready\n', { flag: 'a' });
-      ours.push(await fanout(app.url, app.child.pid!, token, rate, ready, () => appendAtRate(file, rate)));
+      ours.push(
+        await fanout(app.url, app.child.pid!, token, rate, ready, () => appendAtRate(file, rate)),
+      );
     }
     await app.stop();
     app = undefined;
     const bareFile = path.join(dir, 'bare.log');
     writeFileSync(bareFile, '');
-    bare = await startProc(path.join(ROOT, 'bench/servers/bare-ws.ts'), { BARE_TAIL_FILE: bareFile });
+    bare = await startProc(path.join(ROOT, 'bench/servers/bare-ws.ts'), {
+      BARE_TAIL_FILE: bareFile,
+    });
     const bareUrl = bare.url;
-    out.push(...latencyReport(oursLatency, (await latency(bareUrl, '', bareFile, STEADY_ROUNDS)).steady));
+    out.push(
+      ...latencyReport(oursLatency, (await latency(bareUrl, '', bareFile, STEADY_ROUNDS)).steady),
+    );
     const base: FanoutResult[] = [];
     for (const rate of RATES) {
       const ready = async () => void (await (await fetch(`${bareUrl}/ready`)).text());
-      const send = async () => void (await (await fetch(`${bareUrl}/start?rate=${rate}&seconds=${SECONDS}`)).text());
+      const send = async () =>
+        void (await (await fetch(`${bareUrl}/start?rate=${rate}&seconds=${SECONDS}`)).text());
       base.push(await fanout(bareUrl, bare.child.pid!, undefined, rate, ready, send));
     }
     const row = (name: string, r: FanoutResult) =>
       `  ${name.padEnd(20)} ${String(r.complete).padStart(4)}/${SUBSCRIBERS} got every line; delivered ${fmt(r.delivered)}, DROPPED ${fmt(r.dropped)}, ` +
-      (r.behind ? `${fmt(r.behind)} still queued 20 s after the last line (fell behind)` : `lost ${r.lost}`) +
+      (r.behind
+        ? `${fmt(r.behind)} still queued 20 s after the last line (fell behind)`
+        : `lost ${r.lost}`) +
       `, dup ${r.duplicates}; server CPU ${fmt(r.cpuSeconds, 1)} s = ${fmt(r.cpuPerLineUs, 1)} µs/line` +
       (r.behind ? '' : `; done ${fmt(r.drainMs / 1000, 1)} s after the last line`);
-    if (RATES.length) out.push(`Logs: fan-out to ${SUBSCRIBERS} graphql-ws clients (${SUBSCRIBERS} sockets, one logTail each) on one file, ${SECONDS} s per rate`);
+    if (RATES.length)
+      out.push(
+        `Logs: fan-out to ${SUBSCRIBERS} graphql-ws clients (${SUBSCRIBERS} sockets, one logTail each) on one file, ${SECONDS} s per rate`,
+      );
     RATES.forEach((rate, i) => {
       out.push(` ${rate} lines/s (${fmt(rate * SUBSCRIBERS)} deliveries/s):`);
       out.push(row('bare ws broadcast', base[i]!));
       out.push(row('tiny-agent logTail', ours[i]!));
-      out.push(`  server CPU per delivered line ${fmt(ours[i]!.cpuPerLineUs / base[i]!.cpuPerLineUs, 2)}x bare (goal <= 2x)`);
+      out.push(
+        `  server CPU per delivered line ${fmt(ours[i]!.cpuPerLineUs / base[i]!.cpuPerLineUs, 2)}x bare (goal <= 2x)`,
+      );
     });
   } finally {
     await app?.stop();

@@ -15,7 +15,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** VmRSS and its anonymous (heap, stacks) and file-backed (code, mapped libraries) parts, in bytes. */
 function rss(pid: number) {
-  const kb = (text: string, key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) * 1024;
+  const kb = (text: string, key: string) =>
+    Number(new RegExp(`${key}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) * 1024;
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return { total: kb(status, 'VmRSS'), anon: kb(status, 'RssAnon'), file: kb(status, 'RssFile') };
 }
@@ -35,7 +36,10 @@ async function settled(pid: number) {
 async function post(url: string, query: string, token?: string) {
   const r = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query }),
   });
   const body = (await r.json()) as { data?: Record<string, any>; errors?: unknown };
@@ -48,13 +52,22 @@ async function subscribe(url: string, token: string): Promise<Client[]> {
   const clients: Client[] = [];
   await Promise.all(
     Array.from({ length: SUBSCRIPTIONS }, async () => {
-      const client = createClient({ url: url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      const client = createClient({
+        url: url.replace(/^http/, 'ws') + '/graphql',
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
+      });
       clients.push(client);
       // open once the first backfilled line arrives
       await new Promise<void>((resolve, reject) =>
         client.subscribe(
           { query: 'subscription { logTail(source: "bench", backfill: 1) { text } }' },
-          { next: () => resolve(), error: reject, complete: () => reject(new Error('logTail completed')) },
+          {
+            next: () => resolve(),
+            error: reject,
+            complete: () => reject(new Error('logTail completed')),
+          },
         ),
       );
     }),
@@ -68,7 +81,12 @@ async function subscribe(url: string, token: string): Promise<Client[]> {
  */
 function plainJs(script: string, dir: string): string {
   const out = path.join(dir, path.basename(script).replace(/\.ts$/, '.mjs'));
-  writeFileSync(out, ts.transpileModule(readFileSync(script, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+  writeFileSync(
+    out,
+    ts.transpileModule(readFileSync(script, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText,
+  );
   return out;
 }
 
@@ -96,11 +114,21 @@ limits: { socketsPerUser: ${SUBSCRIPTIONS} }
     await fetch(bare.url, { method: 'POST', body: '{}' }).then((r) => r.text());
     const base = await settled(bare.child.pid!);
 
-    const env = { DATA_DIR: path.join(dir, 'data'), LOGS_DIR: path.join(dir, 'logs'), AGENT_CONFIG: path.join(dir, 'agent.yaml'), ADMIN_PASSWORD: PASSWORD };
+    const env = {
+      DATA_DIR: path.join(dir, 'data'),
+      LOGS_DIR: path.join(dir, 'logs'),
+      AGENT_CONFIG: path.join(dir, 'agent.yaml'),
+      ADMIN_PASSWORD: PASSWORD,
+    };
     /** Started, signed in, one query, settled: the first start creates the database and the admin. */
     const idleAfterStart = async () => {
       app = await startProc(APP, env);
-      const { token } = (await post(app.url, `mutation { login(username: "admin", password: "${PASSWORD}") { token } }`)).login;
+      const { token } = (
+        await post(
+          app.url,
+          `mutation { login(username: "admin", password: "${PASSWORD}") { token } }`,
+        )
+      ).login;
       await post(app.url, '{ me { id username role } }', token);
       return { token: token as string, idle: await settled(app.child.pid!) };
     };
@@ -117,11 +145,16 @@ limits: { socketsPerUser: ${SUBSCRIPTIONS} }
       return `${fmt(x, 2)}x bare (goal <= ${goal}x: ${x <= goal ? 'met' : 'NOT met'})`;
     };
     lines.push('Memory: VmRSS after start-up, one signed-in query and a settle (RSS flat for 3 s)');
-    const row = (label: string, r: ReturnType<typeof rss>) => `  ${label.padEnd(50)} ${mib(r.total).padStart(6)} MiB ${parts(r)}`;
+    const row = (label: string, r: ReturnType<typeof rss>) =>
+      `  ${label.padEnd(50)} ${mib(r.total).padStart(6)} MiB ${parts(r)}`;
     lines.push(row('bare node:http, idle', base));
-    lines.push(`${row('tiny-agent, first start (creates the database), idle', first)}  ${ratio(first, 2)}`);
+    lines.push(
+      `${row('tiny-agent, first start (creates the database), idle', first)}  ${ratio(first, 2)}`,
+    );
     lines.push(`${row('tiny-agent, restarted, idle', idle)}  ${ratio(idle, 2)}`);
-    lines.push(`${row(`tiny-agent, ${SUBSCRIPTIONS} logTail subscriptions, a socket each`, open)}  ${ratio(open, 2.5)}`);
+    lines.push(
+      `${row(`tiny-agent, ${SUBSCRIPTIONS} logTail subscriptions, a socket each`, open)}  ${ratio(open, 2.5)}`,
+    );
   } finally {
     await app?.stop();
     await bare?.stop();

@@ -18,23 +18,35 @@ const ROUNDS = 3;
 // text, so the server checks UTF-8 over every byte (the costlier path of type detection)
 const BLOCK = Buffer.alloc(MiB, 'tiny-agent upload benchmark line, plain ASCII text.\n');
 
-const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const rss = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 /** Streams head + TOTAL_MIB generated MiB + tail as one request; resolves with the answer and seconds taken. */
-function send(url: string, mib: number, headers: Record<string, string>, fileName: string): Promise<{ status: number; body: string; seconds: number }> {
+function send(
+  url: string,
+  mib: number,
+  headers: Record<string, string>,
+  fileName: string,
+): Promise<{ status: number; body: string; seconds: number }> {
   const frame = multipartFrame(fileName, 'text/plain', UPLOAD_QUERY);
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const req = request(url, {
       method: 'POST',
-      headers: { 'content-type': frame.contentType, 'content-length': String(frame.head.length + mib * MiB + frame.tail.length), ...headers },
+      headers: {
+        'content-type': frame.contentType,
+        'content-length': String(frame.head.length + mib * MiB + frame.tail.length),
+        ...headers,
+      },
     });
     req.on('error', reject);
     req.on('response', (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, seconds: (performance.now() - t) / 1000 }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body, seconds: (performance.now() - t) / 1000 }),
+      );
     });
     let n = 0;
     req.write(frame.head);
@@ -58,7 +70,11 @@ interface Measured {
   body: string;
 }
 
-async function measure(proc: Proc, url: string, headers: Record<string, string>): Promise<Measured> {
+async function measure(
+  proc: Proc,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Measured> {
   await new Promise((r) => setTimeout(r, 500)); // background work of the previous round settles
   const idle = rss(proc.child.pid!);
   let peak = idle;
@@ -80,7 +96,10 @@ export async function benchUpload(): Promise<string[]> {
   for (let i = 0; i < TOTAL_MIB; i++) expected = expected.update(BLOCK);
   const sha256 = expected.digest('hex');
   const lines: string[] = [];
-  const bare = await startProc(fileURLToPath(import.meta.url), { BENCH_ROLE: 'bare-busboy', BENCH_DIR: path.join(dir, 'bare') });
+  const bare = await startProc(fileURLToPath(import.meta.url), {
+    BENCH_ROLE: 'bare-busboy',
+    BENCH_DIR: path.join(dir, 'bare'),
+  });
   const app = await startProc(APP, {
     DATA_DIR: path.join(dir, 'data'),
     LOGS_DIR: path.join(dir, 'logs'),
@@ -92,10 +111,15 @@ export async function benchUpload(): Promise<string[]> {
     const login = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation { login(username: "admin", password: "bench-password-1") { token } }' }),
+      body: JSON.stringify({
+        query: 'mutation { login(username: "admin", password: "bench-password-1") { token } }',
+      }),
     });
     const token = ((await login.json()) as any).data.login.token as string;
-    const ours = { url: `${app.url}/graphql`, headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1' } };
+    const ours = {
+      url: `${app.url}/graphql`,
+      headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': '1' },
+    };
     // JIT and first-use costs out of the figures
     await send(bare.url, 16, {}, 'warm-up.txt');
     await send(ours.url, 16, ours.headers, 'warm-up.txt');
@@ -103,21 +127,33 @@ export async function benchUpload(): Promise<string[]> {
     const b: Measured[] = [];
     const a: Measured[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const pair = [() => measure(bare, bare.url, {}).then((m) => b.push(m)), () => measure(app, ours.url, ours.headers).then((m) => a.push(m))];
+      const pair = [
+        () => measure(bare, bare.url, {}).then((m) => b.push(m)),
+        () => measure(app, ours.url, ours.headers).then((m) => a.push(m)),
+      ];
       for (const run of round % 2 ? pair.reverse() : pair) await run();
     }
     for (const m of a) {
       const stored = (JSON.parse(m.body) as any).data?.uploadFile;
-      if (stored?.sha256 !== sha256 || stored?.size !== TOTAL_MIB * MiB) lines.push(`WARNING: tiny-agent answered ${m.status} ${m.body.slice(0, 300)}`);
+      if (stored?.sha256 !== sha256 || stored?.size !== TOTAL_MIB * MiB)
+        lines.push(`WARNING: tiny-agent answered ${m.status} ${m.body.slice(0, 300)}`);
     }
     const bm = median(b.map((m) => m.mibs));
     const am = median(a.map((m) => m.mibs));
     const each = (ms: Measured[]) => ms.map((m) => fmt(m.mibs)).join(', ');
     const above = (ms: Measured[]) => Math.max(...ms.map((m) => m.peak - m.idle)) / MiB;
-    lines.push(`Uploads: a ${TOTAL_MIB} MiB multipart text file generated as a stream, over loopback, ${ROUNDS} alternating rounds (medians); each server in its own process, both fsync`);
-    lines.push(`  bare node:http + busboy -> disk    ${fmt(bm).padStart(6)} MiB/s   (rounds: ${each(b)})   RSS peak +${fmt(above(b))} MiB above idle`);
-    lines.push(`  tiny-agent uploadFile              ${fmt(am).padStart(6)} MiB/s   (rounds: ${each(a)})   ${fmt(am / bm, 2)}x bare (goal >= 0.7x)`);
-    lines.push(`    (sha256, UTF-8/type check, .tmp file, fsync, rename, row; verified sha256 of every round)`);
+    lines.push(
+      `Uploads: a ${TOTAL_MIB} MiB multipart text file generated as a stream, over loopback, ${ROUNDS} alternating rounds (medians); each server in its own process, both fsync`,
+    );
+    lines.push(
+      `  bare node:http + busboy -> disk    ${fmt(bm).padStart(6)} MiB/s   (rounds: ${each(b)})   RSS peak +${fmt(above(b))} MiB above idle`,
+    );
+    lines.push(
+      `  tiny-agent uploadFile              ${fmt(am).padStart(6)} MiB/s   (rounds: ${each(a)})   ${fmt(am / bm, 2)}x bare (goal >= 0.7x)`,
+    );
+    lines.push(
+      `    (sha256, UTF-8/type check, .tmp file, fsync, rename, row; verified sha256 of every round)`,
+    );
     lines.push(
       `  tiny-agent RSS: idle ${fmt(Math.min(...a.map((m) => m.idle)) / MiB)} MiB, peak +${fmt(above(a))} MiB above idle (goal <= 64 MiB; /proc/<pid> VmRSS every 50 ms)`,
     );
@@ -134,7 +170,9 @@ function bareBusboyServer(dir: string) {
   const server = createServer((req, res) => {
     const bb = busboy({ headers: req.headers });
     const writes: Promise<void>[] = [];
-    bb.on('file', (_name, stream) => writes.push(pipeline(stream, createWriteStream(path.join(dir, `f${n++}`), { flush: true }))));
+    bb.on('file', (_name, stream) =>
+      writes.push(pipeline(stream, createWriteStream(path.join(dir, `f${n++}`), { flush: true }))),
+    );
     bb.on('close', () => {
       void Promise.all(writes).then(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -143,10 +181,17 @@ function bareBusboyServer(dir: string) {
     });
     req.pipe(bb);
   });
-  server.listen(0, '127.0.0.1', () => console.log(`listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`));
+  server.listen(0, '127.0.0.1', () =>
+    console.log(
+      `listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`,
+    ),
+  );
 }
 
-if (process.env.BENCH_ROLE === 'bare-busboy' && process.argv[1] === fileURLToPath(import.meta.url)) {
+if (
+  process.env.BENCH_ROLE === 'bare-busboy' &&
+  process.argv[1] === fileURLToPath(import.meta.url)
+) {
   const dir = process.env.BENCH_DIR!;
   (await import('node:fs')).mkdirSync(dir, { recursive: true });
   bareBusboyServer(dir);

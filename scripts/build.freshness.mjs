@@ -6,18 +6,34 @@ const SHARED = ['package.json', 'package-lock.json', 'tsconfig.base.json'];
 
 /** Each part: the npm workspace that builds it, its output folder and a file every build writes, its inputs. */
 export const PARTS = [
-  { name: 'API', workspace: 'api', output: 'api/dist', sentinel: 'main.js', inputs: ['api/src', 'api/package.json', 'api/tsconfig.json', ...SHARED] },
+  {
+    name: 'API',
+    workspace: 'api',
+    output: 'api/dist',
+    sentinel: 'main.js',
+    inputs: ['api/src', 'api/package.json', 'api/tsconfig.json', ...SHARED],
+  },
   {
     name: 'web UI',
     workspace: 'web',
     output: 'web/dist',
     sentinel: 'index.html',
-    inputs: ['web/src', 'web/public', 'web/index.html', 'web/package.json', 'web/tsconfig.json', 'web/vite.config.ts', 'web/svelte.config.js', ...SHARED],
+    inputs: [
+      'web/src',
+      'web/public',
+      'web/index.html',
+      'web/package.json',
+      'web/tsconfig.json',
+      'web/vite.config.ts',
+      'web/svelte.config.js',
+      ...SHARED,
+    ],
   },
 ];
 
 // tests never reach the built output (api/tsconfig.json excludes them; Vite bundles only what is imported)
-const notBuilt = (name) => name.endsWith('.test.ts') || name.endsWith('testkit.ts') || name === 'test';
+const notBuilt = (name) =>
+  name.endsWith('.test.ts') || name.endsWith('testkit.ts') || name === 'test';
 
 /** Newest file mtime below `file` (removing a source also edits the files that imported it). */
 function newest(file) {
@@ -29,7 +45,8 @@ function newest(file) {
   }
   if (!st.isDirectory()) return st.mtimeMs;
   let max = 0;
-  for (const e of readdirSync(file)) if (!notBuilt(e)) max = Math.max(max, newest(path.join(file, e)));
+  for (const e of readdirSync(file))
+    if (!notBuilt(e)) max = Math.max(max, newest(path.join(file, e)));
   return max;
 }
 
@@ -56,7 +73,8 @@ export function staleParts(root) {
       stale.push({ ...part, reason: 'not built yet' });
       continue;
     }
-    if (part.inputs.some((input) => newest(path.join(root, input)) > built)) stale.push({ ...part, reason: 'sources changed' });
+    if (part.inputs.some((input) => newest(path.join(root, input)) > built))
+      stale.push({ ...part, reason: 'sources changed' });
   }
   return stale;
 }

@@ -8,7 +8,8 @@ const FORWARDED = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 export function forwardSignals(current) {
   const stop = (signal) => {
     for (const child of current()) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
+      if (child.exitCode === null && child.signalCode === null)
+        child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
     }
   };
   for (const signal of FORWARDED) process.on(signal, () => stop(signal));

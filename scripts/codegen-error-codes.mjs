@@ -4,6 +4,8 @@ export const plugin = (schema) => {
   const type = schema.getType('ErrorCode');
   if (!type || !('getValues' in type)) throw new Error('the schema has no enum ErrorCode');
   const doc = (text) => `  /** ${String(text).replace(/\*\//g, '*\\/')} */\n`;
-  const values = type.getValues().map((v) => `${v.description ? doc(v.description) : ''}  | '${v.name}'`);
+  const values = type
+    .getValues()
+    .map((v) => `${v.description ? doc(v.description) : ''}  | '${v.name}'`);
   return `/* eslint-disable */\n/** ${type.description} */\nexport type ErrorCode =\n${values.join('\n')};\n`;
 };

@@ -27,17 +27,31 @@ function apiUrl() {
 const env = { ...process.env, TINY_AGENT_API: process.env.TINY_AGENT_API ?? apiUrl() };
 console.error(`dev: Vite proxies /graphql and /files to ${env.TINY_AGENT_API}`);
 const procs = [
-  spawn(process.execPath, [require.resolve('tsx/cli'), 'watch', '--clear-screen=false', 'api/src/main.ts'], { cwd: root, env, stdio: 'inherit' }),
-  spawn(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js')], {
-    cwd: path.join(root, 'web'),
-    env,
-    stdio: 'inherit',
-  }),
+  spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), 'watch', '--clear-screen=false', 'api/src/main.ts'],
+    { cwd: root, env, stdio: 'inherit' },
+  ),
+  spawn(
+    process.execPath,
+    [path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js')],
+    {
+      cwd: path.join(root, 'web'),
+      env,
+      stdio: 'inherit',
+    },
+  ),
 ];
 forwardSignals(() => procs);
 
 // one ends (a crash, or our signal): stop the other, then end as the first one did
-const first = await Promise.race(procs.map((p) => new Promise((resolve) => p.once('exit', () => resolve(p)))));
+const first = await Promise.race(
+  procs.map((p) => new Promise((resolve) => p.once('exit', () => resolve(p)))),
+);
 for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
-await Promise.all(procs.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null)));
+await Promise.all(
+  procs.map((p) =>
+    p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null,
+  ),
+);
 exitLike(first);

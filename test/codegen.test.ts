@@ -21,13 +21,20 @@ describe('codegen: generated documents against the live server', () => {
   it('the committed generated code is what `npm run codegen` makes from schema/schema.graphql', async () => {
     const { generate } = await import('@graphql-codegen/cli');
     const config = (await import('../codegen.js')).default;
-    const outputs = (await generate({ ...config, cwd: ROOT, silent: true }, false)) as { filename: string; content: string }[];
+    const outputs = (await generate({ ...config, cwd: ROOT, silent: true }, false)) as {
+      filename: string;
+      content: string;
+    }[];
     expect(outputs.length).toBeGreaterThan(0);
-    for (const o of outputs) expect(readFileSync(path.resolve(ROOT, o.filename), 'utf8'), o.filename).toBe(o.content);
+    for (const o of outputs)
+      expect(readFileSync(path.resolve(ROOT, o.filename), 'utf8'), o.filename).toBe(o.content);
   });
 
   it('a generated mutation and query run as they are typed', async () => {
-    const vars: VariablesOf<typeof LoginMutation> = { username: 'admin', password: 'admin-password-1' };
+    const vars: VariablesOf<typeof LoginMutation> = {
+      username: 'admin',
+      password: 'admin-password-1',
+    };
     const login = await s.gql<ResultOf<typeof LoginMutation>>(print(LoginMutation), vars);
     const signedIn: string = login.data!.login.user.username;
     expect(signedIn).toBe('admin');
@@ -49,6 +56,7 @@ describe('codegen: generated documents against the live server', () => {
 
   it('connection queries that spread ...RunSummary pass the depth limit (a fragment spread is not a level)', async () => {
     const admin = await s.login();
-    for (const doc of [DashboardQuery, CommandRunsQuery]) expect((await s.gql(print(doc), {}, admin)).errors, print(doc)).toBeUndefined();
+    for (const doc of [DashboardQuery, CommandRunsQuery])
+      expect((await s.gql(print(doc), {}, admin)).errors, print(doc)).toBeUndefined();
   });
 });

@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,7 +38,14 @@ function npm(script: string[], env: Record<string, string>): Started {
     // its own process group, so the cleanup above reaches every descendant
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOST: '127.0.0.1', DATA_DIR: path.join(data, 'data'), LOGS_DIR: path.join(data, 'logs'), ADMIN_PASSWORD: 'admin-password-1', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      DATA_DIR: path.join(data, 'data'),
+      LOGS_DIR: path.join(data, 'logs'),
+      ADMIN_PASSWORD: 'admin-password-1',
+      ...env,
+    },
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -42,7 +57,12 @@ function npm(script: string[], env: Record<string, string>): Started {
   return s;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, s: Started, timeoutMs = 120_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  s: Started,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -73,7 +93,8 @@ function descendants(ancestor: number, is: (args: string[]) => boolean): number[
       alive.set(Number(d), readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').slice(1, -1));
     } catch {}
   }
-  const under = (pid: number): boolean => pid === ancestor || (parent.has(pid) && pid > 1 && under(parent.get(pid)!));
+  const under = (pid: number): boolean =>
+    pid === ancestor || (parent.has(pid) && pid > 1 && under(parent.get(pid)!));
   return [...alive].filter(([pid, args]) => is(args) && under(pid)).map(([pid]) => pid);
 }
 
@@ -90,7 +111,11 @@ const isAlive = (pid: number) => {
 
 async function startServer() {
   const s = npm(['start'], { PORT: '0' });
-  const url = await until('npm start listening', () => /listening \{"url":"([^"]+)"/.exec(s.out())?.[1], s);
+  const url = await until(
+    'npm start listening',
+    () => /listening \{"url":"([^"]+)"/.exec(s.out())?.[1],
+    s,
+  );
   expect((await fetch(`${url}/health`)).status).toBe(200);
   const [server, ...more] = descendants(s.child.pid!, isServer);
   expect(server, s.out()).toBeDefined();
@@ -103,10 +128,25 @@ describe('npm start', () => {
     it(`stops the server when its PID gets ${signal}: the port closes and no api/dist/main.js is left`, async () => {
       const { s, port, server } = await startServer();
       process.kill(s.child.pid!, signal);
-      await until('npm exits', () => s.child.exitCode !== null || s.child.signalCode !== null, s, 20_000);
-      await until(`port ${port} closed after ${signal}`, async () => !(await accepts(port)), s, 15_000);
+      await until(
+        'npm exits',
+        () => s.child.exitCode !== null || s.child.signalCode !== null,
+        s,
+        20_000,
+      );
+      await until(
+        `port ${port} closed after ${signal}`,
+        async () => !(await accepts(port)),
+        s,
+        15_000,
+      );
       await until(`server pid ${server} gone after ${signal}`, () => !isAlive(server), s, 15_000);
-      await until('the server stops gracefully', () => s.out().includes('INFO  stopped'), s, 15_000);
+      await until(
+        'the server stops gracefully',
+        () => s.out().includes('INFO  stopped'),
+        s,
+        15_000,
+      );
     }, 180_000);
   }
 
@@ -128,11 +168,18 @@ describe('npm start', () => {
       utimesSync(path.dirname(path.join(root, f)), t, t);
     };
     const stale = () => {
-      const r = run(process.execPath, ['--input-type=module', '-e', `import { staleParts } from ${JSON.stringify(path.join(ROOT, 'scripts/build.freshness.mjs'))}; console.log(JSON.stringify(staleParts(${JSON.stringify(root)}).map((p) => [p.workspace, p.reason])))`]);
+      const r = run(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `import { staleParts } from ${JSON.stringify(path.join(ROOT, 'scripts/build.freshness.mjs'))}; console.log(JSON.stringify(staleParts(${JSON.stringify(root)}).map((p) => [p.workspace, p.reason])))`,
+      ]);
       expect(r.code, r.out).toBe(0);
       return JSON.parse(r.stdout) as [string, string][];
     };
-    expect(stale()).toEqual([['api', 'not built yet'], ['web', 'not built yet']]);
+    expect(stale()).toEqual([
+      ['api', 'not built yet'],
+      ['web', 'not built yet'],
+    ]);
     for (const f of ['api/src/main.ts', 'web/src/main.ts', 'package-lock.json']) write(f, 100);
     for (const f of ['api/dist/main.js', 'api/dist/app.js', 'web/dist/index.html']) write(f, 50);
     expect(stale()).toEqual([]);
@@ -150,17 +197,38 @@ describe('npm run dev', () => {
   it('proxies the UI to the API on a non-default PORT, and SIGTERM to its PID stops the API and Vite', async () => {
     const port = await freePort();
     const s = npm(['run', 'dev'], { PORT: String(port) });
-    await until('API listening', () => s.out().includes(`listening {"url":"http://127.0.0.1:${port}"`), s);
-    const vite = await until('Vite ready', () => /Local:\s+(http:\/\/\S+?)\/?\s/.exec(s.out())?.[1], s);
-    const res = await fetch(`${vite}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    await until(
+      'API listening',
+      () => s.out().includes(`listening {"url":"http://127.0.0.1:${port}"`),
+      s,
+    );
+    const vite = await until(
+      'Vite ready',
+      () => /Local:\s+(http:\/\/\S+?)\/?\s/.exec(s.out())?.[1],
+      s,
+    );
+    const res = await fetch(`${vite}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(res.status, s.out()).toBe(200);
     expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
 
     // the API (tsx's child running api/src/main.ts) and Vite's server
-    const children = descendants(s.child.pid!, (args) => args.at(-1) === 'api/src/main.ts' || /\/vite(\/bin\/vite\.js)?$/.test(args.at(-1) ?? ''));
+    const children = descendants(
+      s.child.pid!,
+      (args) =>
+        args.at(-1) === 'api/src/main.ts' || /\/vite(\/bin\/vite\.js)?$/.test(args.at(-1) ?? ''),
+    );
     expect(children.length, s.out()).toBeGreaterThanOrEqual(2);
     process.kill(s.child.pid!, 'SIGTERM');
-    await until('npm exits', () => s.child.exitCode !== null || s.child.signalCode !== null, s, 20_000);
+    await until(
+      'npm exits',
+      () => s.child.exitCode !== null || s.child.signalCode !== null,
+      s,
+      20_000,
+    );
     await until(`API port ${port} closed`, async () => !(await accepts(port)), s, 15_000);
     await until('API and Vite gone', () => children.every((pid) => !isAlive(pid)), s, 15_000);
   }, 180_000);

@@ -6,11 +6,15 @@ import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
 
 export const WAT = fileURLToPath(new URL('../src/transport/json-escape.wat', import.meta.url));
-export const GENERATED = fileURLToPath(new URL('../src/transport/json-escape.wasm.ts', import.meta.url));
+export const GENERATED = fileURLToPath(
+  new URL('../src/transport/json-escape.wasm.ts', import.meta.url),
+);
 
 /** The generated TypeScript for the current .wat. */
 export async function generated(): Promise<string> {
-  const module = (await wabt()).parseWat('json-escape.wat', readFileSync(WAT, 'utf8'), { simd: true });
+  const module = (await wabt()).parseWat('json-escape.wat', readFileSync(WAT, 'utf8'), {
+    simd: true,
+  });
   try {
     const { buffer } = module.toBinary({});
     return `// Generated from json-escape.wat by api/scripts/wasm.ts: do not edit.\nexport const JSON_ESCAPE_WASM = '${Buffer.from(buffer).toString('base64')}';\n`;

@@ -9,18 +9,27 @@ beforeAll(async () => {
 });
 afterAll(() => s.stop());
 
-const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code;
 
 /** A syntactically valid call of a root field: required args filled with dummies, a minimal selection. */
-function callOf(kind: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>): string {
+function callOf(
+  kind: 'query' | 'mutation' | 'subscription',
+  field: GraphQLField<unknown, unknown>,
+): string {
   const dummy = (t: any): string => {
     const named = getNamedType(t);
     if (isEnumType(named)) return named.getValues()[0]!.name;
     if (isScalarType(named)) return ['Int', 'Float'].includes(named.name) ? '1' : '"x"';
     const inner = (named as any).getFields();
-    return `{ ${Object.values<any>(inner).filter((f) => isNonNullType(f.type)).map((f) => `${f.name}: ${dummy(f.type)}`).join(', ')} }`;
+    return `{ ${Object.values<any>(inner)
+      .filter((f) => isNonNullType(f.type))
+      .map((f) => `${f.name}: ${dummy(f.type)}`)
+      .join(', ')} }`;
   };
-  const args = field.args.filter((a) => isNonNullType(a.type)).map((a) => `${a.name}: ${dummy(a.type)}`);
+  const args = field.args
+    .filter((a) => isNonNullType(a.type))
+    .map((a) => `${a.name}: ${dummy(a.type)}`);
   const named = getNamedType(field.type);
   const selection = isScalarType(named) || isEnumType(named) ? '' : '{ __typename }';
   return `${kind} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selection} }`;
@@ -28,22 +37,32 @@ function callOf(kind: 'query' | 'mutation' | 'subscription', field: GraphQLField
 
 describe('deny by default', () => {
   const roots = (['query', 'mutation', 'subscription'] as const).flatMap((kind) => {
-    const type = kind === 'query' ? schema.getQueryType() : kind === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-    return Object.values(type?.getFields() ?? {}).map((f) => ({ kind, name: f.name, doc: callOf(kind, f) }));
+    const type =
+      kind === 'query'
+        ? schema.getQueryType()
+        : kind === 'mutation'
+          ? schema.getMutationType()
+          : schema.getSubscriptionType();
+    return Object.values(type?.getFields() ?? {}).map((f) => ({
+      kind,
+      name: f.name,
+      doc: callOf(kind, f),
+    }));
   });
 
   it('covers every root field of the schema', () => {
     expect(roots.length).toBeGreaterThan(10);
   });
 
-  it.each(roots.filter((r) => r.kind !== 'subscription' && !['me', 'login'].includes(r.name)).map((r) => [r.name, r.doc]))(
-    'anonymous %s over HTTP answers UNAUTHENTICATED',
-    async (_name, doc) => {
-      const r = await s.gql(doc);
-      expect(code(r), JSON.stringify(r.errors)).toBe('UNAUTHENTICATED');
-      expect(r.data?.[_name as string]).toBeUndefined();
-    },
-  );
+  it.each(
+    roots
+      .filter((r) => r.kind !== 'subscription' && !['me', 'login'].includes(r.name))
+      .map((r) => [r.name, r.doc]),
+  )('anonymous %s over HTTP answers UNAUTHENTICATED', async (_name, doc) => {
+    const r = await s.gql(doc);
+    expect(code(r), JSON.stringify(r.errors)).toBe('UNAUTHENTICATED');
+    expect(r.data?.[_name as string]).toBeUndefined();
+  });
 
   it.each(roots.filter((r) => r.kind === 'subscription').map((r) => [r.name, r.doc]))(
     'anonymous subscription %s answers UNAUTHENTICATED over WebSocket and SSE',
@@ -61,7 +80,8 @@ describe('deny by default', () => {
   it('a document a signed-in caller ran (and the server remembers as valid) is still refused signed out', async () => {
     const admin = await s.login();
     const doc = `{ users { id username } }`;
-    for (let i = 0; i < 2; i++) expect((await s.gql(doc, {}, admin)).data.users.length).toBeGreaterThan(0);
+    for (let i = 0; i < 2; i++)
+      expect((await s.gql(doc, {}, admin)).data.users.length).toBeGreaterThan(0);
     const anon = await s.gql(doc);
     expect(code(anon)).toBe('UNAUTHENTICATED');
     expect(anon.data?.users).toBeUndefined();
@@ -106,10 +126,14 @@ describe('request protections', () => {
   it('a cookie-authenticated request without a JSON body needs the CSRF header', async () => {
     const admin = await s.login();
     const q = encodeURIComponent('{ me { username } }');
-    const bare = await fetch(`${s.url}/graphql?query=${q}`, { headers: { cookie: admin.cookie, accept: 'application/json' } });
+    const bare = await fetch(`${s.url}/graphql?query=${q}`, {
+      headers: { cookie: admin.cookie, accept: 'application/json' },
+    });
     expect(bare.status).toBe(403);
     expect((await bare.json()).errors[0].extensions.code).toBe('FORBIDDEN');
-    const withHeader = await fetch(`${s.url}/graphql?query=${q}`, { headers: { cookie: admin.cookie, accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+    const withHeader = await fetch(`${s.url}/graphql?query=${q}`, {
+      headers: { cookie: admin.cookie, accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+    });
     expect((await withHeader.json()).data.me.username).toBe('admin');
   });
 
@@ -148,7 +172,10 @@ describe('request protections', () => {
     const res = await fetch(`${s.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }),
+      body: JSON.stringify({
+        query: '{ me { id } }',
+        variables: { pad: 'x'.repeat(3 * 1024 * 1024) },
+      }),
     });
     expect(res.status).toBe(413);
     expect((await res.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
@@ -177,7 +204,12 @@ describe('request protections', () => {
     const chunk = (t: string) => `${t.length.toString(16)}\r\n${t}\r\n`;
     const huge = await exchange(
       'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n',
-      [chunk('{"query":"{ __typename }","variables":{"pad":"'), chunk(mib), chunk(mib), chunk('"}}') + '0\r\n\r\n'],
+      [
+        chunk('{"query":"{ __typename }","variables":{"pad":"'),
+        chunk(mib),
+        chunk(mib),
+        chunk('"}}') + '0\r\n\r\n',
+      ],
     );
     expect(huge).toMatch(/^HTTP\/1.1 413/);
     expect(huge).toContain('PAYLOAD_TOO_LARGE');
@@ -196,7 +228,9 @@ describe('operations endpoints', () => {
     expect(ready.status).toBe(200);
     await s.gql(`{ me { id } }`);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
-    expect(metrics).toMatch(/tiny_agent_graphql_operations_total\{type="query",name="anonymous",outcome="ok"\} \d+/);
+    expect(metrics).toMatch(
+      /tiny_agent_graphql_operations_total\{type="query",name="anonymous",outcome="ok"\} \d+/,
+    );
     expect(metrics).toMatch(/tiny_agent_graphql_operation_duration_seconds_bucket/);
     expect(metrics).toMatch(/tiny_agent_process_resident_memory_bytes/);
   });
@@ -210,15 +244,19 @@ describe('operations endpoints', () => {
 
 describe('WebSocket limits', () => {
   const raw = (url: string) =>
-    new Promise<{ ws: import('ws').WebSocket; closed: Promise<{ code: number; ms: number }> }>((resolve, reject) => {
-      import('ws').then(({ default: WebSocket }) => {
-        const ws = new WebSocket(url, 'graphql-transport-ws');
-        const t = Date.now();
-        const closed = new Promise<{ code: number; ms: number }>((r) => ws.on('close', (code) => r({ code, ms: Date.now() - t })));
-        ws.on('open', () => resolve({ ws, closed }));
-        ws.on('error', reject);
-      });
-    });
+    new Promise<{ ws: import('ws').WebSocket; closed: Promise<{ code: number; ms: number }> }>(
+      (resolve, reject) => {
+        import('ws').then(({ default: WebSocket }) => {
+          const ws = new WebSocket(url, 'graphql-transport-ws');
+          const t = Date.now();
+          const closed = new Promise<{ code: number; ms: number }>((r) =>
+            ws.on('close', (code) => r({ code, ms: Date.now() - t })),
+          );
+          ws.on('open', () => resolve({ ws, closed }));
+          ws.on('error', reject);
+        });
+      },
+    );
 
   it('a connection that never initialises is closed after the init timeout', async () => {
     const { closed } = await raw(s.wsUrl);

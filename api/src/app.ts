@@ -62,7 +62,8 @@ export interface App {
 function useGraphiqlPolicy(): Plugin {
   return {
     onResponse({ response }) {
-      if (response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('content-security-policy', GRAPHIQL_CSP);
+      if (response.headers.get('content-type')?.startsWith('text/html'))
+        response.headers.set('content-security-policy', GRAPHIQL_CSP);
     },
   };
 }
@@ -71,34 +72,52 @@ function useGraphiqlPolicy(): Plugin {
 function useSetCookies(): Plugin<ServerContext> {
   return {
     onResponse({ serverContext, response }) {
-      for (const c of (serverContext as Partial<ServerContext> | undefined)?.setCookies ?? []) response.headers.append('set-cookie', c);
+      for (const c of (serverContext as Partial<ServerContext> | undefined)?.setCookies ?? [])
+        response.headers.append('set-cookie', c);
     },
   };
 }
 
 const isExpected = (e: unknown) =>
-  e instanceof AppError || e instanceof QueueOverflowError || (e instanceof Error && (e as { originalError?: unknown }).originalError instanceof AppError);
+  e instanceof AppError ||
+  e instanceof QueueOverflowError ||
+  (e instanceof Error && (e as { originalError?: unknown }).originalError instanceof AppError);
 
 function yogaLogger(log: Logger) {
-  const fmt = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(' ');
+  const fmt = (args: unknown[]) =>
+    args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' ');
   return {
     debug: (...a: unknown[]) => log.debug(fmt(a)),
     info: (...a: unknown[]) => log.info(fmt(a)),
     warn: (...a: unknown[]) => log.warn(fmt(a)),
     // Yoga reports every error it rewrote; ours (AppError) are expected answers, not failures
-    error: (...a: unknown[]) => (a.some(isExpected) ? undefined : log.error('unexpected error (masked for the client)', { detail: fmt(a) })),
+    error: (...a: unknown[]) =>
+      a.some(isExpected)
+        ? undefined
+        : log.error('unexpected error (masked for the client)', { detail: fmt(a) }),
   };
 }
 
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
-  const log = createLogger({ dir: config.LOGS_DIR, level: config.LOG_LEVEL, console: opts.consoleLog });
+  const log = createLogger({
+    dir: config.LOGS_DIR,
+    level: config.LOG_LEVEL,
+    console: opts.consoleLog,
+  });
   const agent = { config: await loadAgentConfig(config.AGENT_CONFIG) };
   const unfixed = await secureDataDir(config.DATA_DIR);
-  if (unfixed.length) log.warn('could not make these private to the server (chmod refused); fix their owner', { paths: unfixed.slice(0, 20) });
+  if (unfixed.length)
+    log.warn('could not make these private to the server (chmod refused); fix their owner', {
+      paths: unfixed.slice(0, 20),
+    });
   const orm = await initOrm(config);
   // REDIS_URL set: events reach every instance (docs/deployment.md); ioredis loaded only then (~4 MiB)
-  const redis = config.REDIS_URL ? (await import('./realtime/redis-transport.js')).RedisTransport : undefined;
-  const pubsub = new PubSub(redis && config.REDIS_URL ? new redis(config.REDIS_URL, { log }) : undefined);
+  const redis = config.REDIS_URL
+    ? (await import('./realtime/redis-transport.js')).RedisTransport
+    : undefined;
+  const pubsub = new PubSub(
+    redis && config.REDIS_URL ? new redis(config.REDIS_URL, { log }) : undefined,
+  );
   const metrics = createMetrics();
   const services: AppServices = {
     config,
@@ -127,7 +146,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     },
     (err) => {
       log.warn('agent config edit refused; keeping the last good one', { reason: err.message });
-      void recordAudit(services, { action: 'CONFIG_REFUSED', target: agentFile, detail: { reason: err.message.slice(0, 1000) } });
+      void recordAudit(services, {
+        action: 'CONFIG_REFUSED',
+        target: agentFile,
+        detail: { reason: err.message.slice(0, 1000) },
+      });
     },
   );
 
@@ -138,7 +161,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     batching: false,
     // the Node layer limits bodies; Yoga's own limit costs half the throughput
     maxRequestBodySize: false as never,
-    cors: config.PUBLIC_ORIGIN.length ? { origin: config.PUBLIC_ORIGIN, credentials: true, methods: ['GET', 'POST'] } : false,
+    cors: config.PUBLIC_ORIGIN.length
+      ? { origin: config.PUBLIC_ORIGIN, credentials: true, methods: ['GET', 'POST'] }
+      : false,
     graphiql: { title: 'Tiny Agent GraphiQL', subscriptionsProtocol: 'WS' },
     landingPage: false,
     logging: yogaLogger(log),
@@ -165,12 +190,20 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const pace: BodyPace = {
     windowMs: config.REQUEST_BODY_TIMEOUT_SECONDS * 1000,
     minBytes: config.REQUEST_BODY_MIN_BYTES,
-    onStall: (req) => log.warn('request body stalled; the request was ended', { ip: clientIp(req, config.TRUST_PROXY), url: req.url }),
+    onStall: (req) =>
+      log.warn('request body stalled; the request was ended', {
+        ip: clientIp(req, config.TRUST_PROXY),
+        url: req.url,
+      }),
   };
   const uploadSlots = new UploadSlots(config.UPLOAD_CONCURRENCY_PER_USER);
   const tryFastPath = createFastPath(yoga, config.PUBLIC_ORIGIN.length > 0);
   // whatwg-node's listener takes a server context after (req, res); its type only shows two
-  const listen = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
+  const listen = yoga.requestListener as unknown as (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: ServerContext,
+  ) => Promise<void>;
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse) {
     const creds = credentialsOf(req.headers);
@@ -192,7 +225,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     if (type?.startsWith('multipart/form-data')) {
       if (!(await prepareMultipart(req, res, serverContext, { slots: uploadSlots, pace }))) return;
     } else if (type !== undefined && !/^application\/json\b/i.test(type)) {
-      sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST a JSON body (Content-Type: application/json) or a multipart upload.');
+      sendError(
+        res,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'POST a JSON body (Content-Type: application/json) or a multipart upload.',
+      );
       return;
     }
     await listen(req, res, serverContext);
@@ -205,18 +243,33 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       setSecurityHeaders(res);
       if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
       if (pathname.startsWith('/files/') && (req.method === 'GET' || req.method === 'HEAD')) {
-        return await serveFileDownload(req, res, services, await services.auth.authenticate(credentialsOf(req.headers).token));
+        return await serveFileDownload(
+          req,
+          res,
+          services,
+          await services.auth.authenticate(credentialsOf(req.headers).token),
+        );
       }
       if (pathname === '/ready') {
-        const ok = await orm.isConnected().catch(() => false) && (await orm.em.getConnection().execute('select 1').then(() => true, () => false));
+        const ok =
+          (await orm.isConnected().catch(() => false)) &&
+          (await orm.em
+            .getConnection()
+            .execute('select 1')
+            .then(
+              () => true,
+              () => false,
+            ));
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unreachable' });
       }
-      if (pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return await serveMetrics(req, res, services, false);
+      if (pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD'))
+        return await serveMetrics(req, res, services, false);
       if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res);
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${req.method} ${pathname}.`);
     } catch (err) {
       if (!res.headersSent) setSecurityHeaders(res);
-      if (err instanceof AppError) return sendError(res, httpStatusFor(err.code) ?? 400, err.code, err.message);
+      if (err instanceof AppError)
+        return sendError(res, httpStatusFor(err.code) ?? 400, err.code, err.message);
       // the body was cut off: answered already (a stalled body), or nobody is left to answer
       if (err instanceof BodyEndedError) return void res.destroy();
       log.error('request failed', { err, path: pathname });
@@ -244,7 +297,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
       const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
       metricsListener = await listenForMetrics(services);
-      log.info('listening', { url, graphql: `${url}/graphql`, ...(metricsListener ? { metrics: `${metricsListener.url}/metrics` } : {}) });
+      log.info('listening', {
+        url,
+        graphql: `${url}/graphql`,
+        ...(metricsListener ? { metrics: `${metricsListener.url}/metrics` } : {}),
+      });
       return { url, port };
     },
     async stop() {

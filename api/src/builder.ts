@@ -16,13 +16,13 @@ builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-
 builder.scalarType('DateTime', {
   description: 'An ISO-8601 date-time in UTC.',
   serialize: (d) => (d instanceof Date ? d : new Date(d as string)).toISOString(),
   parseValue: (v) => {
     const d = new Date(String(v));
-    if (typeof v !== 'string' || Number.isNaN(d.getTime())) throw new TypeError('DateTime must be an ISO-8601 string');
+    if (typeof v !== 'string' || Number.isNaN(d.getTime()))
+      throw new TypeError('DateTime must be an ISO-8601 string');
     return d;
   },
 });

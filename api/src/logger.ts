@@ -1,4 +1,12 @@
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import path from 'node:path';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -42,7 +50,12 @@ export function createLogger(opts: LoggerOptions): Logger {
     size = 0;
   };
 
-  const write = (level: Level, msg: string, base: Record<string, unknown>, fields?: Record<string, unknown>) => {
+  const write = (
+    level: Level,
+    msg: string,
+    base: Record<string, unknown>,
+    fields?: Record<string, unknown>,
+  ) => {
     if (ORDER[level] < min || fd < 0) return;
     const record = { time: new Date().toISOString(), level, msg, ...base, ...fields };
     const line = JSON.stringify(record, errorReplacer) + '\n';
@@ -52,7 +65,9 @@ export function createLogger(opts: LoggerOptions): Logger {
     if (opts.console) {
       const extra = { ...base, ...fields };
       const tail = Object.keys(extra).length ? ' ' + JSON.stringify(extra, errorReplacer) : '';
-      process.stderr.write(`${record.time.slice(11, 19)} ${level.toUpperCase().padEnd(5)} ${msg}${tail}\n`);
+      process.stderr.write(
+        `${record.time.slice(11, 19)} ${level.toUpperCase().padEnd(5)} ${msg}${tail}\n`,
+      );
     }
   };
 
@@ -71,6 +86,7 @@ export function createLogger(opts: LoggerOptions): Logger {
 }
 
 function errorReplacer(_key: string, value: unknown) {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, stack: value.stack };
   return value;
 }

@@ -11,7 +11,11 @@ const FILE = 'schema/schema.graphql';
 /** The schema as committed at `ref` (CI can set SCHEMA_BASE=origin/main); without git, the file itself. */
 function committedAt(ref: string): string {
   try {
-    return execFileSync('git', ['show', `${ref}:${FILE}`], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', ['show', `${ref}:${FILE}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return readFileSync(ROOT + FILE, 'utf8');
   }

@@ -5,8 +5,15 @@ const body = JSON.stringify({ data: { me: { id: '1', username: 'admin', role: 'A
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
 });
-server.listen(0, '127.0.0.1', () => console.log(`listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`));
+server.listen(0, '127.0.0.1', () =>
+  console.log(
+    `listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`,
+  ),
+);

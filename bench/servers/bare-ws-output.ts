@@ -12,22 +12,39 @@ const server = createServer((_req, res) => res.writeHead(404).end());
 const wss = new WebSocketServer({ server, path: '/graphql' });
 wss.on('connection', (ws) => {
   ws.on('message', (raw) => {
-    const m = JSON.parse(String(raw)) as { type: string; id?: string; payload?: { variables?: { script?: string } } };
+    const m = JSON.parse(String(raw)) as {
+      type: string;
+      id?: string;
+      payload?: { variables?: { script?: string } };
+    };
     if (m.type === 'connection_init') ws.send('{"type":"connection_ack"}');
     else if (m.type === 'ping') ws.send('{"type":"pong"}');
     else if (m.type === 'subscribe') {
       const id = m.id!;
-      const child = spawn(process.execPath, ['-e', m.payload!.variables!.script!], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['-e', m.payload!.variables!.script!], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const decoder = new StringDecoder('utf8');
       let seq = 0;
       child.stdout.on('data', (buf: Buffer) => {
         const data = decoder.write(buf);
         child.stdout.pause();
-        ws.send(JSON.stringify({ id, type: 'next', payload: { data: { commandOutput: { seq: ++seq, data } } } }), () => child.stdout.resume());
+        ws.send(
+          JSON.stringify({
+            id,
+            type: 'next',
+            payload: { data: { commandOutput: { seq: ++seq, data } } },
+          }),
+          () => child.stdout.resume(),
+        );
       });
       child.stdout.on('end', () => ws.send(JSON.stringify({ id, type: 'complete' })));
     }
   });
 });
 
-server.listen(0, '127.0.0.1', () => console.log(`listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`));
+server.listen(0, '127.0.0.1', () =>
+  console.log(
+    `listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`,
+  ),
+);

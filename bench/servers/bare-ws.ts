@@ -30,7 +30,7 @@ const server = createServer((req, res) => {
     // same pacing as the bench's appender: catch up to where the clock says we should be
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
     for (; n < due; n++) broadcast(`fan ${n + 1} ${pad}`, (n + 1) * 48);
-    if (n < total) setTimeout(tick, Math.max(0, ((n / rate) * 1000) - (performance.now() - t0)));
+    if (n < total) setTimeout(tick, Math.max(0, (n / rate) * 1000 - (performance.now() - t0)));
     else res.end(String(n));
   };
   tick();
@@ -39,8 +39,11 @@ const server = createServer((req, res) => {
 /** `at`: a byte offset, so the cursor is the size of logTail's. */
 function broadcast(text: string, at: number): void {
   const cursor = Buffer.from(`l1.1234567.${at}.1795618577020049`).toString('base64url');
-  const payload = JSON.stringify({ data: { logTail: { cursor, kind: 'LINE', text, truncated: false, droppedCount: null } } });
-  for (const [ws, ids] of subs) for (const id of ids) ws.send(`{"id":"${id}","type":"next","payload":${payload}}`);
+  const payload = JSON.stringify({
+    data: { logTail: { cursor, kind: 'LINE', text, truncated: false, droppedCount: null } },
+  });
+  for (const [ws, ids] of subs)
+    for (const id of ids) ws.send(`{"id":"${id}","type":"next","payload":${payload}}`);
 }
 
 const wss = new WebSocketServer({ server, path: '/graphql' });
@@ -50,13 +53,21 @@ wss.on('connection', (ws) => {
     const m = JSON.parse(String(raw)) as { type: string; id?: string };
     if (m.type === 'connection_init') ws.send('{"type":"connection_ack"}');
     else if (m.type === 'subscribe') subs.get(ws)!.push(m.id!);
-    else if (m.type === 'complete') subs.set(ws, subs.get(ws)!.filter((id) => id !== m.id));
+    else if (m.type === 'complete')
+      subs.set(
+        ws,
+        subs.get(ws)!.filter((id) => id !== m.id),
+      );
     else if (m.type === 'ping') ws.send('{"type":"pong"}');
   });
   ws.on('close', () => subs.delete(ws));
 });
 
-server.listen(0, '127.0.0.1', () => console.log(`listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`));
+server.listen(0, '127.0.0.1', () =>
+  console.log(
+    `listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`,
+  ),
+);
 
 const file = process.env.BARE_TAIL_FILE;
 if (file) {
@@ -71,7 +82,8 @@ if (file) {
       const bytes = readSync(fd, block, 0, block.length, offset);
       offset += bytes;
       let text = partial + utf8.write(block.subarray(0, bytes));
-      for (let nl; (nl = text.indexOf('\n')) >= 0; text = text.slice(nl + 1)) broadcast(text.slice(0, nl), offset);
+      for (let nl; (nl = text.indexOf('\n')) >= 0; text = text.slice(nl + 1))
+        broadcast(text.slice(0, nl), offset);
       partial = text;
       if (bytes < block.length) break; // a short read is the end, for now
     }

@@ -3,8 +3,15 @@ import { createServer } from 'node:http';
 import { createSchema, createYoga } from 'graphql-yoga';
 
 const yoga = createYoga({
-  schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }),
+  schema: createSchema({
+    typeDefs: 'type Query { hello: String! }',
+    resolvers: { Query: { hello: () => 'world' } },
+  }),
   logging: false,
 });
 const server = createServer(yoga);
-server.listen(0, '127.0.0.1', () => console.log(`listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`));
+server.listen(0, '127.0.0.1', () =>
+  console.log(
+    `listening {"url":"http://127.0.0.1:${(server.address() as { port: number }).port}"}`,
+  ),
+);

@@ -50,9 +50,13 @@ export function templateVars(o: NginxOptions): Record<string, string> {
 
 /** `${NAME}` for each given name, as envsubst does with an explicit variable list; a missing one throws. */
 export function renderTemplate(text: string, vars: Record<string, string>): string {
-  const out = text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (whole, name: string) => vars[name] ?? whole);
+  const out = text.replace(
+    /\$\{([A-Z_][A-Z0-9_]*)\}/g,
+    (whole, name: string) => vars[name] ?? whole,
+  );
   const missing = [...new Set([...out.matchAll(/\$\{(NGINX_[A-Z0-9_]*)\}/g)].map((m) => m[1]))];
-  if (missing.length) throw new Error(`nginx template variables without a value: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new Error(`nginx template variables without a value: ${missing.join(', ')}`);
   return out;
 }
 
@@ -64,7 +68,10 @@ export function renderSite(confDir: string, o: NginxOptions): string[] {
     .filter((f) => f.endsWith('.template'))
     .map((f) => {
       const target = path.join(confDir, f.slice(0, -'.template'.length));
-      writeFileSync(target, renderTemplate(readFileSync(path.join(TEMPLATES_DIR, f), 'utf8'), vars));
+      writeFileSync(
+        target,
+        renderTemplate(readFileSync(path.join(TEMPLATES_DIR, f), 'utf8'), vars),
+      );
       return target;
     });
 }
@@ -120,7 +127,9 @@ function main() {
   });
   const outDir = values['conf-dir'] ?? values.standalone;
   if (!outDir || !values['tls-cert'] || !values['tls-key']) {
-    console.error('usage: render.ts (--conf-dir DIR | --standalone DIR) --tls-cert FILE --tls-key FILE [--upstream host:port] [--web-root DIR] …');
+    console.error(
+      'usage: render.ts (--conf-dir DIR | --standalone DIR) --tls-cert FILE --tls-key FILE [--upstream host:port] [--web-root DIR] …',
+    );
     process.exit(64);
   }
   const opts: NginxOptions = {
@@ -134,7 +143,9 @@ function main() {
     webRoot: path.resolve(values['web-root']),
     uploadMaxBytes: Number(values['upload-max-bytes']),
   };
-  const written = values.standalone ? [renderStandalone(path.resolve(values.standalone), opts)] : renderSite(path.resolve(outDir), opts);
+  const written = values.standalone
+    ? [renderStandalone(path.resolve(values.standalone), opts)]
+    : renderSite(path.resolve(outDir), opts);
   console.log(written.join('\n'));
 }
 

@@ -1,4 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,14 +20,24 @@ const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
 
 function composeConfig(file: string, profiles: string[] = []): any {
   requireTool('docker-compose', ['version'], 'docker-compose');
-  const args = ['-f', file, '--project-directory', ROOT, ...profiles.flatMap((p) => ['--profile', p]), 'config'];
+  const args = [
+    '-f',
+    file,
+    '--project-directory',
+    ROOT,
+    ...profiles.flatMap((p) => ['--profile', p]),
+    'config',
+  ];
   const r = run('docker-compose', args, { env: cleanEnv });
   expect(r.code, `docker-compose ${args.join(' ')}\n${r.out}`).toBe(0);
   return parse(r.stdout);
 }
 
 /** "host_ip:published:target", whichever syntax the compose version prints. */
-const portOf = (p: any) => (typeof p === 'string' ? p.replace(/\/tcp$/, '') : [p.host_ip, p.published, p.target].filter((x) => x !== undefined).join(':'));
+const portOf = (p: any) =>
+  typeof p === 'string'
+    ? p.replace(/\/tcp$/, '')
+    : [p.host_ip, p.published, p.target].filter((x) => x !== undefined).join(':');
 const commandOf = (c: string | string[]) => (Array.isArray(c) ? c.join(' ') : c);
 
 /** Services a plain `docker compose up` starts, and those each profile adds. */
@@ -31,11 +49,18 @@ const inProfile = (cfg: any, profile?: string) =>
 
 describe('compose files', () => {
   it('docker-compose.yml validates, alone and with every profile', () => {
-    for (const profiles of [[], ['slim'], ['monitoring'], ['slim', 'monitoring']]) composeConfig('docker-compose.yml', profiles);
+    for (const profiles of [[], ['slim'], ['monitoring'], ['slim', 'monitoring']])
+      composeConfig('docker-compose.yml', profiles);
     const cfg = composeConfig('docker-compose.yml', ['slim', 'monitoring']);
     expect(inProfile(cfg)).toEqual(['app', 'nginx']);
     expect(inProfile(cfg, 'slim')).toEqual(['app-slim']);
-    expect(inProfile(cfg, 'monitoring')).toEqual(['alertmanager', 'cadvisor', 'grafana', 'node-exporter', 'prometheus']);
+    expect(inProfile(cfg, 'monitoring')).toEqual([
+      'alertmanager',
+      'cadvisor',
+      'grafana',
+      'node-exporter',
+      'prometheus',
+    ]);
   });
 
   it('production: nginx in front on the bridge network, the app hardened and unpublished', () => {
@@ -54,11 +79,21 @@ describe('compose files', () => {
     expect(app.tmpfs).toEqual(['/tmp']);
     expect(app.cap_drop).toEqual(['ALL']);
     const mounts = (app.volumes as string[]).map((v) => v.replace(`${ROOT}/`, './'));
-    expect(mounts).toEqual(expect.arrayContaining(['./data:/app/data:rw', './logs:/app/logs:rw', './.env:/app/.env:ro', './agent.yaml:/app/agent.yaml:ro']));
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        './data:/app/data:rw',
+        './logs:/app/logs:rw',
+        './.env:/app/.env:ro',
+        './agent.yaml:/app/agent.yaml:ro',
+      ]),
+    );
     expect(nginx.build.target).toBe('nginx');
     expect(nginx.depends_on.app.condition).toBe('service_healthy');
     expect(nginx.ports.map(portOf)).toEqual(['80:80', '443:443']);
-    expect(nginx.environment).toMatchObject({ NGINX_UPSTREAM: 'app:5000', UPLOAD_MAX_BYTES: '104857600' });
+    expect(nginx.environment).toMatchObject({
+      NGINX_UPSTREAM: 'app:5000',
+      UPLOAD_MAX_BYTES: '104857600',
+    });
   });
 
   it('slim: the app alone on 5000 (loopback unless SLIM_PUBLISH says otherwise); TRUST_PROXY left to .env', () => {
@@ -70,11 +105,15 @@ describe('compose files', () => {
 
   it('every file the compose files mount from infra/ exists', () => {
     for (const file of ['docker-compose.yml', 'docker-compose.dev.yml']) {
-      const { services } = composeConfig(file, file === 'docker-compose.yml' ? ['slim', 'monitoring'] : []);
+      const { services } = composeConfig(
+        file,
+        file === 'docker-compose.yml' ? ['slim', 'monitoring'] : [],
+      );
       for (const s of Object.values(services as Record<string, any>)) {
         for (const v of (s.volumes ?? []) as string[]) {
           const source = v.split(':')[0]!;
-          if (source.startsWith(path.join(ROOT, 'infra'))) expect(existsSync(source), source).toBe(true);
+          if (source.startsWith(path.join(ROOT, 'infra')))
+            expect(existsSync(source), source).toBe(true);
         }
       }
     }
@@ -90,13 +129,28 @@ describe('compose files', () => {
 
   it('Grafana is provisioned with the data source the dashboard uses, from the mounted folders', () => {
     const grafana = composeConfig('docker-compose.yml', ['monitoring']).services.grafana;
-    const mounts = Object.fromEntries((grafana.volumes as string[]).map((v) => v.split(':').slice(0, 2).reverse()));
-    const ds = parse(readFileSync(path.join(mounts['/etc/grafana/provisioning'], 'datasources/prometheus.yml'), 'utf8')).datasources[0];
-    const provider = parse(readFileSync(path.join(mounts['/etc/grafana/provisioning'], 'dashboards/tiny-agent.yml'), 'utf8')).providers[0];
+    const mounts = Object.fromEntries(
+      (grafana.volumes as string[]).map((v) => v.split(':').slice(0, 2).reverse()),
+    );
+    const ds = parse(
+      readFileSync(
+        path.join(mounts['/etc/grafana/provisioning'], 'datasources/prometheus.yml'),
+        'utf8',
+      ),
+    ).datasources[0];
+    const provider = parse(
+      readFileSync(
+        path.join(mounts['/etc/grafana/provisioning'], 'dashboards/tiny-agent.yml'),
+        'utf8',
+      ),
+    ).providers[0];
     expect(provider.options.path).toBe('/var/lib/grafana/dashboards');
     expect(mounts['/var/lib/grafana/dashboards']).toBe(path.join(MON, 'grafana/dashboards'));
-    const dashboard = JSON.parse(readFileSync(path.join(MON, 'grafana/dashboards/tiny-agent.json'), 'utf8'));
-    for (const p of dashboard.panels.filter((p: any) => p.type !== 'row')) expect(p.datasource.uid, p.title).toBe(ds.uid);
+    const dashboard = JSON.parse(
+      readFileSync(path.join(MON, 'grafana/dashboards/tiny-agent.json'), 'utf8'),
+    );
+    for (const p of dashboard.panels.filter((p: any) => p.type !== 'row'))
+      expect(p.datasource.uid, p.title).toBe(ds.uid);
   });
 });
 
@@ -108,13 +162,22 @@ describe('Prometheus, alerts and /metrics', () => {
   beforeAll(async () => {
     requireTool('promtool', ['--version'], 'prometheus');
     work = mkdtempSync(path.join(tmpdir(), 'tiny-agent-prom-'));
-    s = await startServer({}, { agentYaml: `commands:\n  - name: ok\n    title: ok\n    argv: ["true"]\nlogs:\n  - name: own\n    path: logs/x.log\n` });
+    s = await startServer(
+      {},
+      {
+        agentYaml: `commands:\n  - name: ok\n    title: ok\n    argv: ["true"]\nlogs:\n  - name: own\n    path: logs/x.log\n`,
+      },
+    );
     // one of everything, so every metric family has samples
     const admin = await s.login();
     await s.gql(`mutation { login(username: "admin", password: "not-the-password") { token } }`);
     await s.gql(`mutation { runCommand(name: "ok") { id } }`, {}, admin);
     await s.upload({ name: 'a.txt', content: 'hello\n', type: 'text/plain' }, admin);
-    const sub = s.subscribeWs(`subscription { commandRunUpdated { id } }`, {}, { token: admin.token });
+    const sub = s.subscribeWs(
+      `subscription { commandRunUpdated { id } }`,
+      {},
+      { token: admin.token },
+    );
     await new Promise((r) => setTimeout(r, 300));
     metricsText = await (await fetch(`${s.url}/metrics`)).text();
     sub.stop();
@@ -128,7 +191,8 @@ describe('Prometheus, alerts and /metrics', () => {
     // as in the container: the token file compose writes from METRICS_TOKEN beside the config
     const conf = path.join(work, 'etc');
     mkdirSync(path.join(conf, 'secrets'), { recursive: true });
-    for (const f of ['prometheus.yml', 'alerts.yml']) copyFileSync(path.join(MON, f), path.join(conf, f));
+    for (const f of ['prometheus.yml', 'alerts.yml'])
+      copyFileSync(path.join(MON, f), path.join(conf, f));
     writeFileSync(path.join(conf, 'secrets/metrics-token'), 'a-token-0123456789abcdef');
     for (const args of [
       ['check', 'config', path.join(conf, 'prometheus.yml')],
@@ -143,8 +207,13 @@ describe('Prometheus, alerts and /metrics', () => {
   });
 
   it('Prometheus scrapes the app with METRICS_TOKEN from .env, written to the file prometheus.yml sends', () => {
-    const job = parse(readFileSync(path.join(MON, 'prometheus.yml'), 'utf8')).scrape_configs.find((j: any) => j.job_name === 'tiny-agent');
-    expect(job.authorization).toEqual({ type: 'Bearer', credentials_file: 'secrets/metrics-token' });
+    const job = parse(readFileSync(path.join(MON, 'prometheus.yml'), 'utf8')).scrape_configs.find(
+      (j: any) => j.job_name === 'tiny-agent',
+    );
+    expect(job.authorization).toEqual({
+      type: 'Bearer',
+      credentials_file: 'secrets/metrics-token',
+    });
     const prom = composeConfig('docker-compose.yml', ['monitoring']).services.prometheus;
     expect(prom.environment).toHaveProperty('METRICS_TOKEN');
     expect(prom.tmpfs).toEqual(['/etc/prometheus/secrets']);
@@ -162,7 +231,9 @@ describe('Prometheus, alerts and /metrics', () => {
   });
 
   it('/metrics carries operations, subscriptions, commands, uploads, log lines and failed logins', () => {
-    const types = new Map([...metricsText.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const types = new Map(
+      [...metricsText.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
     expect(Object.fromEntries([...types].filter(([n]) => !/process_|nodejs_/.test(n)))).toEqual({
       tiny_agent_graphql_operations_total: 'counter',
       tiny_agent_graphql_operation_duration_seconds: 'histogram',
@@ -179,14 +250,20 @@ describe('Prometheus, alerts and /metrics', () => {
     });
     expect(metricsText).toMatch(/^tiny_agent_open_subscriptions\{kind="commandRunUpdated"\} 1$/m);
     expect(metricsText).toMatch(/^tiny_agent_failed_logins_total 1$/m);
-    expect(metricsText).toMatch(/^tiny_agent_command_runs_total\{command="ok",status="SUCCEEDED"\} 1$/m);
+    expect(metricsText).toMatch(
+      /^tiny_agent_command_runs_total\{command="ok",status="SUCCEEDED"\} 1$/m,
+    );
     expect(metricsText).toMatch(/^tiny_agent_uploaded_bytes_total 6$/m);
   });
 
   it('every tiny_agent metric the alerts and the dashboard use exists, and every dashboard query parses', () => {
     const known = new Set([...metricsText.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
-    const dashboard = JSON.parse(readFileSync(path.join(MON, 'grafana/dashboards/tiny-agent.json'), 'utf8'));
-    const exprs: string[] = dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr as string));
+    const dashboard = JSON.parse(
+      readFileSync(path.join(MON, 'grafana/dashboards/tiny-agent.json'), 'utf8'),
+    );
+    const exprs: string[] = dashboard.panels.flatMap((p: any) =>
+      (p.targets ?? []).map((t: any) => t.expr as string),
+    );
     expect(exprs.length).toBeGreaterThan(15);
     const alerts = readFileSync(path.join(MON, 'alerts.yml'), 'utf8');
     for (const text of [...exprs, alerts]) {
@@ -196,7 +273,17 @@ describe('Prometheus, alerts and /metrics', () => {
       }
     }
     // promtool parses each query as a recording rule ($__rate_interval is Grafana's, 5m here)
-    const rules = { groups: [{ name: 'dashboard', rules: exprs.map((e, i) => ({ record: `dashboard:query_${i}`, expr: e.replaceAll('$__rate_interval', '5m') })) }] };
+    const rules = {
+      groups: [
+        {
+          name: 'dashboard',
+          rules: exprs.map((e, i) => ({
+            record: `dashboard:query_${i}`,
+            expr: e.replaceAll('$__rate_interval', '5m'),
+          })),
+        },
+      ],
+    };
     const file = path.join(work, 'dashboard-queries.yml');
     writeFileSync(file, JSON.stringify(rules));
     const r = run('promtool', ['check', 'rules', file]);

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +25,16 @@ const runtimeStage = dockerfile
   .slice(dockerfile.lastIndexOf('\nFROM '))
   .replace(/\\\n\s*/g, ' ')
   .split('\n');
-const instruction = (name: string) => runtimeStage.filter((l) => l.startsWith(`${name} `)).map((l) => l.slice(name.length + 1).trim());
+const instruction = (name: string) =>
+  runtimeStage.filter((l) => l.startsWith(`${name} `)).map((l) => l.slice(name.length + 1).trim());
 const CMD = JSON.parse(instruction('CMD').at(-1)!) as string[];
-const HEALTHCHECK = JSON.parse(/\bCMD (\[.*\])$/.exec(instruction('HEALTHCHECK').at(-1)!)![1]!) as string[];
+const HEALTHCHECK = JSON.parse(
+  /\bCMD (\[.*\])$/.exec(instruction('HEALTHCHECK').at(-1)!)![1]!,
+) as string[];
 const ENV: Record<string, string> = Object.fromEntries(
-  instruction('ENV').flatMap((l) => l.split(/\s+/).map((kv) => kv.split('=', 2) as [string, string])),
+  instruction('ENV').flatMap((l) =>
+    l.split(/\s+/).map((kv) => kv.split('=', 2) as [string, string]),
+  ),
 );
 
 let app: string;
@@ -43,13 +57,30 @@ function snapshot(dir: string, rel = ''): Map<string, string> {
 beforeAll(async () => {
   app = mkdtempSync(path.join(tmpdir(), 'tiny-agent-image-'));
   // `npm run build`, into the image's layout
-  const api = run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'api/tsconfig.json', '--outDir', path.join(app, 'api/dist')]);
+  const api = run(process.execPath, [
+    path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    'api/tsconfig.json',
+    '--outDir',
+    path.join(app, 'api/dist'),
+  ]);
   expect(api.code, api.out).toBe(0);
-  const web = run(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', path.join(app, 'web/dist'), '--emptyOutDir'], {
-    cwd: path.join(ROOT, 'web'),
-  });
+  const web = run(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--outDir',
+      path.join(app, 'web/dist'),
+      '--emptyOutDir',
+    ],
+    {
+      cwd: path.join(ROOT, 'web'),
+    },
+  );
   expect(web.code, web.out).toBe(0);
-  for (const f of ['package.json', 'api/package.json', 'agent.yaml']) copyFileSync(path.join(ROOT, f), path.join(app, f));
+  for (const f of ['package.json', 'api/package.json', 'agent.yaml'])
+    copyFileSync(path.join(ROOT, f), path.join(app, f));
   mkdirSync(path.join(app, 'data'));
   mkdirSync(path.join(app, 'logs'));
   // `npm ci --omit=dev --workspace=api`: exactly the packages npm counts as the API's production tree
@@ -58,7 +89,10 @@ beforeAll(async () => {
     tree.out
       .split('\n')
       .map((p) => path.relative(path.join(ROOT, 'node_modules'), p.trim()))
-      .filter((p) => p && !p.startsWith('..') && !p.includes('node_modules') && !p.startsWith('@tiny-agent')),
+      .filter(
+        (p) =>
+          p && !p.startsWith('..') && !p.includes('node_modules') && !p.startsWith('@tiny-agent'),
+      ),
   );
   expect(top.has('graphql-yoga')).toBe(true);
   expect(top.has('vite')).toBe(false);
@@ -76,7 +110,8 @@ describe('the runtime image, laid out without Docker', () => {
   it('starts with the Dockerfile CMD, passes its HEALTHCHECK, serves UI and API, writes only data/ and logs/, stops cleanly', async () => {
     expect(CMD).toEqual(['node', '--no-memory-reducer', 'api/dist/main.js']);
     // the image runs the server exactly as `npm start` does (scripts/start.mjs builds if needed, then runs it)
-    const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
+    const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts
+      .start as string;
     expect(start).toBe(`exec node scripts/start.mjs ${CMD.join(' ')}`);
     expect(instruction('USER')).toEqual(['node']);
     expect(JSON.parse(instruction('ENTRYPOINT')[0]!)).toEqual(['/usr/bin/tini', '-s', '--']);
@@ -96,7 +131,11 @@ describe('the runtime image, laid out without Docker', () => {
       NODE_PRESERVE_SYMLINKS: '1',
     };
     expect(env.NODE_ENV).toBe('production');
-    const child = spawn(CMD[0] === 'node' ? process.execPath : CMD[0]!, CMD.slice(1), { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(CMD[0] === 'node' ? process.execPath : CMD[0]!, CMD.slice(1), {
+      cwd: app,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -105,12 +144,15 @@ describe('the runtime image, laid out without Docker', () => {
       const deadline = Date.now() + 20_000;
       let url: string | undefined;
       while (!(url = /listening \{"url":"([^"]+)"/.exec(out)?.[1])) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the built app did not start:\n${out}`);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(`the built app did not start:\n${out}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       const port = new URL(url).port;
 
-      const health = run(process.execPath, HEALTHCHECK.slice(1), { env: { PATH: process.env.PATH, PORT: port } });
+      const health = run(process.execPath, HEALTHCHECK.slice(1), {
+        env: { PATH: process.env.PATH, PORT: port },
+      });
       expect(health.code, health.out).toBe(0);
 
       const index = await fetch(`${url}/`);
@@ -122,15 +164,30 @@ describe('the runtime image, laid out without Docker', () => {
       expect(js.headers.get('cache-control')).toContain('immutable');
       expect((await fetch(`${url}/ready`)).status).toBe(200);
 
-      const login = await gqlAt(url, `mutation { login(username: "admin", password: "admin-password-1") { token } }`);
+      const login = await gqlAt(
+        url,
+        `mutation { login(username: "admin", password: "admin-password-1") { token } }`,
+      );
       expect(login.errors).toBeUndefined();
       const token = login.data.login.token;
-      const started = await gqlAt(url, `mutation { runCommand(name: "greet", args: [{ name: "name", value: "image" }]) { id } }`, {}, { token });
+      const started = await gqlAt(
+        url,
+        `mutation { runCommand(name: "greet", args: [{ name: "name", value: "image" }]) { id } }`,
+        {},
+        { token },
+      );
       expect(started.errors).toBeUndefined();
       const id = started.data.runCommand.id;
       let status: any;
       for (let i = 0; i < 100; i++) {
-        status = (await gqlAt(url, `query($id: ID!) { commandRun(id: $id) { status output { data } } }`, { id }, { token })).data.commandRun;
+        status = (
+          await gqlAt(
+            url,
+            `query($id: ID!) { commandRun(id: $id) { status output { data } } }`,
+            { id },
+            { token },
+          )
+        ).data.commandRun;
         if (status.status !== 'RUNNING') break;
         await new Promise((r) => setTimeout(r, 50));
       }

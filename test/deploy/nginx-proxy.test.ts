@@ -35,10 +35,17 @@ let assetJs: string;
 let admin: { token: string; cookie: string };
 
 beforeAll(async () => {
-  s = await startServer({ TRUST_PROXY: 'true', UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) }, { agentYaml: AGENT });
+  s = await startServer(
+    { TRUST_PROXY: 'true', UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) },
+    { agentYaml: AGENT },
+  );
   webRoot = mkdtempSync(path.join(tmpdir(), 'tiny-agent-web-'));
   assetJs = fakeWebRoot(webRoot).js;
-  nginx = await startNginx({ upstream: new URL(s.url).host, webRoot, uploadMaxBytes: UPLOAD_MAX_BYTES });
+  nginx = await startNginx({
+    upstream: new URL(s.url).host,
+    webRoot,
+    uploadMaxBytes: UPLOAD_MAX_BYTES,
+  });
   admin = await login(nginx.httpUrl);
 });
 
@@ -49,18 +56,31 @@ afterAll(async () => {
 });
 
 async function login(base: string, headers: Record<string, string> = {}) {
-  const r = await gqlAt(base, `mutation { login(username: "admin", password: "admin-password-1") { token } }`, {}, { headers });
+  const r = await gqlAt(
+    base,
+    `mutation { login(username: "admin", password: "admin-password-1") { token } }`,
+    {},
+    { headers },
+  );
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return { token: r.data.login.token as string, cookie: r.headers.get('set-cookie')!.split(';')[0]! };
+  return {
+    token: r.data.login.token as string,
+    cookie: r.headers.get('set-cookie')!.split(';')[0]!,
+  };
 }
 
 /** A GET as bytes, without any client-side decompression. */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     httpRequest(url, { headers }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }),
+      );
       res.on('error', reject);
     })
       .on('error', reject)
@@ -107,7 +127,12 @@ describe('the web UI through nginx', () => {
   });
 
   it('with NGINX_HTTP_REDIRECT=on, plain HTTP redirects to HTTPS except /health', async () => {
-    const redirecting = await startNginx({ upstream: new URL(s.url).host, webRoot, uploadMaxBytes: UPLOAD_MAX_BYTES, httpRedirect: true });
+    const redirecting = await startNginx({
+      upstream: new URL(s.url).host,
+      webRoot,
+      uploadMaxBytes: UPLOAD_MAX_BYTES,
+      httpRedirect: true,
+    });
     try {
       const r = await rawGet(`${redirecting.httpUrl}/runs/1?x=2`);
       expect(r.status).toBe(301);
@@ -134,7 +159,11 @@ describe('the API through nginx', () => {
 
   it('passes the client address, not one the client claims (X-Forwarded-For)', async () => {
     await login(nginx.httpUrl, { 'x-forwarded-for': '203.0.113.9' });
-    const signIns = s.logText().split('\n').filter((l) => l.includes('"signed in"')).map((l) => JSON.parse(l));
+    const signIns = s
+      .logText()
+      .split('\n')
+      .filter((l) => l.includes('"signed in"'))
+      .map((l) => JSON.parse(l));
     expect(signIns.at(-1).ip).toBe('127.0.0.1');
     expect(s.logText()).not.toContain('203.0.113.9');
   });
@@ -162,7 +191,9 @@ describe('the API through nginx', () => {
   });
 
   it('streams 40 MB of command output over a WebSocket intact (big chunks go as fragmented messages)', async () => {
-    const id = (await gqlAt(nginx.httpUrl, `mutation { runCommand(name: "flood") { id } }`, {}, admin)).data.runCommand.id as string;
+    const id = (
+      await gqlAt(nginx.httpUrl, `mutation { runCommand(name: "flood") { id } }`, {}, admin)
+    ).data.runCommand.id as string;
     let raw = 0;
     let text = '';
     let lastSeq = 0;
@@ -179,17 +210,23 @@ describe('the API through nginx', () => {
       },
     });
     const out = collect((sink) =>
-      client.subscribe<{ commandOutput: { seq: number; data: string } }>({ query: `subscription($id: ID!) { commandOutput(runId: $id) { seq data } }`, variables: { id } }, {
-        next: (m) => {
-          const c = m.data!.commandOutput;
-          seqsRise &&= c.seq > lastSeq;
-          lastSeq = c.seq;
-          text += c.data;
-          sink.next(null);
+      client.subscribe<{ commandOutput: { seq: number; data: string } }>(
+        {
+          query: `subscription($id: ID!) { commandOutput(runId: $id) { seq data } }`,
+          variables: { id },
         },
-        error: (e) => sink.error(e),
-        complete: () => sink.complete(),
-      }),
+        {
+          next: (m) => {
+            const c = m.data!.commandOutput;
+            seqsRise &&= c.seq > lastSeq;
+            lastSeq = c.seq;
+            text += c.data;
+            sink.next(null);
+          },
+          error: (e) => sink.error(e),
+          complete: () => sink.complete(),
+        },
+      ),
     );
     expect((await out.waitEnd(60_000)).error).toBeUndefined();
     await client.dispose();
@@ -200,18 +237,28 @@ describe('the API through nginx', () => {
     const stdout = text.replace(notice, '');
     expect(stdout.length).toBe(40_000_000);
     const line = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n';
-    expect(stdout === line.repeat(Math.ceil(40_000_000 / line.length)).slice(0, 40_000_000)).toBe(true);
+    expect(stdout === line.repeat(Math.ceil(40_000_000 / line.length)).slice(0, 40_000_000)).toBe(
+      true,
+    );
     expect(raw).toBeGreaterThan(16 * 1024); // messages big enough to go out in fragments
   });
 
   it('serves HTTPS over HTTP/2 with HSTS, and the session cookie is Secure there', async () => {
     const session = http2Connect(nginx.httpsUrl, { ca: readFileSync(nginx.cert) }); // the script's certificate verifies
     try {
-      await new Promise<void>((resolve, reject) => session.once('connect', () => resolve()).once('error', reject));
+      await new Promise<void>((resolve, reject) =>
+        session.once('connect', () => resolve()).once('error', reject),
+      );
       expect(session.alpnProtocol).toBe('h2');
-      const body = JSON.stringify({ query: `mutation { login(username: "admin", password: "admin-password-1") { token } }` });
+      const body = JSON.stringify({
+        query: `mutation { login(username: "admin", password: "admin-password-1") { token } }`,
+      });
       const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        const req = session.request({ ':method': 'POST', ':path': '/graphql', 'content-type': 'application/json' });
+        const req = session.request({
+          ':method': 'POST',
+          ':path': '/graphql',
+          'content-type': 'application/json',
+        });
         req.once('response', (h) => resolve(h as Record<string, unknown>));
         req.once('error', reject);
         req.end(body);
@@ -237,7 +284,9 @@ describe('the API through nginx', () => {
         });
         sock.on('close', () => resolve(answer.split('\r\n')[0]!));
         sock.on('error', reject);
-        sock.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: ${length}\r\n\r\n`);
+        sock.write(
+          `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: ${length}\r\n\r\n`,
+        );
       });
     const limit = UPLOAD_MAX_BYTES + BODY_HEADROOM_BYTES;
     expect(await askWith(limit + 1)).toContain(' 413 ');
@@ -248,7 +297,9 @@ describe('the API through nginx', () => {
 
 describe('SSE through nginx', () => {
   const OUTPUT = `subscription($id: ID!) { commandOutput(runId: $id) { seq data at } }`;
-  const start = async (name: string) => (await gqlAt(nginx.httpUrl, `mutation { runCommand(name: "${name}") { id } }`, {}, admin)).data.runCommand.id as string;
+  const start = async (name: string) =>
+    (await gqlAt(nginx.httpUrl, `mutation { runCommand(name: "${name}") { id } }`, {}, admin)).data
+      .runCommand.id as string;
 
   it('events are neither compressed nor held back (the client accepts gzip)', async () => {
     const id = await start('tick');
@@ -256,7 +307,12 @@ describe('SSE through nginx', () => {
     const res = await fetch(`${nginx.httpUrl}/graphql`, {
       method: 'POST',
       signal: ac.signal,
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'accept-encoding': 'gzip', authorization: `Bearer ${admin.token}` },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'accept-encoding': 'gzip',
+        authorization: `Bearer ${admin.token}`,
+      },
       body: JSON.stringify({ query: OUTPUT, variables: { id } }),
     });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -271,14 +327,23 @@ describe('SSE through nginx', () => {
     const chunk = JSON.parse(/^data: (.*)$/m.exec(text)![1]!).data.commandOutput;
     expect(Date.now() - Date.parse(chunk.at)).toBeLessThan(2_000);
     ac.abort();
-    await gqlAt(nginx.httpUrl, `mutation($id: ID!) { cancelCommandRun(id: $id) { id } }`, { id }, admin);
+    await gqlAt(
+      nginx.httpUrl,
+      `mutation($id: ID!) { cancelCommandRun(id: $id) { id } }`,
+      { id },
+      admin,
+    );
   });
 
   it('a slow reader holds the app back instead of filling nginx’s disk', async () => {
     const id = await start('flood');
     const req = httpRequest(`${nginx.httpUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${admin.token}` },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${admin.token}`,
+      },
     });
     const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       req.once('response', resolve).once('error', reject);
@@ -305,12 +370,20 @@ async function streamUpload(via: 'http1' | 'h2', size: number) {
   const boundary = `----tiny-agent-${Date.now()}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
-      JSON.stringify({ query: 'mutation($file: Upload!) { uploadFile(file: $file) { id sha256 size } }', variables: { file: null } }) +
+      JSON.stringify({
+        query: 'mutation($file: Upload!) { uploadFile(file: $file) { id sha256 size } }',
+        variables: { file: null },
+      }) +
       `\r\n--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const block = Buffer.from(Array.from({ length: 16_384 }, (_, i) => `line ${String(i).padStart(6, '0')} of a large text upload`.padEnd(63, '.') + '\n').join(''));
+  const block = Buffer.from(
+    Array.from(
+      { length: 16_384 },
+      (_, i) => `line ${String(i).padStart(6, '0')} of a large text upload`.padEnd(63, '.') + '\n',
+    ).join(''),
+  );
   expect(block.length).toBe(MiB);
   const headers = {
     'content-type': `multipart/form-data; boundary=${boundary}`,
@@ -349,13 +422,19 @@ async function streamUpload(via: 'http1' | 'h2', size: number) {
         req = r;
       }
       void (async () => {
-        const write = (b: Buffer) => (req.write(b) ? Promise.resolve() : new Promise<void>((r) => req.once('drain', () => r())));
+        const write = (b: Buffer) =>
+          req.write(b) ? Promise.resolve() : new Promise<void>((r) => req.once('drain', () => r()));
         await write(head);
         for (let sent = 0; sent < size; sent += MiB) {
           if (sent === size / 2) {
             // with nginx buffering the request, the app would have seen nothing yet
             await new Promise((r) => setTimeout(r, 300));
-            appBytesWhenHalfSent = Math.max(0, ...filesUnder(uploadsDir).filter((f) => !earlier.has(f.file)).map((f) => f.size));
+            appBytesWhenHalfSent = Math.max(
+              0,
+              ...filesUnder(uploadsDir)
+                .filter((f) => !earlier.has(f.file))
+                .map((f) => f.size),
+            );
           }
           hash.update(block);
           await write(block);
@@ -363,7 +442,13 @@ async function streamUpload(via: 'http1' | 'h2', size: number) {
         req.end(tail);
       })().catch(reject);
     });
-    return { answer, sha256: hash.digest('hex'), appBytesWhenHalfSent, maxSpooled, seconds: (Date.now() - started) / 1000 };
+    return {
+      answer,
+      sha256: hash.digest('hex'),
+      appBytesWhenHalfSent,
+      maxSpooled,
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     clearInterval(sample);
     h2?.close();
@@ -389,23 +474,26 @@ describe('200 MB through nginx', () => {
       expect(nginx.errorLog()).not.toMatch(/buffered to a temporary file/);
       fileId = stored.id;
       sha256 = up.sha256;
-      console.log(`200 MiB upload (${via}) through nginx in ${up.seconds.toFixed(1)} s; ${Math.round(up.appBytesWhenHalfSent / MiB)} MiB at the app when half was sent`);
+      console.log(
+        `200 MiB upload (${via}) through nginx in ${up.seconds.toFixed(1)} s; ${Math.round(up.appBytesWhenHalfSent / MiB)} MiB at the app when half was sent`,
+      );
     },
     120_000,
   );
 
-  it(
-    'the download streams back through nginx unchanged, nothing spooled to nginx’s disk',
-    async () => {
-      expect(fileId).toBeDefined();
-      let maxSpooled = 0;
-      const sample = setInterval(() => {
-        maxSpooled = Math.max(maxSpooled, filesUnder(nginx.proxyTemp).length);
-      }, 25);
-      const hash = createHash('sha256');
-      let size = 0;
-      const headers = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
-        httpRequest(`${nginx.httpUrl}/files/${fileId}`, { headers: { authorization: `Bearer ${admin.token}` } }, (res) => {
+  it('the download streams back through nginx unchanged, nothing spooled to nginx’s disk', async () => {
+    expect(fileId).toBeDefined();
+    let maxSpooled = 0;
+    const sample = setInterval(() => {
+      maxSpooled = Math.max(maxSpooled, filesUnder(nginx.proxyTemp).length);
+    }, 25);
+    const hash = createHash('sha256');
+    let size = 0;
+    const headers = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      httpRequest(
+        `${nginx.httpUrl}/files/${fileId}`,
+        { headers: { authorization: `Bearer ${admin.token}` } },
+        (res) => {
           if (res.statusCode !== 200) reject(new Error(`download answered ${res.statusCode}`));
           res.on('data', (d: Buffer) => {
             hash.update(d);
@@ -413,18 +501,17 @@ describe('200 MB through nginx', () => {
           });
           res.on('end', () => resolve(res.headers));
           res.on('error', reject);
-        })
-          .on('error', reject)
-          .end();
-      });
-      clearInterval(sample);
-      expect(size).toBe(SIZE);
-      expect(hash.digest('hex')).toBe(sha256);
-      expect(headers['content-disposition']).toMatch(/^attachment/);
-      expectSecurityHeaders(headers, 'download');
-      expect(maxSpooled).toBe(0);
-      expect(nginx.errorLog()).not.toMatch(/buffered to a temporary file/);
-    },
-    120_000,
-  );
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
+    clearInterval(sample);
+    expect(size).toBe(SIZE);
+    expect(hash.digest('hex')).toBe(sha256);
+    expect(headers['content-disposition']).toMatch(/^attachment/);
+    expectSecurityHeaders(headers, 'download');
+    expect(maxSpooled).toBe(0);
+    expect(nginx.errorLog()).not.toMatch(/buffered to a temporary file/);
+  }, 120_000);
 });

@@ -32,8 +32,15 @@ beforeAll(async () => {
   app = await spawnApp(AGENT, { TRUST_PROXY: 'true' });
   webRoot = mkdtempSync(path.join(tmpdir(), 'tiny-agent-web-'));
   fakeWebRoot(webRoot);
-  nginx = await startNginx({ upstream: new URL(app.url).host, webRoot, uploadMaxBytes: 104_857_600 });
-  const r = await gqlAt(nginx.httpUrl, `mutation { login(username: "admin", password: "admin-password-1") { token } }`);
+  nginx = await startNginx({
+    upstream: new URL(app.url).host,
+    webRoot,
+    uploadMaxBytes: 104_857_600,
+  });
+  const r = await gqlAt(
+    nginx.httpUrl,
+    `mutation { login(username: "admin", password: "admin-password-1") { token } }`,
+  );
   expect(r.errors).toBeUndefined();
   token = r.data.login.token;
 });
@@ -65,13 +72,23 @@ function wsThroughNginx() {
 /** SSE through nginx, read raw: events with their arrival time, ping comments, and how it ended. */
 function sseThroughNginx(query: string, variables: Record<string, unknown>) {
   const ac = new AbortController();
-  const s = { events: [] as { data: any; receivedAt: number }[], pings: [] as number[], completeEvent: false, closed: false, error: null as unknown };
+  const s = {
+    events: [] as { data: any; receivedAt: number }[],
+    pings: [] as number[],
+    completeEvent: false,
+    closed: false,
+    error: null as unknown,
+  };
   const done = (async () => {
     try {
       const res = await fetch(`${nginx.httpUrl}/graphql`, {
         method: 'POST',
         signal: ac.signal,
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          authorization: `Bearer ${token}`,
+        },
         body: JSON.stringify({ query, variables }),
       });
       if (res.status !== 200 || !res.body) throw new Error(`SSE answered ${res.status}`);
@@ -93,19 +110,29 @@ describe('subscriptions through nginx', () => {
   it(
     'WebSocket and SSE deliver the first event at once and stay open across 65 s of silence',
     async () => {
-      const run = await gqlAt(nginx.httpUrl, `mutation { runCommand(name: "long-run") { id } }`, {}, { token });
+      const run = await gqlAt(
+        nginx.httpUrl,
+        `mutation { runCommand(name: "long-run") { id } }`,
+        {},
+        { token },
+      );
       expect(run.errors).toBeUndefined();
       const id = run.data.runCommand.id;
 
       const ws = wsThroughNginx();
-      const wsOut = collect((sink) => ws.client.subscribe({ query: OUTPUT, variables: { id } }, sink));
+      const wsOut = collect((sink) =>
+        ws.client.subscribe({ query: OUTPUT, variables: { id } }, sink),
+      );
       const wsReceived: number[] = [];
       const sse = sseThroughNginx(OUTPUT, { id });
 
       // "first" is printed a second after the start: it reaches both subscribers live
       await wsOut.waitFor(1, 10_000);
       wsReceived.push(Date.now());
-      await waitUntil(() => sse.s.events.length >= 1, { timeoutMs: 10_000, what: 'the first SSE event' });
+      await waitUntil(() => sse.s.events.length >= 1, {
+        timeoutMs: 10_000,
+        what: 'the first SSE event',
+      });
       const wsChunk = wsOut.events[0].data.commandOutput;
       const sseChunk = sse.s.events[0]!.data.data.commandOutput;
       expect(wsChunk.data).toBe('first\n');
@@ -120,7 +147,10 @@ describe('subscriptions through nginx', () => {
       const idleFrom = Date.now();
       await new Promise((r) => setTimeout(r, IDLE_MS));
       // a stream that ended here because the app went away is a different failure: say so
-      expect(app.child.exitCode, `the app process exited during the idle period:\n${app.output()}`).toBeNull();
+      expect(
+        app.child.exitCode,
+        `the app process exited during the idle period:\n${app.output()}`,
+      ).toBeNull();
       expect(wsOut.ended).toBeNull();
       expect(sse.s.closed).toBe(false);
       expect(wsOut.events).toHaveLength(1);
@@ -135,7 +165,12 @@ describe('subscriptions through nginx', () => {
       expect(ssePings).toBeLessThanOrEqual(7);
 
       // both streams are still live: ending the run ends them cleanly
-      const cancel = await gqlAt(nginx.httpUrl, `mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, { token });
+      const cancel = await gqlAt(
+        nginx.httpUrl,
+        `mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`,
+        { id },
+        { token },
+      );
       expect(cancel.errors).toBeUndefined();
       const end = await wsOut.waitEnd(10_000);
       expect(end.error).toBeUndefined();
@@ -143,7 +178,9 @@ describe('subscriptions through nginx', () => {
       expect(sse.s.error).toBeNull();
       expect(sse.s.completeEvent).toBe(true);
       await ws.client.dispose();
-      console.log(`through nginx: first event after ${wsLag} ms (WS) / ${sseLag} ms (SSE); ${IDLE_MS / 1000} s idle with ${wsPings} WS pings, ${ssePings} SSE pings`);
+      console.log(
+        `through nginx: first event after ${wsLag} ms (WS) / ${sseLag} ms (SSE); ${IDLE_MS / 1000} s idle with ${wsPings} WS pings, ${ssePings} SSE pings`,
+      );
     },
     IDLE_MS + 45_000,
   );

@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BODY_HEADROOM_BYTES, renderTemplate, TEMPLATES_DIR, templateVars } from '../../infra/nginx/render.js';
+import {
+  BODY_HEADROOM_BYTES,
+  renderTemplate,
+  TEMPLATES_DIR,
+  templateVars,
+} from '../../infra/nginx/render.js';
 import { requireTool, ROOT, run } from './tools.js';
 
 const vars = templateVars({
@@ -24,8 +29,13 @@ describe('nginx templates', () => {
     for (const t of templates) {
       const text = readFileSync(path.join(TEMPLATES_DIR, t), 'utf8');
       // the image passes envsubst the list of defined variables matching NGINX_ENVSUBST_FILTER
-      const list = Object.keys(vars).map((k) => `\${${k}}`).join(' ');
-      const r = run('envsubst', [list], { input: text, env: { PATH: process.env.PATH, ...vars, HOST: 'must-not-appear' } });
+      const list = Object.keys(vars)
+        .map((k) => `\${${k}}`)
+        .join(' ');
+      const r = run('envsubst', [list], {
+        input: text,
+        env: { PATH: process.env.PATH, ...vars, HOST: 'must-not-appear' },
+      });
       expect(r.code).toBe(0);
       expect(renderTemplate(text, vars), t).toBe(r.out);
       expect(r.out).not.toContain('${');
@@ -40,10 +50,17 @@ describe('nginx templates', () => {
   });
 
   it("take the upload limit from the app's UPLOAD_MAX_BYTES, in the image as in render.ts", () => {
-    const script = path.join(ROOT, 'infra/nginx/docker-entrypoint.d/15-tiny-agent-upload-limit.envsh');
+    const script = path.join(
+      ROOT,
+      'infra/nginx/docker-entrypoint.d/15-tiny-agent-upload-limit.envsh',
+    );
     const inImage = (env: Record<string, string>) =>
-      run('sh', ['-c', `. "${script}"; printf %s "$NGINX_CLIENT_MAX_BODY_SIZE"`], { env: { PATH: process.env.PATH, ...env } }).out;
-    expect(inImage({ UPLOAD_MAX_BYTES: '500000000' })).toBe(String(500_000_000 + BODY_HEADROOM_BYTES));
+      run('sh', ['-c', `. "${script}"; printf %s "$NGINX_CLIENT_MAX_BODY_SIZE"`], {
+        env: { PATH: process.env.PATH, ...env },
+      }).out;
+    expect(inImage({ UPLOAD_MAX_BYTES: '500000000' })).toBe(
+      String(500_000_000 + BODY_HEADROOM_BYTES),
+    );
     expect(inImage({})).toBe(vars.NGINX_CLIENT_MAX_BODY_SIZE); // the default, 100 MiB
     expect(inImage({ UPLOAD_MAX_BYTES: '1', NGINX_CLIENT_MAX_BODY_SIZE: '5m' })).toBe('5m'); // an explicit value wins
   });

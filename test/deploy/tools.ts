@@ -1,5 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,11 +20,24 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** A missing tool fails the test with the command that installs it; nothing is skipped. */
 export function requireTool(cmd: string, args: string[], debianPackage: string): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.error) throw new Error(`\`${cmd}\` is not installed. Install it with: apt-get install -y ${debianPackage}`);
+  if (r.error)
+    throw new Error(
+      `\`${cmd}\` is not installed. Install it with: apt-get install -y ${debianPackage}`,
+    );
 }
 
-export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd ?? ROOT, input: opts.input, env: opts.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input,
+    env: opts.env ?? process.env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, out: `${r.stdout}${r.stderr}` };
 }
@@ -58,9 +80,16 @@ export function filesUnder(dir: string): { file: string; size: number }[] {
 /** A web root like `npm run build` makes: index.html and hashed assets big enough to compress. */
 export function fakeWebRoot(dir: string): { js: string } {
   mkdirSync(path.join(dir, 'assets'), { recursive: true });
-  const js = Array.from({ length: 400 }, (_, i) => `export const value${i} = "tiny agent asset line ${i}";`).join('\n') + '\n';
+  const js =
+    Array.from(
+      { length: 400 },
+      (_, i) => `export const value${i} = "tiny agent asset line ${i}";`,
+    ).join('\n') + '\n';
   writeFileSync(path.join(dir, 'assets', 'app-abc123.js'), js);
-  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Tiny Agent</title><script type="module" src="/assets/app-abc123.js"></script><div id="app"></div>\n');
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    '<!doctype html><title>Tiny Agent</title><script type="module" src="/assets/app-abc123.js"></script><div id="app"></div>\n',
+  );
   return { js };
 }
 
@@ -82,12 +111,21 @@ export interface RunningNginx {
  * nginx from the repository's templates (infra/nginx/templates), rendered for loopback ports,
  * with a fresh self-signed certificate from infra/nginx/make-self-signed-cert.sh.
  */
-export async function startNginx(opts: { upstream: string; webRoot: string; uploadMaxBytes: number; httpRedirect?: boolean }): Promise<RunningNginx> {
+export async function startNginx(opts: {
+  upstream: string;
+  webRoot: string;
+  uploadMaxBytes: number;
+  httpRedirect?: boolean;
+}): Promise<RunningNginx> {
   requireTool('nginx', ['-v'], 'nginx');
   requireTool('openssl', ['version'], 'openssl');
   const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-nginx-'));
   const certs = path.join(dir, 'certs');
-  const made = run('sh', [path.join(ROOT, 'infra/nginx/make-self-signed-cert.sh'), certs, 'localhost']);
+  const made = run('sh', [
+    path.join(ROOT, 'infra/nginx/make-self-signed-cert.sh'),
+    certs,
+    'localhost',
+  ]);
   if (made.code !== 0) throw new Error(`make-self-signed-cert.sh failed:\n${made.out}`);
 
   for (let attempt = 1; ; attempt++) {
@@ -105,7 +143,9 @@ export async function startNginx(opts: { upstream: string; webRoot: string; uplo
     };
     const conf = renderStandalone(dir, o);
     const errorLog = path.join(dir, 'error.log');
-    const child = spawn('nginx', ['-p', dir, '-c', conf, '-e', errorLog, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('nginx', ['-p', dir, '-c', conf, '-e', errorLog, '-g', 'daemon off;'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -146,11 +186,20 @@ export async function startNginx(opts: { upstream: string; webRoot: string; uplo
 }
 
 /** The real entry point (`api/src/main.ts`) in its own process, without NODE_ENV=test. */
-export async function spawnApp(agentYaml: string, env: Record<string, string> = {}): Promise<Spawned & { dir: string; stop(): Promise<void> }> {
+export async function spawnApp(
+  agentYaml: string,
+  env: Record<string, string> = {},
+): Promise<Spawned & { dir: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-app-'));
   writeFileSync(path.join(dir, 'agent.yaml'), agentYaml);
   const app = await spawnServer(
-    { DATA_DIR: path.join(dir, 'data'), LOGS_DIR: path.join(dir, 'logs'), AGENT_CONFIG: path.join(dir, 'agent.yaml'), ADMIN_PASSWORD: 'admin-password-1', ...env },
+    {
+      DATA_DIR: path.join(dir, 'data'),
+      LOGS_DIR: path.join(dir, 'logs'),
+      AGENT_CONFIG: path.join(dir, 'agent.yaml'),
+      ADMIN_PASSWORD: 'admin-password-1',
+      ...env,
+    },
     dir,
   );
   return {

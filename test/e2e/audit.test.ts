@@ -23,7 +23,8 @@ beforeAll(async () => {
 afterAll(() => e?.close());
 
 const rows = (page: Page) => page.getByTestId('audit-row');
-const actions = (page: Page) => rows(page).evaluateAll((els) => els.map((el: any) => el.dataset.action as string));
+const actions = (page: Page) =>
+  rows(page).evaluateAll((els) => els.map((el: any) => el.dataset.action as string));
 
 describe('audit page', () => {
   it('shows audited actions to an admin, filters them, pages them, and stays hidden from users', async () => {
@@ -40,7 +41,9 @@ describe('audit page', () => {
     const up = await s.upload({ name: 'report.txt', content: 'audited bytes\n' }, carol);
     const fileId = up.data.uploadFile.id as string;
     for (let i = 0; i < 60; i++) {
-      const res = await fetch(`${s.url}/files/${fileId}`, { headers: { authorization: `Bearer ${carol.token}` } });
+      const res = await fetch(`${s.url}/files/${fileId}`, {
+        headers: { authorization: `Bearer ${carol.token}` },
+      });
       expect(res.status).toBe(200);
       await res.arrayBuffer();
     }
@@ -91,7 +94,12 @@ describe('audit page', () => {
     const userCtx = await e.context();
     const userPage = await userCtx.newPage();
     await signIn(userPage, 'carol', 'carol-password-1');
-    expect(await userPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).count()).toBe(0);
+    expect(
+      await userPage
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Audit' })
+        .count(),
+    ).toBe(0);
     await userPage.goto('/audit');
     await userPage.getByRole('heading', { level: 1, name: 'Audit' }).waitFor();
     await userPage.getByText('Only administrators can read the audit trail.').waitFor();

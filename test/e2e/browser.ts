@@ -4,7 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -51,7 +57,8 @@ export async function ensureWebBuilt(): Promise<void> {
     } catch {
       // another test file is building; a lock older than 3 minutes is left over from a crash
       try {
-        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+        if (Date.now() - statSync(lock).mtimeMs > 180_000)
+          rmSync(lock, { recursive: true, force: true });
       } catch {}
       if (Date.now() > deadline) throw new Error(`waited 150 s for ${lock}`);
       await sleep(250);
@@ -59,18 +66,33 @@ export async function ensureWebBuilt(): Promise<void> {
   }
   try {
     if (fresh()) return;
-    const r = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (r.status !== 0 || !existsSync(DIST_INDEX)) throw new Error(`npm run build -w web failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    const r = spawnSync('npm', ['run', 'build', '-w', 'web'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.status !== 0 || !existsSync(DIST_INDEX))
+      throw new Error(`npm run build -w web failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -90,7 +112,10 @@ export interface E2E {
  * opened in a context records uncaught errors and console errors in `context.problems`.
  * With `proxy: true` the browser talks to the server through a TCP proxy the test can cut.
  */
-export async function startE2E(agentYaml: string, opts: { env?: Record<string, string>; proxy?: boolean } = {}): Promise<E2E> {
+export async function startE2E(
+  agentYaml: string,
+  opts: { env?: Record<string, string>; proxy?: boolean } = {},
+): Promise<E2E> {
   await ensureWebBuilt();
   const proxy = opts.proxy ? await tcpProxy() : null;
   // cookie-authenticated WebSockets are accepted only from the public origin: the proxy's, then
@@ -111,7 +136,11 @@ export async function startE2E(agentYaml: string, opts: { env?: Record<string, s
     url,
     proxy,
     async context(ctxOpts = {}) {
-      const ctx = (await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 }, ...ctxOpts })) as BrowserContext & { problems: string[] };
+      const ctx = (await browser.newContext({
+        baseURL: url,
+        viewport: { width: 1280, height: 800 },
+        ...ctxOpts,
+      })) as BrowserContext & { problems: string[] };
       ctx.problems = [];
       ctx.on('page', (page) => watchPage(page, ctx.problems));
       contexts.push(ctx);
@@ -189,28 +218,53 @@ function watchPage(page: Page, problems: string[]) {
 }
 
 /** Signs in through the form and waits for the signed-in shell (the Main navigation). */
-export async function signIn(page: Page, username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
+export async function signIn(
+  page: Page,
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<void> {
   if (!page.url().startsWith('http')) await page.goto('/');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   // attached rather than visible: on a phone the nav is folded behind "Menu"
-  await page.getByRole('navigation', { name: 'Main', includeHidden: true }).waitFor({ state: 'attached' });
-  await page.getByTestId('current-user').filter({ hasText: username }).waitFor({ state: 'attached' });
+  await page
+    .getByRole('navigation', { name: 'Main', includeHidden: true })
+    .waitFor({ state: 'attached' });
+  await page
+    .getByTestId('current-user')
+    .filter({ hasText: username })
+    .waitFor({ state: 'attached' });
 }
 
 /** In-app navigation through the Main nav (no page load), waiting for the page's heading. */
-export async function navTo(page: Page, link: string, heading: string | RegExp = link): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link, exact: true }).click();
+export async function navTo(
+  page: Page,
+  link: string,
+  heading: string | RegExp = link,
+): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: link, exact: true })
+    .click();
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
 }
 
 /** A PNG of the page in test-artifacts/screenshots/<name>.png (full page unless told otherwise). */
-export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<string> {
   mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
   // no blinking caret or running transition in the picture
-  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({
+    path: file,
+    fullPage: opts.fullPage ?? true,
+    animations: 'disabled',
+    caret: 'hide',
+  });
   return file;
 }
 
@@ -223,7 +277,10 @@ export async function viewLines(page: Page, testid: 'output-view' | 'log-view'):
   return page.getByTestId(testid).evaluate(async (view: any) => {
     const count = Number(view.dataset.lineCount);
     const spacer = view.querySelector('.spacer');
-    const rowSel = view.dataset.testid === 'output-view' ? '[data-testid="output-line"]' : '[data-testid="log-line"]';
+    const rowSel =
+      view.dataset.testid === 'output-view'
+        ? '[data-testid="output-line"]'
+        : '[data-testid="log-line"]';
     const lines: (string | undefined)[] = new Array(count);
     const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const rowHeight = 20;

@@ -42,7 +42,12 @@ describe('files', () => {
     // slow the upload down (CDP network throttling: 1 MB/s up) so progress is seen part-way
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 1024 * 1024,
+    });
 
     // every value the progress bar takes, recorded in the page as it changes
     await page.evaluate(() => {
@@ -51,14 +56,28 @@ describe('files', () => {
       new w.MutationObserver(() => {
         const p = w.document.querySelector('[data-testid="upload-progress"]');
         if (p) w.__progress.push([Number(p.value), Number(p.max)]);
-      }).observe(w.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'max'] });
+      }).observe(w.document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['value', 'max'],
+      });
     });
 
-    await page.getByLabel('Choose files to upload').setInputFiles({ name, mimeType: 'text/plain', buffer: content });
+    await page
+      .getByLabel('Choose files to upload')
+      .setInputFiles({ name, mimeType: 'text/plain', buffer: content });
     const item = page.getByTestId('upload-item').filter({ hasText: name });
     await item.waitFor();
-    await page.locator('[data-testid="upload-item"][data-state="done"]').waitFor({ timeout: 30_000 });
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page
+      .locator('[data-testid="upload-item"][data-state="done"]')
+      .waitFor({ timeout: 30_000 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
 
     const bar = item.getByTestId('upload-progress');
     const [value, max] = await bar.evaluate((p: any) => [Number(p.value), Number(p.max)]);
@@ -78,7 +97,10 @@ describe('files', () => {
     expect(await row.textContent()).toContain('text/plain');
 
     // download through the page's own link
-    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: `Download ${name}` }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('link', { name: `Download ${name}` }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(name);
     const got = readFileSync((await download.path())!);
     expect(got.length).toBe(content.length);
@@ -97,7 +119,9 @@ describe('files', () => {
     await page.goto('/files');
     const row = page.getByTestId('file-row').filter({ hasText: 'e2e upload.txt' });
     await row.waitFor();
-    const href = (await row.getByRole('link', { name: 'Download e2e upload.txt' }).getAttribute('href'))!;
+    const href = (await row
+      .getByRole('link', { name: 'Download e2e upload.txt' })
+      .getAttribute('href'))!;
     await row.getByRole('button', { name: 'Delete e2e upload.txt' }).click();
     await row.getByRole('button', { name: 'Confirm delete' }).click();
     await expect.poll(() => page.getByTestId('file-row').count()).toBe(0);

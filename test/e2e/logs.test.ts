@@ -62,7 +62,10 @@ describe('logs', () => {
     expect(await count()).toBe(3);
 
     // a JSON line at level error is shown readably and flagged
-    appendFileSync(appLog, `${JSON.stringify({ level: 'error', msg: 'disk full', device: 'sda1' })}\n`);
+    appendFileSync(
+      appLog,
+      `${JSON.stringify({ level: 'error', msg: 'disk full', device: 'sda1' })}\n`,
+    );
     await line('disk full').waitFor({ timeout: 10_000 });
     expect(await line('disk full').getAttribute('data-level')).toBe('error');
     expect(await line('disk full').textContent()).toBe('ERROR disk full device=sda1');
@@ -75,7 +78,14 @@ describe('logs', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await line('while paused 2').waitFor({ timeout: 10_000 });
     await page.locator('[data-testid="log-status"][data-state="live"]').waitFor();
-    expect(await viewLines(page, 'log-view')).toEqual(['first line', 'second line', marker, 'ERROR disk full device=sda1', 'while paused 1', 'while paused 2']);
+    expect(await viewLines(page, 'log-view')).toEqual([
+      'first line',
+      'second line',
+      marker,
+      'ERROR disk full device=sda1',
+      'while paused 1',
+      'while paused 2',
+    ]);
     expect(problems).toEqual([]);
   }, 60_000);
 
@@ -83,13 +93,21 @@ describe('logs', () => {
     await openApp(6);
     const before = await viewLines(page, 'log-view');
     expect(e.proxy!.cut(1_000)).toBeGreaterThan(0);
-    await page.locator('[data-testid="log-status"][data-state="reconnecting"]').waitFor({ timeout: 5_000 });
+    await page
+      .locator('[data-testid="log-status"][data-state="reconnecting"]')
+      .waitFor({ timeout: 5_000 });
     // nothing is written meanwhile: the view must still say it is live again once it is
-    await page.locator('[data-testid="log-status"][data-state="live"]').waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="log-status"][data-state="live"]')
+      .waitFor({ timeout: 10_000 });
     appendFileSync(appLog, 'after the drop\n');
     await line('after the drop').waitFor({ timeout: 10_000 });
     expect(await viewLines(page, 'log-view')).toEqual([...before, 'after the drop']);
-    expect(problems.filter((p) => !/WebSocket connection to .* failed|Failed to load resource: net::ERR_/.test(p))).toEqual([]);
+    expect(
+      problems.filter(
+        (p) => !/WebSocket connection to .* failed|Failed to load resource: net::ERR_/.test(p),
+      ),
+    ).toEqual([]);
     problems.length = 0;
   }, 60_000);
 
@@ -98,16 +116,37 @@ describe('logs', () => {
     const attacks = [
       '<img src=x onerror=alert(1)>',
       '<script>alert(2)</script><b>bold?</b>',
-      JSON.stringify({ level: 'info', msg: '<img src=y onerror=alert(3)>', html: '<svg onload=alert(4)>' }),
+      JSON.stringify({
+        level: 'info',
+        msg: '<img src=y onerror=alert(3)>',
+        html: '<svg onload=alert(4)>',
+      }),
     ];
     appendFileSync(appLog, attacks.map((a) => `${a}\n`).join(''));
-    await page.getByTestId('log-line').filter({ hasText: '<img src=x onerror=alert(1)>' }).waitFor({ timeout: 10_000 });
-    await page.getByTestId('log-line').filter({ hasText: '<svg onload=alert(4)>' }).waitFor({ timeout: 10_000 });
+    await page
+      .getByTestId('log-line')
+      .filter({ hasText: '<img src=x onerror=alert(1)>' })
+      .waitFor({ timeout: 10_000 });
+    await page
+      .getByTestId('log-line')
+      .filter({ hasText: '<svg onload=alert(4)>' })
+      .waitFor({ timeout: 10_000 });
     await page.waitForTimeout(500); // an onerror would have fired by now
 
     const texts = await viewLines(page, 'log-view');
-    expect(texts.slice(-3)).toEqual([attacks[0], attacks[1], `INFO  <img src=y onerror=alert(3)> html="<svg onload=alert(4)>"`]);
-    await expect.poll(() => page.getByTestId('log-line').filter({ hasText: '<img src=x onerror=alert(1)>' }).isVisible()).toBe(true);
+    expect(texts.slice(-3)).toEqual([
+      attacks[0],
+      attacks[1],
+      `INFO  <img src=y onerror=alert(3)> html="<svg onload=alert(4)>"`,
+    ]);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('log-line')
+          .filter({ hasText: '<img src=x onerror=alert(1)>' })
+          .isVisible(),
+      )
+      .toBe(true);
     const view = page.getByTestId('log-view');
     expect(await view.locator('img, script, svg, b').count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);

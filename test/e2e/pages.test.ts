@@ -66,10 +66,24 @@ beforeAll(async () => {
   const lines = [
     'plain text line: service starting',
     JSON.stringify({ time: at(1), level: 'info', msg: 'listening', port: 8080 }),
-    JSON.stringify({ time: at(2), level: 'warn', msg: 'slow request', path: '/api/items', ms: 1840 }),
+    JSON.stringify({
+      time: at(2),
+      level: 'warn',
+      msg: 'slow request',
+      path: '/api/items',
+      ms: 1840,
+    }),
     'ERROR connection to db-1 refused (retrying in 5 s)',
     JSON.stringify({ time: at(3), level: 'error', msg: 'payment failed', order: 'A-1042' }),
-    ...Array.from({ length: 30 }, (_, i) => JSON.stringify({ time: at(4 + i), level: 'info', msg: 'request', path: `/api/items/${i}`, status: 200 })),
+    ...Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({
+        time: at(4 + i),
+        level: 'info',
+        msg: 'request',
+        path: `/api/items/${i}`,
+        status: 200,
+      }),
+    ),
   ];
   writeFileSync(path.join(s.dir, 'app.log'), lines.map((l) => `${l}\n`).join(''));
   writeFileSync(path.join(s.dir, 'audit.log'), 'admin signed in\n');
@@ -80,19 +94,52 @@ beforeAll(async () => {
   const r1 = await s.gql(RUN, { name: 'build-report' }, admin);
   reportRun = r1.data.runCommand.id;
   await s.gql(RUN, { name: 'fail' }, admin);
-  await s.gql(RUN, { name: 'count', args: [{ name: 'lines', value: '3' }, { name: 'gap', value: '10' }] }, admin);
+  await s.gql(
+    RUN,
+    {
+      name: 'count',
+      args: [
+        { name: 'lines', value: '3' },
+        { name: 'gap', value: '10' },
+      ],
+    },
+    admin,
+  );
   waitRun = (await s.gql(RUN, { name: 'wait' }, admin)).data.runCommand.id;
-  expect((await s.upload({ name: 'notes.txt', content: 'some notes\n'.repeat(200), type: 'text/plain' }, admin)).errors).toBeUndefined();
-  expect((await s.upload({ name: 'report-2026-11.csv', content: 'a,b,c\n1,2,3\n', type: 'text/csv' }, admin)).errors).toBeUndefined();
+  expect(
+    (
+      await s.upload(
+        { name: 'notes.txt', content: 'some notes\n'.repeat(200), type: 'text/plain' },
+        admin,
+      )
+    ).errors,
+  ).toBeUndefined();
+  expect(
+    (
+      await s.upload(
+        { name: 'report-2026-11.csv', content: 'a,b,c\n1,2,3\n', type: 'text/csv' },
+        admin,
+      )
+    ).errors,
+  ).toBeUndefined();
   // the finished runs have ended before the tour starts
   for (let i = 0; i < 100; i++) {
-    const r = await s.gql(`{ commandRuns(first: 10, status: RUNNING) { edges { node { id } } } }`, {}, admin);
+    const r = await s.gql(
+      `{ commandRuns(first: 10, status: RUNNING) { edges { node { id } } } }`,
+      {},
+      admin,
+    );
     if (r.data.commandRuns.edges.length === 1) break;
     await new Promise((res) => setTimeout(res, 100));
   }
 }, 180_000); // the first file to start may build web/dist
 afterAll(async () => {
-  if (waitRun && e) await e.server.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { id } }`, { id: waitRun }, await e.server.login());
+  if (waitRun && e)
+    await e.server.gql(
+      `mutation($id: ID!) { cancelCommandRun(id: $id) { id } }`,
+      { id: waitRun },
+      await e.server.login(),
+    );
   await e?.close();
 });
 
@@ -117,13 +164,19 @@ async function readable(page: Page, what: string) {
     const css = (el: any) => w.getComputedStyle(el);
     const bg = css(w.document.documentElement).backgroundColor;
     const muted = w.document.querySelector('main .muted');
-    return { bg, text: css(w.document.body).color, h1: css(w.document.querySelector('h1')).color, muted: muted ? css(muted).color : null };
+    return {
+      bg,
+      text: css(w.document.body).color,
+      h1: css(w.document.querySelector('h1')).color,
+      muted: muted ? css(muted).color : null,
+    };
   });
   const bg = parse(colours.bg);
   expect(bg[3], `${what}: the page has a background`).toBe(1);
   expect(contrast(parse(colours.text), bg), `${what}: body text`).toBeGreaterThanOrEqual(7);
   expect(contrast(parse(colours.h1), bg), `${what}: heading`).toBeGreaterThanOrEqual(7);
-  if (colours.muted) expect(contrast(parse(colours.muted), bg), `${what}: muted text`).toBeGreaterThanOrEqual(4.5);
+  if (colours.muted)
+    expect(contrast(parse(colours.muted), bg), `${what}: muted text`).toBeGreaterThanOrEqual(4.5);
 }
 
 async function noSidewaysScroll(page: Page, what: string) {
@@ -178,14 +231,18 @@ describe('page tour', () => {
       await shot(page, `${scheme}-04-command-form`, p);
 
       await page.goto(`/runs/${reportRun}`);
-      await page.locator('[data-testid="stream-status"][data-state="ended"]').waitFor({ timeout: 15_000 });
+      await page
+        .locator('[data-testid="stream-status"][data-state="ended"]')
+        .waitFor({ timeout: 15_000 });
       expect(await page.getByTestId('output-view').getAttribute('data-line-count')).toBe('16');
       expect(await page.locator('[data-testid="output-line"][data-stderr]').count()).toBe(1);
       await shot(page, `${scheme}-05-run-output`, p);
 
       await page.goto(`/runs/${waitRun}`);
       await page.getByRole('button', { name: 'Cancel run' }).waitFor();
-      await page.locator('[data-testid="stream-status"][data-state="live"]').waitFor({ timeout: 10_000 });
+      await page
+        .locator('[data-testid="stream-status"][data-state="live"]')
+        .waitFor({ timeout: 10_000 });
       await shot(page, `${scheme}-06-run-running`, p);
 
       await navTo(page, 'History');
@@ -193,8 +250,12 @@ describe('page tour', () => {
       await shot(page, `${scheme}-07-history`, p);
 
       await navTo(page, 'Logs');
-      await page.locator('[data-testid="log-status"][data-state="live"]').waitFor({ timeout: 10_000 });
-      await expect.poll(() => page.getByTestId('log-view').getAttribute('data-line-count')).toBe('35');
+      await page
+        .locator('[data-testid="log-status"][data-state="live"]')
+        .waitFor({ timeout: 10_000 });
+      await expect
+        .poll(() => page.getByTestId('log-view').getAttribute('data-line-count'))
+        .toBe('35');
       // scrolled to the top so the error and warning rows are in the picture
       await page.getByTestId('log-view').evaluate((v: any) => (v.scrollTop = 0));
       await page.getByTestId('log-line').filter({ hasText: 'payment failed' }).waitFor();
@@ -203,8 +264,14 @@ describe('page tour', () => {
       await navTo(page, 'Files');
       await page.getByTestId('file-row').filter({ hasText: 'notes.txt' }).waitFor();
       const before = await page.getByTestId('file-row').count();
-      await page.getByLabel('Choose files to upload').setInputFiles({ name: `${scheme}-upload.txt`, mimeType: 'text/plain', buffer: Buffer.from('hello\n') });
-      await page.locator('[data-testid="upload-item"][data-state="done"]').waitFor({ timeout: 15_000 });
+      await page.getByLabel('Choose files to upload').setInputFiles({
+        name: `${scheme}-upload.txt`,
+        mimeType: 'text/plain',
+        buffer: Buffer.from('hello\n'),
+      });
+      await page
+        .locator('[data-testid="upload-item"][data-state="done"]')
+        .waitFor({ timeout: 15_000 });
       await expect.poll(() => page.getByTestId('file-row').count()).toBe(before + 1);
       await shot(page, `${scheme}-09-files`, p);
 
@@ -216,36 +283,63 @@ describe('page tour', () => {
       await page.getByLabel('Token name').fill(`${scheme} deploy script`);
       await page.getByRole('button', { name: 'Create token' }).click();
       await page.getByTestId('token-secret').waitFor();
-      await page.getByTestId('token-row').filter({ hasText: `${scheme} deploy script` }).waitFor();
+      await page
+        .getByTestId('token-row')
+        .filter({ hasText: `${scheme} deploy script` })
+        .waitFor();
       await shot(page, `${scheme}-11-account-tokens`, p);
 
       await navTo(page, 'Audit');
-      await page.getByTestId('audit-row').filter({ hasText: `${scheme} deploy script` }).first().waitFor();
+      await page
+        .getByTestId('audit-row')
+        .filter({ hasText: `${scheme} deploy script` })
+        .first()
+        .waitFor();
       await shot(page, `${scheme}-12-audit`, p);
       await ctx.close();
     }, 90_000);
   }
 
   it('the run page and the menu fit a phone (390×844)', async () => {
-    const ctx = await e.context({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const ctx = await e.context({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     const page = await ctx.newPage();
     await signIn(page);
     await page.goto(`/runs/${reportRun}`);
-    await page.locator('[data-testid="stream-status"][data-state="ended"]').waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="stream-status"][data-state="ended"]')
+      .waitFor({ timeout: 15_000 });
     await shot(page, 'phone-run-output', ctx.problems);
     // the nav folds behind "Menu"
     const menu = page.getByRole('button', { name: 'Menu' });
     expect(await menu.isVisible()).toBe(true);
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).isVisible()).toBe(false);
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'History' })
+        .isVisible(),
+    ).toBe(false);
     await menu.click();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'History' })
+      .waitFor();
     await screenshot(page, 'phone-menu-open', { fullPage: false });
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'History' })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'History' }).waitFor();
     await shot(page, 'phone-history', ctx.problems);
     await menu.click();
     await navTo(page, 'Logs');
-    await page.locator('[data-testid="log-status"][data-state="live"]').waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="log-status"][data-state="live"]')
+      .waitFor({ timeout: 10_000 });
     await shot(page, 'phone-logs', ctx.problems);
     expect(ctx.problems).toEqual([]);
   }, 60_000);

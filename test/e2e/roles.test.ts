@@ -38,7 +38,11 @@ describe('roles', () => {
     const admin = await adminCtx.newPage();
     await signIn(admin);
     // the admin runs something the new user must not see in their history
-    const adminRun = await e.server.gql(`mutation { runCommand(name: "admin-only") { id } }`, {}, await e.server.login());
+    const adminRun = await e.server.gql(
+      `mutation { runCommand(name: "admin-only") { id } }`,
+      {},
+      await e.server.login(),
+    );
     expect(adminRun.errors).toBeUndefined();
 
     await navTo(admin, 'Users');
@@ -55,7 +59,13 @@ describe('roles', () => {
     expect(await row.getByRole('switch', { name: 'carol may sign in' }).isChecked()).toBe(true);
     // the admin sees every command and source
     await navTo(admin, 'Commands');
-    await expect.poll(() => admin.getByTestId('command-card').evaluateAll((els) => els.map((el: any) => el.dataset.command))).toEqual(['hello', 'admin-only']);
+    await expect
+      .poll(() =>
+        admin
+          .getByTestId('command-card')
+          .evaluateAll((els) => els.map((el: any) => el.dataset.command)),
+      )
+      .toEqual(['hello', 'admin-only']);
     expect(adminCtx.problems).toEqual([]);
 
     // carol, in a profile of her own
@@ -64,11 +74,23 @@ describe('roles', () => {
     await signIn(page, 'carol', 'carol-password-1');
     expect(await page.getByTestId('current-user').textContent()).toBe('carol');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Dashboard', 'Commands', 'History', 'Logs', 'Files', 'Account', 'GraphiQL']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Dashboard',
+      'Commands',
+      'History',
+      'Logs',
+      'Files',
+      'Account',
+      'GraphiQL',
+    ]);
 
     await navTo(page, 'Commands');
     await page.getByTestId('command-card').first().waitFor();
-    expect(await page.getByTestId('command-card').evaluateAll((els) => els.map((el: any) => el.dataset.command))).toEqual(['hello']);
+    expect(
+      await page
+        .getByTestId('command-card')
+        .evaluateAll((els) => els.map((el: any) => el.dataset.command)),
+    ).toEqual(['hello']);
     await page.goto('/commands/admin-only');
     await page.getByRole('heading', { level: 1, name: 'Command not found' }).waitFor();
     expect(await page.getByRole('button', { name: 'Run' }).count()).toBe(0);
@@ -80,13 +102,19 @@ describe('roles', () => {
     expect(await page.getByRole('form', { name: 'Add a user' }).count()).toBe(0);
 
     await page.goto('/logs');
-    await page.locator('[data-testid="log-status"][data-state="live"]').waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('combobox', { name: 'Source' }).locator('option').allTextContents()).toEqual(['app']);
+    await page
+      .locator('[data-testid="log-status"][data-state="live"]')
+      .waitFor({ timeout: 10_000 });
+    expect(
+      await page.getByRole('combobox', { name: 'Source' }).locator('option').allTextContents(),
+    ).toEqual(['app']);
     await page.getByTestId('log-line').filter({ hasText: 'app line' }).waitFor();
     // naming the admin-only source in the URL shows nothing of it
     await page.goto('/logs?source=secret');
     await page.getByRole('heading', { level: 1, name: 'Logs' }).waitFor();
-    await expect.poll(() => page.getByTestId('log-status').getAttribute('data-state')).toBe('failed');
+    await expect
+      .poll(() => page.getByTestId('log-status').getAttribute('data-state'))
+      .toBe('failed');
     expect(await page.getByTestId('log-view').getAttribute('data-line-count')).toBe('0');
     expect(await page.getByText('secret line').count()).toBe(0);
 

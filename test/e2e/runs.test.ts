@@ -7,7 +7,8 @@ import { signIn, startE2E, viewLines, type E2E } from './browser.js';
 
 const NODE = process.execPath;
 // prints "<label> <i>" for i = 1..lines, one line every `gap` ms
-const COUNT = "const [l,n,g]=process.argv.slice(1);let i=0;const t=setInterval(()=>{console.log(l+' '+(++i));if(i>=+n)clearInterval(t)},+g)";
+const COUNT =
+  "const [l,n,g]=process.argv.slice(1);let i=0;const t=setInterval(()=>{console.log(l+' '+(++i));if(i>=+n)clearInterval(t)},+g)";
 
 const AGENT = `
 commands:
@@ -42,7 +43,8 @@ beforeAll(async () => {
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());
 
-const lineCount = () => page.getByTestId('output-view').getAttribute('data-line-count').then(Number);
+const lineCount = () =>
+  page.getByTestId('output-view').getAttribute('data-line-count').then(Number);
 
 /** Fills the generated form of `count` and presses Run; resolves on the new run's page. */
 async function startCount(label: string, lines: number, gap: number): Promise<string> {
@@ -62,35 +64,61 @@ describe('runs', () => {
     await page.goto('/commands/count');
     await page.getByLabel('label', { exact: true }).fill('Not Allowed 1');
     await page.getByRole('button', { name: 'Run' }).click();
-    await expect.poll(() => page.getByLabel('label', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await expect
+      .poll(() => page.getByLabel('label', { exact: true }).getAttribute('aria-invalid'))
+      .toBe('true');
     expect(page.url()).toMatch(/\/commands\/count$/);
 
     const id = await startCount('hello world', 20, 150);
     expect(id).not.toBe('');
 
     // some lines are on screen while the run is still going: the output is live, not read at the end
-    await page.waitForFunction(() => Number((globalThis as any).document.querySelector('[data-testid="output-view"]')?.dataset.lineCount) >= 3);
+    await page.waitForFunction(
+      () =>
+        Number(
+          (globalThis as any).document.querySelector('[data-testid="output-view"]')?.dataset
+            .lineCount,
+        ) >= 3,
+    );
     expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('RUNNING');
     expect(await lineCount()).toBeLessThan(20);
-    await expect.poll(() => page.getByTestId('stream-status').getAttribute('data-state')).toBe('live');
+    await expect
+      .poll(() => page.getByTestId('stream-status').getAttribute('data-state'))
+      .toBe('live');
 
-    await page.locator('[data-testid="run-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 20_000 });
+    await page
+      .locator('[data-testid="run-status"][data-status="SUCCEEDED"]')
+      .waitFor({ timeout: 20_000 });
     await expect.poll(lineCount).toBe(20);
-    expect(await viewLines(page, 'output-view')).toEqual(Array.from({ length: 20 }, (_, i) => `hello world ${i + 1}`));
+    expect(await viewLines(page, 'output-view')).toEqual(
+      Array.from({ length: 20 }, (_, i) => `hello world ${i + 1}`),
+    );
     expect(await page.getByTestId('run-exit-code').textContent()).toBe('0');
     expect(await page.getByTestId('run-user').textContent()).toBe('admin');
-    await expect.poll(() => page.getByTestId('stream-status').getAttribute('data-state')).toBe('ended');
+    await expect
+      .poll(() => page.getByTestId('stream-status').getAttribute('data-state'))
+      .toBe('ended');
 
     // the exact argv: all of it in the title (JSON), and readably quoted on screen
     const argvEl = page.getByTestId('run-argv');
-    expect(JSON.parse((await argvEl.getAttribute('title'))!)).toEqual([NODE, '-e', COUNT, '--', 'hello world', '20', '150']);
+    expect(JSON.parse((await argvEl.getAttribute('title'))!)).toEqual([
+      NODE,
+      '-e',
+      COUNT,
+      '--',
+      'hello world',
+      '20',
+      '150',
+    ]);
     const shown = (await argvEl.textContent())!;
     expect(shown.startsWith(`${NODE} -e '`)).toBe(true);
     expect(shown.endsWith(` -- 'hello world' 20 150`)).toBe(true);
 
     // the run is in the history, finished
     await page.goto('/history');
-    await page.locator(`[data-testid="run-row"][data-run-id="${id}"] [data-status="SUCCEEDED"]`).waitFor();
+    await page
+      .locator(`[data-testid="run-row"][data-run-id="${id}"] [data-status="SUCCEEDED"]`)
+      .waitFor();
     expect(problems).toEqual([]);
   }, 60_000);
 
@@ -107,26 +135,38 @@ describe('runs', () => {
     await page.locator('[data-testid="run-status"][data-status="RUNNING"]').waitFor();
     expect(await page.getByTestId('run-argv').textContent()).toBe('sleep 300');
     // a run that prints nothing is still followed live, not "Connecting…" for ever
-    await page.locator('[data-testid="stream-status"][data-state="live"]').waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="stream-status"][data-state="live"]')
+      .waitFor({ timeout: 10_000 });
 
     // the dashboard (another tab) learns of the run through its subscription, without a reload
-    await expect.poll(() => dashboard.getByTestId('running-count').textContent(), { timeout: 10_000 }).toBe('(1)');
+    await expect
+      .poll(() => dashboard.getByTestId('running-count').textContent(), { timeout: 10_000 })
+      .toBe('(1)');
     await dashboard.locator(`[data-testid="run-row"][data-run-id="${id}"]`).first().waitFor();
 
     const started = Date.now();
     await page.getByRole('button', { name: 'Cancel run' }).click();
-    await page.locator('[data-testid="run-status"][data-status="CANCELLED"]').waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="run-status"][data-status="CANCELLED"]')
+      .waitFor({ timeout: 15_000 });
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Run again' }).waitFor();
 
     // the server agrees
     const admin = await e.server.login();
-    const r = await e.server.gql(`query($id: ID!) { commandRun(id: $id) { status finishedAt } }`, { id }, admin);
+    const r = await e.server.gql(
+      `query($id: ID!) { commandRun(id: $id) { status finishedAt } }`,
+      { id },
+      admin,
+    );
     expect(r.data.commandRun.status).toBe('CANCELLED');
     expect(r.data.commandRun.finishedAt).not.toBeNull();
 
-    await expect.poll(() => dashboard.getByTestId('running-count').textContent(), { timeout: 10_000 }).toBe('(0)');
+    await expect
+      .poll(() => dashboard.getByTestId('running-count').textContent(), { timeout: 10_000 })
+      .toBe('(0)');
     await dashboard.close();
     expect(problems).toEqual([]);
   }, 60_000);
@@ -136,27 +176,52 @@ describe('runs', () => {
     page.on('websocket', (ws) => sockets.push(ws.url()));
     const id = await startCount('n', 60, 150); // 9 s
     const admin = await e.server.login();
-    const serverStatus = async () => (await e.server.gql(`query($id: ID!) { commandRun(id: $id) { status } }`, { id }, admin)).data.commandRun.status;
+    const serverStatus = async () =>
+      (await e.server.gql(`query($id: ID!) { commandRun(id: $id) { status } }`, { id }, admin)).data
+        .commandRun.status;
     await page.locator('[data-testid="stream-status"][data-state="live"]').waitFor();
     const socketsBefore = sockets.length;
 
     // first drop: every connection reset, and none accepted for 1.5 s while the run keeps printing
-    await page.waitForFunction(() => Number((globalThis as any).document.querySelector('[data-testid="output-view"]')?.dataset.lineCount) >= 12);
+    await page.waitForFunction(
+      () =>
+        Number(
+          (globalThis as any).document.querySelector('[data-testid="output-view"]')?.dataset
+            .lineCount,
+        ) >= 12,
+    );
     const seenAtCut = await lineCount();
     expect(seenAtCut).toBeLessThan(40);
     expect(e.proxy!.cut(1_500)).toBeGreaterThan(0);
     expect(await serverStatus()).toBe('RUNNING');
-    await page.locator('[data-testid="stream-status"][data-state="reconnecting"]').waitFor({ timeout: 5_000 });
-    await page.locator('[data-testid="stream-status"][data-state="live"]').waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="stream-status"][data-state="reconnecting"]')
+      .waitFor({ timeout: 5_000 });
+    await page
+      .locator('[data-testid="stream-status"][data-state="live"]')
+      .waitFor({ timeout: 15_000 });
 
     // second drop, reconnecting at once
-    await page.waitForFunction((n) => Number((globalThis as any).document.querySelector('[data-testid="output-view"]')?.dataset.lineCount) >= n, seenAtCut + 15);
+    await page.waitForFunction(
+      (n) =>
+        Number(
+          (globalThis as any).document.querySelector('[data-testid="output-view"]')?.dataset
+            .lineCount,
+        ) >= n,
+      seenAtCut + 15,
+    );
     expect(e.proxy!.cut()).toBeGreaterThan(0);
     expect(await serverStatus()).toBe('RUNNING'); // both drops really were mid-run
-    await page.locator('[data-testid="stream-status"][data-state="reconnecting"]').waitFor({ timeout: 5_000 });
+    await page
+      .locator('[data-testid="stream-status"][data-state="reconnecting"]')
+      .waitFor({ timeout: 5_000 });
 
-    await page.locator('[data-testid="run-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid="stream-status"][data-state="ended"]').waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="run-status"][data-status="SUCCEEDED"]')
+      .waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid="stream-status"][data-state="ended"]')
+      .waitFor({ timeout: 15_000 });
     expect(sockets.length).toBeGreaterThan(socketsBefore); // it really did open new sockets
 
     const lines = await viewLines(page, 'output-view');
@@ -164,9 +229,18 @@ describe('runs', () => {
     expect(lines).toEqual(Array.from({ length: 60 }, (_, i) => `n ${i + 1}`));
     // a reload reads the stored output: the same 60 lines
     await page.reload();
-    await page.locator('[data-testid="stream-status"][data-state="ended"]').waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="stream-status"][data-state="ended"]')
+      .waitFor({ timeout: 15_000 });
     expect(await viewLines(page, 'output-view')).toEqual(lines);
     // the only console errors allowed are Chromium's own notes about the sockets the proxy reset
-    expect(problems.filter((p) => !/WebSocket connection to .* failed|Failed to load resource: net::ERR_(CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_REFUSED)/.test(p))).toEqual([]);
+    expect(
+      problems.filter(
+        (p) =>
+          !/WebSocket connection to .* failed|Failed to load resource: net::ERR_(CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_REFUSED)/.test(
+            p,
+          ),
+      ),
+    ).toEqual([]);
   }, 90_000);
 });

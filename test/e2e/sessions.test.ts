@@ -10,7 +10,8 @@ beforeAll(async () => {
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());
 
-const signedOut = (page: Page) => page.getByRole('heading', { level: 1, name: 'Sign in to Tiny Agent' }).waitFor();
+const signedOut = (page: Page) =>
+  page.getByRole('heading', { level: 1, name: 'Sign in to Tiny Agent' }).waitFor();
 
 describe('ending sessions in the UI', () => {
   it('"Sign out everywhere else" ends the other browser and keeps this one', async () => {

@@ -19,7 +19,9 @@ describe('sign-in', () => {
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('not-the-password');
     const [res] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('login')),
+      page.waitForResponse(
+        (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('login'),
+      ),
       page.getByRole('button', { name: 'Sign in' }).click(),
     ]);
     const body = await res.json();
@@ -39,12 +41,27 @@ describe('sign-in', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await page.getByTestId('current-user').textContent()).toBe('admin');
     expect(await page.getByTestId('signin-error').count()).toBe(0);
-    const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    expect(links).toEqual(['Dashboard', 'Commands', 'History', 'Logs', 'Files', 'Users', 'Audit', 'Account', 'GraphiQL']);
+    const links = await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link')
+      .allTextContents();
+    expect(links).toEqual([
+      'Dashboard',
+      'Commands',
+      'History',
+      'Logs',
+      'Files',
+      'Users',
+      'Audit',
+      'Account',
+      'GraphiQL',
+    ]);
     // the session is an HttpOnly cookie: a reload stays signed in, and scripts cannot read it
     const [cookie] = (await ctx.cookies()).filter((c) => c.name === 'tiny_agent_session');
     expect(cookie?.httpOnly).toBe(true);
-    expect(await page.evaluate(() => (globalThis as any).document.cookie)).not.toContain('tiny_agent_session');
+    expect(await page.evaluate(() => (globalThis as any).document.cookie)).not.toContain(
+      'tiny_agent_session',
+    );
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 

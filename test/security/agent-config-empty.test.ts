@@ -35,11 +35,20 @@ const reloads = () => (s.logText().match(/agent config (reloaded|edit refused)/g
 async function edit(text: string) {
   const before = reloads();
   writeFileSync(s.agentPath, text);
-  await waitUntil(() => reloads() > before, { timeoutMs: 10_000, what: 'the server to re-read agent.yaml' });
+  await waitUntil(() => reloads() > before, {
+    timeoutMs: 10_000,
+    what: 'the server to re-read agent.yaml',
+  });
 }
 
-const visible = async () => (await s.gql('{ commands { name } logSources { name } }', {}, admin)).data;
-const lastRefusal = () => s.logText().split('\n').filter((l) => l.includes('agent config edit refused')).at(-1) ?? '';
+const visible = async () =>
+  (await s.gql('{ commands { name } logSources { name } }', {}, admin)).data;
+const lastRefusal = () =>
+  s
+    .logText()
+    .split('\n')
+    .filter((l) => l.includes('agent config edit refused'))
+    .at(-1) ?? '';
 
 describe('an agent.yaml edit that leaves no commands and no log sources', () => {
   it.each([
@@ -69,9 +78,21 @@ describe('an agent.yaml edit that leaves no commands and no log sources', () => 
     await edit('');
     await edit(AGENT);
     const events = async () =>
-      s.app.services.orm.em.fork().find(AuditEvent, { action: { $in: ['CONFIG_RELOADED', 'CONFIG_REFUSED'] } }, { orderBy: { at: 'asc' } });
-    await waitUntil(async () => (await events()).some((e) => e.action === 'CONFIG_REFUSED'), { timeoutMs: 5000, what: 'a CONFIG_REFUSED event' });
-    await waitUntil(async () => (await events()).at(-1)?.action === 'CONFIG_RELOADED', { timeoutMs: 5000, what: 'a CONFIG_RELOADED event' });
+      s.app.services.orm.em
+        .fork()
+        .find(
+          AuditEvent,
+          { action: { $in: ['CONFIG_RELOADED', 'CONFIG_REFUSED'] } },
+          { orderBy: { at: 'asc' } },
+        );
+    await waitUntil(async () => (await events()).some((e) => e.action === 'CONFIG_REFUSED'), {
+      timeoutMs: 5000,
+      what: 'a CONFIG_REFUSED event',
+    });
+    await waitUntil(async () => (await events()).at(-1)?.action === 'CONFIG_RELOADED', {
+      timeoutMs: 5000,
+      what: 'a CONFIG_RELOADED event',
+    });
     const all = await events();
     const refused = all.find((e) => e.action === 'CONFIG_REFUSED')!;
     expect(refused).toMatchObject({ actorId: null, actorName: null, target: s.agentPath });
@@ -102,9 +123,20 @@ describe('an empty agent.yaml at start', () => {
 function runMain(dir: string): Promise<{ code: number | null; stderr: string }> {
   const main = path.resolve(import.meta.dirname, '../../api/src/main.ts');
   const tsx = path.resolve(import.meta.dirname, '../../node_modules/tsx/dist/cli.mjs');
-  const env = { PATH: process.env.PATH!, PORT: '0', DATA_DIR: path.join(dir, 'data'), LOGS_DIR: path.join(dir, 'logs'), AGENT_CONFIG: path.join(dir, 'agent.yaml'), ADMIN_PASSWORD: 'admin-password-1' };
+  const env = {
+    PATH: process.env.PATH!,
+    PORT: '0',
+    DATA_DIR: path.join(dir, 'data'),
+    LOGS_DIR: path.join(dir, 'logs'),
+    AGENT_CONFIG: path.join(dir, 'agent.yaml'),
+    ADMIN_PASSWORD: 'admin-password-1',
+  };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [tsx, main], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [tsx, main], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     // a server that started would never exit by itself: stop it, and the exit code says so
     const started = (d: Buffer) => String(d).includes('listening') && child.kill('SIGKILL');

@@ -36,12 +36,20 @@ export interface Answer {
 type Stream = ReturnType<typeof collect>;
 
 /** Bearer auth for a signed-in caller; nothing at all when signed out. */
-const bearer = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+const bearer = (token: string | null): Record<string, string> =>
+  token ? { authorization: `Bearer ${token}` } : {};
 
 function body(call: Call): { body: BodyInit; headers: Record<string, string> } {
-  if (!call.upload) return { body: JSON.stringify({ query: call.query, variables: call.variables }), headers: { 'content-type': 'application/json' } };
+  if (!call.upload)
+    return {
+      body: JSON.stringify({ query: call.query, variables: call.variables }),
+      headers: { 'content-type': 'application/json' },
+    };
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query: call.query, variables: { ...call.variables, file: null } }));
+  form.append(
+    'operations',
+    JSON.stringify({ query: call.query, variables: { ...call.variables, file: null } }),
+  );
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
   form.append('0', new Blob([call.upload.content], { type: 'text/plain' }), call.upload.name);
   return { body: form, headers: { 'x-graphql-yoga-csrf': '1' } };
@@ -51,11 +59,19 @@ function body(call: Call): { body: BodyInit; headers: Record<string, string> } {
 function overHttp(s: TestServer, call: Call, token: string | null): Stream {
   return collect((sink) => {
     const b = body(call);
-    fetch(`${s.url}/graphql`, { method: 'POST', headers: { accept: 'application/graphql-response+json, application/json', ...b.headers, ...bearer(token) }, body: b.body })
+    fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        accept: 'application/graphql-response+json, application/json',
+        ...b.headers,
+        ...bearer(token),
+      },
+      body: b.body,
+    })
       .then(async (res) => {
         const text = await res.text();
         // an answer without a body is its status (no cell expects one)
-        if (!text) return sink.next({ httpStatus: res.status }), sink.complete();
+        if (!text) return (sink.next({ httpStatus: res.status }), sink.complete());
         try {
           sink.next(JSON.parse(text));
           sink.complete();
@@ -75,7 +91,12 @@ function overSse(s: TestServer, call: Call, token: string | null): Stream {
     void (async () => {
       try {
         const b = body(call);
-        const res = await fetch(`${s.url}/graphql`, { method: 'POST', signal: ac.signal, headers: { accept: 'text/event-stream', ...b.headers, ...bearer(token) }, body: b.body });
+        const res = await fetch(`${s.url}/graphql`, {
+          method: 'POST',
+          signal: ac.signal,
+          headers: { accept: 'text/event-stream', ...b.headers, ...bearer(token) },
+          body: b.body,
+        });
         if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
           sink.next(JSON.parse(await res.text()));
           return sink.complete();
@@ -105,13 +126,19 @@ function outcomeOf(stream: Stream): Answer {
   if (err !== undefined) {
     if (Array.isArray(err)) return refusal(err);
     const close = err as { code?: number; reason?: string };
-    return { outcome: close.code ? `socket closed ${close.code} ${close.reason ?? ''}`.trim() : `failed: ${String(err)}` };
+    return {
+      outcome: close.code
+        ? `socket closed ${close.code} ${close.reason ?? ''}`.trim()
+        : `failed: ${String(err)}`,
+    };
   }
   const first = stream.events[0];
   if (!first) return { outcome: 'no answer' };
   if (first.httpStatus) return { outcome: `HTTP ${first.httpStatus}` };
   if (first.errors?.length) return refusal(first.errors);
-  return first.data ? { outcome: 'OK', data: first.data } : { outcome: `no data: ${JSON.stringify(first).slice(0, 200)}` };
+  return first.data
+    ? { outcome: 'OK', data: first.data }
+    : { outcome: `no data: ${JSON.stringify(first).slice(0, 200)}` };
 }
 
 /** An error without a contract code is an outcome too, and names its message so the cell says why. */
@@ -121,25 +148,47 @@ function refusal(errors: { message?: string; extensions?: { code?: string } }[])
 }
 
 /** Runs the call on one transport as the holder of `token` (null: signed out) and reads its answer. */
-export async function callOn(s: TestServer, transport: Transport, call: Call, token: string | null, ws: () => Client): Promise<Answer> {
+export async function callOn(
+  s: TestServer,
+  transport: Transport,
+  call: Call,
+  token: string | null,
+  ws: () => Client,
+): Promise<Answer> {
   const listeners = () => s.app.services.pubsub.listenerCount(call.topic);
   // a plain POST answers once, whatever the operation
   const read = transport === 'HTTP' ? 'once' : call.read;
   const before = read === 'live' ? listeners() : 0;
-  const stream = transport === 'HTTP' ? overHttp(s, call, token) : transport === 'SSE' ? overSse(s, call, token) : overWs(ws(), call);
+  const stream =
+    transport === 'HTTP'
+      ? overHttp(s, call, token)
+      : transport === 'SSE'
+        ? overSse(s, call, token)
+        : overWs(ws(), call);
   try {
     // a replay is OK only when it also ended by itself
-    if (read === 'once' || read === 'replay') return await stream.waitEnd().then(() => outcomeOf(stream));
+    if (read === 'once' || read === 'replay')
+      return await stream.waitEnd().then(() => outcomeOf(stream));
     if (read === 'live') {
       // open: the server listens for this stream (or it was refused); then something it may see happens
-      await waitUntil(() => stream.ended !== null || listeners() > before, { timeoutMs: 10_000, what: `the ${transport} stream to open` });
+      await waitUntil(() => stream.ended !== null || listeners() > before, {
+        timeoutMs: 10_000,
+        what: `the ${transport} stream to open`,
+      });
       if (stream.ended === null) await call.trigger!();
     }
-    await waitUntil(() => stream.ended !== null || stream.events.length > 0, { timeoutMs: 10_000, what: `a first event over ${transport}` });
+    await waitUntil(() => stream.ended !== null || stream.events.length > 0, {
+      timeoutMs: 10_000,
+      what: `a first event over ${transport}`,
+    });
     return outcomeOf(stream);
   } finally {
     stream.stop();
     // the stream's resources go when the client stops it: the next live cell counts from here
-    if (read === 'live') await waitUntil(() => listeners() <= before, { timeoutMs: 10_000, what: `the ${transport} stream's listener to go` });
+    if (read === 'live')
+      await waitUntil(() => listeners() <= before, {
+        timeoutMs: 10_000,
+        what: `the ${transport} stream's listener to go`,
+      });
   }
 }

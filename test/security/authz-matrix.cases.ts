@@ -68,7 +68,9 @@ const ADMIN_ONLY = o('UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'OK');
 /** a command or log source agent.yaml gives to admin only: for USER it does not exist */
 const ADMIN_CONFIG = o('UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND', 'OK');
 /** a subscription's plain POST: refused for a stranger, and told to use SSE or WebSocket (406) for anyone else */
-const STREAM_ONLY = { HTTP: { USER: 'BAD_USER_INPUT', 'another USER': 'BAD_USER_INPUT', ADMIN: 'BAD_USER_INPUT' } } as const;
+const STREAM_ONLY = {
+  HTTP: { USER: 'BAD_USER_INPUT', 'another USER': 'BAD_USER_INPUT', ADMIN: 'BAD_USER_INPUT' },
+} as const;
 
 const NO_ID = { id: '00000000-0000-4000-8000-000000000000' };
 
@@ -86,12 +88,19 @@ export const CASES: Case[] = [
     check: (d, c) => expect(d.me?.username ?? null).toBe(c.auth?.username ?? null),
   },
   { field: 'Query.users', query: '{ users { id username } }', expect: ADMIN_ONLY },
-  { field: 'Query.auditEvents', query: '{ auditEvents(first: 5) { edges { node { id action } } } }', expect: ADMIN_ONLY },
+  {
+    field: 'Query.auditEvents',
+    query: '{ auditEvents(first: 5) { edges { node { id action } } } }',
+    expect: ADMIN_ONLY,
+  },
   {
     field: 'Query.commands',
     query: '{ commands { name } }',
     expect: SIGNED_IN,
-    check: (d, c) => expect(d.commands.map((x: { name: string }) => x.name).includes('echo-admin')).toBe(c.caller === 'ADMIN'),
+    check: (d, c) =>
+      expect(d.commands.map((x: { name: string }) => x.name).includes('echo-admin')).toBe(
+        c.caller === 'ADMIN',
+      ),
   },
   {
     field: 'Query.commandRuns',
@@ -99,14 +108,27 @@ export const CASES: Case[] = [
     expect: SIGNED_IN,
     check: (d, c, w) => expect(ids(d.commandRuns).includes(w.run)).toBe(seesOwners(c)),
   },
-  { field: 'Query.commandRun', query: 'query($id: ID!) { commandRun(id: $id) { id argv } }', vars: (w) => ({ id: w.run }), missing: NO_ID, expect: OWNED },
+  {
+    field: 'Query.commandRun',
+    query: 'query($id: ID!) { commandRun(id: $id) { id argv } }',
+    vars: (w) => ({ id: w.run }),
+    missing: NO_ID,
+    expect: OWNED,
+  },
   {
     field: 'Query.logSources',
     query: '{ logSources { name } }',
     expect: SIGNED_IN,
-    check: (d, c) => expect(d.logSources.map((x: { name: string }) => x.name).sort()).toEqual(c.caller === 'ADMIN' ? ['admin-log', 'user-log'] : ['user-log']),
+    check: (d, c) =>
+      expect(d.logSources.map((x: { name: string }) => x.name).sort()).toEqual(
+        c.caller === 'ADMIN' ? ['admin-log', 'user-log'] : ['user-log'],
+      ),
   },
-  { field: 'Query.logLines', query: '{ logLines(source: "user-log", last: 1) { text } }', expect: SIGNED_IN },
+  {
+    field: 'Query.logLines',
+    query: '{ logLines(source: "user-log", last: 1) { text } }',
+    expect: SIGNED_IN,
+  },
   {
     field: 'Query.logLines',
     variant: 'an admin-only source',
@@ -121,39 +143,93 @@ export const CASES: Case[] = [
     expect: SIGNED_IN,
     check: (d, c, w) => expect(ids(d.files).includes(w.file)).toBe(seesOwners(c)),
   },
-  { field: 'Query.file', query: 'query($id: ID!) { file(id: $id) { id name } }', vars: (w) => ({ id: w.file }), missing: NO_ID, expect: OWNED },
+  {
+    field: 'Query.file',
+    query: 'query($id: ID!) { file(id: $id) { id name } }',
+    vars: (w) => ({ id: w.file }),
+    missing: NO_ID,
+    expect: OWNED,
+  },
   {
     field: 'Query.apiTokens',
     query: '{ apiTokens { id } }',
     expect: SIGNED_IN,
     // "your API tokens": the admin's list is the admin's own too
-    check: (d, c, w) => expect(d.apiTokens.map((t: { id: string }) => t.id).includes(w.token)).toBe(isOwner(c)),
+    check: (d, c, w) =>
+      expect(d.apiTokens.map((t: { id: string }) => t.id).includes(w.token)).toBe(isOwner(c)),
   },
 
   // ---- Mutation
-  { field: 'Mutation.login', query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', vars: (w) => w.freshLogin(), expect: OPEN },
-  { field: 'Mutation.logout', query: 'mutation { logout }', caller: 'fresh session', expect: SIGNED_IN },
+  {
+    field: 'Mutation.login',
+    query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+    vars: (w) => w.freshLogin(),
+    expect: OPEN,
+  },
+  {
+    field: 'Mutation.logout',
+    query: 'mutation { logout }',
+    caller: 'fresh session',
+    expect: SIGNED_IN,
+  },
   {
     field: 'Mutation.changePassword',
-    query: 'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
+    query:
+      'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
     caller: 'fresh account',
     vars: (_w, c) => ({ c: c.auth?.password ?? 'matrix-password-1', n: 'matrix-password-2' }),
     expect: SIGNED_IN,
   },
   {
     field: 'Mutation.createUser',
-    query: 'mutation($u: String!) { createUser(username: $u, password: "matrix-password-1", role: USER) { id } }',
+    query:
+      'mutation($u: String!) { createUser(username: $u, password: "matrix-password-1", role: USER) { id } }',
     vars: (w) => ({ u: w.unique('created') }),
     expect: ADMIN_ONLY,
   },
-  { field: 'Mutation.updateUser', query: 'mutation($id: ID!) { updateUser(id: $id, disabled: true) { id disabled } }', vars: async (w) => ({ id: await w.freshTarget() }), expect: ADMIN_ONLY },
-  { field: 'Mutation.endUserSessions', query: 'mutation($id: ID!) { endUserSessions(id: $id) }', vars: async (w) => ({ id: await w.freshTarget() }), expect: ADMIN_ONLY },
+  {
+    field: 'Mutation.updateUser',
+    query: 'mutation($id: ID!) { updateUser(id: $id, disabled: true) { id disabled } }',
+    vars: async (w) => ({ id: await w.freshTarget() }),
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'Mutation.endUserSessions',
+    query: 'mutation($id: ID!) { endUserSessions(id: $id) }',
+    vars: async (w) => ({ id: await w.freshTarget() }),
+    expect: ADMIN_ONLY,
+  },
   // a fresh account: it ends the caller's other sessions, which the other cells share
-  { field: 'Mutation.signOutEverywhere', query: 'mutation { signOutEverywhere }', caller: 'fresh account', expect: SIGNED_IN },
-  { field: 'Mutation.deleteUser', query: 'mutation($id: ID!) { deleteUser(id: $id) }', vars: async (w) => ({ id: await w.freshTarget() }), expect: ADMIN_ONLY },
-  { field: 'Mutation.createApiToken', query: 'mutation($n: String!) { createApiToken(name: $n) { secret } }', vars: (w) => ({ n: w.unique('made') }), expect: SIGNED_IN },
-  { field: 'Mutation.revokeApiToken', query: 'mutation($id: ID!) { revokeApiToken(id: $id) }', vars: async (w) => ({ id: await w.freshToken() }), missing: NO_ID, expect: OWNED },
-  { field: 'Mutation.runCommand', query: 'mutation { runCommand(name: "echo-user") { id } }', expect: SIGNED_IN },
+  {
+    field: 'Mutation.signOutEverywhere',
+    query: 'mutation { signOutEverywhere }',
+    caller: 'fresh account',
+    expect: SIGNED_IN,
+  },
+  {
+    field: 'Mutation.deleteUser',
+    query: 'mutation($id: ID!) { deleteUser(id: $id) }',
+    vars: async (w) => ({ id: await w.freshTarget() }),
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'Mutation.createApiToken',
+    query: 'mutation($n: String!) { createApiToken(name: $n) { secret } }',
+    vars: (w) => ({ n: w.unique('made') }),
+    expect: SIGNED_IN,
+  },
+  {
+    field: 'Mutation.revokeApiToken',
+    query: 'mutation($id: ID!) { revokeApiToken(id: $id) }',
+    vars: async (w) => ({ id: await w.freshToken() }),
+    missing: NO_ID,
+    expect: OWNED,
+  },
+  {
+    field: 'Mutation.runCommand',
+    query: 'mutation { runCommand(name: "echo-user") { id } }',
+    expect: SIGNED_IN,
+  },
   {
     field: 'Mutation.runCommand',
     variant: 'an admin-only command',
@@ -176,9 +252,17 @@ export const CASES: Case[] = [
     upload: { name: 'matrix.txt', content: 'uploaded by the matrix\n' },
     expect: SIGNED_IN,
     // a socket can't carry a file: the variable is refused as bad input
-    on: { WS: { USER: 'BAD_USER_INPUT', 'another USER': 'BAD_USER_INPUT', ADMIN: 'BAD_USER_INPUT' } },
+    on: {
+      WS: { USER: 'BAD_USER_INPUT', 'another USER': 'BAD_USER_INPUT', ADMIN: 'BAD_USER_INPUT' },
+    },
   },
-  { field: 'Mutation.deleteFile', query: 'mutation($id: ID!) { deleteFile(id: $id) }', vars: async (w) => ({ id: await w.freshFile() }), missing: NO_ID, expect: OWNED },
+  {
+    field: 'Mutation.deleteFile',
+    query: 'mutation($id: ID!) { deleteFile(id: $id) }',
+    vars: async (w) => ({ id: await w.freshFile() }),
+    missing: NO_ID,
+    expect: OWNED,
+  },
 
   // ---- Subscription
   {
@@ -197,7 +281,8 @@ export const CASES: Case[] = [
     live: { topic: 'runUpdated', trigger: (w, who) => w.trigger(who) },
     expect: SIGNED_IN,
     // other cells start runs meanwhile: a USER hears only their own
-    check: (d, c) => c.caller === 'ADMIN' || expect(d.commandRunUpdated.startedBy.username).toBe(c.auth!.username),
+    check: (d, c) =>
+      c.caller === 'ADMIN' || expect(d.commandRunUpdated.startedBy.username).toBe(c.auth!.username),
     on: STREAM_ONLY,
   },
   {

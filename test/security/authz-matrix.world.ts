@@ -28,9 +28,13 @@ const PASSWORD = 'matrix-password-1';
 const RUN = 'mutation($n: String!) { runCommand(name: $n) { id } }';
 
 /** Fails loudly: fixtures are made through the API, and a refusal there is a broken test, not a cell. */
-async function ok<T = any>(r: Promise<{ data?: any; errors?: unknown[] }>, what: string): Promise<T> {
+async function ok<T = any>(
+  r: Promise<{ data?: any; errors?: unknown[] }>,
+  what: string,
+): Promise<T> {
   const res = await r;
-  if (res.errors?.length || !res.data) throw new Error(`${what} failed: ${JSON.stringify(res.errors)}`);
+  if (res.errors?.length || !res.data)
+    throw new Error(`${what} failed: ${JSON.stringify(res.errors)}`);
   return res.data as T;
 }
 
@@ -43,9 +47,25 @@ export async function makeWorld() {
   const adminLogin = await s.login();
   const admin: Account = { username: 'admin', password: 'admin-password-1', ...adminLogin };
 
-  const signIn = async (username: string, password: string): Promise<Account> => ({ username, password, ...(await s.login(username, password)) });
-  const createUser = async (role: 'USER' | 'ADMIN', username = unique(role.toLowerCase())): Promise<string> =>
-    (await ok(s.gql('mutation($u: String!, $p: String!, $r: Role!) { createUser(username: $u, password: $p, role: $r) { id } }', { u: username, p: PASSWORD, r: role }, admin), 'createUser')).createUser.id;
+  const signIn = async (username: string, password: string): Promise<Account> => ({
+    username,
+    password,
+    ...(await s.login(username, password)),
+  });
+  const createUser = async (
+    role: 'USER' | 'ADMIN',
+    username = unique(role.toLowerCase()),
+  ): Promise<string> =>
+    (
+      await ok(
+        s.gql(
+          'mutation($u: String!, $p: String!, $r: Role!) { createUser(username: $u, password: $p, role: $r) { id } }',
+          { u: username, p: PASSWORD, r: role },
+          admin,
+        ),
+        'createUser',
+      )
+    ).createUser.id;
   /** A new account of that role, signed in. */
   const freshAccount = async (role: 'USER' | 'ADMIN'): Promise<Account> => {
     const username = unique(`fresh-${role.toLowerCase()}`);
@@ -58,26 +78,59 @@ export async function makeWorld() {
   const owner = await signIn('owner', PASSWORD);
   const other = await signIn('other', PASSWORD);
 
-  const runOf = async (who: Account, name: string): Promise<string> => (await ok(s.gql(RUN, { n: name }, who), `runCommand ${name}`)).runCommand.id;
+  const runOf = async (who: Account, name: string): Promise<string> =>
+    (await ok(s.gql(RUN, { n: name }, who), `runCommand ${name}`)).runCommand.id;
   // one fixture upload at a time: concurrent uploads per identity may be capped
   let uploads: Promise<unknown> = Promise.resolve();
   const fileOf = (who: Account): Promise<string> => {
     const next = uploads.then(async () => {
-      const r = await s.upload({ name: `${unique('file')}.txt`, content: 'some text\n', type: 'text/plain' }, who);
+      const r = await s.upload(
+        { name: `${unique('file')}.txt`, content: 'some text\n', type: 'text/plain' },
+        who,
+      );
       return (await ok(Promise.resolve(r), 'uploadFile')).uploadFile.id as string;
     });
     uploads = next.catch(() => undefined);
     return next;
   };
   const tokenOf = async (who: Account): Promise<string> =>
-    (await ok(s.gql('mutation($n: String!) { createApiToken(name: $n) { apiToken { id } } }', { n: unique('token') }, who), 'createApiToken')).createApiToken.apiToken.id;
+    (
+      await ok(
+        s.gql(
+          'mutation($n: String!) { createApiToken(name: $n) { apiToken { id } } }',
+          { n: unique('token') },
+          who,
+        ),
+        'createApiToken',
+      )
+    ).createApiToken.apiToken.id;
 
   // the owner's objects: a finished run, a processed file, an API token
   const run = await runOf(owner, 'report');
   const file = await fileOf(owner);
   const token = await tokenOf(owner);
-  await waitUntil(async () => (await ok(s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id: run }, owner), 'commandRun')).commandRun.status !== 'RUNNING', { timeoutMs: 15_000, what: 'the report run to end' });
-  await waitUntil(async () => ['DONE', 'FAILED'].includes((await ok(s.gql('query($id: ID!) { file(id: $id) { processingStatus } }', { id: file }, owner), 'file')).file.processingStatus), { timeoutMs: 15_000, what: 'the uploaded file to be processed' });
+  await waitUntil(
+    async () =>
+      (
+        await ok(
+          s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id: run }, owner),
+          'commandRun',
+        )
+      ).commandRun.status !== 'RUNNING',
+    { timeoutMs: 15_000, what: 'the report run to end' },
+  );
+  await waitUntil(
+    async () =>
+      ['DONE', 'FAILED'].includes(
+        (
+          await ok(
+            s.gql('query($id: ID!) { file(id: $id) { processingStatus } }', { id: file }, owner),
+            'file',
+          )
+        ).file.processingStatus,
+      ),
+    { timeoutMs: 15_000, what: 'the uploaded file to be processed' },
+  );
 
   return {
     s,
@@ -104,7 +157,8 @@ export async function makeWorld() {
     /** a `sleep 30` run of the owner */
     freshNap: () => runOf(owner, 'nap'),
     /** ends a run that may still be running (one that has ended answers CONFLICT: fine) */
-    cancelAsAdmin: async (id: string) => void (await s.gql('mutation($id: ID!) { cancelCommandRun(id: $id) { id } }', { id }, admin)),
+    cancelAsAdmin: async (id: string) =>
+      void (await s.gql('mutation($id: ID!) { cancelCommandRun(id: $id) { id } }', { id }, admin)),
     /** the caller starts a run: a `runUpdated` event the caller may see */
     trigger: (who: Account) => runOf(who, 'echo-user').then(() => undefined),
   };

@@ -3,8 +3,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
 
-const NGINX_CONF = path.resolve(import.meta.dirname, '../../infra/nginx/templates/tiny-agent.conf.template');
-const NGINX_SITE = path.resolve(import.meta.dirname, '../../infra/nginx/templates/tiny-agent.site.inc.template');
+const NGINX_CONF = path.resolve(
+  import.meta.dirname,
+  '../../infra/nginx/templates/tiny-agent.conf.template',
+);
+const NGINX_SITE = path.resolve(
+  import.meta.dirname,
+  '../../infra/nginx/templates/tiny-agent.site.inc.template',
+);
 
 /** nginx's policies and fixed headers: the app must send the same ones (the slim mode has no nginx). */
 function nginxPolicy() {
@@ -12,19 +18,27 @@ function nginxPolicy() {
   const site = readFileSync(NGINX_SITE, 'utf8');
   const csp = /map \$uri \$ta_csp \{[^}]*?default\s+"([^"]+)";/s.exec(conf)![1]!;
   const fixed = Object.fromEntries(
-    [...site.matchAll(/^add_header (X-Frame-Options|Referrer-Policy|Permissions-Policy|Cross-Origin-Opener-Policy|X-Content-Type-Options) ("[^"]+"|\S+) always;$/gm)].map((m) => [
-      m[1]!.toLowerCase(),
-      m[2]!.replace(/^"|"$/g, ''),
-    ]),
+    [
+      ...site.matchAll(
+        /^add_header (X-Frame-Options|Referrer-Policy|Permissions-Policy|Cross-Origin-Opener-Policy|X-Content-Type-Options) ("[^"]+"|\S+) always;$/gm,
+      ),
+    ].map((m) => [m[1]!.toLowerCase(), m[2]!.replace(/^"|"$/g, '')]),
   );
   return { csp, fixed };
 }
 
 /** Does `policy` let the page load `url` under `directive` (falling back to default-src)? */
 function allows(policy: string, directive: string, url: string): boolean {
-  const dirs = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+  const dirs = new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name!, sources]),
+  );
   const sources = dirs.get(directive) ?? dirs.get('default-src') ?? [];
-  return sources.some((src) => (src.endsWith('/') ? url.startsWith(src) : url === src || url.startsWith(`${src}/`)));
+  return sources.some((src) =>
+    src.endsWith('/') ? url.startsWith(src) : url === src || url.startsWith(`${src}/`),
+  );
 }
 
 let s: TestServer;
@@ -39,7 +53,8 @@ function expectAppHeaders(h: Headers, what: string, csp = nginxPolicy().csp) {
   const { fixed } = nginxPolicy();
   expect(Object.keys(fixed).length, 'nginx headers found').toBe(5);
   expect(h.get('content-security-policy'), what).toBe(csp);
-  for (const [name, value] of Object.entries(fixed)) expect(h.get(name), `${what}: ${name}`).toBe(value);
+  for (const [name, value] of Object.entries(fixed))
+    expect(h.get(name), `${what}: ${name}`).toBe(value);
 }
 
 describe("the app's own responses carry nginx's security headers", () => {
@@ -50,7 +65,11 @@ describe("the app's own responses carry nginx's security headers", () => {
     expectAppHeaders((await s.gql('{ me { nope } }', {}, admin)).headers, 'Yoga');
     const sse = await fetch(`${s.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${admin.token}` },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${admin.token}`,
+      },
       body: JSON.stringify({ query: '{ me { id } }' }),
     });
     expectAppHeaders(sse.headers, 'SSE');
@@ -61,9 +80,15 @@ describe("the app's own responses carry nginx's security headers", () => {
 
   it("on a download, with the download's stricter policy (one policy, not two)", async () => {
     const up = await s.upload({ name: 'a.txt', content: 'hello\n', type: 'text/plain' }, admin);
-    const res = await fetch(`${s.url}/files/${up.data.uploadFile.id}`, { headers: { authorization: `Bearer ${admin.token}` } });
+    const res = await fetch(`${s.url}/files/${up.data.uploadFile.id}`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
     expect(res.status).toBe(200);
-    expectAppHeaders(res.headers, 'download', "default-src 'none'; sandbox; frame-ancestors 'none'");
+    expectAppHeaders(
+      res.headers,
+      'download',
+      "default-src 'none'; sandbox; frame-ancestors 'none'",
+    );
   });
 
   it("GraphiQL's page gets a policy that allows exactly what it loads, and nothing else", async () => {
@@ -74,7 +99,9 @@ describe("the app's own responses carry nginx's security headers", () => {
     expect(policy).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     const scripts = [...html.matchAll(/<script src=([^ >]+)>/g)].map((m) => m[1]!);
-    const styles = [...html.matchAll(/<link crossorigin rel=stylesheet href=([^ >]+)>/g)].map((m) => m[1]!);
+    const styles = [...html.matchAll(/<link crossorigin rel=stylesheet href=([^ >]+)>/g)].map(
+      (m) => m[1]!,
+    );
     const icons = [...html.matchAll(/<link rel=icon href=([^ >]+)>/g)].map((m) => m[1]!);
     const fetched = [...html.matchAll(/"(https:\/\/[^"]+worker[^"]*\.js)"/g)].map((m) => m[1]!);
     expect([scripts.length, styles.length, icons.length, fetched.length]).toEqual([1, 1, 1, 3]);

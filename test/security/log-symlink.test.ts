@@ -1,6 +1,15 @@
 // Issue 17 item 8: a symlinked folder inside a log source's path must not lead elsewhere. Folders
 // are resolved once when agent.yaml is loaded; every later open must reach that same file.
-import { appendFileSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +34,8 @@ beforeAll(async () => {
   folder(at('logs/live'), 'app.log', ['live 1']);
   folder(at('chosen'), 'via.log', ['chosen 1']);
   symlinkSync(at('chosen'), at('logs/link')); // there at load: the operator chose it
-  for (const d of ['secret-a', 'secret-b', 'secret-c']) folder(at(d), 'app.log', [`SECRET in ${d}`]);
+  for (const d of ['secret-a', 'secret-b', 'secret-c'])
+    folder(at(d), 'app.log', [`SECRET in ${d}`]);
   folder(at('secret-c'), 'via.log', ['SECRET via']);
   folder(at('secret-d/sub'), 'app.log', ['SECRET later']);
   const agentYaml = `commands: []
@@ -49,8 +59,16 @@ const logLines = async (source: string) => {
   return (r.data.logLines as { text: string }[]).map((l) => l.text);
 };
 const source = async (name: string) =>
-  ((await s.gql('{ logSources { name exists sizeBytes } }', {}, admin)).data.logSources as { name: string }[]).find((l) => l.name === name);
-const refusalLogged = (p: string) => s.logText().split('\n').some((l) => l.includes('log path refused') && l.includes(JSON.stringify(p).slice(1, -1)));
+  (
+    (await s.gql('{ logSources { name exists sizeBytes } }', {}, admin)).data.logSources as {
+      name: string;
+    }[]
+  ).find((l) => l.name === name);
+const refusalLogged = (p: string) =>
+  s
+    .logText()
+    .split('\n')
+    .some((l) => l.includes('log path refused') && l.includes(JSON.stringify(p).slice(1, -1)));
 const noSecret = (t: Tail) => expect(texts(t).filter((x) => x.includes('SECRET'))).toEqual([]);
 
 describe('a folder of a log path replaced by a symlink after the config was loaded', () => {
@@ -65,11 +83,17 @@ describe('a folder of a log path replaced by a symlink after the config was load
     const t = tail(s, 'ws', admin, { s: 'swapped', b: 10 });
     try {
       // the real folder comes back and grows: the stream shows it, and never what the link showed
-      await waitUntil(() => s.app.services.logHub.stats().followers > 0, { timeoutMs: 5000, what: 'the tail to start following' });
+      await waitUntil(() => s.app.services.logHub.stats().followers > 0, {
+        timeoutMs: 5000,
+        what: 'the tail to start following',
+      });
       rmSync(at('logs/swapped'));
       renameSync(at('logs/swapped.old'), at('logs/swapped'));
       appendFileSync(at('logs/swapped/app.log'), 'real 2\n');
-      await waitUntil(() => texts(t).includes('real 2'), { timeoutMs: 10_000, what: 'the real file to be followed again' });
+      await waitUntil(() => texts(t).includes('real 2'), {
+        timeoutMs: 10_000,
+        what: 'the real file to be followed again',
+      });
       noSecret(t);
       expect(texts(t)).toEqual(['real 1', 'real 2']);
     } finally {
@@ -87,9 +111,15 @@ describe('a folder of a log path replaced by a symlink after the config was load
       symlinkSync(at('secret-b'), at('logs/live'));
       appendFileSync(at('secret-b/app.log'), 'SECRET written after the swap\n');
       // the follower notices the path names another file, and refuses to switch to it
-      await waitUntil(() => refusalLogged(at('logs/live/app.log')) || texts(t).some((x) => x.includes('SECRET')), { timeoutMs: 10_000, what: 'the swap to be seen' });
+      await waitUntil(
+        () => refusalLogged(at('logs/live/app.log')) || texts(t).some((x) => x.includes('SECRET')),
+        { timeoutMs: 10_000, what: 'the swap to be seen' },
+      );
       appendFileSync(at('logs/live.old/app.log'), 'live 3\n'); // the file it had open goes on
-      await waitUntil(() => texts(t).includes('live 3') || texts(t).some((x) => x.includes('SECRET')), { timeoutMs: 10_000, what: 'the next line' });
+      await waitUntil(
+        () => texts(t).includes('live 3') || texts(t).some((x) => x.includes('SECRET')),
+        { timeoutMs: 10_000, what: 'the next line' },
+      );
       noSecret(t);
       expect(texts(t)).toEqual(['live 1', 'live 2', 'live 3']);
     } finally {
@@ -113,7 +143,10 @@ describe('a symlinked folder that was there when the config was loaded', () => {
       await t.waitFor(1);
       appendFileSync(at('secret-c/via.log'), 'SECRET written after the change\n');
       appendFileSync(at('chosen/via.log'), 'chosen 2\n');
-      await waitUntil(() => texts(t).includes('chosen 2'), { timeoutMs: 10_000, what: 'the chosen file to be followed' });
+      await waitUntil(() => texts(t).includes('chosen 2'), {
+        timeoutMs: 10_000,
+        what: 'the chosen file to be followed',
+      });
       noSecret(t);
       expect(texts(t)).toEqual(['chosen 1', 'chosen 2']);
     } finally {

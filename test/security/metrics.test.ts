@@ -7,7 +7,13 @@ const TOKEN = 'metrics-token-0123456789abcdef';
 async function get(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers });
   const text = await res.text();
-  return { status: res.status, text, json: res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined };
+  return {
+    status: res.status,
+    text,
+    json: res.headers.get('content-type')?.startsWith('application/json')
+      ? JSON.parse(text)
+      : undefined,
+  };
 }
 
 describe('/metrics with METRICS_TOKEN', () => {
@@ -18,7 +24,12 @@ describe('/metrics with METRICS_TOKEN', () => {
   afterAll(() => s?.stop());
 
   it('answers only with the token, even from this machine', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer wrong-token-0123456789' },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: `Bearer ${TOKEN}x` },
+    ]) {
       const r = await get(`${s.url}/metrics`, headers);
       expect(r.status, JSON.stringify(headers)).toBe(401);
       expect(r.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -81,9 +92,21 @@ describe('/metrics with neither', () => {
 
   it('judges the socket address, never X-Forwarded-For', () => {
     const policy = { separateListener: false };
-    const req = (remoteAddress: string) => ({ remoteAddress, authorization: undefined, onMetricsListener: false });
-    for (const a of ['127.0.0.1', '127.3.2.1', '::1', '::ffff:127.0.0.1']) expect(metricsRefusal(req(a), policy), a).toBeNull();
-    for (const a of ['10.0.0.5', '172.18.0.3', '::ffff:10.0.0.5', 'fe80::1', '2001:db8::1', '127.0.0.1.evil']) {
+    const req = (remoteAddress: string) => ({
+      remoteAddress,
+      authorization: undefined,
+      onMetricsListener: false,
+    });
+    for (const a of ['127.0.0.1', '127.3.2.1', '::1', '::ffff:127.0.0.1'])
+      expect(metricsRefusal(req(a), policy), a).toBeNull();
+    for (const a of [
+      '10.0.0.5',
+      '172.18.0.3',
+      '::ffff:10.0.0.5',
+      'fe80::1',
+      '2001:db8::1',
+      '127.0.0.1.evil',
+    ]) {
       expect(metricsRefusal(req(a), policy), a).toMatchObject({ status: 403, code: 'FORBIDDEN' });
     }
     expect(isLoopback(undefined)).toBe(false);

@@ -14,7 +14,9 @@ export interface RawRequest {
 export async function openRaw(url: string, head: string): Promise<RawRequest> {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  await new Promise<void>((resolve, reject) =>
+    socket.once('connect', resolve).once('error', reject),
+  );
   const parts: Buffer[] = [];
   let done = false;
   socket.on('data', (d: Buffer) => parts.push(d));
@@ -30,7 +32,10 @@ export async function openRaw(url: string, head: string): Promise<RawRequest> {
     received: () => Buffer.concat(parts).toString('latin1'),
     closed,
     isClosed: () => done,
-    write: (bytes) => new Promise<void>((resolve) => (socket.writable ? socket.write(bytes, () => resolve()) : resolve())),
+    write: (bytes) =>
+      new Promise<void>((resolve) =>
+        socket.writable ? socket.write(bytes, () => resolve()) : resolve(),
+      ),
   };
   await raw.write(head);
   return raw;

@@ -27,9 +27,15 @@ describe('the session cookie name', () => {
     const me = await s.gql(`{ me { username } }`, {}, { cookie, headers: HTTPS });
     expect(me.data.me.username).toBe('admin');
 
-    const out = await s.gql(`mutation { logout }`, {}, { cookie, headers: { ...HTTPS, 'x-graphql-yoga-csrf': '1' } });
+    const out = await s.gql(
+      `mutation { logout }`,
+      {},
+      { cookie, headers: { ...HTTPS, 'x-graphql-yoga-csrf': '1' } },
+    );
     const cleared = out.headers.getSetCookie();
-    expect(cleared.some((c) => /^__Host-tiny_agent_session=; .*Max-Age=0.*Secure/.test(c))).toBe(true);
+    expect(cleared.some((c) => /^__Host-tiny_agent_session=; .*Max-Age=0.*Secure/.test(c))).toBe(
+      true,
+    );
     expect((await s.gql(`{ me { username } }`, {}, { cookie, headers: HTTPS })).data.me).toBeNull();
   });
 
@@ -38,7 +44,9 @@ describe('the session cookie name', () => {
     const set = r.headers.get('set-cookie')!;
     expect(set).toMatch(/^tiny_agent_session=tas_[\w-]+;/);
     expect(set).not.toMatch(/Secure/);
-    expect((await s.gql(`{ me { username } }`, {}, { cookie: set.split(';')[0] })).data.me.username).toBe('admin');
+    expect(
+      (await s.gql(`{ me { username } }`, {}, { cookie: set.split(';')[0] })).data.me.username,
+    ).toBe('admin');
   });
 
   it('a malformed cookie value is no credential and no server error', async () => {

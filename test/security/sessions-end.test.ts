@@ -19,18 +19,28 @@ afterAll(() => s.stop());
 type Cred = { token: string; cookie?: string };
 type Stream = ReturnType<TestServer['subscribeWs']>;
 
-const me = async (c: Cred) => (await s.gql(`{ me { username } }`, {}, { token: c.token })).data?.me?.username ?? null;
-const meByCookie = async (c: Cred) => (await s.gql(`{ me { username } }`, {}, { cookie: c.cookie })).data?.me?.username ?? null;
+const me = async (c: Cred) =>
+  (await s.gql(`{ me { username } }`, {}, { token: c.token })).data?.me?.username ?? null;
+const meByCookie = async (c: Cred) =>
+  (await s.gql(`{ me { username } }`, {}, { cookie: c.cookie })).data?.me?.username ?? null;
 
 async function apiToken(c: Cred): Promise<string> {
-  const r = await s.gql(`mutation { createApiToken(name: "script") { secret } }`, {}, { token: c.token });
+  const r = await s.gql(
+    `mutation { createApiToken(name: "script") { secret } }`,
+    {},
+    { token: c.token },
+  );
   return r.data.createApiToken.secret;
 }
 
 /** Opens streams over WebSocket and SSE and waits until the server holds them all. */
 async function open(...specs: ['ws' | 'sse', Cred][]): Promise<Stream[]> {
   const before = s.app.services.pubsub.listenerCount('runUpdated');
-  const streams = specs.map(([how, c]) => (how === 'ws' ? s.subscribeWs(STREAM, {}, { token: c.token }) : s.subscribeSse(STREAM, {}, { token: c.token })));
+  const streams = specs.map(([how, c]) =>
+    how === 'ws'
+      ? s.subscribeWs(STREAM, {}, { token: c.token })
+      : s.subscribeSse(STREAM, {}, { token: c.token }),
+  );
   await s.listening('runUpdated', before + specs.length);
   return streams;
 }
@@ -49,7 +59,8 @@ async function wsOpens(token: string): Promise<boolean> {
   const stream = s.subscribeWs(STREAM, {}, { token });
   const deadline = Date.now() + 5000;
   while (!stream.ended && s.app.services.pubsub.listenerCount('runUpdated') === before) {
-    if (Date.now() > deadline) throw new Error('the WebSocket neither opened its stream nor was refused');
+    if (Date.now() > deadline)
+      throw new Error('the WebSocket neither opened its stream nor was refused');
     await new Promise((r) => setTimeout(r, 10));
   }
   const opened = !stream.ended;
@@ -66,7 +77,11 @@ describe('a password change', () => {
     expect(await me(b)).toBe('changer'); // cached now: the change must drop the cache
     const [bWs, bSse, aWs, tSse] = await open(['ws', b], ['sse', b], ['ws', a], ['sse', token]);
 
-    const r = await s.gql(`mutation { changePassword(currentPassword: "changer-pass-1", newPassword: "changer-pass-2") }`, {}, a);
+    const r = await s.gql(
+      `mutation { changePassword(currentPassword: "changer-pass-1", newPassword: "changer-pass-2") }`,
+      {},
+      a,
+    );
     expect(r.data.changePassword).toBe(true);
 
     await expectEnded(bWs!);
@@ -92,7 +107,11 @@ describe("an administrator's password reset", () => {
     expect(await me(token)).toBe('reset-me');
     const [aWs, aSse, tWs] = await open(['ws', a], ['sse', a], ['ws', token]);
 
-    const r = await s.gql(`mutation($id: ID!) { updateUser(id: $id, password: "reset-pass-9") { id } }`, { id: a.userId }, admin);
+    const r = await s.gql(
+      `mutation($id: ID!) { updateUser(id: $id, password: "reset-pass-9") { id } }`,
+      { id: a.userId },
+      admin,
+    );
     expect(r.errors).toBeUndefined();
 
     for (const stream of [aWs!, aSse!, tWs!]) await expectEnded(stream);
@@ -111,7 +130,12 @@ describe('disabling a user', () => {
     const a = await s.createUser('off-and-on');
     const token = { token: await apiToken(a) };
     const [tWs, aSse] = await open(['ws', token], ['sse', a]);
-    const set = (disabled: boolean) => s.gql(`mutation($id: ID!, $d: Boolean) { updateUser(id: $id, disabled: $d) { disabled } }`, { id: a.userId, d: disabled }, admin);
+    const set = (disabled: boolean) =>
+      s.gql(
+        `mutation($id: ID!, $d: Boolean) { updateUser(id: $id, disabled: $d) { disabled } }`,
+        { id: a.userId, d: disabled },
+        admin,
+      );
 
     expect((await set(true)).data.updateUser.disabled).toBe(true);
     await expectEnded(tWs!);
@@ -133,13 +157,22 @@ describe('signOutEverywhere', () => {
     const c = await s.login('leaver', 'user-password-1');
     const token = { token: await apiToken(a) };
     const other = await s.createUser('bystander');
-    const [bSse, cWs, aWs, tWs, otherWs] = await open(['sse', b], ['ws', c], ['ws', a], ['ws', token], ['ws', other]);
+    const [bSse, cWs, aWs, tWs, otherWs] = await open(
+      ['sse', b],
+      ['ws', c],
+      ['ws', a],
+      ['ws', token],
+      ['ws', other],
+    );
 
     // asked over a WebSocket, as the web client's mutations can be
     const asked = s.wsClient({ token: a.token });
     const result = await new Promise<any>((resolve, reject) => {
       let got: unknown;
-      asked.subscribe({ query: 'mutation { signOutEverywhere }' }, { next: (v) => (got = v), error: reject, complete: () => resolve(got) });
+      asked.subscribe(
+        { query: 'mutation { signOutEverywhere }' },
+        { next: (v) => (got = v), error: reject, complete: () => resolve(got) },
+      );
     });
     expect(result.data.signOutEverywhere).toBe(true);
 
@@ -165,8 +198,18 @@ describe('signOutEverywhere', () => {
 describe('endUserSessions', () => {
   it('is for administrators: FORBIDDEN for a USER, NOT_FOUND for an unknown id', async () => {
     const u = await s.createUser('not-an-admin');
-    expect(code(await s.gql(`mutation($id: ID!) { endUserSessions(id: $id) }`, { id: admin.userId }, u))).toBe('FORBIDDEN');
-    expect(code(await s.gql(`mutation { endUserSessions(id: "00000000-0000-0000-0000-000000000000") }`, {}, admin))).toBe('NOT_FOUND');
+    expect(
+      code(await s.gql(`mutation($id: ID!) { endUserSessions(id: $id) }`, { id: admin.userId }, u)),
+    ).toBe('FORBIDDEN');
+    expect(
+      code(
+        await s.gql(
+          `mutation { endUserSessions(id: "00000000-0000-0000-0000-000000000000") }`,
+          {},
+          admin,
+        ),
+      ),
+    ).toBe('NOT_FOUND');
     expect(await me(admin)).toBe('admin');
   });
 
@@ -175,7 +218,11 @@ describe('endUserSessions', () => {
     const b = await s.login('ended', 'user-password-1');
     const token = { token: await apiToken(a) };
     const [aWs, bSse, tSse] = await open(['ws', a], ['sse', b], ['sse', token]);
-    const r = await s.gql(`mutation($id: ID!) { endUserSessions(id: $id) }`, { id: a.userId }, admin);
+    const r = await s.gql(
+      `mutation($id: ID!) { endUserSessions(id: $id) }`,
+      { id: a.userId },
+      admin,
+    );
     expect(r.data.endUserSessions).toBe(true);
     for (const stream of [aWs!, bSse!, tSse!]) await expectEnded(stream);
     for (const c of [a, b, token]) expect(await me(c)).toBeNull();
@@ -188,12 +235,20 @@ describe('endUserSessions', () => {
 describe('API tokens made while the sessions are being ended', () => {
   it('never outlive endUserSessions: each one made during it is refused or revoked (100 concurrent)', async () => {
     const u = await s.createUser('racing');
-    const made = Array.from({ length: 100 }, () => s.gql(`mutation { createApiToken(name: "race") { secret } }`, {}, { token: u.token }));
+    const made = Array.from({ length: 100 }, () =>
+      s.gql(`mutation { createApiToken(name: "race") { secret } }`, {}, { token: u.token }),
+    );
     await new Promise((r) => setTimeout(r, 5)); // some are written, some are on their way
-    const ended = await s.gql(`mutation($id: ID!) { endUserSessions(id: $id) }`, { id: u.userId }, admin);
+    const ended = await s.gql(
+      `mutation($id: ID!) { endUserSessions(id: $id) }`,
+      { id: u.userId },
+      admin,
+    );
     expect(ended.data.endUserSessions).toBe(true);
     const answers = await Promise.all(made);
-    const secrets = answers.flatMap((r) => (r.data?.createApiToken ? [r.data.createApiToken.secret as string] : []));
+    const secrets = answers.flatMap((r) =>
+      r.data?.createApiToken ? [r.data.createApiToken.secret as string] : [],
+    );
     for (const r of answers) if (!r.data?.createApiToken) expect(code(r)).toBe('UNAUTHENTICATED');
     for (const secret of secrets) expect(await me({ token: secret })).toBeNull();
   });
@@ -203,24 +258,55 @@ describe('the audit trail of sessions and accounts', () => {
   it('records sign-in, sign-out, password changes, ended sessions, user and token changes, and no secret', async () => {
     const u = await s.createUser('audited', 'USER', 'audited-pass-1');
     const secret = await apiToken(u);
-    await s.gql(`mutation { changePassword(currentPassword: "audited-pass-1", newPassword: "audited-pass-2") }`, {}, u);
-    await s.gql(`mutation($id: ID!) { updateUser(id: $id, password: "audited-pass-3", role: ADMIN) { id } }`, { id: u.userId }, admin);
+    await s.gql(
+      `mutation { changePassword(currentPassword: "audited-pass-1", newPassword: "audited-pass-2") }`,
+      {},
+      u,
+    );
+    await s.gql(
+      `mutation($id: ID!) { updateUser(id: $id, password: "audited-pass-3", role: ADMIN) { id } }`,
+      { id: u.userId },
+      admin,
+    );
     const again = await s.login('audited', 'audited-pass-3');
     await s.gql(`mutation { logout }`, {}, again);
 
-    const rows = await s.app.services.orm.em.fork().find(AuditEvent, {}, { orderBy: { at: 'asc' } });
+    const rows = await s.app.services.orm.em
+      .fork()
+      .find(AuditEvent, {}, { orderBy: { at: 'asc' } });
     const mine = rows.filter((e) => e.target === u.userId || e.actorId === u.userId);
     const actions = new Set(mine.map((e) => e.action));
-    for (const a of ['USER_CREATED', 'SIGN_IN', 'TOKEN_CREATED', 'PASSWORD_CHANGED', 'SESSIONS_ENDED', 'USER_UPDATED', 'SIGN_OUT']) {
+    for (const a of [
+      'USER_CREATED',
+      'SIGN_IN',
+      'TOKEN_CREATED',
+      'PASSWORD_CHANGED',
+      'SESSIONS_ENDED',
+      'USER_UPDATED',
+      'SIGN_OUT',
+    ]) {
       expect(actions, a).toContain(a);
     }
-    const reset = mine.find((e) => e.action === 'SESSIONS_ENDED' && e.detail?.includes('passwordReset'))!;
-    expect(JSON.parse(reset.detail!)).toMatchObject({ reason: 'passwordReset', sessions: 1, tokens: 1 });
+    const reset = mine.find(
+      (e) => e.action === 'SESSIONS_ENDED' && e.detail?.includes('passwordReset'),
+    )!;
+    expect(JSON.parse(reset.detail!)).toMatchObject({
+      reason: 'passwordReset',
+      sessions: 1,
+      tokens: 1,
+    });
     expect(reset.actorName).toBe('admin');
     const updated = mine.find((e) => e.action === 'USER_UPDATED')!;
     expect(JSON.parse(updated.detail!).changed).toEqual(['role', 'password']);
     const all = JSON.stringify(rows);
-    for (const secretText of ['audited-pass-1', 'audited-pass-2', 'audited-pass-3', secret, u.token, again.token]) {
+    for (const secretText of [
+      'audited-pass-1',
+      'audited-pass-2',
+      'audited-pass-3',
+      secret,
+      u.token,
+      again.token,
+    ]) {
       expect(all).not.toContain(secretText);
     }
   });

@@ -21,8 +21,14 @@ const PROBES: Probe[] = [
   { query: 'mutation { login(username: "a", password: "b") { user { role(x: 1) } } }' },
   { query: 'mutation { login(username: 1, password: "b") { token } }' }, // String cannot represent...
   { query: 'query($b: Boolean!) { me @include(if: $b) { id } }', variables: { b: 'yes' } }, // variable coercion
-  { query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', variables: { u: { a: 1 } } },
-  { query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', variables: {} },
+  {
+    query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+    variables: { u: { a: 1 } },
+  },
+  {
+    query: 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+    variables: {},
+  },
 ];
 
 /** Every name a stranger could learn: the schema's types (built-in scalars included) and its fields but `me` and `login`. */
@@ -31,18 +37,28 @@ const SCHEMA_NAMES = (() => {
   for (const type of Object.values(schema.getTypeMap())) {
     if (isIntrospectionType(type)) continue;
     names.add(type.name);
-    if ('getFields' in type) for (const f of Object.keys(type.getFields())) if (f !== 'me' && f !== 'login') names.add(f);
+    if ('getFields' in type)
+      for (const f of Object.keys(type.getFields())) if (f !== 'me' && f !== 'login') names.add(f);
   }
   return [...names];
 })();
 
-function expectNothingNamed(errors: { message: string; extensions?: { code?: string } }[] | undefined, where: string) {
+function expectNothingNamed(
+  errors: { message: string; extensions?: { code?: string } }[] | undefined,
+  where: string,
+) {
   expect(errors?.length, where).toBeGreaterThan(0);
   for (const e of errors!) {
-    expect(['BAD_USER_INPUT', 'UNAUTHENTICATED'], `${where}: ${e.message}`).toContain(e.extensions?.code);
+    expect(['BAD_USER_INPUT', 'UNAUTHENTICATED'], `${where}: ${e.message}`).toContain(
+      e.extensions?.code,
+    );
     // names appear in messages quoted ("User") or as words (User.id); neither may appear
     expect(e.message, where).not.toMatch(/"/);
-    const named = SCHEMA_NAMES.filter((n) => new RegExp(`(^|[^A-Za-z0-9_])${n}([^A-Za-z0-9_]|$)`).test(e.message.replace(/`(me|login)`/g, '')));
+    const named = SCHEMA_NAMES.filter((n) =>
+      new RegExp(`(^|[^A-Za-z0-9_])${n}([^A-Za-z0-9_]|$)`).test(
+        e.message.replace(/`(me|login)`/g, ''),
+      ),
+    );
     expect(named, `${where}: ${e.message}`).toEqual([]);
   }
 }
@@ -54,8 +70,13 @@ beforeAll(async () => {
 afterAll(() => s?.stop());
 
 async function viaGet(p: Probe) {
-  const qs = new URLSearchParams({ query: p.query, ...(p.variables ? { variables: JSON.stringify(p.variables) } : {}) });
-  const res = await fetch(`${s.url}/graphql?${qs}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+  const qs = new URLSearchParams({
+    query: p.query,
+    ...(p.variables ? { variables: JSON.stringify(p.variables) } : {}),
+  });
+  const res = await fetch(`${s.url}/graphql?${qs}`, {
+    headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+  });
   return (await res.json()).errors;
 }
 
@@ -65,7 +86,8 @@ async function viaSse(p: Probe) {
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
     body: JSON.stringify(p),
   });
-  for await (const block of sseBlocks(res.body!)) if (block.data) return JSON.parse(block.data).errors;
+  for await (const block of sseBlocks(res.body!))
+    if (block.data) return JSON.parse(block.data).errors;
   throw new Error('no SSE event');
 }
 
@@ -77,7 +99,8 @@ async function viaWs(p: Probe) {
       ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
       ws.on('message', (raw) => {
         const m = JSON.parse(String(raw));
-        if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: p }));
+        if (m.type === 'connection_ack')
+          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: p }));
         else if (m.type === 'error') resolve(m.payload);
         else if (m.type === 'next') resolve(m.payload.errors);
       });
@@ -91,7 +114,8 @@ async function viaWs(p: Probe) {
 
 describe('a signed-out caller learns nothing of the schema from errors', () => {
   it('over HTTP POST (the fast path and Yoga)', async () => {
-    for (const p of PROBES) expectNothingNamed((await s.gql(p.query, p.variables)).errors, `POST ${p.query}`);
+    for (const p of PROBES)
+      expectNothingNamed((await s.gql(p.query, p.variables)).errors, `POST ${p.query}`);
   });
 
   it('over HTTP GET', async () => {
@@ -110,12 +134,22 @@ describe('a signed-out caller learns nothing of the schema from errors', () => {
     const admin = await s.login();
     const r = await s.gql('{ me { nope } }', {}, admin);
     expect(r.errors![0]!.message).toMatch(/^Cannot query field "nope" on type "User"/);
-    const coerced = await s.gql('query($b: Boolean!) { me @include(if: $b) { id } }', { b: 'yes' }, admin);
-    expect(coerced.errors![0]).toMatchObject({ message: expect.stringMatching(/^Variable "\$b" got invalid value/), extensions: { code: 'BAD_USER_INPUT' } });
+    const coerced = await s.gql(
+      'query($b: Boolean!) { me @include(if: $b) { id } }',
+      { b: 'yes' },
+      admin,
+    );
+    expect(coerced.errors![0]).toMatchObject({
+      message: expect.stringMatching(/^Variable "\$b" got invalid value/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('a signed-out login with good variables still works', async () => {
-    const r = await s.gql('mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', { u: 'admin', p: 'admin-password-1' });
+    const r = await s.gql(
+      'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+      { u: 'admin', p: 'admin-password-1' },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.login.token).toBeTruthy();
   });

@@ -31,17 +31,23 @@ describe('the sign-in limit under concurrency', () => {
     s = await startServer();
     const srv = s;
     await srv.createUser('target', 'USER', 'target-password-1');
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => srv.gql(LOGIN, { u: 'target', p: `wrong-guess-${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => srv.gql(LOGIN, { u: 'target', p: `wrong-guess-${i}` })),
+    );
     const by = tally(results);
     expect(by.UNAUTHENTICATED ?? 0).toBeLessThanOrEqual(10);
     expect(by.RATE_LIMITED).toBeGreaterThanOrEqual(290);
     expect(by.OK).toBeUndefined();
     // the failed-login counter only counts verified guesses
-    const failed = await srv.app.services.metrics.registry.getSingleMetricAsString('tiny_agent_failed_logins_total');
+    const failed = await srv.app.services.metrics.registry.getSingleMetricAsString(
+      'tiny_agent_failed_logins_total',
+    );
     expect(Number(/ (\d+)$/m.exec(failed)![1])).toBeLessThanOrEqual(10);
     // the audit trail: the failures, and the limit once (not once per refused request)
     const em = srv.app.services.orm.em.fork();
-    expect(await em.count(AuditEvent, { action: 'SIGN_IN_FAILED', actorName: 'target' })).toBe(by.UNAUTHENTICATED);
+    expect(await em.count(AuditEvent, { action: 'SIGN_IN_FAILED', actorName: 'target' })).toBe(
+      by.UNAUTHENTICATED,
+    );
     expect(await em.count(AuditEvent, { action: 'SIGN_IN_LIMITED' })).toBe(1);
   });
 
@@ -49,19 +55,27 @@ describe('the sign-in limit under concurrency', () => {
     s = await startServer();
     const srv = s;
     await srv.createUser('victim', 'USER', 'victim-password-1');
-    const guesses = Array.from({ length: 80 }, (_, i) => (i === 39 || i === 79 ? 'victim-password-1' : `wrong-guess-${i}`));
+    const guesses = Array.from({ length: 80 }, (_, i) =>
+      i === 39 || i === 79 ? 'victim-password-1' : `wrong-guess-${i}`,
+    );
     const results = await Promise.all(guesses.map((p) => srv.gql(LOGIN, { u: 'victim', p })));
     expect(results.filter((r) => r.data?.login?.token)).toHaveLength(0);
     expect(code(results.at(-1)!)).toBe('RATE_LIMITED');
-    expect(results.at(-1)!.errors![0]!.message).toMatch(/Too many failed sign-ins\. Try again in \d+ minute/);
+    expect(results.at(-1)!.errors![0]!.message).toMatch(
+      /Too many failed sign-ins\. Try again in \d+ minute/,
+    );
   });
 
   it('a sign-in that succeeds frees its place: the right password after a few wrong ones still works', async () => {
     s = await startServer();
-    for (let i = 0; i < 5; i++) expect(code(await s.gql(LOGIN, { u: 'admin', p: `wrong-${i}` }))).toBe('UNAUTHENTICATED');
+    for (let i = 0; i < 5; i++)
+      expect(code(await s.gql(LOGIN, { u: 'admin', p: `wrong-${i}` }))).toBe('UNAUTHENTICATED');
     await s.login();
     // the success cleared the account's failures: ten more wrong ones are evaluated before the limit
-    for (let i = 0; i < 10; i++) expect(code(await s.gql(LOGIN, { u: 'admin', p: `wrong-again-${i}` }))).toBe('UNAUTHENTICATED');
+    for (let i = 0; i < 10; i++)
+      expect(code(await s.gql(LOGIN, { u: 'admin', p: `wrong-again-${i}` }))).toBe(
+        'UNAUTHENTICATED',
+      );
     expect(code(await s.gql(LOGIN, { u: 'admin', p: 'wrong-last' }))).toBe('RATE_LIMITED');
   });
 
@@ -70,7 +84,9 @@ describe('the sign-in limit under concurrency', () => {
     const srv = s;
     const mallory = await srv.createUser('mallory', 'USER', 'mallory-password-1');
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => srv.gql(CHANGE, { c: `wrong-current-${i}`, n: 'new-password-1' }, mallory)),
+      Array.from({ length: 40 }, (_, i) =>
+        srv.gql(CHANGE, { c: `wrong-current-${i}`, n: 'new-password-1' }, mallory),
+      ),
     );
     const by = tally(results);
     expect(by.BAD_USER_INPUT ?? 0).toBeLessThanOrEqual(10);
@@ -98,9 +114,12 @@ describe('unauthenticated input is bounded before it is stored or hashed', () =>
     const before = process.memoryUsage().heapUsed;
     for (let batch = 0; batch < 15; batch++) {
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => srv.gql(LOGIN, { u: `${batch}-${i}-`.padEnd(900 * 1024, 'u'), p: 'wrong-password' })),
+        Array.from({ length: 10 }, (_, i) =>
+          srv.gql(LOGIN, { u: `${batch}-${i}-`.padEnd(900 * 1024, 'u'), p: 'wrong-password' }),
+        ),
       );
-      for (const r of results) expect(['BAD_USER_INPUT', 'RATE_LIMITED', 'UNAUTHENTICATED']).toContain(code(r));
+      for (const r of results)
+        expect(['BAD_USER_INPUT', 'RATE_LIMITED', 'UNAUTHENTICATED']).toContain(code(r));
     }
     gc();
     const grownMb = (process.memoryUsage().heapUsed - before) / 1024 / 1024;

@@ -11,7 +11,8 @@ const ENV = { REQUEST_BODY_TIMEOUT_SECONDS: '0.5', REQUEST_BODY_MIN_BYTES: '1024
 let s: TestServer;
 let token: string;
 const uploads = () => path.join(s.config.DATA_DIR, 'uploads');
-const tmpFiles = () => (existsSync(uploads()) ? readdirSync(uploads()).filter((f) => f.startsWith('.tmp-')) : []);
+const tmpFiles = () =>
+  existsSync(uploads()) ? readdirSync(uploads()).filter((f) => f.startsWith('.tmp-')) : [];
 
 beforeAll(async () => {
   s = await startServer(ENV);
@@ -32,9 +33,15 @@ describe('slow request bodies', () => {
   it('a JSON body that stops arriving is ended with 408 and the connection closes', async () => {
     const body = JSON.stringify({ query: '{ me { id } }' });
     const { host } = new URL(s.url);
-    const raw = await openRaw(s.url, `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    const raw = await openRaw(
+      s.url,
+      `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     await raw.write(body.slice(0, 5));
-    await waitUntil(() => raw.isClosed(), { timeoutMs: 10_000, what: 'the server to close a stalled JSON request' });
+    await waitUntil(() => raw.isClosed(), {
+      timeoutMs: 10_000,
+      what: 'the server to close a stalled JSON request',
+    });
     const answer = parseAnswer(raw.received());
     expect(answer.status).toBe(408);
     expect(answer.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -44,15 +51,27 @@ describe('slow request bodies', () => {
   it('an upload trickled a byte at a time is ended, and its half-written file removed', async () => {
     const { head, end } = multipartParts();
     const content = 'x'.repeat(200);
-    const raw = await openRaw(s.url, uploadHead(s.url, token, Buffer.byteLength(head + content + end)));
+    const raw = await openRaw(
+      s.url,
+      uploadHead(s.url, token, Buffer.byteLength(head + content + end)),
+    );
     await raw.write(head + content.slice(0, 10)); // the file part has begun: the writer has a temp file
-    await waitUntil(() => tmpFiles().length === 1, { timeoutMs: 10_000, what: 'the upload to start writing' });
+    await waitUntil(() => tmpFiles().length === 1, {
+      timeoutMs: 10_000,
+      what: 'the upload to start writing',
+    });
     await trickle(raw, content.slice(10), 100);
-    await waitUntil(() => raw.isClosed(), { timeoutMs: 10_000, what: 'the server to close a trickled upload' });
+    await waitUntil(() => raw.isClosed(), {
+      timeoutMs: 10_000,
+      what: 'the server to close a trickled upload',
+    });
     const answer = parseAnswer(raw.received());
     expect(answer.status).toBe(408);
     expect(answer.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    await waitUntil(() => tmpFiles().length === 0, { timeoutMs: 10_000, what: 'the temp file to be removed' });
+    await waitUntil(() => tmpFiles().length === 0, {
+      timeoutMs: 10_000,
+      what: 'the temp file to be removed',
+    });
     expect(readdirSync(uploads())).toEqual([]);
     expect(s.logText()).toContain('request body stalled');
   });
@@ -60,14 +79,20 @@ describe('slow request bodies', () => {
   it('a slow but steady link (about 40 KB/s) still uploads', async () => {
     const { head, end } = multipartParts('steady.txt');
     const content = 'y'.repeat(64 * 1024);
-    const raw = await openRaw(s.url, uploadHead(s.url, token, Buffer.byteLength(head + content + end)));
+    const raw = await openRaw(
+      s.url,
+      uploadHead(s.url, token, Buffer.byteLength(head + content + end)),
+    );
     await raw.write(head);
     for (let i = 0; i < content.length; i += 4096) {
       await raw.write(content.slice(i, i + 4096));
       await new Promise((r) => setTimeout(r, 100));
     }
     await raw.write(end);
-    await waitUntil(() => /\r\n\r\n\{.*\}$/s.test(raw.received()), { timeoutMs: 10_000, what: 'the answer' });
+    await waitUntil(() => /\r\n\r\n\{.*\}$/s.test(raw.received()), {
+      timeoutMs: 10_000,
+      what: 'the answer',
+    });
     const answer = parseAnswer(raw.received());
     expect(answer.status, raw.received()).toBe(200);
     expect(answer.body.data.uploadFile.size).toBe(64 * 1024);
@@ -79,7 +104,10 @@ describe('concurrent uploads per user', () => {
   // the default body pace here: the burst below keeps this process busy for whole windows
   let s: TestServer;
   let token: string;
-  const tmpFiles = () => (existsSync(path.join(s.config.DATA_DIR, 'uploads')) ? readdirSync(path.join(s.config.DATA_DIR, 'uploads')).filter((f) => f.startsWith('.tmp-')) : []);
+  const tmpFiles = () =>
+    existsSync(path.join(s.config.DATA_DIR, 'uploads'))
+      ? readdirSync(path.join(s.config.DATA_DIR, 'uploads')).filter((f) => f.startsWith('.tmp-'))
+      : [];
   beforeAll(async () => {
     s = await startServer();
     token = (await s.login()).token;
@@ -91,24 +119,50 @@ describe('concurrent uploads per user', () => {
     const other = await s.createUser('uploader-two');
     const before = tmpFiles().length;
     // the default cap is 4; each held upload keeps sending, so none is ended as stalled
-    const held = await Promise.all(Array.from({ length: 4 }, () => openRaw(s.url, uploadHead(s.url, token, Buffer.byteLength(head + 'z'.repeat(1_000_000) + end)))));
+    const held = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        openRaw(
+          s.url,
+          uploadHead(s.url, token, Buffer.byteLength(head + 'z'.repeat(1_000_000) + end)),
+        ),
+      ),
+    );
     await Promise.all(held.map((r) => r.write(head + 'z'.repeat(2048))));
-    await waitUntil(() => tmpFiles().length - before === 4, { timeoutMs: 10_000, what: 'four uploads in progress' });
+    await waitUntil(() => tmpFiles().length - before === 4, {
+      timeoutMs: 10_000,
+      what: 'four uploads in progress',
+    });
     const keepAlive = setInterval(() => held.forEach((r) => void r.write('z'.repeat(2048))), 100);
     try {
-      const burst = await Promise.all(Array.from({ length: 200 }, () => s.upload({ name: 'burst.txt', content: 'hello\n', type: 'text/plain' }, { token })));
+      const burst = await Promise.all(
+        Array.from({ length: 200 }, () =>
+          s.upload({ name: 'burst.txt', content: 'hello\n', type: 'text/plain' }, { token }),
+        ),
+      );
       const codes = burst.map((r) => `${r.status} ${r.errors?.[0]?.extensions?.code ?? 'ok'}`);
       expect(new Set(codes)).toEqual(new Set(['429 RATE_LIMITED']));
       expect(burst[0]!.errors![0]!.message).toMatch(/wait/i);
-      const theirs = await s.upload({ name: 'theirs.txt', content: 'mine\n', type: 'text/plain' }, other);
+      const theirs = await s.upload(
+        { name: 'theirs.txt', content: 'mine\n', type: 'text/plain' },
+        other,
+      );
       expect(theirs.errors).toBeUndefined();
       // a held upload that goes away frees its place (the other three keep theirs)
       held[0]!.socket.destroy();
-      await waitUntil(async () => !(await s.upload({ name: 'after.txt', content: 'after\n', type: 'text/plain' }, { token })).errors, { timeoutMs: 10_000, what: 'a place to free up' });
+      await waitUntil(
+        async () =>
+          !(
+            await s.upload({ name: 'after.txt', content: 'after\n', type: 'text/plain' }, { token })
+          ).errors,
+        { timeoutMs: 10_000, what: 'a place to free up' },
+      );
     } finally {
       clearInterval(keepAlive);
       for (const r of held) r.socket.destroy();
     }
-    await waitUntil(() => tmpFiles().length === before, { timeoutMs: 10_000, what: 'every held upload to be cleaned up' });
+    await waitUntil(() => tmpFiles().length === before, {
+      timeoutMs: 10_000,
+      what: 'every held upload to be cleaned up',
+    });
   });
 });

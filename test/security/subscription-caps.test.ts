@@ -34,12 +34,16 @@ async function socket(token?: string) {
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const send = (m: unknown) => ws.send(JSON.stringify(m));
   send({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} });
-  await waitUntil(() => frames.some((f) => f.type === 'connection_ack') || closed !== null, { timeoutMs: 5000, what: 'ack or close' });
+  await waitUntil(() => frames.some((f) => f.type === 'connection_ack') || closed !== null, {
+    timeoutMs: 5000,
+    what: 'ack or close',
+  });
   return {
     ws,
     frames,
     closed: () => closed as { code: number; reason: string } | null,
-    subscribe: (ids: string[], query = SUB) => ids.forEach((id) => send({ id, type: 'subscribe', payload: { query } })),
+    subscribe: (ids: string[], query = SUB) =>
+      ids.forEach((id) => send({ id, type: 'subscribe', payload: { query } })),
     complete: (ids: string[]) => ids.forEach((id) => send({ id, type: 'complete' })),
     refused: () => frames.filter((f) => f.type === 'error'),
   };
@@ -57,7 +61,12 @@ describe('subscriptionsPerSocket (default 100)', () => {
     const user = await s.createUser('sock-user');
     const c = await socket(user.token);
     c.subscribe(ids('s', 150));
-    await until(() => c.refused().length === 50 && open() === 100, 10_000, '100 open and 50 refused', () => `${open()} open, ${c.refused().length} refused`);
+    await until(
+      () => c.refused().length === 50 && open() === 100,
+      10_000,
+      '100 open and 50 refused',
+      () => `${open()} open, ${c.refused().length} refused`,
+    );
     for (const f of c.refused()) {
       expect(f.payload[0].extensions.code).toBe('RATE_LIMITED');
       expect(f.payload[0].message).toMatch(/100 operations .*limits\.subscriptionsPerSocket/);
@@ -78,7 +87,12 @@ describe('subscriptionsPerUser (default 200), across WebSocket and SSE', () => {
     const sockets = await Promise.all([1, 2, 3].map(() => socket(user.token)));
     sockets.forEach((c, i) => c.subscribe(ids(`u${i}-`, 100)));
     const refused = () => sockets.reduce((n, c) => n + c.refused().length, 0);
-    await until(() => refused() === 100 && open() === 200, 15_000, '200 open and 100 refused', () => `${open()} open, ${refused()} refused`);
+    await until(
+      () => refused() === 100 && open() === 200,
+      15_000,
+      '200 open and 100 refused',
+      () => `${open()} open, ${refused()} refused`,
+    );
     for (const c of sockets) {
       for (const f of c.refused()) {
         expect(f.payload[0].extensions.code).toBe('RATE_LIMITED');
@@ -102,7 +116,10 @@ describe('subscriptionsPerUser (default 200), across WebSocket and SSE', () => {
     await waitUntil(() => open() < 200, { timeoutMs: 5000, what: 'the closed socket released' });
     const freed = 200 - open();
     const tails = Array.from({ length: freed }, () => s.subscribeSse(SUB, {}, user));
-    await waitUntil(() => open() === 200, { timeoutMs: 10_000, what: 'SSE streams in the freed slots' });
+    await waitUntil(() => open() === 200, {
+      timeoutMs: 10_000,
+      what: 'SSE streams in the freed slots',
+    });
     expect(tails.every((t) => t.ended === null)).toBe(true);
     for (const t of tails) t.stop();
     await closeAll(sockets);
@@ -115,7 +132,10 @@ describe('socketsPerUser (default 20)', () => {
     const sockets = await Promise.all(Array.from({ length: 20 }, () => socket(user.token)));
     expect(sockets.every((c) => c.frames[0]?.type === 'connection_ack')).toBe(true);
     const extra = await socket(user.token);
-    await waitUntil(() => extra.closed() !== null, { timeoutMs: 5000, what: 'the extra socket closed' });
+    await waitUntil(() => extra.closed() !== null, {
+      timeoutMs: 5000,
+      what: 'the extra socket closed',
+    });
     expect(extra.closed()!.code).toBe(4429);
     expect(extra.closed()!.reason).toMatch(/20 .*limits\.socketsPerUser/);
     expect(sockets.every((c) => c.closed() === null)).toBe(true);
@@ -136,9 +156,15 @@ describe('socketsPerUser (default 20)', () => {
 
     // a burst of 30 sign-ins on one signed-out socket: 5 run, the rest are refused at once
     const c = strangers[0]!;
-    const login = (i: number) => `mutation { login(username: "nobody-${i}", password: "wrong-password") { token } }`;
-    ids('l', 30).forEach((id, i) => c.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: login(i) } })));
-    await waitUntil(() => c.frames.filter((f) => f.type === 'error' || f.type === 'complete').length === 30, { timeoutMs: 20_000, what: '30 answers' });
+    const login = (i: number) =>
+      `mutation { login(username: "nobody-${i}", password: "wrong-password") { token } }`;
+    ids('l', 30).forEach((id, i) =>
+      c.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: login(i) } })),
+    );
+    await waitUntil(
+      () => c.frames.filter((f) => f.type === 'error' || f.type === 'complete').length === 30,
+      { timeoutMs: 20_000, what: '30 answers' },
+    );
     const busy = c.refused().filter((f) => /signed out/.test(f.payload[0].message));
     expect(busy.length).toBeGreaterThanOrEqual(20);
     for (const f of busy) expect(f.payload[0].extensions.code).toBe('RATE_LIMITED');
@@ -160,22 +186,39 @@ describe('limits are re-read when agent.yaml changes', () => {
   it('lower limits apply to new subscriptions and sockets', async () => {
     const user = await s.createUser('reload-user');
     const original = readFileSync(s.agentPath, 'utf8');
-    writeFileSync(s.agentPath, `${original}limits:\n  subscriptionsPerSocket: 3\n  subscriptionsPerUser: 4\n  socketsPerUser: 2\n`);
+    writeFileSync(
+      s.agentPath,
+      `${original}limits:\n  subscriptionsPerSocket: 3\n  subscriptionsPerUser: 4\n  socketsPerUser: 2\n`,
+    );
     try {
-      await waitUntil(() => s.app.services.agent.config.limits.socketsPerUser === 2, { timeoutMs: 10_000, what: 'the reload' });
+      await waitUntil(() => s.app.services.agent.config.limits.socketsPerUser === 2, {
+        timeoutMs: 10_000,
+        what: 'the reload',
+      });
       const a = await socket(user.token);
       a.subscribe(ids('a', 5));
-      await until(() => a.refused().length === 2 && open() === 3, 5000, '3 open on a', () => `${open()} open, ${JSON.stringify(a.frames)}`);
+      await until(
+        () => a.refused().length === 2 && open() === 3,
+        5000,
+        '3 open on a',
+        () => `${open()} open, ${JSON.stringify(a.frames)}`,
+      );
       expect(a.refused()[0].payload[0].message).toMatch(/limits\.subscriptionsPerSocket/);
       const b = await socket(user.token);
       b.subscribe(ids('b', 2));
-      await waitUntil(() => b.refused().length === 1 && open() === 4, { timeoutMs: 5000, what: '4 open for the user' });
+      await waitUntil(() => b.refused().length === 1 && open() === 4, {
+        timeoutMs: 5000,
+        what: '4 open for the user',
+      });
       expect(b.refused()[0].payload[0].message).toMatch(/limits\.subscriptionsPerUser/);
       expect((await socket(user.token)).closed()?.code).toBe(4429);
       await closeAll([a, b]);
     } finally {
       writeFileSync(s.agentPath, original);
-      await waitUntil(() => s.app.services.agent.config.limits.socketsPerUser === 20, { timeoutMs: 10_000, what: 'the defaults back' });
+      await waitUntil(() => s.app.services.agent.config.limits.socketsPerUser === 20, {
+        timeoutMs: 10_000,
+        what: 'the defaults back',
+      });
     }
   });
 });
@@ -183,8 +226,17 @@ describe('limits are re-read when agent.yaml changes', () => {
 describe('the limits in agent.yaml', () => {
   it('default to 100 / 200 / 20 and refuse a value below 1 or not a whole number', async () => {
     const limits = async (yaml: string) => (await parseAgentConfig(yaml, s.agentPath)).limits;
-    expect(await limits('commands: []\n')).toMatchObject({ subscriptionsPerSocket: 100, subscriptionsPerUser: 200, socketsPerUser: 20 });
-    for (const bad of ['subscriptionsPerSocket: 0', 'subscriptionsPerUser: 1.5', 'socketsPerUser: -1', 'socketsPerUser: many']) {
+    expect(await limits('commands: []\n')).toMatchObject({
+      subscriptionsPerSocket: 100,
+      subscriptionsPerUser: 200,
+      socketsPerUser: 20,
+    });
+    for (const bad of [
+      'subscriptionsPerSocket: 0',
+      'subscriptionsPerUser: 1.5',
+      'socketsPerUser: -1',
+      'socketsPerUser: many',
+    ]) {
       await expect(limits(`limits: { ${bad} }\n`)).rejects.toThrow(`limits.${bad.split(':')[0]}`);
     }
   });

@@ -20,7 +20,10 @@ interface Server {
 }
 
 async function serve(keepAliveMs?: number): Promise<Server> {
-  const s = await startServer({}, { agentYaml: AGENT, configure: (c) => void (keepAliveMs && (c.wsKeepAliveMs = keepAliveMs)) });
+  const s = await startServer(
+    {},
+    { agentYaml: AGENT, configure: (c) => void (keepAliveMs && (c.wsKeepAliveMs = keepAliveMs)) },
+  );
   writeFileSync(path.join(s.dir, 'app.log'), '');
   const user = await s.createUser('lena');
   return { s, token: user.token };
@@ -29,12 +32,18 @@ async function serve(keepAliveMs?: number): Promise<Server> {
 /** The gauge as Prometheus scrapes it. */
 async function scrapedLogTails(s: TestServer): Promise<number> {
   const text = await (await fetch(`${s.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('tiny_agent_open_subscriptions{kind="logTail"}'));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('tiny_agent_open_subscriptions{kind="logTail"}'));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-const gauge = async (s: TestServer) => (await s.app.services.metrics.openSubscriptions.get()).values.find((v) => v.labels.kind === 'logTail')?.value ?? 0;
-const buffered = async (s: TestServer) => (await s.app.services.metrics.webSocketBufferedBytes.get()).values[0]?.value ?? 0;
+const gauge = async (s: TestServer) =>
+  (await s.app.services.metrics.openSubscriptions.get()).values.find(
+    (v) => v.labels.kind === 'logTail',
+  )?.value ?? 0;
+const buffered = async (s: TestServer) =>
+  (await s.app.services.metrics.webSocketBufferedBytes.get()).values[0]?.value ?? 0;
 
 /** A raw graphql-transport-ws socket with one live logTail, receiving its lines. */
 async function rawTail({ s, token }: Server, opts: { autoPong?: boolean } = {}) {
@@ -43,14 +52,25 @@ async function rawTail({ s, token }: Server, opts: { autoPong?: boolean } = {}) 
   const before = { gauge: await gauge(s), subscribers: s.app.services.logHub.stats().subscribers };
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw));
-    if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: TAIL } }));
+    if (m.type === 'connection_ack')
+      ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: TAIL } }));
     if (m.type === 'next') got.lines++;
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
-  await waitUntil(async () => (await gauge(s)) === before.gauge + 1 && s.app.services.logHub.stats().subscribers === before.subscribers + 1, { timeoutMs: 5000, what: 'the stream open' });
+  ws.send(
+    JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+  );
+  await waitUntil(
+    async () =>
+      (await gauge(s)) === before.gauge + 1 &&
+      s.app.services.logHub.stats().subscribers === before.subscribers + 1,
+    { timeoutMs: 5000, what: 'the stream open' },
+  );
   // the follower attaches just after the stream opens: append until a live line arrives
-  await waitUntil(() => got.lines > 0 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false), { timeoutMs: 5000, what: 'a live line' });
+  await waitUntil(
+    () => got.lines > 0 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false),
+    { timeoutMs: 5000, what: 'a live line' },
+  );
   const tcp = (ws as unknown as { _socket: import('node:net').Socket })._socket;
   return { ws, tcp, got };
 }
@@ -59,22 +79,28 @@ async function rawTail({ s, token }: Server, opts: { autoPong?: boolean } = {}) 
 async function stall(srv: Server, tcp: import('node:net').Socket) {
   tcp.pause();
   const file = path.join(srv.s.dir, 'app.log');
-  await waitUntil(async () => {
+  await waitUntil(
+    async () => {
       // (a keepalive may drop the peer first: then its stream must be gone)
       if ((await buffered(srv.s)) > 64 * 1024 || (await gauge(srv.s)) === 0) return true;
       appendFileSync(file, BIG_LINE.repeat(8));
       return false;
-    }, { timeoutMs: 20_000, what: 'a backlog in the server' });
+    },
+    { timeoutMs: 20_000, what: 'a backlog in the server' },
+  );
 }
 
 /** Everything back where it started: the gauge (scraped too) and the hub's followers. */
 async function released(s: TestServer) {
   const hub = s.app.services.logHub;
-  await waitUntil(async () => (await gauge(s)) === 0 && hub.stats().followers === 0 && hub.stats().closing === 0, { timeoutMs: 10_000, what: 'the stream released' }).catch(
-    async (err: Error) => {
-      throw new Error(`${err.message}: open logTail ${await gauge(s)}, hub ${JSON.stringify(hub.stats())}`);
-    },
-  );
+  await waitUntil(
+    async () => (await gauge(s)) === 0 && hub.stats().followers === 0 && hub.stats().closing === 0,
+    { timeoutMs: 10_000, what: 'the stream released' },
+  ).catch(async (err: Error) => {
+    throw new Error(
+      `${err.message}: open logTail ${await gauge(s)}, hub ${JSON.stringify(hub.stats())}`,
+    );
+  });
   expect(await scrapedLogTails(s)).toBe(0);
   expect(hub.stats()).toEqual({ followers: 0, subscribers: 0, closing: 0 });
 }
@@ -151,15 +177,27 @@ async function sseTail({ s, token }: Server) {
   const got = { bytes: 0 };
   const req = request(`${s.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      authorization: `Bearer ${token}`,
+    },
   });
   req.end(JSON.stringify({ query: TAIL }));
-  const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
+  const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
+    req.once('response', resolve).once('error', reject),
+  );
   res.on('data', (chunk: Buffer) => (got.bytes += chunk.length));
   req.on('error', () => {}); // the tests cut it
-  await waitUntil(async () => (await gauge(s)) === before + 1, { timeoutMs: 5000, what: 'the SSE stream open' });
+  await waitUntil(async () => (await gauge(s)) === before + 1, {
+    timeoutMs: 5000,
+    what: 'the SSE stream open',
+  });
   const seen = got.bytes;
-  await waitUntil(() => got.bytes > seen + 20 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false), { timeoutMs: 5000, what: 'a live line' });
+  await waitUntil(
+    () => got.bytes > seen + 20 || (appendFileSync(path.join(s.dir, 'app.log'), 'live\n'), false),
+    { timeoutMs: 5000, what: 'a live line' },
+  );
   return { req, res, tcp: req.socket! };
 }
 
@@ -181,7 +219,10 @@ describe('an SSE client that goes away releases its stream', () => {
     const { tcp } = await sseTail(srv);
     tcp.pause();
     appendFileSync(path.join(srv.s.dir, 'app.log'), BIG_LINE.repeat(400)); // ~24 MB: more than the socket buffers hold
-    await waitUntil(() => srv.s.app.services.logHub.stats().followers === 1, { timeoutMs: 5000, what: 'the follower' });
+    await waitUntil(() => srv.s.app.services.logHub.stats().followers === 1, {
+      timeoutMs: 5000,
+      what: 'the follower',
+    });
     tcp.resetAndDestroy();
     await released(srv.s);
   });

@@ -17,7 +17,10 @@ const seen = new Set();
   seen.add(file);
   const code = readFileSync(join(dist, file), 'utf8');
   // static imports only: `import … from "./x.js"` / `import "./x.js"`, not import("./x.js")
-  for (const m of code.matchAll(/(?:^|[;\s}])import\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+\.js)["']/g)) walk(join('assets', m[1]));
+  for (const m of code.matchAll(
+    /(?:^|[;\s}])import\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+\.js)["']/g,
+  ))
+    walk(join('assets', m[1]));
 })(entry);
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -27,8 +30,14 @@ for (const f of seen) {
   total += size;
   console.log(`initial  ${kb(size).padStart(9)}  ${f}`);
 }
-const css = readdirSync(join(dist, 'assets')).filter((f) => f.startsWith('index-') && f.endsWith('.css'));
+const css = readdirSync(join(dist, 'assets')).filter(
+  (f) => f.startsWith('index-') && f.endsWith('.css'),
+);
 for (const f of css) console.log(`css      ${kb(gz(join('assets', f))).padStart(9)}  assets/${f}`);
 console.log(`initial JS total (gzip -9): ${kb(total)}`);
-const lazy = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js') && !seen.has(join('assets', f)));
-console.log(`lazy chunks: ${lazy.length}, ${kb(lazy.reduce((n, f) => n + gz(join('assets', f)), 0))} gzipped in all`);
+const lazy = readdirSync(join(dist, 'assets')).filter(
+  (f) => f.endsWith('.js') && !seen.has(join('assets', f)),
+);
+console.log(
+  `lazy chunks: ${lazy.length}, ${kb(lazy.reduce((n, f) => n + gz(join('assets', f)), 0))} gzipped in all`,
+);

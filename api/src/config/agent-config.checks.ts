@@ -7,7 +7,8 @@ export interface ConfigIssue {
   message: string;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -25,7 +26,12 @@ export function crossCheck(raw: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const explicitlyEmpty = Array.isArray(raw.commands) && raw.commands.length === 0;
   const keyLeftEmpty = raw.commands === null || raw.logs === null; // the schema says how to fill it
-  if (list(raw.commands).length === 0 && list(raw.logs).length === 0 && !explicitlyEmpty && !keyLeftEmpty) {
+  if (
+    list(raw.commands).length === 0 &&
+    list(raw.logs).length === 0 &&
+    !explicitlyEmpty &&
+    !keyLeftEmpty
+  ) {
     issues.push({ path: [], message: NOTHING_CONFIGURED });
   }
   duplicates(list(raw.commands), ['commands'], 'command', issues);
@@ -38,31 +44,48 @@ export function crossCheck(raw: unknown): ConfigIssue[] {
     list(cmd.argv).forEach((element, j) => {
       const names = placeholderNames(str(element) ?? '');
       if (j === 0 && names.length > 0) {
-        issues.push({ path: [...at, 'argv', 0], message: 'the program (argv[0]) cannot contain a placeholder' });
+        issues.push({
+          path: [...at, 'argv', 0],
+          message: 'the program (argv[0]) cannot contain a placeholder',
+        });
         return;
       }
       for (const n of names) {
-        if (!declared.has(n)) issues.push({ path: [...at, 'argv', j], message: `unknown placeholder {{${n}}}: no argument named "${n}"` });
+        if (!declared.has(n))
+          issues.push({
+            path: [...at, 'argv', j],
+            message: `unknown placeholder {{${n}}}: no argument named "${n}"`,
+          });
       }
     });
   });
   return issues;
 }
 
-function duplicates(items: unknown[], at: (string | number)[], what: string, issues: ConfigIssue[]) {
+function duplicates(
+  items: unknown[],
+  at: (string | number)[],
+  what: string,
+  issues: ConfigIssue[],
+) {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const n = isRecord(item) ? str(item.name) : undefined;
     if (n === undefined) return;
     const first = seen.get(n);
     if (first === undefined) seen.set(n, i);
-    else issues.push({ path: [...at, i, 'name'], message: `duplicate ${what} name "${n}" (also at ${formatPath([...at, first])})` });
+    else
+      issues.push({
+        path: [...at, i, 'name'],
+        message: `duplicate ${what} name "${n}" (also at ${formatPath([...at, first])})`,
+      });
   });
 }
 
 /** `commands[2].args[0].pattern`, the form every config error message uses. */
 export function formatPath(p: readonly PropertyKey[]): string {
   let out = '';
-  for (const k of p) out += typeof k === 'number' ? `[${k}]` : out === '' ? String(k) : `.${String(k)}`;
+  for (const k of p)
+    out += typeof k === 'number' ? `[${k}]` : out === '' ? String(k) : `.${String(k)}`;
   return out || '(top level)';
 }

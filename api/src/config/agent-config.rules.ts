@@ -52,6 +52,7 @@ function intProblem(min: number | undefined, max: number | undefined, value: str
           : '';
   const n = Number(value);
   if (!INTEGER.test(value) || !Number.isSafeInteger(n)) return `must be a whole number${range}`;
-  if ((min !== undefined && n < min) || (max !== undefined && n > max)) return `must be a whole number${range}`;
+  if ((min !== undefined && n < min) || (max !== undefined && n > max))
+    return `must be a whole number${range}`;
   return undefined;
 }

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { valueProblem } from './agent-config.rules.js';
-import type { AgentConfig, CommandArgSpec, CommandSpec, LogSourceSpec } from './agent-config.types.js';
+import type {
+  AgentConfig,
+  CommandArgSpec,
+  CommandSpec,
+  LogSourceSpec,
+} from './agent-config.types.js';
 
 export const NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
 export const ARG_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
@@ -31,7 +36,10 @@ const pattern = z
       new RegExp(source, 'u');
       return { source, regex: new RegExp(`^(?:${source})$`, 'u') };
     } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `invalid regular expression (${(err as Error).message})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `invalid regular expression (${(err as Error).message})`,
+      });
       return z.NEVER;
     }
   });
@@ -66,11 +74,29 @@ const argSchema = (baseDir: string) =>
     .discriminatedUnion(
       'type',
       [
-        z.strictObject({ ...argCommon, type: z.literal('string'), pattern: pattern.optional(), maxLength: z.int().min(1).max(65536).default(256) }),
-        z.strictObject({ ...argCommon, type: z.literal('int'), min: z.int().optional(), max: z.int().optional() }),
+        z.strictObject({
+          ...argCommon,
+          type: z.literal('string'),
+          pattern: pattern.optional(),
+          maxLength: z.int().min(1).max(65536).default(256),
+        }),
+        z.strictObject({
+          ...argCommon,
+          type: z.literal('int'),
+          min: z.int().optional(),
+          max: z.int().optional(),
+        }),
         z.strictObject({ ...argCommon, type: z.literal('boolean') }),
-        z.strictObject({ ...argCommon, type: z.literal('enum'), choices: z.array(z.string().refine(noNul, 'must not contain NUL bytes')).min(1) }),
-        z.strictObject({ ...argCommon, type: z.literal('path'), roots: z.array(directory(baseDir)).min(1) }),
+        z.strictObject({
+          ...argCommon,
+          type: z.literal('enum'),
+          choices: z.array(z.string().refine(noNul, 'must not contain NUL bytes')).min(1),
+        }),
+        z.strictObject({
+          ...argCommon,
+          type: z.literal('path'),
+          roots: z.array(directory(baseDir)).min(1),
+        }),
         z.strictObject({ ...argCommon, type: z.literal('file') }),
       ],
       { error: 'must be one of: string, int, boolean, enum, path, file' },
@@ -85,12 +111,20 @@ const argSchema = (baseDir: string) =>
 
 /** Consistency within one argument: a default must itself be acceptable, bounds must make sense. */
 function checkArg(arg: CommandArgSpec, ctx: z.RefinementCtx) {
-  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-  if (arg.type === 'int' && arg.min !== undefined && arg.max !== undefined && arg.min > arg.max) issue('max', 'must not be less than min');
-  if (arg.type === 'int' && arg.min !== undefined && arg.min < 0 && !arg.allowDash) issue('min', 'negative values need allowDash: true');
+  const issue = (path: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  if (arg.type === 'int' && arg.min !== undefined && arg.max !== undefined && arg.min > arg.max)
+    issue('max', 'must not be less than min');
+  if (arg.type === 'int' && arg.min !== undefined && arg.min < 0 && !arg.allowDash)
+    issue('min', 'negative values need allowDash: true');
   if (arg.type === 'enum') {
     arg.choices.forEach((c, i) => {
-      if (c.startsWith('-') && !arg.allowDash) ctx.addIssue({ code: 'custom', path: ['choices', i], message: 'a choice starting with "-" needs allowDash: true' });
+      if (c.startsWith('-') && !arg.allowDash)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['choices', i],
+          message: 'a choice starting with "-" needs allowDash: true',
+        });
     });
   }
   if (arg.default === undefined) return;
@@ -106,14 +140,30 @@ const commandSchema = (baseDir: string) =>
       name,
       title: z.string().min(1),
       description: z.string().optional(),
-      argv: z.array(z.string().refine(noNul, 'must not contain NUL bytes')).min(1).refine((a) => a[0] !== '', 'argv[0] must name a program'),
+      argv: z
+        .array(z.string().refine(noNul, 'must not contain NUL bytes'))
+        .min(1)
+        .refine((a) => a[0] !== '', 'argv[0] must name a program'),
       args: z.array(argSchema(baseDir)).default([]),
-      timeout: z.number().positive().max(7 * 24 * 3600).default(60),
+      timeout: z
+        .number()
+        .positive()
+        .max(7 * 24 * 3600)
+        .default(60),
       maxConcurrent: z.int().min(1).max(1000).default(1),
       roles,
       cwd: directory(baseDir).optional(),
-      env: z.record(z.string().regex(ENV_KEY_RE, `must match ${ENV_KEY_RE.source}`), z.string().refine(noNul, 'must not contain NUL bytes')).default({}),
-      maxOutputBytes: z.int().min(1).max(1024 * MiB).default(10 * MiB),
+      env: z
+        .record(
+          z.string().regex(ENV_KEY_RE, `must match ${ENV_KEY_RE.source}`),
+          z.string().refine(noNul, 'must not contain NUL bytes'),
+        )
+        .default({}),
+      maxOutputBytes: z
+        .int()
+        .min(1)
+        .max(1024 * MiB)
+        .default(10 * MiB),
     })
     .transform((c): CommandSpec => {
       const { cwd, ...rest } = c;
@@ -122,8 +172,15 @@ const commandSchema = (baseDir: string) =>
 
 const logSchema = (baseDir: string) =>
   z
-    .strictObject({ name, path: z.string().min(1).refine(noNul, 'must not contain NUL bytes'), roles })
-    .transform(async (l): Promise<LogSourceSpec> => ({ ...l, path: await canonicalLogPath(path.resolve(baseDir, l.path)) }));
+    .strictObject({
+      name,
+      path: z.string().min(1).refine(noNul, 'must not contain NUL bytes'),
+      roles,
+    })
+    .transform(async (l): Promise<LogSourceSpec> => ({
+      ...l,
+      path: await canonicalLogPath(path.resolve(baseDir, l.path)),
+    }));
 
 /** The whole file; `baseDir` is the folder relative paths are resolved against. Parse with parseAsync. */
 export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unknown> =>

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentConfigError, loadAgentConfig, watchAgentConfig, type AgentConfig } from './agent-config.js';
+import {
+  AgentConfigError,
+  loadAgentConfig,
+  watchAgentConfig,
+  type AgentConfig,
+} from './agent-config.js';
 import { waitUntil } from '../test/wait.js';
 
 let dir: string;
@@ -34,16 +39,40 @@ describe('loadAgentConfig', () => {
     const shipped = fileURLToPath(new URL('../../../agent.yaml', import.meta.url));
     const config = await loadAgentConfig(shipped);
     expect(config.commands.map((c) => c.name)).toContain('disk-usage');
-    expect(config.logs).toEqual([{ name: 'system', path: path.join(path.dirname(shipped), 'logs/system.log'), roles: ['admin'] }]);
+    expect(config.logs).toEqual([
+      {
+        name: 'system',
+        path: path.join(path.dirname(shipped), 'logs/system.log'),
+        roles: ['admin'],
+      },
+    ]);
   });
 
   it('applies the documented defaults', async () => {
-    const file = await write('agent.yaml', 'commands:\n  - name: hi\n    title: Hi\n    argv: [echo, "{{who}}"]\n    args:\n      - { name: who, type: string }\n');
+    const file = await write(
+      'agent.yaml',
+      'commands:\n  - name: hi\n    title: Hi\n    argv: [echo, "{{who}}"]\n    args:\n      - { name: who, type: string }\n',
+    );
     const config = await loadAgentConfig(file);
-    expect(config.limits).toEqual({ maxRunning: 8, subscriptionsPerSocket: 100, subscriptionsPerUser: 200, socketsPerUser: 20 });
+    expect(config.limits).toEqual({
+      maxRunning: 8,
+      subscriptionsPerSocket: 100,
+      subscriptionsPerUser: 200,
+      socketsPerUser: 20,
+    });
     expect(config.logs).toEqual([]);
-    expect(config.commands[0]).toMatchObject({ timeout: 60, maxConcurrent: 1, roles: ['admin'], env: {}, maxOutputBytes: 10 * 1024 * 1024 });
-    expect(config.commands[0].args[0]).toMatchObject({ required: true, maxLength: 256, allowDash: false });
+    expect(config.commands[0]).toMatchObject({
+      timeout: 60,
+      maxConcurrent: 1,
+      roles: ['admin'],
+      env: {},
+      maxOutputBytes: 10 * 1024 * 1024,
+    });
+    expect(config.commands[0].args[0]).toMatchObject({
+      required: true,
+      maxLength: 256,
+      allowDash: false,
+    });
   });
 
   it('makes an argument with a default optional and compiles patterns as a full match', async () => {
@@ -103,15 +132,29 @@ limits: { maxRunning: 0 }
       'logs[0].path: is required',
       'limits.maxRunning:',
     ];
-    for (const e of expected) expect(problems.some((p) => p.startsWith(e)), `${e}\nin:\n${problems.join('\n')}`).toBe(true);
+    for (const e of expected)
+      expect(
+        problems.some((p) => p.startsWith(e)),
+        `${e}\nin:\n${problems.join('\n')}`,
+      ).toBe(true);
     expect(problems).toHaveLength(expected.length);
-    expect(problems.find((p) => p.startsWith('commands[0].args[0].pattern'))).toMatch(/\(line 6\)$/);
+    expect(problems.find((p) => p.startsWith('commands[0].args[0].pattern'))).toMatch(
+      /\(line 6\)$/,
+    );
   });
 
   it('refuses an unknown placeholder but leaves other braces literal', async () => {
-    const bad = await write('bad.yaml', 'commands:\n  - name: a\n    title: A\n    argv: [echo, "--since={{days}}"]\n');
-    expect(await problemsOf(bad)).toEqual(['commands[0].argv[1]: unknown placeholder {{days}}: no argument named "days" (line 4)']);
-    const good = await write('good.yaml', 'commands:\n  - name: a\n    title: A\n    argv: [docker, ps, --format, "{{.Names}}"]\n');
+    const bad = await write(
+      'bad.yaml',
+      'commands:\n  - name: a\n    title: A\n    argv: [echo, "--since={{days}}"]\n',
+    );
+    expect(await problemsOf(bad)).toEqual([
+      'commands[0].argv[1]: unknown placeholder {{days}}: no argument named "days" (line 4)',
+    ]);
+    const good = await write(
+      'good.yaml',
+      'commands:\n  - name: a\n    title: A\n    argv: [docker, ps, --format, "{{.Names}}"]\n',
+    );
     expect((await loadAgentConfig(good)).commands[0].argv[3]).toBe('{{.Names}}');
   });
 
@@ -138,7 +181,10 @@ limits: { maxRunning: 0 }
   });
 
   it('reports YAML syntax errors with their line', async () => {
-    const file = await write('agent.yaml', 'commands:\n  - name: a\n  - name: a\n    title: [unclosed\n');
+    const file = await write(
+      'agent.yaml',
+      'commands:\n  - name: a\n  - name: a\n    title: [unclosed\n',
+    );
     expect((await problemsOf(file))[0]).toMatch(/^line \d+, column \d+: /);
   });
 
@@ -150,13 +196,22 @@ limits: { maxRunning: 0 }
       expect(problems[0]).toMatch(nothing);
       expect(problems[0]).toContain('write `commands: []` in it');
     }
-    expect(await problemsOf(await write('agent.yaml', 'commands:\n'))).toEqual(['commands: is empty: list entries under it, or write `commands: []` to have none (line 1)']);
-    expect(await loadAgentConfig(await write('agent.yaml', 'commands: []\n'))).toMatchObject({ commands: [], logs: [] });
-    expect(await loadAgentConfig(await write('agent.yaml', 'commands: []\nlogs: []\n'))).toMatchObject({ commands: [], logs: [] });
+    expect(await problemsOf(await write('agent.yaml', 'commands:\n'))).toEqual([
+      'commands: is empty: list entries under it, or write `commands: []` to have none (line 1)',
+    ]);
+    expect(await loadAgentConfig(await write('agent.yaml', 'commands: []\n'))).toMatchObject({
+      commands: [],
+      logs: [],
+    });
+    expect(
+      await loadAgentConfig(await write('agent.yaml', 'commands: []\nlogs: []\n')),
+    ).toMatchObject({ commands: [], logs: [] });
   });
 
   it('reports an unreadable file', async () => {
-    expect(await problemsOf(path.join(dir, 'absent.yaml'))).toEqual(['cannot read the file (ENOENT)']);
+    expect(await problemsOf(path.join(dir, 'absent.yaml'))).toEqual([
+      'cannot read the file (ENOENT)',
+    ]);
   });
 });
 
@@ -167,7 +222,12 @@ describe('watchAgentConfig', () => {
     const file = await write('agent.yaml', good('first'));
     const changes: AgentConfig[] = [];
     const errors: Error[] = [];
-    const watcher = watchAgentConfig(file, (c) => changes.push(c), (e) => errors.push(e), 50);
+    const watcher = watchAgentConfig(
+      file,
+      (c) => changes.push(c),
+      (e) => errors.push(e),
+      50,
+    );
     try {
       await writeFile(file, good('second'));
       await waitUntil(() => changes.length === 1, { what: 'the watcher' });
@@ -193,4 +253,3 @@ describe('watchAgentConfig', () => {
     }
   });
 });
-

@@ -45,7 +45,8 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
       if (iss.input === undefined) return 'is required';
       // `commands:` with nothing after it: YAML reads null, which is a slip, not "none"
       const key = iss.path?.length === 1 ? String(iss.path[0]) : undefined;
-      if (iss.input === null && iss.expected === 'array' && key) return `is empty: list entries under it, or write \`${key}: []\` to have none`;
+      if (iss.input === null && iss.expected === 'array' && key)
+        return `is empty: list entries under it, or write \`${key}: []\` to have none`;
       return undefined;
     },
   });
@@ -53,7 +54,10 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
   if (issues.length > 0 || !result.success) {
     const located = issues.map((i) => ({ ...i, line: lineOf(doc, lines, i.path) }));
     located.sort((a, b) => a.line - b.line);
-    throw new AgentConfigError(file, located.map((i) => `${formatPath(i.path)}: ${i.message} (line ${i.line})`));
+    throw new AgentConfigError(
+      file,
+      located.map((i) => `${formatPath(i.path)}: ${i.message} (line ${i.line})`),
+    );
   }
   return result.data;
 }
@@ -64,7 +68,9 @@ export async function loadAgentConfig(file: string): Promise<AgentConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new AgentConfigError(file, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+    throw new AgentConfigError(file, [
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    ]);
   }
   return parseAgentConfig(text, file);
 }
@@ -117,9 +123,15 @@ export function watchAgentConfig(
   };
 }
 
-function fromZod(issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): ConfigIssue {
+function fromZod(issue: {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+  keys?: string[];
+}): ConfigIssue {
   const p = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-  if (issue.code === 'unrecognized_keys' && issue.keys) return { path: p, message: `unknown field(s): ${issue.keys.join(', ')}` };
+  if (issue.code === 'unrecognized_keys' && issue.keys)
+    return { path: p, message: `unknown field(s): ${issue.keys.join(', ')}` };
   return { path: p, message: issue.message };
 }
 

@@ -47,12 +47,7 @@ export interface FileArgSpec extends ArgCommon {
 }
 
 export type CommandArgSpec =
-  | StringArgSpec
-  | IntArgSpec
-  | BooleanArgSpec
-  | EnumArgSpec
-  | PathArgSpec
-  | FileArgSpec;
+  StringArgSpec | IntArgSpec | BooleanArgSpec | EnumArgSpec | PathArgSpec | FileArgSpec;
 
 export interface CommandSpec {
   name: string;

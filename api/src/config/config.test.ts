@@ -8,9 +8,16 @@ import { ConfigError, loadConfig } from './config.js';
 const MAIN = path.resolve(import.meta.dirname, '../main.ts');
 const TSX = path.resolve(import.meta.dirname, '../../../node_modules/tsx/dist/cli.mjs');
 
-function run(env: Record<string, string>, cwd: string): Promise<{ code: number | null; stderr: string }> {
+function run(
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, MAIN], { cwd, env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [TSX, MAIN], {
+      cwd,
+      env: { PATH: process.env.PATH!, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -24,18 +31,32 @@ function run(env: Record<string, string>, cwd: string): Promise<{ code: number |
 describe('configuration', () => {
   it('defaults match the contract', () => {
     const c = loadConfig({}, '/srv/app');
-    expect(c).toMatchObject({ PORT: 5000, HOST: '127.0.0.1', DATA_DIR: '/srv/app/data', LOGS_DIR: '/srv/app/logs', AGENT_CONFIG: '/srv/app/agent.yaml', UPLOAD_MAX_BYTES: 104857600 });
+    expect(c).toMatchObject({
+      PORT: 5000,
+      HOST: '127.0.0.1',
+      DATA_DIR: '/srv/app/data',
+      LOGS_DIR: '/srv/app/logs',
+      AGENT_CONFIG: '/srv/app/agent.yaml',
+      UPLOAD_MAX_BYTES: 104857600,
+    });
     expect(c.ADMIN_USERNAME).toBe('admin');
   });
 
   it('names every bad variable at once, and never echoes a secret', () => {
     try {
-      loadConfig({ PORT: 'eighty', DATA_DIR: '../../etc', UPLOAD_MAX_BYTES: '-1', ADMIN_PASSWORD: 'short', REDIS_URL: 'http://x' });
+      loadConfig({
+        PORT: 'eighty',
+        DATA_DIR: '../../etc',
+        UPLOAD_MAX_BYTES: '-1',
+        ADMIN_PASSWORD: 'short',
+        REDIS_URL: 'http://x',
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const msg = (err as Error).message;
-      for (const name of ['PORT', 'DATA_DIR', 'UPLOAD_MAX_BYTES', 'ADMIN_PASSWORD', 'REDIS_URL']) expect(msg).toContain(name);
+      for (const name of ['PORT', 'DATA_DIR', 'UPLOAD_MAX_BYTES', 'ADMIN_PASSWORD', 'REDIS_URL'])
+        expect(msg).toContain(name);
       expect(msg).toMatch(/DATA_DIR: must not contain "\.\." segments/);
       expect(msg).not.toContain('"short"');
     }
@@ -53,17 +74,38 @@ describe('configuration', () => {
 
   it('request bodies, uploads per user and /metrics: defaults, parsing, and a bad token never echoed', () => {
     const c = loadConfig({}, '/srv/app');
-    expect(c).toMatchObject({ REQUEST_BODY_TIMEOUT_SECONDS: 30, REQUEST_BODY_MIN_BYTES: 1024, UPLOAD_CONCURRENCY_PER_USER: 4 });
+    expect(c).toMatchObject({
+      REQUEST_BODY_TIMEOUT_SECONDS: 30,
+      REQUEST_BODY_MIN_BYTES: 1024,
+      UPLOAD_CONCURRENCY_PER_USER: 4,
+    });
     expect(c.METRICS_TOKEN).toBeUndefined();
     expect(c.METRICS_LISTEN).toBeUndefined();
-    expect(loadConfig({ METRICS_LISTEN: '0.0.0.0:9464' }).METRICS_LISTEN).toEqual({ host: '0.0.0.0', port: 9464 });
-    expect(loadConfig({ METRICS_LISTEN: '[::1]:9464' }).METRICS_LISTEN).toEqual({ host: '::1', port: 9464 });
+    expect(loadConfig({ METRICS_LISTEN: '0.0.0.0:9464' }).METRICS_LISTEN).toEqual({
+      host: '0.0.0.0',
+      port: 9464,
+    });
+    expect(loadConfig({ METRICS_LISTEN: '[::1]:9464' }).METRICS_LISTEN).toEqual({
+      host: '::1',
+      port: 9464,
+    });
     try {
-      loadConfig({ METRICS_LISTEN: '9464', METRICS_TOKEN: 'short token', REQUEST_BODY_TIMEOUT_SECONDS: '0', UPLOAD_CONCURRENCY_PER_USER: 'many' });
+      loadConfig({
+        METRICS_LISTEN: '9464',
+        METRICS_TOKEN: 'short token',
+        REQUEST_BODY_TIMEOUT_SECONDS: '0',
+        UPLOAD_CONCURRENCY_PER_USER: 'many',
+      });
       expect.unreachable();
     } catch (err) {
       const msg = (err as Error).message;
-      for (const name of ['METRICS_LISTEN', 'METRICS_TOKEN', 'REQUEST_BODY_TIMEOUT_SECONDS', 'UPLOAD_CONCURRENCY_PER_USER']) expect(msg).toContain(name);
+      for (const name of [
+        'METRICS_LISTEN',
+        'METRICS_TOKEN',
+        'REQUEST_BODY_TIMEOUT_SECONDS',
+        'UPLOAD_CONCURRENCY_PER_USER',
+      ])
+        expect(msg).toContain(name);
       expect(msg).not.toContain('short token');
     }
   });

@@ -25,13 +25,16 @@ const dir = z
   .min(1)
   .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not contain ".." segments');
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 const envSchema = z.object({
   PORT: port.default(5000),
@@ -41,7 +44,10 @@ const envSchema = z.object({
   AGENT_CONFIG: dir.default('./agent.yaml'),
   DATABASE_URL: z
     .string()
-    .refine((v) => /^(postgres(ql)?:\/\/|sqlite:|file:|:memory:$)/.test(v), 'must be postgres://… or sqlite:<path>')
+    .refine(
+      (v) => /^(postgres(ql)?:\/\/|sqlite:|file:|:memory:$)/.test(v),
+      'must be postgres://… or sqlite:<path>',
+    )
     .optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   ADMIN_USERNAME: z
@@ -52,13 +58,28 @@ const envSchema = z.object({
   PUBLIC_ORIGIN: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
-    .refine((list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)), 'must be origins like https://ops.example.com'),
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .refine(
+      (list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)),
+      'must be origins like https://ops.example.com',
+    ),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(104_857_600),
   UPLOAD_ALLOWED_TYPES: z
     .string()
     .default(DEFAULT_TYPES)
-    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   UPLOAD_QUOTA_BYTES: z.coerce.number().int().positive().optional(),
   AI_BASE_URL: url(['http:', 'https:']).optional(),
   AI_MODEL: z.string().min(1).optional(),
@@ -67,11 +88,19 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   // a request body (JSON or upload) must bring REQUEST_BODY_MIN_BYTES in every window of this many seconds
   REQUEST_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
-  REQUEST_BODY_MIN_BYTES: z.coerce.number().int().min(1).max(1024 * 1024).default(1024),
+  REQUEST_BODY_MIN_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024)
+    .default(1024),
   UPLOAD_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(1000).default(4),
   METRICS_TOKEN: z
     .string()
-    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 visible characters (no spaces), e.g. `openssl rand -hex 32`')
+    .regex(
+      /^[\x21-\x7e]{16,256}$/,
+      'must be 16-256 visible characters (no spaces), e.g. `openssl rand -hex 32`',
+    )
     .optional(),
   METRICS_LISTEN: z
     .string()
@@ -79,7 +108,10 @@ const envSchema = z.object({
       const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(v);
       const port = Number(m?.[3]);
       if (!m || port > 65535) {
-        ctx.addIssue({ code: 'custom', message: 'must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464',
+        });
         return z.NEVER;
       }
       return { host: m[1] ?? m[2]!, port };
@@ -113,13 +145,18 @@ export class ConfigError extends Error {
 /** The only reader of the environment: validates every variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   // empty strings mean "unset", as a blank line in .env usually intends
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? '');
-        const shown = name && !/PASSWORD|KEY|SECRET|TOKEN/.test(name) && cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
+        const shown =
+          name && !/PASSWORD|KEY|SECRET|TOKEN/.test(name) && cleaned[name] !== undefined
+            ? ` (got "${cleaned[name]}")`
+            : '';
         return `${name}: ${i.message}${shown}`;
       }),
     );

@@ -32,7 +32,12 @@ if (!proto.__idleAware) {
   proto.__idleAware = true;
   const run = proto.run;
   const enterWith = proto.enterWith;
-  proto.run = function <R>(this: AsyncLocalStorage<unknown>, store: unknown, callback: (...args: unknown[]) => R, ...args: unknown[]): R {
+  proto.run = function <R>(
+    this: AsyncLocalStorage<unknown>,
+    store: unknown,
+    callback: (...args: unknown[]) => R,
+    ...args: unknown[]
+  ): R {
     const result = run.call(this, store, callback, ...args) as R;
     if (result instanceof Promise) {
       used.add(this);

@@ -5,4 +5,12 @@ import { CommandRunSchema, OutputChunkSchema } from '../modules/commands/command
 import { StoredFileSchema } from '../modules/files/file.entity.js';
 import { UserSchema } from '../modules/users/user.entity.js';
 
-export const entities = [UserSchema, SessionSchema, ApiTokenSchema, CommandRunSchema, OutputChunkSchema, StoredFileSchema, AuditEventSchema];
+export const entities = [
+  UserSchema,
+  SessionSchema,
+  ApiTokenSchema,
+  CommandRunSchema,
+  OutputChunkSchema,
+  StoredFileSchema,
+  AuditEventSchema,
+];

@@ -3,12 +3,25 @@ import type { MigrationObject } from '@mikro-orm/core';
 // ordered; names are stored in the migrations table, so never rename one. The classes load only
 // when one is pending: their base class brings umzug and its CLI (~260 modules an idle server never uses)
 const list = [
-  { name: '001-accounts', load: async () => (await import('./migrations/001-accounts.js')).Migration001Accounts },
-  { name: '002-command-runs', load: async () => (await import('./migrations/002-command-runs.js')).Migration002CommandRuns },
-  { name: '003-files', load: async () => (await import('./migrations/003-files.js')).Migration003Files },
-  { name: '004-audit', load: async () => (await import('./migrations/004-audit.js')).Migration004Audit },
+  {
+    name: '001-accounts',
+    load: async () => (await import('./migrations/001-accounts.js')).Migration001Accounts,
+  },
+  {
+    name: '002-command-runs',
+    load: async () => (await import('./migrations/002-command-runs.js')).Migration002CommandRuns,
+  },
+  {
+    name: '003-files',
+    load: async () => (await import('./migrations/003-files.js')).Migration003Files,
+  },
+  {
+    name: '004-audit',
+    load: async () => (await import('./migrations/004-audit.js')).Migration004Audit,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);
 
-export const loadMigrations = (): Promise<MigrationObject[]> => Promise.all(list.map(async (m) => ({ name: m.name, class: await m.load() })));
+export const loadMigrations = (): Promise<MigrationObject[]> =>
+  Promise.all(list.map(async (m) => ({ name: m.name, class: await m.load() })));

@@ -9,7 +9,10 @@ import { initOrm } from './orm.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-orm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const applied = async (em: SqlEntityManager) => (await em.execute<{ name: string }[]>('select name from mikro_orm_migrations order by id')).map((r) => r.name);
+const applied = async (em: SqlEntityManager) =>
+  (await em.execute<{ name: string }[]>('select name from mikro_orm_migrations order by id')).map(
+    (r) => r.name,
+  );
 
 describe('migrations at start', () => {
   it('a new database gets every migration; a restart finds it current; one missing migration is applied', async () => {

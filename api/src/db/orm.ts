@@ -28,7 +28,11 @@ export async function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>)
     const { PostgreSqlDriver } = await import('@mikro-orm/postgresql');
     orm = await MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: url } as Options);
   } else {
-    const dbName = !url ? path.join(config.DATA_DIR, 'app.db') : url === ':memory:' ? url : url.replace(/^(sqlite|file):/, '');
+    const dbName = !url
+      ? path.join(config.DATA_DIR, 'app.db')
+      : url === ':memory:'
+        ? url
+        : url.replace(/^(sqlite|file):/, '');
     // created 0600 before SQLite opens it: its -wal and -shm files take the database file's mode
     if (dbName !== ':memory:') closeSync(openSync(dbName, 'a', 0o600));
     orm = await MikroORM.init({
@@ -39,8 +43,14 @@ export async function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>)
         min: 1,
         max: 1,
         // WAL for concurrent readers, a busy timeout instead of SQLITE_BUSY, FKs enforced
-        afterCreate: (conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null) => void) =>
-          conn.exec('pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;', done),
+        afterCreate: (
+          conn: { exec(sql: string, cb: (err: Error | null) => void): void },
+          done: (err: Error | null) => void,
+        ) =>
+          conn.exec(
+            'pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;',
+            done,
+          ),
       },
     } as Options);
   }

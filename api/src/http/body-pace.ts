@@ -19,7 +19,11 @@ export interface BodyPace {
  * On a stall the client gets 408 and the connection is closed, so whatever reads the body (the
  * multipart parser, the file writer) sees it end and cleans up. Returns a function that stops it.
  */
-export function guardBodyPace(req: IncomingMessage, res: ServerResponse, pace: BodyPace): () => void {
+export function guardBodyPace(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pace: BodyPace,
+): () => void {
   if (req.complete) return () => {};
   const socket = req.socket;
   let mark = socket.bytesRead;

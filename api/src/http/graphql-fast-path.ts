@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
+import {
+  getOperationAST,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLError,
+} from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -11,13 +16,16 @@ interface Params {
   extensions?: Record<string, unknown> | null;
 }
 
-const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | null)?.then === 'function';
+const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> =>
+  typeof (v as { then?: unknown } | null)?.then === 'function';
 const isObjectOrNull = (v: unknown) => v == null || (typeof v === 'object' && !Array.isArray(v));
 
 function plainParams(body: unknown): body is Params {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
   const p = body as Record<string, unknown>;
-  for (const k in p) if (k !== 'query' && k !== 'variables' && k !== 'operationName' && k !== 'extensions') return false;
+  for (const k in p)
+    if (k !== 'query' && k !== 'variables' && k !== 'operationName' && k !== 'extensions')
+      return false;
   return (
     typeof p.query === 'string' &&
     isObjectOrNull(p.variables) &&
@@ -52,12 +60,24 @@ class KnownDocuments {
  * than executing `me`. Signed-out callers always go through the full validation (the sign-in
  * gate adds a rule for them).
  */
-export function createFastPath(yoga: YogaServerInstance<ServerContext, object>, corsEnabled: boolean) {
+export function createFastPath(
+  yoga: YogaServerInstance<ServerContext, object>,
+  corsEnabled: boolean,
+) {
   const known = new KnownDocuments(1000);
-  return async function tryFastPath(req: IncomingMessage, res: ServerResponse, serverContext: ServerContext): Promise<boolean> {
+  return async function tryFastPath(
+    req: IncomingMessage,
+    res: ServerResponse,
+    serverContext: ServerContext,
+  ): Promise<boolean> {
     const body = (req as { body?: unknown }).body;
     const accept = req.headers.accept ?? '';
-    if (!plainParams(body) || /event-stream|multipart\/mixed/.test(accept) || (corsEnabled && req.headers.origin)) return false;
+    if (
+      !plainParams(body) ||
+      /event-stream|multipart\/mixed/.test(accept) ||
+      (corsEnabled && req.headers.origin)
+    )
+      return false;
     const graphqlResponse = /application\/graphql-response\+json/.test(accept);
     if (accept && !graphqlResponse && !/application\/json|\*\/\*/.test(accept)) return false;
     const enveloped = yoga.getEnveloped({ ...serverContext, params: body });
@@ -87,7 +107,14 @@ export function createFastPath(yoga: YogaServerInstance<ServerContext, object>, 
 }
 
 /** undefined when parsing or validation fails: Yoga's full handler then answers in its shape */
-function parseAndValidate({ parse, validate, schema }: ReturnType<YogaServerInstance<ServerContext, object>['getEnveloped']>, query: string) {
+function parseAndValidate(
+  {
+    parse,
+    validate,
+    schema,
+  }: ReturnType<YogaServerInstance<ServerContext, object>['getEnveloped']>,
+  query: string,
+) {
   try {
     const document = parse(query);
     return validate(schema, document).length ? undefined : document;
@@ -96,19 +123,27 @@ function parseAndValidate({ parse, validate, schema }: ReturnType<YogaServerInst
   }
 }
 
-function send(res: ServerResponse, result: ExecutionResult, cookies: string[], graphqlResponse: boolean): void {
+function send(
+  res: ServerResponse,
+  result: ExecutionResult,
+  cookies: string[],
+  graphqlResponse: boolean,
+): void {
   let status = 200;
   const errors = result.errors?.map((e: GraphQLError) => {
     const { extensions, ...json } = e.toJSON();
     const { http, ...rest } = (extensions ?? {}) as { http?: { status?: number } };
     // like Yoga: an error's HTTP status applies when the response type allows it
-    if (http?.status && (graphqlResponse || result.data == null)) status = Math.max(status === 200 ? 0 : status, http.status);
+    if (http?.status && (graphqlResponse || result.data == null))
+      status = Math.max(status === 200 ? 0 : status, http.status);
     return Object.keys(rest).length ? { ...json, extensions: rest } : json;
   });
   const payload = JSON.stringify(errors ? { ...result, errors } : result);
   const headers: Record<string, string | string[]> = {
     ...SECURITY_HEADERS,
-    'content-type': graphqlResponse ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8',
+    'content-type': graphqlResponse
+      ? 'application/graphql-response+json; charset=utf-8'
+      : 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(payload)),
   };
   if (cookies.length) headers['set-cookie'] = cookies;

@@ -40,14 +40,20 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 /** Who may read GET /metrics (the contract's rule); null lets the request through. */
 export function metricsRefusal(req: MetricsRequest, policy: MetricsPolicy): Refusal | null {
   if (policy.separateListener && !req.onMetricsListener) {
-    return { status: 404, code: 'NOT_FOUND', message: 'Nothing at GET /metrics on this port.', reason: 'metrics are served on METRICS_LISTEN' };
+    return {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'Nothing at GET /metrics on this port.',
+      reason: 'metrics are served on METRICS_LISTEN',
+    };
   }
   if (policy.token) {
     if (tokenMatches(req.authorization, policy.token)) return null;
     return {
       status: 401,
       code: 'UNAUTHENTICATED',
-      message: 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>" to read /metrics.',
+      message:
+        'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>" to read /metrics.',
       reason: req.authorization ? 'wrong token' : 'no token',
     };
   }
@@ -55,7 +61,8 @@ export function metricsRefusal(req: MetricsRequest, policy: MetricsPolicy): Refu
   return {
     status: 403,
     code: 'FORBIDDEN',
-    message: '/metrics answers only on this machine. To scrape it from elsewhere, the operator sets METRICS_TOKEN or METRICS_LISTEN.',
+    message:
+      '/metrics answers only on this machine. To scrape it from elsewhere, the operator sets METRICS_TOKEN or METRICS_LISTEN.',
     reason: 'not from loopback, and neither METRICS_TOKEN nor METRICS_LISTEN is set',
   };
 }

@@ -14,23 +14,41 @@ interface Deps {
 }
 
 /** GET /metrics: Prometheus text for whoever the contract's rule lets through, a JSON refusal otherwise. */
-export async function serveMetrics(req: IncomingMessage, res: ServerResponse, deps: Deps, onMetricsListener: boolean): Promise<void> {
+export async function serveMetrics(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: Deps,
+  onMetricsListener: boolean,
+): Promise<void> {
   const refusal = metricsRefusal(
-    { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization, onMetricsListener },
+    {
+      remoteAddress: req.socket.remoteAddress,
+      authorization: req.headers.authorization,
+      onMetricsListener,
+    },
     { token: deps.config.METRICS_TOKEN, separateListener: !!deps.config.METRICS_LISTEN },
   );
   if (refusal) {
-    deps.log.warn('metrics request refused', { ip: req.socket.remoteAddress, reason: refusal.reason });
-    const extra: Record<string, string> = refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="metrics"' } : {};
+    deps.log.warn('metrics request refused', {
+      ip: req.socket.remoteAddress,
+      reason: refusal.reason,
+    });
+    const extra: Record<string, string> =
+      refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="metrics"' } : {};
     return sendError(res, refusal.status, refusal.code, refusal.message, extra);
   }
   const text = await deps.metrics.registry.metrics();
-  res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
+  res.writeHead(200, {
+    'content-type': deps.metrics.registry.contentType,
+    'cache-control': 'no-store',
+  });
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 
 /** METRICS_LISTEN: a listener of its own that serves /metrics and nothing else. */
-export async function listenForMetrics(deps: Deps): Promise<{ server: Server; url: string } | undefined> {
+export async function listenForMetrics(
+  deps: Deps,
+): Promise<{ server: Server; url: string } | undefined> {
   const at = deps.config.METRICS_LISTEN;
   if (!at) return undefined;
   const server = createServer((req, res) => {

@@ -33,9 +33,18 @@ export async function prepareMultipart(
     return false;
   };
   if (csrfHeaderMissing(req.headers)) {
-    return refuse(403, 'FORBIDDEN', 'Multipart requests must send the "x-graphql-yoga-csrf" header (CSRF protection).');
+    return refuse(
+      403,
+      'FORBIDDEN',
+      'Multipart requests must send the "x-graphql-yoga-csrf" header (CSRF protection).',
+    );
   }
-  if (!ctx.viewer) return refuse(401, 'UNAUTHENTICATED', 'Sign in first: uploads need a session cookie or a Bearer token.');
+  if (!ctx.viewer)
+    return refuse(
+      401,
+      'UNAUTHENTICATED',
+      'Sign in first: uploads need a session cookie or a Bearer token.',
+    );
   if (!opts.slots.take(ctx.viewer.userId, res)) {
     return refuse(
       429,
@@ -48,10 +57,18 @@ export async function prepareMultipart(
   guardBodyPace(req, res, opts.pace);
   try {
     // +1: the resolver sees the byte past the limit and refuses with PAYLOAD_TOO_LARGE itself
-    ctx.uploadOperations = await processRequest(req, res, { maxFileSize: limit + 1, maxFiles: MAX_FILES_PER_REQUEST, maxFieldSize: MAX_FIELD_BYTES });
+    ctx.uploadOperations = await processRequest(req, res, {
+      maxFileSize: limit + 1,
+      maxFiles: MAX_FILES_PER_REQUEST,
+      maxFieldSize: MAX_FIELD_BYTES,
+    });
   } catch (err) {
     const status = (err as { status?: number }).status ?? 400;
-    return refuse(status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT', (err as Error).message);
+    return refuse(
+      status,
+      status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT',
+      (err as Error).message,
+    );
   }
   return true;
 }

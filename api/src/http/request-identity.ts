@@ -29,7 +29,8 @@ export interface Credentials {
 export function credentialsOf(headers: IncomingMessage['headers']): Credentials {
   const auth = headers.authorization;
   if (auth && /^bearer /i.test(auth)) return { token: auth.slice(7).trim(), viaCookie: false };
-  const cookie = readCookie(headers.cookie, SECURE_SESSION_COOKIE) || readCookie(headers.cookie, SESSION_COOKIE);
+  const cookie =
+    readCookie(headers.cookie, SECURE_SESSION_COOKIE) || readCookie(headers.cookie, SESSION_COOKIE);
   return { token: cookie || undefined, viaCookie: !!cookie };
 }
 
@@ -51,7 +52,11 @@ export function isSecure(req: IncomingMessage, trustProxy: boolean): boolean {
 }
 
 /** The origins a cookie-authenticated browser request may come from. */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: string[],
+): boolean {
   if (!origin) return true; // not a browser cross-origin request (curl, scripts)
   if (allowed.includes(origin)) return true;
   try {

@@ -28,14 +28,22 @@ export function createMetrics() {
       [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registry,
     ),
-    failedLogins: new Counter({ name: 'tiny_agent_failed_logins_total', help: 'Failed sign-in attempts.', registers: [registry] }),
+    failedLogins: new Counter({
+      name: 'tiny_agent_failed_logins_total',
+      help: 'Failed sign-in attempts.',
+      registers: [registry],
+    }),
     openSubscriptions: new Gauge({
       name: 'tiny_agent_open_subscriptions',
       help: 'Open GraphQL subscriptions by root field.',
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
-    openWebSockets: new Gauge({ name: 'tiny_agent_open_websockets', help: 'Open GraphQL WebSocket connections (acknowledged).', registers: [registry] }),
+    openWebSockets: new Gauge({
+      name: 'tiny_agent_open_websockets',
+      help: 'Open GraphQL WebSocket connections (acknowledged).',
+      registers: [registry],
+    }),
     webSocketBufferedBytes: new Gauge({
       name: 'tiny_agent_websocket_buffered_bytes',
       help: 'Bytes queued in the server for WebSocket clients that read slower than their streams (a stalled reader shows here).',
@@ -44,7 +52,11 @@ export function createMetrics() {
         this.set(webSockets.bufferedBytes());
       },
     }),
-    runningCommands: new Gauge({ name: 'tiny_agent_running_commands', help: 'Command runs in progress.', registers: [registry] }),
+    runningCommands: new Gauge({
+      name: 'tiny_agent_running_commands',
+      help: 'Command runs in progress.',
+      registers: [registry],
+    }),
     commandResults: new Counter({
       name: 'tiny_agent_command_runs_total',
       help: 'Finished command runs by command and status.',
@@ -58,8 +70,16 @@ export function createMetrics() {
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800],
       registers: [registry],
     }),
-    logLinesStreamed: new Counter({ name: 'tiny_agent_log_lines_streamed_total', help: 'Log lines delivered to logTail subscribers.', registers: [registry] }),
-    uploadedBytes: new Counter({ name: 'tiny_agent_uploaded_bytes_total', help: 'Bytes of uploads stored.', registers: [registry] }),
+    logLinesStreamed: new Counter({
+      name: 'tiny_agent_log_lines_streamed_total',
+      help: 'Log lines delivered to logTail subscribers.',
+      registers: [registry],
+    }),
+    uploadedBytes: new Counter({
+      name: 'tiny_agent_uploaded_bytes_total',
+      help: 'Bytes of uploads stored.',
+      registers: [registry],
+    }),
     uploads: new Counter({
       name: 'tiny_agent_uploads_total',
       help: 'Uploads by outcome: stored, or the error code that refused them (aborted: the client went away).',

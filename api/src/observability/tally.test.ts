@@ -5,7 +5,12 @@ import { TallyHistogram, tallyCounter } from './tally.js';
 describe('tallied metrics, as prom-client prints them', () => {
   it('a counter keeps counting across scrapes, one series per label set', async () => {
     const registry = new Registry();
-    const c = tallyCounter({ name: 't_ops_total', help: 'ops', labelNames: ['type', 'outcome'] as const, registry });
+    const c = tallyCounter({
+      name: 't_ops_total',
+      help: 'ops',
+      labelNames: ['type', 'outcome'] as const,
+      registry,
+    });
     c.inc({ type: 'query', outcome: 'ok' });
     c.inc({ type: 'query', outcome: 'ok' });
     c.inc({ type: 'query', outcome: 'error' });

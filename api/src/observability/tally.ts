@@ -22,7 +22,11 @@ export class TallyHistogram {
 
   observe(label: string, value: number): void {
     let s = this.series.get(label);
-    if (!s) this.series.set(label, (s = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 }));
+    if (!s)
+      this.series.set(
+        label,
+        (s = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 }),
+      );
     const i = this.buckets.findIndex((b) => value <= b);
     if (i >= 0) s.counts[i]!++;
     s.sum += value;
@@ -36,13 +40,23 @@ export class TallyHistogram {
       const labels = { [this.labelName]: label };
       let cumulative = 0;
       return [
-        ...this.buckets.map((le, i) => ({ metricName: bucket, labels: { ...labels, le }, value: (cumulative += s.counts[i]!) })),
+        ...this.buckets.map((le, i) => ({
+          metricName: bucket,
+          labels: { ...labels, le },
+          value: (cumulative += s.counts[i]!),
+        })),
         { metricName: bucket, labels: { ...labels, le: '+Inf' }, value: s.count },
         { metricName: `${this.name}_sum`, labels, value: s.sum },
         { metricName: `${this.name}_count`, labels, value: s.count },
       ];
     });
-    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      values,
+      aggregator: this.aggregator,
+    };
   }
 }
 
@@ -51,7 +65,12 @@ export class TallyHistogram {
  * tallies sit in nested Maps, one level per label: label values are usually the same string
  * objects every time (constants, names from a cached document), so no key string is built.
  */
-export function tallyCounter<L extends string>(opts: { name: string; help: string; labelNames: readonly L[]; registry: Registry }) {
+export function tallyCounter<L extends string>(opts: {
+  name: string;
+  help: string;
+  labelNames: readonly L[];
+  registry: Registry;
+}) {
   type Tally = { labels: Record<L, string>; n: number };
   let pending = new Map<string, unknown>();
   const tallies: Tally[] = [];

@@ -12,7 +12,10 @@ const PageInfoRef = builder.objectRef<Page<unknown>['pageInfo']>('PageInfo').imp
 /** `<Name>Connection` and `<Name>Edge`, Relay style, for a node type. */
 export function connectionOf<T>(name: string, node: ObjectRef<any, T>) {
   const Edge = builder.objectRef<Page<T>['edges'][number]>(`${name}Edge`).implement({
-    fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: node, resolve: (e) => e.node as never }) }),
+    fields: (t) => ({
+      cursor: t.exposeString('cursor'),
+      node: t.field({ type: node, resolve: (e) => e.node as never }),
+    }),
   });
   return builder.objectRef<Page<T>>(`${name}Connection`).implement({
     fields: (t) => ({

@@ -20,18 +20,26 @@ export async function newestFirst<T extends { id: string }, K extends keyof T & 
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<T>> {
   const first = Math.min(Math.max(args.first ?? 20, 1), MAX_FIRST);
-  const cursorOf = (row: T) => Buffer.from(`${(row[at] as Date).toISOString()}|${row.id}`).toString('base64url');
+  const cursorOf = (row: T) =>
+    Buffer.from(`${(row[at] as Date).toISOString()}|${row.id}`).toString('base64url');
   const filter: Record<string, unknown> = { ...where };
   if (args.after) {
     const [iso, id] = Buffer.from(args.after, 'base64url').toString().split('|');
     const date = new Date(iso ?? '');
-    if (!id || Number.isNaN(date.getTime())) throw new BadUserInputError('The `after` cursor is not one this server gave out.');
+    if (!id || Number.isNaN(date.getTime()))
+      throw new BadUserInputError('The `after` cursor is not one this server gave out.');
     filter.$or = [{ [at]: { $lt: date } }, { [at]: date, id: { $lt: id } }];
   }
-  const rows = (await em.find(entity, filter as never, { orderBy: { [at]: 'desc', id: 'desc' } as never, limit: first + 1 })) as T[];
+  const rows = (await em.find(entity, filter as never, {
+    orderBy: { [at]: 'desc', id: 'desc' } as never,
+    limit: first + 1,
+  })) as T[];
   const page = rows.slice(0, first);
   return {
     edges: page.map((node) => ({ cursor: cursorOf(node), node })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]!) : null },
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: page.length ? cursorOf(page[page.length - 1]!) : null,
+    },
   };
 }

@@ -11,23 +11,30 @@ import type { Plugin } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
 
 const OPEN_FIELDS = new Set(['me', 'login', '__typename']);
-const MESSAGE = 'Sign in first: only `me` and `login` are open without a session cookie or a Bearer token.';
+const MESSAGE =
+  'Sign in first: only `me` and `login` are open without a session cookie or a Bearer token.';
 // one answer for every invalid document or variable: a stranger learns no name of the schema
 const INVALID =
   'This request is not valid. Signed out, only `me` and `login` can be asked for: check the document and its variables, or sign in first.';
 
-const invalid = () => new GraphQLError(INVALID, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+const invalid = () =>
+  new GraphQLError(INVALID, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 const signedOut = (context: unknown) => !(context as Partial<ServerContext> | undefined)?.viewer;
 
 /** Variable coercion (and operation selection) fails before any resolver: no data, errors without a path. */
 function withoutSchemaNames(result: ExecutionResult): ExecutionResult | undefined {
-  if (result.data !== undefined || !result.errors?.length || result.errors.some((e) => e.path)) return undefined;
+  if (result.data !== undefined || !result.errors?.length || result.errors.some((e) => e.path))
+    return undefined;
   return { ...result, errors: [invalid()] };
 }
 
 /** Root field names of every operation in the document, through fragments. */
 function rootFields(doc: DocumentNode): string[] {
-  const fragments = new Map(doc.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const fragments = new Map(
+    doc.definitions.flatMap((d) =>
+      d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [],
+    ),
+  );
   const names: string[] = [];
   const seen = new Set<string>();
   const walk = (set: SelectionSetNode) => {
@@ -50,7 +57,11 @@ function SignedOutOnlyOpenFields(context: ValidationContext): ASTVisitor {
   return {
     Document(doc) {
       if (!rootFields(doc).every((f) => OPEN_FIELDS.has(f))) {
-        context.reportError(new GraphQLError(MESSAGE, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } }));
+        context.reportError(
+          new GraphQLError(MESSAGE, {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          }),
+        );
       }
       return false;
     },

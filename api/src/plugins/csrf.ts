@@ -6,7 +6,9 @@ export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
 /** Yoga's CSRF prevention, its refusal carrying the contract code. */
 export function useCsrf(): Plugin {
-  const inner = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Required<Pick<Plugin, 'onRequestParse'>>;
+  const inner = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Required<
+    Pick<Plugin, 'onRequestParse'>
+  >;
   return {
     onRequestParse(payload) {
       try {
@@ -14,7 +16,8 @@ export function useCsrf(): Plugin {
       } catch (err) {
         if (err instanceof GraphQLError) {
           (err.extensions as Record<string, unknown>).code = 'FORBIDDEN';
-          (err as { message: string }).message = `Requests without a JSON body must send the "${CSRF_HEADER}" header (CSRF protection).`;
+          (err as { message: string }).message =
+            `Requests without a JSON body must send the "${CSRF_HEADER}" header (CSRF protection).`;
         }
         throw err;
       }
@@ -25,6 +28,10 @@ export function useCsrf(): Plugin {
 /** The same rule, applied by the Node layer before a multipart body is read at all. */
 export function csrfHeaderMissing(headers: Record<string, string | string[] | undefined>): boolean {
   const type = String(headers['content-type'] ?? '').toLowerCase();
-  const preflighted = type && !['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'].some((t) => type.startsWith(t));
+  const preflighted =
+    type &&
+    !['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'].some((t) =>
+      type.startsWith(t),
+    );
   return !preflighted && headers[CSRF_HEADER] === undefined;
 }

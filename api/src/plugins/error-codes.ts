@@ -3,11 +3,18 @@ import { createGraphQLError, maskError as yogaMaskError, type Plugin } from 'gra
 import { AppError, isErrorCode, type ErrorCode } from '../errors.js';
 import { QueueOverflowError } from '../realtime/queue.js';
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
 
 // duck-typed: a second copy of graphql-js (CJS beside ESM) must not defeat the check
 export const isGraphQLError = (e: unknown): e is GraphQLError =>
-  e instanceof GraphQLError || (e instanceof Error && e.name === 'GraphQLError' && 'extensions' in e);
+  e instanceof GraphQLError ||
+  (e instanceof Error && e.name === 'GraphQLError' && 'extensions' in e);
 
 /** Our named errors keep their message and code; anything unexpected is masked by Yoga. */
 export function maskError(error: unknown, message: string): Error {
@@ -25,7 +32,8 @@ export function maskError(error: unknown, message: string): Error {
     });
   }
   // graphql-js's own errors (a variable value that doesn't fit its type wraps a GraphQLError) are the caller's
-  if (located && (!located.originalError || isGraphQLError(located.originalError))) return withContractCode(located);
+  if (located && (!located.originalError || isGraphQLError(located.originalError)))
+    return withContractCode(located);
   return yogaMaskError(error, message, false);
 }
 

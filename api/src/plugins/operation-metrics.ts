@@ -15,7 +15,11 @@ export function useOperationMetrics(): Plugin {
         onExecuteDone({ result }) {
           metrics.operationSeconds.observe(type, (performance.now() - start) / 1000);
           const failed = 'errors' in result && !!result.errors?.length;
-          metrics.operations.inc({ type, name: name.slice(0, 64), outcome: failed ? 'error' : 'ok' });
+          metrics.operations.inc({
+            type,
+            name: name.slice(0, 64),
+            outcome: failed ? 'error' : 'ok',
+          });
         },
       };
     },

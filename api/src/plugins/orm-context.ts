@@ -9,7 +9,11 @@ export function useOrmContext(orm: MikroORM): Plugin {
   return {
     onContextBuilding({ context }) {
       let em: EntityManager | undefined;
-      Object.defineProperty(context, 'em', { configurable: true, enumerable: false, get: () => (em ??= orm.em.fork()) });
+      Object.defineProperty(context, 'em', {
+        configurable: true,
+        enumerable: false,
+        get: () => (em ??= orm.em.fork()),
+      });
     },
   };
 }

@@ -46,7 +46,11 @@ export function useSharedEvents(maskError: Mask): Plugin {
     return `${id}:${args.operationName ?? ''}:${JSON.stringify(args.variableValues ?? {})}`;
   };
 
-  const resultFor = (event: unknown, key: string, run: (event: unknown) => ExecutionResult | Promise<ExecutionResult>) => {
+  const resultFor = (
+    event: unknown,
+    key: string,
+    run: (event: unknown) => ExecutionResult | Promise<ExecutionResult>,
+  ) => {
     if (typeof event !== 'object' || event === null) return run(event);
     const results = memoOn<Results>(event, RESULTS, () => new Map());
     let result = results.get(key);
@@ -55,7 +59,9 @@ export function useSharedEvents(maskError: Mask): Plugin {
   };
 
   const masked = (result: ExecutionResult): ExecutionResult =>
-    result.errors ? { ...result, errors: result.errors.map((e) => mask(e, maskMessage) as GraphQLError) } : result;
+    result.errors
+      ? { ...result, errors: result.errors.map((e) => mask(e, maskMessage) as GraphQLError) }
+      : result;
   const maskThrown = (error: unknown): never => {
     // as Yoga does: an abort is not an error to mask
     if (!(error instanceof Error) || error.name === 'AbortError') throw error;
@@ -67,13 +73,20 @@ export function useSharedEvents(maskError: Mask): Plugin {
     if (!(Symbol.asyncIterator in source)) return masked(source);
     const key = keyOf(args);
     const run = await executorFor(args);
-    return mapEvents(source[Symbol.asyncIterator](), (event) => resultFor(event, key, run), masked, maskThrown);
+    return mapEvents(
+      source[Symbol.asyncIterator](),
+      (event) => resultFor(event, key, run),
+      masked,
+      maskThrown,
+    );
   };
 
   return {
     onYogaInit({ yoga }) {
       // Yoga's configured masking wraps ours and logs what it hides: use it where it is exposed
-      const opts = (yoga as unknown as { maskedErrorsOpts?: { maskError: Mask; errorMessage: string } | null }).maskedErrorsOpts;
+      const opts = (
+        yoga as unknown as { maskedErrorsOpts?: { maskError: Mask; errorMessage: string } | null }
+      ).maskedErrorsOpts;
       if (opts) {
         mask = opts.maskError;
         maskMessage = opts.errorMessage;
@@ -89,13 +102,18 @@ export function useSharedEvents(maskError: Mask): Plugin {
 // loaded with the first shared subscription: an idle server doesn't carry graphql-jit and its deps (~8 MiB)
 let jit: Promise<typeof import('graphql-jit')> | undefined;
 
-const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
+const compiled = new WeakMap<
+  GraphQLSchema,
+  WeakMap<DocumentNode, Map<string, CompiledQuery | null>>
+>();
 
 /**
  * Executes an event against the operation: compiled once per document with graphql-jit (a log
  * line measured about 15 µs instead of graphql-js's 50), graphql-js where it can't compile.
  */
-async function executorFor(args: ExecutionArgs): Promise<(event: unknown) => ExecutionResult | Promise<ExecutionResult>> {
+async function executorFor(
+  args: ExecutionArgs,
+): Promise<(event: unknown) => ExecutionResult | Promise<ExecutionResult>> {
   let bySchema = compiled.get(args.schema);
   if (!bySchema) compiled.set(args.schema, (bySchema = new WeakMap()));
   let byName = bySchema.get(args.document);
@@ -109,16 +127,23 @@ async function executorFor(args: ExecutionArgs): Promise<(event: unknown) => Exe
   }
   if (!query) return (event) => execute({ ...args, rootValue: event });
   const { contextValue, variableValues } = args;
-  return (event) => query.query(event, contextValue, variableValues) as ExecutionResult | Promise<ExecutionResult>;
+  return (event) =>
+    query.query(event, contextValue, variableValues) as ExecutionResult | Promise<ExecutionResult>;
 }
 
 /** One root field, marked SHARED_EVENTS (fragments or several fields at the root are not shared). */
-function isShared(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
+function isShared(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+): boolean {
   const op = getOperationAST(document, operationName);
   const selections = op?.operation === 'subscription' ? op.selectionSet.selections : [];
   const only = selections.length === 1 ? selections[0] : undefined;
   if (only?.kind !== 'Field' || only.directives?.length) return false;
-  return schema.getSubscriptionType()?.getFields()[only.name.value]?.extensions?.sharedEvents === true;
+  return (
+    schema.getSubscriptionType()?.getFields()[only.name.value]?.extensions?.sharedEvents === true
+  );
 }
 
 /** The source's events mapped to results (then `after` each); `return` reaches the source. */
@@ -128,10 +153,14 @@ function mapEvents(
   after: (result: ExecutionResult) => ExecutionResult,
   failed: (error: unknown) => never,
 ): AsyncIterableIterator<ExecutionResult> {
-  const step = (r: IteratorResult<unknown>): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
+  const step = (
+    r: IteratorResult<unknown>,
+  ): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
     if (r.done) return { value: undefined, done: true };
     const result = map(r.value);
-    return result instanceof Promise ? result.then((value) => ({ value: after(value), done: false })) : { value: after(result), done: false };
+    return result instanceof Promise
+      ? result.then((value) => ({ value: after(value), done: false }))
+      : { value: after(result), done: false };
   };
   return {
     next: () => source.next().then(step, failed),

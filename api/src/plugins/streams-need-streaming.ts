@@ -1,4 +1,9 @@
-import { createGraphQLError, isAsyncIterable, processRegularResult, type Plugin } from 'graphql-yoga';
+import {
+  createGraphQLError,
+  isAsyncIterable,
+  processRegularResult,
+  type Plugin,
+} from 'graphql-yoga';
 
 const MESSAGE =
   'A subscription needs a streaming transport: send it with `Accept: text/event-stream` (SSE) or over a WebSocket (graphql-transport-ws).';
@@ -13,10 +18,23 @@ export function useStreamsNeedStreaming(): Plugin {
   return {
     onResultProcess({ request, result, resultProcessor, setResult, setResultProcessor }) {
       if (resultProcessor || !isAsyncIterable(result)) return;
-      void result[Symbol.asyncIterator]().return?.()?.catch(() => {});
-      setResult({ errors: [createGraphQLError(MESSAGE, { extensions: { code: 'BAD_USER_INPUT', http: { status: 406 } } })] });
-      const graphqlResponse = /application\/graphql-response\+json/.test(request.headers.get('accept') ?? '');
-      setResultProcessor(processRegularResult, graphqlResponse ? 'application/graphql-response+json' : 'application/json');
+      void result[Symbol.asyncIterator]()
+        .return?.()
+        ?.catch(() => {});
+      setResult({
+        errors: [
+          createGraphQLError(MESSAGE, {
+            extensions: { code: 'BAD_USER_INPUT', http: { status: 406 } },
+          }),
+        ],
+      });
+      const graphqlResponse = /application\/graphql-response\+json/.test(
+        request.headers.get('accept') ?? '',
+      );
+      setResultProcessor(
+        processRegularResult,
+        graphqlResponse ? 'application/graphql-response+json' : 'application/json',
+      );
     },
   };
 }

@@ -7,10 +7,17 @@ const refused = (max: number): ExecutionResult => ({ errors: [tooManySubscriptio
 
 /** A refusal by the per-user limit (told by its error: Yoga's masking passes on a copy of the result), sent over WebSocket as `error`. */
 export const quotaRefusal = (result: ExecutionResult) =>
-  !result.data && result.errors?.some((e) => e.extensions?.limit === 'subscriptionsPerUser') ? result.errors : undefined;
+  !result.data && result.errors?.some((e) => e.extensions?.limit === 'subscriptionsPerUser')
+    ? result.errors
+    : undefined;
 
 const ended = (): ExecutionResult => ({
-  errors: [new GraphQLError('Your session ended (signed out, disabled, role changed or token revoked). Sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })],
+  errors: [
+    new GraphQLError(
+      'Your session ended (signed out, disabled, role changed or token revoked). Sign in again.',
+      { extensions: { code: 'UNAUTHENTICATED' } },
+    ),
+  ],
 });
 
 /**
@@ -24,8 +31,10 @@ export function useSubscriptionGuard(): Plugin {
       // only streams need a signal: queries never pay for an AbortController
       const ac = new AbortController();
       Object.assign(ctx, { signal: ac.signal, abortOperation: () => ac.abort() });
-      const kind = getOperationAST(args.document, args.operationName)
-        ?.selectionSet.selections.map((s) => ('name' in s && s.name ? s.name.value : '?'))[0] ?? 'unknown';
+      const kind =
+        getOperationAST(args.document, args.operationName)?.selectionSet.selections.map((s) =>
+          'name' in s && s.name ? s.name.value : '?',
+        )[0] ?? 'unknown';
       return {
         onSubscribeResult({ result, setResult }) {
           if (!(Symbol.asyncIterator in Object(result))) return;

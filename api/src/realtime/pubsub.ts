@@ -42,14 +42,21 @@ export class PubSub {
   }
 
   /** A plain listener, called synchronously for each event (keep it cheap). */
-  on<K extends keyof Topics>(topic: K, listener: (payload: Topics[K]) => void, id?: string): () => void {
+  on<K extends keyof Topics>(
+    topic: K,
+    listener: (payload: Topics[K]) => void,
+    id?: string,
+  ): () => void {
     const channel = id ? `${topic}:${id}` : topic;
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
       if (this.transport) {
-        this.remote.set(channel, this.transport.subscribe(channel, (m) => this.deliver(channel, JSON.parse(m))));
+        this.remote.set(
+          channel,
+          this.transport.subscribe(channel, (m) => this.deliver(channel, JSON.parse(m))),
+        );
       }
     }
     set.add(listener as Listener);
@@ -64,7 +71,10 @@ export class PubSub {
   }
 
   /** An async iterator with its own bounded queue; overflow fails only this subscriber. */
-  subscribe<K extends keyof Topics>(topic: K, opts: { id?: string; limit?: number; signal?: AbortSignal } = {}): BoundedQueue<Topics[K]> {
+  subscribe<K extends keyof Topics>(
+    topic: K,
+    opts: { id?: string; limit?: number; signal?: AbortSignal } = {},
+  ): BoundedQueue<Topics[K]> {
     const queue = new BoundedQueue<Topics[K]>(opts.limit ?? 1000, undefined, opts.signal);
     queue.onCleanup(this.on(topic, (p) => queue.push(p), opts.id));
     return queue;

@@ -5,7 +5,9 @@
  */
 export class QueueOverflowError extends Error {
   constructor(readonly limit: number) {
-    super(`Subscriber fell more than ${limit} events behind and was closed; resume from the last event received.`);
+    super(
+      `Subscriber fell more than ${limit} events behind and was closed; resume from the last event received.`,
+    );
     this.name = 'QueueOverflowError';
   }
 }

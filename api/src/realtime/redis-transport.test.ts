@@ -21,18 +21,25 @@ function freePort(): Promise<number> {
 
 async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
   if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error('redis-server is not installed: `apt-get install -y redis-server` (Debian) — the scale-out tests need a real Redis.');
+    throw new Error(
+      'redis-server is not installed: `apt-get install -y redis-server` (Debian) — the scale-out tests need a real Redis.',
+    );
   }
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const deadline = Date.now() + 10_000;
   while (!/Ready to accept connections/.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start:\n${out}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`redis-server did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   return {
@@ -154,8 +161,13 @@ describe('two instances with REDIS_URL', () => {
 
   it('a run started on A is cancelled through B', async () => {
     const admin = await a.login();
-    const id = (await a.gql(`mutation { runCommand(name: "forever") { id } }`, {}, admin)).data.runCommand.id;
-    const cancelled = await b.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+    const id = (await a.gql(`mutation { runCommand(name: "forever") { id } }`, {}, admin)).data
+      .runCommand.id;
+    const cancelled = await b.gql(
+      `mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`,
+      { id },
+      admin,
+    );
     expect(cancelled.errors).toBeUndefined();
     expect(cancelled.data.cancelCommandRun.status).toBe('CANCELLED');
   });

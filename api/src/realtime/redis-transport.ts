@@ -43,12 +43,17 @@ export class RedisTransport implements Transport {
     this.sub = new Redis(url, { connectionName: 'tiny-agent-sub' });
     this.watch(this.pub, 'publisher');
     this.watch(this.sub, 'subscriber');
-    this.sub.on('pmessage', (_pattern: string, channel: string, message: string) => this.receive(channel, message));
+    this.sub.on('pmessage', (_pattern: string, channel: string, message: string) =>
+      this.receive(channel, message),
+    );
     // ioredis re-issues PSUBSCRIBE after every reconnect (autoResubscribe)
     this.subscribed = this.sub.psubscribe(`${globEscape(this.prefix)}*`).then(
       () => undefined,
       (err: Error) => {
-        if (!this.closed) this.log?.warn('redis: pattern subscription failed; retried on reconnect', { reason: err.message });
+        if (!this.closed)
+          this.log?.warn('redis: pattern subscription failed; retried on reconnect', {
+            reason: err.message,
+          });
       },
     );
   }
@@ -56,7 +61,11 @@ export class RedisTransport implements Transport {
   publish(channel: string, message: string): void {
     this.dispatch(channel, message);
     this.pub.publish(this.prefix + channel, `${this.origin}|${message}`).catch((err: Error) => {
-      if (!this.closed) this.log?.warn('redis: publish failed; other instances miss this event', { channel, reason: err.message });
+      if (!this.closed)
+        this.log?.warn('redis: publish failed; other instances miss this event', {
+          channel,
+          reason: err.message,
+        });
     });
   }
 
@@ -76,7 +85,8 @@ export class RedisTransport implements Transport {
     await Promise.all(
       [this.pub, this.sub].map(async (c) => {
         // QUIT when connected (a clean goodbye); otherwise stop the reconnect loop at once
-        if (c.status === 'ready') await Promise.race([c.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1_000))]);
+        if (c.status === 'ready')
+          await Promise.race([c.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1_000))]);
         c.disconnect();
       }),
     );
@@ -89,7 +99,10 @@ export class RedisTransport implements Transport {
     try {
       this.dispatch(fullChannel.slice(this.prefix.length), raw.slice(bar + 1));
     } catch (err) {
-      this.log?.warn('redis: a listener failed on a remote event', { channel: fullChannel, reason: (err as Error).message });
+      this.log?.warn('redis: a listener failed on a remote event', {
+        channel: fullChannel,
+        reason: (err as Error).message,
+      });
     }
   }
 
@@ -107,7 +120,8 @@ export class RedisTransport implements Transport {
       healthy = true;
     });
     conn.on('error', (err: Error) => {
-      if (healthy && !this.closed) this.log?.warn(`redis: ${role} connection failed; retrying`, { reason: err.message });
+      if (healthy && !this.closed)
+        this.log?.warn(`redis: ${role} connection failed; retrying`, { reason: err.message });
       healthy = false;
     });
   }

@@ -4,12 +4,20 @@ import { readdirSync } from 'node:fs';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { crc32, deflateSync } from 'node:zlib';
 
-export const UPLOAD_QUERY = 'mutation($file: Upload!) { uploadFile(file: $file) { id name size mimeType sha256 processingStatus } }';
+export const UPLOAD_QUERY =
+  'mutation($file: Upload!) { uploadFile(file: $file) { id name size mimeType sha256 processingStatus } }';
 
 /** The parts of a one-file GraphQL multipart request around the file's bytes. */
-export function multipartFrame(fileName: string, type = 'application/octet-stream', query = UPLOAD_QUERY, opts: { encodedName?: boolean } = {}) {
+export function multipartFrame(
+  fileName: string,
+  type = 'application/octet-stream',
+  query = UPLOAD_QUERY,
+  opts: { encodedName?: boolean } = {},
+) {
   // RFC 5987 `filename*` carries any character, controls included; plain `filename` only header-safe ones
-  const name = opts.encodedName ? `filename*=UTF-8''${encodeURIComponent(fileName)}` : `filename="${fileName.replace(/"/g, '%22')}"`;
+  const name = opts.encodedName
+    ? `filename*=UTF-8''${encodeURIComponent(fileName)}`
+    : `filename="${fileName.replace(/"/g, '%22')}"`;
   const boundary = `----tiny-agent-${randomBytes(12).toString('hex')}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query, variables: { file: null } })}\r\n` +
@@ -31,7 +39,10 @@ export interface RawUpload {
 }
 
 /** A multipart POST to /graphql written by hand, so a test decides when (and whether) each byte goes. */
-export function rawUpload(url: string, opts: { headers?: Record<string, string>; contentLength?: number; contentType: string }): RawUpload {
+export function rawUpload(
+  url: string,
+  opts: { headers?: Record<string, string>; contentLength?: number; contentType: string },
+): RawUpload {
   const req = request(`${url}/graphql`, {
     method: 'POST',
     headers: {

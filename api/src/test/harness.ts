@@ -32,7 +32,9 @@ export function authHeaders(auth: Auth): Record<string, string> {
 }
 
 /** The blocks of an SSE body (`event:`/`data:` lines, or `:` ping comments), as they arrive. */
-export async function* sseBlocks(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event?: string; data?: string; ping: boolean }> {
+export async function* sseBlocks(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<{ event?: string; data?: string; ping: boolean }> {
   const decoder = new TextDecoder();
   let buf = '';
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
@@ -41,17 +43,34 @@ export async function* sseBlocks(body: ReadableStream<Uint8Array>): AsyncGenerat
     while ((i = buf.indexOf('\n\n')) >= 0) {
       const block = buf.slice(0, i);
       buf = buf.slice(i + 2);
-      const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-      yield { event: /^event: (.*)$/m.exec(block)?.[1], data: data || undefined, ping: block.startsWith(':') };
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trim())
+        .join('\n');
+      yield {
+        event: /^event: (.*)$/m.exec(block)?.[1],
+        data: data || undefined,
+        ping: block.startsWith(':'),
+      };
     }
   }
 }
 
 /** One GraphQL request over HTTP, as any client would send it. */
-export async function gqlAt<T = any>(url: string, query: string, variables?: Record<string, unknown>, auth: Auth = {}): Promise<GqlResult<T>> {
+export async function gqlAt<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  auth: Auth = {},
+): Promise<GqlResult<T>> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders(auth) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...authHeaders(auth),
+    },
     body: JSON.stringify({ query, variables }),
   });
   return readGql<T>(res);
@@ -69,11 +88,13 @@ async function readGql<T = any>(res: Response): Promise<GqlResult<T>> {
   return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
 }
 
-
 const MINIMAL_AGENT = `commands: []\nlogs: []\n`;
 
 /** Starts the real app on port 0 with a fresh data dir; every client talks to it over the wire. */
-export async function startServer(env: Record<string, string> = {}, opts: { agentYaml?: string; configure?: (c: Config) => void } = {}) {
+export async function startServer(
+  env: Record<string, string> = {},
+  opts: { agentYaml?: string; configure?: (c: Config) => void } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-test-'));
   const agentPath = path.join(dir, 'agent.yaml');
   writeFileSync(agentPath, opts.agentYaml ?? MINIMAL_AGENT);
@@ -91,18 +112,30 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
   const wsUrl = url.replace(/^http/, 'ws') + '/graphql';
   const clients: Client[] = [];
 
-  const gql = <T = any>(query: string, variables?: Record<string, unknown>, auth: Auth = {}) => gqlAt<T>(url, query, variables, auth);
+  const gql = <T = any>(query: string, variables?: Record<string, unknown>, auth: Auth = {}) =>
+    gqlAt<T>(url, query, variables, auth);
 
   async function login(username = 'admin', password = 'admin-password-1') {
-    const r = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id role } } }`, { u: username, p: password });
+    const r = await gql(
+      `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id role } } }`,
+      { u: username, p: password },
+    );
     if (r.errors) throw new Error(`login failed: ${JSON.stringify(r.errors)}`);
     const cookie = r.headers.get('set-cookie')!.split(';')[0]!;
     return { token: r.data.login.token as string, userId: r.data.login.user.id as string, cookie };
   }
 
-  async function createUser(username: string, role: 'ADMIN' | 'USER' = 'USER', password = 'user-password-1') {
+  async function createUser(
+    username: string,
+    role: 'ADMIN' | 'USER' = 'USER',
+    password = 'user-password-1',
+  ) {
     const admin = await login();
-    const r = await gql(`mutation($u: String!, $p: String!, $r: Role!) { createUser(username: $u, password: $p, role: $r) { id } }`, { u: username, p: password, r: role }, admin);
+    const r = await gql(
+      `mutation($u: String!, $p: String!, $r: Role!) { createUser(username: $u, password: $p, role: $r) { id } }`,
+      { u: username, p: password, r: role },
+      admin,
+    );
     if (r.errors) throw new Error(JSON.stringify(r.errors));
     return { ...(await login(username, password)), password };
   }
@@ -117,10 +150,18 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
     opts: { csrf?: boolean; query?: string } = {},
   ): Promise<GqlResult> {
     const form = new FormData();
-    const query = opts.query ?? 'mutation($file: Upload!) { uploadFile(file: $file) { id name size mimeType sha256 downloadUrl processingStatus } }';
+    const query =
+      opts.query ??
+      'mutation($file: Upload!) { uploadFile(file: $file) { id name size mimeType sha256 downloadUrl processingStatus } }';
     form.append('operations', JSON.stringify({ query, variables: { file: null } }));
     form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    form.append('0', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'application/octet-stream' }), file.name);
+    form.append(
+      '0',
+      new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], {
+        type: file.type ?? 'application/octet-stream',
+      }),
+      file.name,
+    );
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: {
@@ -134,7 +175,9 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
   }
 
   /** A graphql-ws client; `headers` go on the upgrade request (cookie, origin). */
-  function wsClient(opts: { token?: string; headers?: Record<string, string>; retryAttempts?: number } = {}): Client {
+  function wsClient(
+    opts: { token?: string; headers?: Record<string, string>; retryAttempts?: number } = {},
+  ): Client {
     const headers = opts.headers ?? {};
     class Ws extends WebSocket {
       constructor(address: string, protocols?: string | string[]) {
@@ -153,7 +196,11 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
   }
 
   /** Collects a subscription's events until it completes or errors. */
-  function subscribeWs(query: string, variables: Record<string, unknown> = {}, opts: { token?: string; headers?: Record<string, string>; client?: Client } = {}) {
+  function subscribeWs(
+    query: string,
+    variables: Record<string, unknown> = {},
+    opts: { token?: string; headers?: Record<string, string>; client?: Client } = {},
+  ) {
     const client = opts.client ?? wsClient(opts);
     return collect((sink) => client.subscribe({ query, variables }, sink));
   }
@@ -167,7 +214,11 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
           const res = await fetch(`${url}/graphql`, {
             method: 'POST',
             signal: ac.signal,
-            headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders(auth) },
+            headers: {
+              'content-type': 'application/json',
+              accept: 'text/event-stream',
+              ...authHeaders(auth),
+            },
             body: JSON.stringify({ query, variables }),
           });
           if (!res.body) throw new Error(`no SSE body (${res.status})`);
@@ -192,7 +243,10 @@ export async function startServer(env: Record<string, string> = {}, opts: { agen
   async function listening(topic: keyof Topics, n: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (app.services.pubsub.listenerCount(topic) !== n) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} subscriptions to ${topic}; ${app.services.pubsub.listenerCount(topic)} listen`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${n} subscriptions to ${topic}; ${app.services.pubsub.listenerCount(topic)} listen`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -242,14 +296,20 @@ export function collect(start: (sink: Sink) => () => void) {
   });
   // checked often: a stream's events come in bursts, and tests wait on them by the hundred
   const until = (pred: () => boolean, timeoutMs: number, what: string) =>
-    waitUntil(pred, { timeoutMs, everyMs: 10, what: () => `${what}; got ${JSON.stringify(events).slice(0, 500)}` });
+    waitUntil(pred, {
+      timeoutMs,
+      everyMs: 10,
+      what: () => `${what}; got ${JSON.stringify(events).slice(0, 500)}`,
+    });
   return {
     events,
     get ended() {
       return ended;
     },
-    waitFor: (n: number, timeoutMs = 10_000) => until(() => events.length >= n, timeoutMs, `${n} events`),
-    waitEnd: (timeoutMs = 10_000) => until(() => ended !== null, timeoutMs, 'the end of the stream').then(() => ended!),
+    waitFor: (n: number, timeoutMs = 10_000) =>
+      until(() => events.length >= n, timeoutMs, `${n} events`),
+    waitEnd: (timeoutMs = 10_000) =>
+      until(() => ended !== null, timeoutMs, 'the end of the stream').then(() => ended!),
     stop,
   };
 }
@@ -273,20 +333,32 @@ export function serverForFile(agentYaml: string, env: Record<string, string> = {
  * TCP level (`tcp.pause()`): the seqs and bytes received (not the text: runs here are tens of
  * MB), and the error or complete message that ended it.
  */
-export async function rawCommandOutput(s: TestServer, token: string, variables: { id: string; after?: number }) {
-  const query = 'subscription($id: ID!, $after: Int) { commandOutput(runId: $id, afterSeq: $after) { seq data } }';
+export async function rawCommandOutput(
+  s: TestServer,
+  token: string,
+  variables: { id: string; after?: number },
+) {
+  const query =
+    'subscription($id: ID!, $after: Int) { commandOutput(runId: $id, afterSeq: $after) { seq data } }';
   const ws = new WebSocket(s.wsUrl, 'graphql-transport-ws');
-  const got = { seqs: [] as number[], bytes: 0, end: null as null | { type: string; payload?: any } };
+  const got = {
+    seqs: [] as number[],
+    bytes: 0,
+    end: null as null | { type: string; payload?: any },
+  };
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw));
-    if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+    if (m.type === 'connection_ack')
+      ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
     else if (m.type === 'next') {
       got.seqs.push(m.payload.data.commandOutput.seq);
       got.bytes += m.payload.data.commandOutput.data.length;
     } else if (m.type === 'error' || m.type === 'complete') got.end = m;
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+  ws.send(
+    JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+  );
   const tcp = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
   return { ws, got, tcp };
 }

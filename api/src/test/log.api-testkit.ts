@@ -16,27 +16,47 @@ export interface Tail {
 
 export type Transport = 'ws' | 'sse';
 
-export function tail(s: TestServer, transport: Transport, auth: { token: string }, vars: { s: string; b?: number; a?: string; f?: string }): Tail {
-  return transport === 'ws' ? s.subscribeWs(TAIL, vars, { token: auth.token }) : s.subscribeSse(TAIL, vars, { token: auth.token });
+export function tail(
+  s: TestServer,
+  transport: Transport,
+  auth: { token: string },
+  vars: { s: string; b?: number; a?: string; f?: string },
+): Tail {
+  return transport === 'ws'
+    ? s.subscribeWs(TAIL, vars, { token: auth.token })
+    : s.subscribeSse(TAIL, vars, { token: auth.token });
 }
 
 /** The LogLine payloads received so far (an error result has none). */
-export const lines = (t: Tail): { cursor: string; kind: string; text: string; truncated: boolean; droppedCount: number | null }[] =>
-  t.events.flatMap((e) => (e.data?.logTail ? [e.data.logTail] : []));
+export const lines = (
+  t: Tail,
+): {
+  cursor: string;
+  kind: string;
+  text: string;
+  truncated: boolean;
+  droppedCount: number | null;
+}[] => t.events.flatMap((e) => (e.data?.logTail ? [e.data.logTail] : []));
 
-export const texts = (t: Tail): string[] => lines(t).flatMap((l) => (l.kind === 'LINE' ? [l.text] : []));
+export const texts = (t: Tail): string[] =>
+  lines(t).flatMap((l) => (l.kind === 'LINE' ? [l.text] : []));
 
 /** The code a stream ended with: graphql-ws `error` message, or an errors result (SSE, or WS before the stream). */
 export function endCode(t: Tail): string | undefined {
-  const wsError = (t.ended?.error as { extensions?: { code?: string } }[] | undefined)?.[0]?.extensions?.code;
+  const wsError = (t.ended?.error as { extensions?: { code?: string } }[] | undefined)?.[0]
+    ?.extensions?.code;
   const inResult = t.events.find((e) => e.errors)?.errors?.[0]?.extensions?.code;
   return wsError ?? inResult;
 }
 
-export const code = (r: { errors?: { extensions?: { code?: string } }[] }): string | undefined => r.errors?.[0]?.extensions?.code;
+export const code = (r: { errors?: { extensions?: { code?: string } }[] }): string | undefined =>
+  r.errors?.[0]?.extensions?.code;
 
 /** Numbers 1..total seen zero times and more than once in "line <n> …" texts. */
-export function gapsAndTwins(seen: Map<number, number>, total: number): { missing: number[]; twice: number[] } {
+export function gapsAndTwins(
+  seen: Map<number, number>,
+  total: number,
+): { missing: number[]; twice: number[] } {
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((n) => !seen.has(n));
   const twice = [...seen].filter(([, c]) => c > 1).map(([n]) => n);
   return { missing, twice };

@@ -19,7 +19,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * A separate process appending `count` numbered lines ("line <n> <padding>") to `path`, opening the
  * file by name for every line (as a logger that reopens would), pausing `pauseMs` every `burst` lines.
  */
-export function startWriter(path: string, count: number, burst = 20, pauseMs = 5): { child: ChildProcess; done: Promise<void> } {
+export function startWriter(
+  path: string,
+  count: number,
+  burst = 20,
+  pauseMs = 5,
+): { child: ChildProcess; done: Promise<void> } {
   const script = `
     const fs = require('node:fs');
     const [path, count, burst, pause] = process.argv.slice(1);
@@ -30,9 +35,15 @@ export function startWriter(path: string, count: number, burst = 20, pauseMs = 5
       if (n <= Number(count)) setTimeout(tick, Number(pause)); 
     }
     tick();`;
-  const child = spawn(process.execPath, ['-e', script, path, String(count), String(burst), String(pauseMs)], { stdio: 'inherit' });
+  const child = spawn(
+    process.execPath,
+    ['-e', script, path, String(count), String(burst), String(pauseMs)],
+    { stdio: 'inherit' },
+  );
   const done = new Promise<void>((resolve, reject) => {
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`)),
+    );
   });
   return { child, done };
 }
@@ -79,7 +90,11 @@ export async function runLogrotate(config: string, stateFile: string): Promise<v
       const lines = stderr.trim().split('\n');
       const raced =
         lines.some((l) => /^error: error creating output file .*: File exists$/.test(l)) &&
-        lines.every((l) => /^error: (error creating output file .*: File exists|destination .* already exists, renaming to .*\.backup)$/.test(l));
+        lines.every((l) =>
+          /^error: (error creating output file .*: File exists|destination .* already exists, renaming to .*\.backup)$/.test(
+            l,
+          ),
+        );
       if (!err || raced) resolve();
       else reject(new Error(`logrotate failed: ${stderr || err.message}`));
     }),

@@ -4,7 +4,9 @@ import { pathToFileURL } from 'node:url';
 
 const MAIN = path.resolve(import.meta.dirname, '../main.ts');
 // tsx as a loader in this very process (its CLI would add a parent that a SIGKILL leaves orphaned)
-const TSX_LOADER = pathToFileURL(path.resolve(import.meta.dirname, '../../../node_modules/tsx/dist/esm/index.mjs')).href;
+const TSX_LOADER = pathToFileURL(
+  path.resolve(import.meta.dirname, '../../../node_modules/tsx/dist/esm/index.mjs'),
+).href;
 
 export interface Spawned {
   child: ChildProcess;
@@ -30,7 +32,8 @@ export async function spawnServer(env: Record<string, string>, cwd: string): Pro
   for (;;) {
     const m = /listening \{"url":"([^"]+)"/.exec(out);
     if (m) return { child, url: m[1]!, output: () => out, exited };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`server did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -8,11 +8,17 @@ export interface WaitOptions {
 }
 
 /** Resolves once `pred` holds (it may be async), checking every `everyMs`; rejects naming `what` after `timeoutMs`. */
-export async function waitUntil(pred: () => boolean | Promise<boolean>, opts: WaitOptions = {}): Promise<void> {
+export async function waitUntil(
+  pred: () => boolean | Promise<boolean>,
+  opts: WaitOptions = {},
+): Promise<void> {
   const { timeoutMs = 5000, what = 'a condition', everyMs = 20 } = opts;
   const deadline = Date.now() + timeoutMs;
   while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

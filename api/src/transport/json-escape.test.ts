@@ -4,10 +4,22 @@ import { generated, GENERATED } from '../../scripts/wasm.js';
 import { escapesInWasm, jsonStringBytes } from './json-escape.js';
 
 const expected = (text: string) => Buffer.from(JSON.stringify(text));
-const same = (text: string) => expect(jsonStringBytes(text).equals(expected(text)), JSON.stringify(text.slice(0, 80))).toBe(true);
+const same = (text: string) =>
+  expect(jsonStringBytes(text).equals(expected(text)), JSON.stringify(text.slice(0, 80))).toBe(
+    true,
+  );
 
 // every byte value, and text whose UTF-8 has bytes above 0x7f (which are never escaped)
-const PALETTE = [...Array.from({ length: 0x80 }, (_, c) => String.fromCharCode(c)), 'é', 'ÿ', '✓', '😀', '\u2028', '\u2029', '\u007f'];
+const PALETTE = [
+  ...Array.from({ length: 0x80 }, (_, c) => String.fromCharCode(c)),
+  'é',
+  'ÿ',
+  '✓',
+  '😀',
+  '\u2028',
+  '\u2029',
+  '\u007f',
+];
 
 /** Deterministic pseudo-random text: the same cases every run. */
 function text(seed: number, length: number, pool = PALETTE): string {
@@ -47,7 +59,7 @@ describe('jsonStringBytes', () => {
     for (const s of ['\ud800', 'ab\udfffcd', 'x'.repeat(40_000) + '\ud83d'.repeat(3)]) same(s);
   });
 
-  it('text past the module\'s limit, and then short text again (memory reused, nothing left over)', () => {
+  it("text past the module's limit, and then short text again (memory reused, nothing left over)", () => {
     same(text(3, 1_100_000));
     same('"'.repeat(1_000_000)); // 2 MB escaped in the module
     same('short "one"\n');

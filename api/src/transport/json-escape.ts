@@ -14,7 +14,9 @@ interface Escaper {
 /** The module, or null where the engine can't run WebAssembly SIMD (JSON.stringify does it all). */
 const escaper = ((): Escaper | null => {
   try {
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(JSON_ESCAPE_WASM, 'base64')));
+    const { exports } = new WebAssembly.Instance(
+      new WebAssembly.Module(Buffer.from(JSON_ESCAPE_WASM, 'base64')),
+    );
     return exports as unknown as Escaper;
   } catch {
     return null;
@@ -32,7 +34,11 @@ let view = escaper ? Buffer.from(escaper.memory.buffer) : Buffer.alloc(0);
  */
 export function jsonStringBytes(text: string): Buffer {
   const bytes = Buffer.byteLength(text);
-  if (!escaper || bytes > MAX_BYTES || !(text as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+  if (
+    !escaper ||
+    bytes > MAX_BYTES ||
+    !(text as unknown as { isWellFormed(): boolean }).isWellFormed()
+  ) {
     return Buffer.from(JSON.stringify(text));
   }
   const escapedAt = TEXT_AT + bytes;

@@ -49,7 +49,8 @@ export function quotaOf(app: AppServices): StreamQuota {
 /** A signed-out socket can only sign in or ask who it is: a few at a time is plenty. */
 export const SIGNED_OUT_OPERATIONS = 5;
 
-const rateLimited = (message: string, limit: string, max: number) => new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', limit, max } });
+const rateLimited = (message: string, limit: string, max: number) =>
+  new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', limit, max } });
 
 export const tooManyOperations = (max: number, signedIn: boolean) =>
   signedIn
@@ -58,7 +59,11 @@ export const tooManyOperations = (max: number, signedIn: boolean) =>
         'subscriptionsPerSocket',
         max,
       )
-    : rateLimited(`Too many operations while signed out: at most ${max} run at once on a connection. Wait for one to finish, or sign in.`, 'signedOutOperations', max);
+    : rateLimited(
+        `Too many operations while signed out: at most ${max} run at once on a connection. Wait for one to finish, or sign in.`,
+        'signedOutOperations',
+        max,
+      );
 
 export const tooManySubscriptions = (max: number) =>
   rateLimited(

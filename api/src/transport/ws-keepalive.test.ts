@@ -67,11 +67,19 @@ async function peer(subscribe?: { everyMs: number }, autoPong = false) {
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   ws.send(JSON.stringify({ type: 'connection_init' }));
   await acked;
-  if (subscribe) ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { x }', variables: subscribe } }));
+  if (subscribe)
+    ws.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription { x }', variables: subscribe },
+      }),
+    );
   return { ws, closed, received: () => received, pings: () => pings };
 }
 
-const outcome = (p: Promise<number>, ms: number) => Promise.race([p, new Promise<'open'>((r) => setTimeout(() => r('open'), ms))]);
+const outcome = (p: Promise<number>, ms: number) =>
+  Promise.race([p, new Promise<'open'>((r) => setTimeout(() => r('open'), ms))]);
 
 describe('WebSocket keepalive', () => {
   it('drops an idle peer that answers no ping', async () => {
@@ -95,13 +103,19 @@ describe('WebSocket keepalive', () => {
   });
 
   it('drops a peer that stops reading, once our data no longer gets through', async () => {
-    await waitUntil(() => wss.clients.size === 0, { timeoutMs: 10_000, what: 'the server to drop the socket' });
+    await waitUntil(() => wss.clients.size === 0, {
+      timeoutMs: 10_000,
+      what: 'the server to drop the socket',
+    });
     const stalled = await peer({ everyMs: 0 });
     await new Promise((r) => setTimeout(r, 50));
     // it reads nothing more, so it can't see the close either: watch the server's side
     (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     expect(wss.clients.size).toBe(1);
-    await waitUntil(() => wss.clients.size === 0, { timeoutMs: 10_000, what: 'the server to drop the socket' });
+    await waitUntil(() => wss.clients.size === 0, {
+      timeoutMs: 10_000,
+      what: 'the server to drop the socket',
+    });
     stalled.ws.terminate();
   });
 });

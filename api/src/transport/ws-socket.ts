@@ -1,6 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, handleProtocols, MessageType, parseMessage, type SubscribePayload } from 'graphql-ws';
+import {
+  CloseCode,
+  GRAPHQL_TRANSPORT_WS_PROTOCOL,
+  handleProtocols,
+  MessageType,
+  parseMessage,
+  type SubscribePayload,
+} from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import { nextMessage, type Message } from './next-message.js';
@@ -24,7 +31,11 @@ export interface ProtocolOptions {
   /** false closes the socket with 4403 Forbidden; a close code and reason close it with those. */
   onConnect(conn: Connection): Promise<boolean | { code: number; reason: string }>;
   /** The operation to run, or the errors that refuse it. */
-  onSubscribe(conn: Connection, id: string, payload: SubscribePayload): Promise<Operation | readonly GraphQLError[]>;
+  onSubscribe(
+    conn: Connection,
+    id: string,
+    payload: SubscribePayload,
+  ): Promise<Operation | readonly GraphQLError[]>;
   /** An error refusing one more operation on a socket already running `running`, or null. */
   tooBusy?(conn: Connection, running: number): GraphQLError | null;
   /** The errors of a subscription refused before its stream started (sent as `error`, not `next`), or undefined. */
@@ -38,10 +49,16 @@ export interface ProtocolOptions {
  * hot path: a `next` is written from a payload encoded once per result (subscribers of a shared
  * stream get the same result) and costs no promise unless the socket is backed up.
  */
-export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, log: Logger, keepAliveMs = 12_000) {
+export function serveGraphqlWs(
+  options: ProtocolOptions,
+  wss: WebSocketServer,
+  log: Logger,
+  keepAliveMs = 12_000,
+) {
   wss.options.handleProtocols = handleProtocols;
   wss.on('connection', (socket, request) => {
-    if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) return socket.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
+    if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL)
+      return socket.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
     const conn: Connection = { socket, request, connectionParams: undefined };
     const subs = new Map<string, AsyncIterator<ExecutionResult> | null>();
     let initReceived = false;
@@ -52,7 +69,11 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
     };
     socket.once('error', (err) => internalError('WebSocket error', err));
     const initWait = setTimeout(() => {
-      if (!initReceived) socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+      if (!initReceived)
+        socket.close(
+          CloseCode.ConnectionInitialisationTimeout,
+          'Connection initialisation timeout',
+        );
     }, options.connectionInitWaitTimeout);
     // a peer that stops answering pings and stops taking our data is dropped, so its
     // subscriptions end; one still reading a backlog (its pong queued behind it) is only slow.
@@ -81,7 +102,10 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
     }, keepAliveMs);
 
     const sendError = (id: string, errors: readonly GraphQLError[]) =>
-      send(socket, JSON.stringify({ id, type: MessageType.Error, payload: errors.map((e) => e.toJSON()) }));
+      send(
+        socket,
+        JSON.stringify({ id, type: MessageType.Error, payload: errors.map((e) => e.toJSON()) }),
+      );
 
     async function operate(id: string, payload: SubscribePayload): Promise<void> {
       try {
@@ -105,7 +129,8 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
               // closing, or a write failed (the socket is gone): the stream must not outlive the socket
               if (socket.readyState !== socket.OPEN) return void (await stream.return?.());
               const backedUp = send(socket, nextMessage(id, r.value));
-              if (backedUp && !(await backedUp.then(sent, unsent))) return void (await stream.return?.()); // paces the stream to its reader
+              if (backedUp && !(await backedUp.then(sent, unsent)))
+                return void (await stream.return?.()); // paces the stream to its reader
             }
           } catch (err) {
             const error = err instanceof Error ? err : new Error(String(err));
@@ -128,10 +153,15 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
       }
       switch (message.type) {
         case MessageType.ConnectionInit: {
-          if (initReceived) return socket.close(CloseCode.TooManyInitialisationRequests, 'Too many initialisation requests');
+          if (initReceived)
+            return socket.close(
+              CloseCode.TooManyInitialisationRequests,
+              'Too many initialisation requests',
+            );
           initReceived = true;
           const params = message.payload;
-          conn.connectionParams = params && typeof params === 'object' && !Array.isArray(params) ? params : undefined;
+          conn.connectionParams =
+            params && typeof params === 'object' && !Array.isArray(params) ? params : undefined;
           const accepted = await options.onConnect(conn);
           if (accepted === false) return socket.close(CloseCode.Forbidden, 'Forbidden');
           if (accepted !== true) return socket.close(accepted.code, accepted.reason);
@@ -139,13 +169,24 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
           return void send(socket, JSON.stringify({ type: MessageType.ConnectionAck }));
         }
         case MessageType.Ping:
-          return void send(socket, JSON.stringify(message.payload ? { type: MessageType.Pong, payload: message.payload } : { type: MessageType.Pong }));
+          return void send(
+            socket,
+            JSON.stringify(
+              message.payload
+                ? { type: MessageType.Pong, payload: message.payload }
+                : { type: MessageType.Pong },
+            ),
+          );
         case MessageType.Pong:
           return;
         case MessageType.Subscribe:
           if (closing) return; // frames that arrived before the close: nothing starts on a closing socket
           if (!acknowledged) return socket.close(CloseCode.Unauthorized, 'Unauthorized');
-          if (subs.has(message.id)) return socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${message.id} already exists`);
+          if (subs.has(message.id))
+            return socket.close(
+              CloseCode.SubscriberAlreadyExists,
+              `Subscriber for ${message.id} already exists`,
+            );
           {
             // over the cap: that operation's error, and the socket carries on
             const busy = options.tooBusy?.(conn, subs.size);
@@ -160,17 +201,27 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
           return;
         }
         default:
-          return socket.close(CloseCode.BadRequest, `Unexpected message of type ${message.type} received`);
+          return socket.close(
+            CloseCode.BadRequest,
+            `Unexpected message of type ${message.type} received`,
+          );
       }
     }
 
-    socket.on('message', (raw) => onMessage(String(raw)).catch((err: unknown) => internalError('WebSocket message handling failed', err)));
+    socket.on('message', (raw) =>
+      onMessage(String(raw)).catch((err: unknown) =>
+        internalError('WebSocket message handling failed', err),
+      ),
+    );
     let closing = false;
     const endStreams = () => {
       closing = true;
       const open = [...subs.values()];
       subs.clear();
-      for (const stream of open) stream?.return?.()?.catch((err: unknown) => log.error('ending a subscription failed', { err }));
+      for (const stream of open)
+        stream
+          ?.return?.()
+          ?.catch((err: unknown) => log.error('ending a subscription failed', { err }));
     };
     // ws answers a peer's close frame through this same method: streams end as the closing
     // handshake starts, not when a stalled peer's TCP finally goes (closeTimeout later)
@@ -190,13 +241,16 @@ export function serveGraphqlWs(options: ProtocolOptions, wss: WebSocketServer, l
     async dispose() {
       for (const client of wss.clients) client.close(1001, 'Going away');
       wss.removeAllListeners();
-      await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        wss.close((err) => (err ? reject(err) : resolve())),
+      );
     },
   };
 }
 
 /** The TCP socket under a WebSocket (ws keeps it as `_socket`). */
-const tcpOf = (socket: WebSocket) => (socket as unknown as { _socket: import('node:net').Socket })._socket;
+const tcpOf = (socket: WebSocket) =>
+  (socket as unknown as { _socket: import('node:net').Socket })._socket;
 
 /**
  * Bytes the kernel has taken from this socket so far: Node counts in `bytesWritten` what is still
@@ -221,7 +275,9 @@ const WAIT_ABOVE_BYTES = 64 * 1024;
 function send(socket: WebSocket, message: Message): Promise<void> | undefined {
   if (socket.readyState !== socket.OPEN) return undefined;
   if (socket.bufferedAmount < WAIT_ABOVE_BYTES) return void write(socket, message);
-  return new Promise((resolve, reject) => write(socket, message, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    write(socket, message, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 /** A fragmented message's frames are written together, in one writev (nothing can come between). */
@@ -231,7 +287,9 @@ function write(socket: WebSocket, message: Message, done?: (err?: Error) => void
   tcp.cork();
   try {
     const last = message.length - 1;
-    message.forEach((frame, i) => socket.send(frame, { binary: false, fin: i === last }, i === last ? done : undefined));
+    message.forEach((frame, i) =>
+      socket.send(frame, { binary: false, fin: i === last }, i === last ? done : undefined),
+    );
   } finally {
     tcp.uncork(); // a socket left corked would hold every later frame
   }

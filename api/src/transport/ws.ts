@@ -7,14 +7,25 @@ import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
 import { isGraphQLError, withContractCode } from '../plugins/error-codes.js';
 import { quotaRefusal } from '../plugins/subscription-guard.js';
-import { quotaOf, SIGNED_OUT_OPERATIONS, tooManyOperations, tooManySockets } from './stream-quota.js';
+import {
+  quotaOf,
+  SIGNED_OUT_OPERATIONS,
+  tooManyOperations,
+  tooManySockets,
+} from './stream-quota.js';
 import { serveGraphqlWs, type Operation } from './ws-socket.js';
 
 /** HTTP status hints mean nothing on a socket. */
 function withoutHttp(e: GraphQLError): GraphQLError {
   if (!e.extensions?.http) return e;
   const { http: _http, ...extensions } = e.extensions;
-  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions });
+  return new GraphQLError(e.message, {
+    nodes: e.nodes,
+    source: e.source,
+    positions: e.positions,
+    path: e.path,
+    extensions,
+  });
 }
 
 interface ConnectionState {
@@ -28,10 +39,19 @@ interface ConnectionState {
  * `yoga.getEnveloped` so every plugin (auth gate, limits, masking, subscription guard) applies
  * exactly as on HTTP and SSE.
  */
-export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, object>, app: AppServices) {
+export function attachWebSocket(
+  server: Server,
+  yoga: YogaServerInstance<ServerContext, object>,
+  app: AppServices,
+) {
   // small frames: a GraphQL operation never needs more; a flood of big frames costs nothing
   // closeTimeout (not in @types/ws): a peer that never answers our close frame is cut after 5 s, not 30
-  const options = { server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024, closeTimeout: 5_000 };
+  const options = {
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: 64 * 1024,
+    closeTimeout: 5_000,
+  };
   const wss = new WebSocketServer(options);
   const states = new WeakMap<object, ConnectionState>();
   const quota = quotaOf(app);
@@ -48,8 +68,13 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         } else {
           const creds = credentialsOf({ ...req.headers, authorization: undefined });
           // a cookie rides along on any page's WebSocket: accept it only from an allowed Origin
-          if (creds.viaCookie && !originAllowed(req.headers.origin, req.headers.host, app.config.PUBLIC_ORIGIN)) {
-            app.log.warn('WebSocket cookie refused from foreign origin', { origin: req.headers.origin });
+          if (
+            creds.viaCookie &&
+            !originAllowed(req.headers.origin, req.headers.host, app.config.PUBLIC_ORIGIN)
+          ) {
+            app.log.warn('WebSocket cookie refused from foreign origin', {
+              origin: req.headers.origin,
+            });
             return false;
           }
           token = creds.token;
@@ -72,20 +97,38 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
       },
       tooBusy: (ctx, running) => {
         const signedIn = states.get(ctx)?.signedIn ?? false;
-        const max = signedIn ? app.agent.config.limits.subscriptionsPerSocket : SIGNED_OUT_OPERATIONS;
+        const max = signedIn
+          ? app.agent.config.limits.subscriptionsPerSocket
+          : SIGNED_OUT_OPERATIONS;
         return running >= max ? tooManyOperations(max, signedIn) : null;
       },
       refusal: quotaRefusal,
       onSubscribe: async (ctx, _id, payload) => {
         const state = states.get(ctx);
-        if (!state) return [new GraphQLError('Connection not initialised.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (!state)
+          return [
+            new GraphQLError('Connection not initialised.', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ];
         // re-checked per operation: a revoked token can't open new streams on an old socket
         const viewer = await app.auth.authenticate(state.token);
         if (state.token && !viewer) {
           ctx.socket.close(CloseCode.Forbidden, 'Session ended');
-          return [new GraphQLError('Your session ended. Sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
+          return [
+            new GraphQLError('Your session ended. Sign in again.', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ];
         }
-        const serverContext: ServerContext = { app, viewer, clientIp: state.ip, setCookies: [], secure: false, transport: 'ws' };
+        const serverContext: ServerContext = {
+          app,
+          viewer,
+          clientIp: state.ip,
+          setCookies: [],
+          secure: false,
+          transport: 'ws',
+        };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...serverContext,
           req: ctx.request,
@@ -96,7 +139,11 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [withoutHttp(withContractCode(isGraphQLError(err) ? err : new GraphQLError(String(err))))];
+          return [
+            withoutHttp(
+              withContractCode(isGraphQLError(err) ? err : new GraphQLError(String(err))),
+            ),
+          ];
         }
         let errors;
         try {
@@ -108,8 +155,18 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         }
         // signed out, the auth gate has already made them one message naming nothing of the schema
         if (errors.length) return errors;
-        const args = { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue: await contextFactory() };
-        return { args, execute: execute as Operation['execute'], subscribe: subscribe as Operation['subscribe'] };
+        const args = {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+        };
+        return {
+          args,
+          execute: execute as Operation['execute'],
+          subscribe: subscribe as Operation['subscribe'],
+        };
       },
     },
     wss,

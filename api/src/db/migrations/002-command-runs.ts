@@ -4,7 +4,8 @@ import { statements } from './schema-sql.js';
 export class Migration002CommandRuns extends Migration {
   up() {
     const knex = this.getKnex();
-    const add = (b: Parameters<typeof statements>[0]) => statements(b).forEach((sql) => this.addSql(sql));
+    const add = (b: Parameters<typeof statements>[0]) =>
+      statements(b).forEach((sql) => this.addSql(sql));
     add(
       knex.schema.createTable('command_runs', (t) => {
         t.string('id', 36).primary();
@@ -16,7 +17,11 @@ export class Migration002CommandRuns extends Migration {
         t.text('error').nullable();
         t.datetime('started_at').notNullable();
         t.datetime('finished_at').nullable();
-        t.string('started_by_id', 36).notNullable().references('id').inTable('users').onDelete('CASCADE');
+        t.string('started_by_id', 36)
+          .notNullable()
+          .references('id')
+          .inTable('users')
+          .onDelete('CASCADE');
         t.integer('output_bytes').notNullable().defaultTo(0);
         t.boolean('output_truncated').notNullable().defaultTo(false);
         t.integer('last_seq').notNullable().defaultTo(0);
@@ -28,7 +33,11 @@ export class Migration002CommandRuns extends Migration {
     add(
       knex.schema.createTable('output_chunks', (t) => {
         t.increments('id').primary();
-        t.string('run_id', 36).notNullable().references('id').inTable('command_runs').onDelete('CASCADE');
+        t.string('run_id', 36)
+          .notNullable()
+          .references('id')
+          .inTable('command_runs')
+          .onDelete('CASCADE');
         t.integer('seq').notNullable();
         t.string('stream', 8).notNullable();
         t.text('data').notNullable();

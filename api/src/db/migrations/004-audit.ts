@@ -4,7 +4,8 @@ import { statements } from './schema-sql.js';
 export class Migration004Audit extends Migration {
   up() {
     const knex = this.getKnex();
-    const add = (b: Parameters<typeof statements>[0]) => statements(b).forEach((sql) => this.addSql(sql));
+    const add = (b: Parameters<typeof statements>[0]) =>
+      statements(b).forEach((sql) => this.addSql(sql));
     add(
       knex.schema.createTable('audit_events', (t) => {
         t.string('id', 36).primary();

@@ -30,12 +30,18 @@ beforeAll(async () => {
 afterAll(() => s.stop());
 
 const events = (action: AuditAction, target?: string) =>
-  s.app.services.orm.em.fork().find(AuditEvent, { action, ...(target ? { target } : {}) }, { orderBy: { at: 'asc' } });
+  s.app.services.orm.em
+    .fork()
+    .find(AuditEvent, { action, ...(target ? { target } : {}) }, { orderBy: { at: 'asc' } });
 const detail = (e: AuditEvent) => JSON.parse(e.detail ?? 'null');
 
 describe('run events', () => {
   it('RUN_STARTED names the starter, the address, the run and its exact argv', async () => {
-    const r = await s.gql(`mutation { runCommand(name: "greet", args: [{ name: "name", value: "a b; rm -rf /" }]) { id } }`, {}, alice);
+    const r = await s.gql(
+      `mutation { runCommand(name: "greet", args: [{ name: "name", value: "a b; rm -rf /" }]) { id } }`,
+      {},
+      alice,
+    );
     expect(r.errors).toBeUndefined();
     const [e, ...more] = await events('RUN_STARTED', r.data.runCommand.id);
     expect(more).toHaveLength(0);
@@ -50,11 +56,15 @@ describe('run events', () => {
     expect(await events('RUN_STARTED')).toHaveLength(before);
   });
 
-  it('RUN_CANCELLED names who cancelled it (an admin cancelling a user\'s run)', async () => {
+  it("RUN_CANCELLED names who cancelled it (an admin cancelling a user's run)", async () => {
     const started = await s.gql(`mutation { runCommand(name: "wait") { id } }`, {}, bob);
     const id = started.data.runCommand.id as string;
     const admin = await s.login();
-    const cancelled = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+    const cancelled = await s.gql(
+      `mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`,
+      { id },
+      admin,
+    );
     expect(cancelled.errors).toBeUndefined();
     const [e, ...more] = await events('RUN_CANCELLED', id);
     expect(more).toHaveLength(0);
@@ -73,22 +83,37 @@ describe('file events', () => {
     expect(detail(uploaded!)).toEqual({ name: 'notes.txt', size: 18, mimeType: 'text/plain' });
 
     // the plain HTTP download, with a Bearer token and with the session cookie
-    const viaToken = await fetch(`${s.url}/files/${id}`, { headers: { authorization: `Bearer ${alice.token}` } });
+    const viaToken = await fetch(`${s.url}/files/${id}`, {
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
     expect(await viaToken.text()).toBe('line one\nline two\n');
-    const viaCookie = await fetch(`${s.url}/files/${id}`, { headers: { cookie: alice.cookie, range: 'bytes=0-3' } });
+    const viaCookie = await fetch(`${s.url}/files/${id}`, {
+      headers: { cookie: alice.cookie, range: 'bytes=0-3' },
+    });
     expect(await viaCookie.text()).toBe('line');
     const downloads = await events('FILE_DOWNLOADED', id);
     expect(downloads).toHaveLength(2);
-    for (const d of downloads) expect(d).toMatchObject({ actorId: alice.userId, actorName: 'alice', ip: '127.0.0.1' });
+    for (const d of downloads)
+      expect(d).toMatchObject({ actorId: alice.userId, actorName: 'alice', ip: '127.0.0.1' });
     expect(downloads.map(detail).sort((a, b) => b.bytes - a.bytes)).toEqual([
       { name: 'notes.txt', bytes: 18 },
       { name: 'notes.txt', bytes: 4, range: '0-3' },
     ]);
 
     // what is refused is not a download: someone else's file, signed out, a HEAD
-    expect((await fetch(`${s.url}/files/${id}`, { headers: { authorization: `Bearer ${bob.token}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${s.url}/files/${id}`, { headers: { authorization: `Bearer ${bob.token}` } }))
+        .status,
+    ).toBe(404);
     expect((await fetch(`${s.url}/files/${id}`)).status).toBe(401);
-    expect((await fetch(`${s.url}/files/${id}`, { method: 'HEAD', headers: { authorization: `Bearer ${alice.token}` } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${s.url}/files/${id}`, {
+          method: 'HEAD',
+          headers: { authorization: `Bearer ${alice.token}` },
+        })
+      ).status,
+    ).toBe(200);
     expect(await events('FILE_DOWNLOADED', id)).toHaveLength(2);
 
     const admin = await s.login();
@@ -101,10 +126,13 @@ describe('file events', () => {
   });
 
   it('300 concurrent downloads leave 300 events, none lost to a busy database', async () => {
-    const id = (await s.upload({ name: 'busy.txt', content: 'x'.repeat(1000) }, bob)).data.uploadFile.id as string;
+    const id = (await s.upload({ name: 'busy.txt', content: 'x'.repeat(1000) }, bob)).data
+      .uploadFile.id as string;
     const statuses = await Promise.all(
       Array.from({ length: 300 }, async () => {
-        const res = await fetch(`${s.url}/files/${id}`, { headers: { authorization: `Bearer ${bob.token}` } });
+        const res = await fetch(`${s.url}/files/${id}`, {
+          headers: { authorization: `Bearer ${bob.token}` },
+        });
         await res.arrayBuffer();
         return res.status;
       }),
@@ -118,8 +146,15 @@ describe('file events', () => {
   });
 
   it('each event is also one JSON line in the system log', async () => {
-    const lines = s.logText().split('\n').filter((l) => l.includes('"audit":"FILE_UPLOADED"'));
+    const lines = s
+      .logText()
+      .split('\n')
+      .filter((l) => l.includes('"audit":"FILE_UPLOADED"'));
     expect(lines.length).toBeGreaterThan(0);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ audit: 'FILE_UPLOADED', actorName: 'alice', ip: '127.0.0.1' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      audit: 'FILE_UPLOADED',
+      actorName: 'alice',
+      ip: '127.0.0.1',
+    });
   });
 });

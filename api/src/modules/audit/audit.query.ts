@@ -25,23 +25,41 @@ const ID_MAX = 64;
 const CURSOR_MAX = 200;
 
 /** ADMIN: the audit trail, newest first, filtered by action, actor and time range (both ends included). */
-export async function listAuditEvents(ctx: Context, args: AuditEventsArgs): Promise<Page<AuditEventView>> {
+export async function listAuditEvents(
+  ctx: Context,
+  args: AuditEventsArgs,
+): Promise<Page<AuditEventView>> {
   requireAdmin(ctx);
-  if (args.actor != null && args.actor.length > ID_MAX) throw new BadUserInputError('`actor` is not a user id.', { field: 'actor' });
-  if (args.after != null && args.after.length > CURSOR_MAX) throw new BadUserInputError('The `after` cursor is not one this server gave out.');
+  if (args.actor != null && args.actor.length > ID_MAX)
+    throw new BadUserInputError('`actor` is not a user id.', { field: 'actor' });
+  if (args.after != null && args.after.length > CURSOR_MAX)
+    throw new BadUserInputError('The `after` cursor is not one this server gave out.');
   if (args.since && args.until && args.since > args.until) {
-    throw new BadUserInputError('`since` is after `until`: give a time range that starts before it ends.', { field: 'since' });
+    throw new BadUserInputError(
+      '`since` is after `until`: give a time range that starts before it ends.',
+      { field: 'since' },
+    );
   }
   const where: Record<string, unknown> = {};
   if (args.action) where.action = args.action;
   if (args.actor != null) where.actorId = args.actor;
-  if (args.since || args.until) where.at = { ...(args.since ? { $gte: args.since } : {}), ...(args.until ? { $lte: args.until } : {}) };
-  const page = await newestFirst(ctx.em, AuditEvent, where, 'at', { first: args.first ?? 50, after: args.after });
+  if (args.since || args.until)
+    where.at = {
+      ...(args.since ? { $gte: args.since } : {}),
+      ...(args.until ? { $lte: args.until } : {}),
+    };
+  const page = await newestFirst(ctx.em, AuditEvent, where, 'at', {
+    first: args.first ?? 50,
+    after: args.after,
+  });
   const ids = [...new Set(page.edges.flatMap((e) => (e.node.actorId ? [e.node.actorId] : [])))];
   const users = ids.length ? await ctx.em.find(User, { id: { $in: ids } }) : [];
   const byId = new Map(users.map((u) => [u.id, userView(u)]));
   return {
-    edges: page.edges.map((e) => ({ cursor: e.cursor, node: { event: e.node, actor: (e.node.actorId && byId.get(e.node.actorId)) || null } })),
+    edges: page.edges.map((e) => ({
+      cursor: e.cursor,
+      node: { event: e.node, actor: (e.node.actorId && byId.get(e.node.actorId)) || null },
+    })),
     pageInfo: page.pageInfo,
   };
 }

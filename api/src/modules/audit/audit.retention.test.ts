@@ -14,7 +14,12 @@ afterAll(() => s.stop());
 
 async function insert(count: number, at: (i: number) => Date, target: string): Promise<void> {
   const em = s.app.services.orm.em.fork();
-  await em.insertMany(AuditEvent, Array.from({ length: count }, (_, i) => Object.assign(new AuditEvent(), { at: at(i), action: 'RUN_STARTED', target })));
+  await em.insertMany(
+    AuditEvent,
+    Array.from({ length: count }, (_, i) =>
+      Object.assign(new AuditEvent(), { at: at(i), action: 'RUN_STARTED', target }),
+    ),
+  );
 }
 const count = (target: string) => s.app.services.orm.em.fork().count(AuditEvent, { target });
 
@@ -28,7 +33,10 @@ describe('audit retention', () => {
     expect(swept).toEqual({ removed: 2_500, batches: 3 });
     expect(await count('old')).toBe(0);
     expect(await count('young')).toBe(40);
-    const line = s.logText().split('\n').find((l) => l.includes('audit events past retention removed'));
+    const line = s
+      .logText()
+      .split('\n')
+      .find((l) => l.includes('audit events past retention removed'));
     expect(JSON.parse(line!)).toMatchObject({ removed: 2_500, batches: 3, days: 30 });
 
     // nothing left to do: a second sweep removes nothing and says nothing
@@ -45,7 +53,10 @@ describe('audit retention', () => {
 
   it('keeps every event when AUDIT_RETENTION_DAYS is 0', async () => {
     await insert(5, () => new Date(Date.now() - 5000 * DAY), 'ancient');
-    const forever = { ...s.app.services, config: { ...s.app.services.config, AUDIT_RETENTION_DAYS: 0 } };
+    const forever = {
+      ...s.app.services,
+      config: { ...s.app.services.config, AUDIT_RETENTION_DAYS: 0 },
+    };
     expect(await sweepAuditEvents(forever)).toEqual({ removed: 0, batches: 0 });
     expect(await count('ancient')).toBe(5);
   });

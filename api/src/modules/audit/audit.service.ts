@@ -16,20 +16,26 @@ export interface AuditEntry {
 
 const DETAIL_MAX = 4096;
 
-const cut = (s: string | null | undefined, max: number): string | null => (s == null ? null : s.length > max ? s.slice(0, max) : s);
+const cut = (s: string | null | undefined, max: number): string | null =>
+  s == null ? null : s.length > max ? s.slice(0, max) : s;
 
 function detailText(detail: Record<string, unknown> | null | undefined): string | null {
   if (!detail) return null;
   const text = JSON.stringify(detail);
   // a cut JSON text would not parse: keep it parseable and say it was cut
-  return text.length <= DETAIL_MAX ? text : JSON.stringify({ truncated: true, text: text.slice(0, DETAIL_MAX - 64) });
+  return text.length <= DETAIL_MAX
+    ? text
+    : JSON.stringify({ truncated: true, text: text.slice(0, DETAIL_MAX - 64) });
 }
 
 /**
  * Appends one event to the audit trail (database) and the system log (one JSON line). Never
  * throws: a failure to record is logged as an error, and the action it describes goes on.
  */
-export async function recordAudit(app: Pick<AppServices, 'orm' | 'log'>, entry: AuditEntry): Promise<void> {
+export async function recordAudit(
+  app: Pick<AppServices, 'orm' | 'log'>,
+  entry: AuditEntry,
+): Promise<void> {
   const event = new AuditEvent();
   event.action = entry.action;
   event.actorId = entry.actor?.userId ?? null;
@@ -53,7 +59,16 @@ export async function recordAudit(app: Pick<AppServices, 'orm' | 'log'>, entry: 
 }
 
 /** An event done by the signed-in viewer of a GraphQL operation, from its address. */
-export function auditAs(ctx: Context, action: AuditAction, rest: Omit<AuditEntry, 'action' | 'actor' | 'ip'> = {}): Promise<void> {
+export function auditAs(
+  ctx: Context,
+  action: AuditAction,
+  rest: Omit<AuditEntry, 'action' | 'actor' | 'ip'> = {},
+): Promise<void> {
   const v = ctx.viewer;
-  return recordAudit(ctx.app, { action, actor: v ? { userId: v.userId, username: v.username } : null, ip: ctx.clientIp, ...rest });
+  return recordAudit(ctx.app, {
+    action,
+    actor: v ? { userId: v.userId, username: v.username } : null,
+    ip: ctx.clientIp,
+    ...rest,
+  });
 }

@@ -1,7 +1,18 @@
 import type { Context } from '../../context.js';
-import { BadUserInputError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../../errors.js';
+import {
+  BadUserInputError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from '../../errors.js';
 import { auditAs, recordAudit } from '../audit/audit.service.js';
-import { burnVerifyTime, hashPassword, needsRehash, PASSWORD_MAX, verifyPassword } from '../users/password.js';
+import {
+  burnVerifyTime,
+  hashPassword,
+  needsRehash,
+  PASSWORD_MAX,
+  verifyPassword,
+} from '../users/password.js';
 import { User } from '../users/user.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import { requireViewer } from './guards.js';
@@ -17,10 +28,14 @@ export const USERNAME_MAX = 64;
 /** Impossible lengths are refused before anything is looked up, counted, stored or hashed. */
 function checkLoginBounds(args: { username: string; password: string }): void {
   if (args.username.length > USERNAME_MAX) {
-    throw new BadUserInputError(`A username is at most ${USERNAME_MAX} characters.`, { field: 'username' });
+    throw new BadUserInputError(`A username is at most ${USERNAME_MAX} characters.`, {
+      field: 'username',
+    });
   }
   if (args.password.length > PASSWORD_MAX) {
-    throw new BadUserInputError(`A password is at most ${PASSWORD_MAX} characters.`, { field: 'password' });
+    throw new BadUserInputError(`A password is at most ${PASSWORD_MAX} characters.`, {
+      field: 'password',
+    });
   }
 }
 
@@ -28,15 +43,28 @@ function checkLoginBounds(args: { username: string; password: string }): void {
  * A place in the limiter for one password guess on `username`, or RATE_LIMITED. The first
  * refusal of a key in its window is audited; later ones are not, so a flood can't fill the table.
  */
-export async function reserveGuess(ctx: Context, username: string, address: string | null, via: 'login' | 'changePassword'): Promise<Attempt> {
+export async function reserveGuess(
+  ctx: Context,
+  username: string,
+  address: string | null,
+  via: 'login' | 'changePassword',
+): Promise<Attempt> {
   const place = ctx.app.limiter.reserve(username, address);
   if (place.ok) return place.attempt;
   if (place.first) {
-    await recordAudit(ctx.app, { action: 'SIGN_IN_LIMITED', actorName: username, ip: ctx.clientIp, detail: { via, retryAfterSeconds: place.retryAfterSeconds } });
+    await recordAudit(ctx.app, {
+      action: 'SIGN_IN_LIMITED',
+      actorName: username,
+      ip: ctx.clientIp,
+      detail: { via, retryAfterSeconds: place.retryAfterSeconds },
+    });
   }
   const minutes = Math.ceil(place.retryAfterSeconds / 60);
   const what = via === 'login' ? 'failed sign-ins' : 'wrong passwords';
-  throw new RateLimitedError(`Too many ${what}. Try again in ${minutes} minute(s).`, place.retryAfterSeconds);
+  throw new RateLimitedError(
+    `Too many ${what}. Try again in ${minutes} minute(s).`,
+    place.retryAfterSeconds,
+  );
 }
 
 export async function login(ctx: Context, args: { username: string; password: string }) {
@@ -48,7 +76,10 @@ export async function login(ctx: Context, args: { username: string; password: st
   try {
     user = await ctx.em.findOne(User, { username: args.username });
     // one message and about one cost for every failure, so usernames can't be probed
-    ok = user && !user.disabled ? await verifyPassword(user.passwordHash, args.password) : (await burnVerifyTime(args.password), false);
+    ok =
+      user && !user.disabled
+        ? await verifyPassword(user.passwordHash, args.password)
+        : (await burnVerifyTime(args.password), false);
   } catch (err) {
     attempt.cancel();
     throw err;
@@ -58,7 +89,13 @@ export async function login(ctx: Context, args: { username: string; password: st
     metrics.failedLogins.inc();
     log.warn('sign-in failed', { username: args.username, ip: ctx.clientIp });
     const reason = !user ? 'unknown user' : user.disabled ? 'disabled' : 'wrong password';
-    await recordAudit(ctx.app, { action: 'SIGN_IN_FAILED', actorName: args.username, ip: ctx.clientIp, target: user?.id, detail: { reason } });
+    await recordAudit(ctx.app, {
+      action: 'SIGN_IN_FAILED',
+      actorName: args.username,
+      ip: ctx.clientIp,
+      target: user?.id,
+      detail: { reason },
+    });
     throw new UnauthenticatedError(WRONG);
   }
   attempt.succeed();
@@ -77,7 +114,12 @@ export async function login(ctx: Context, args: { username: string; password: st
   ctx.app.pubsub.publish('userChanged', { userId: user.id });
   ctx.setCookies.push(sessionCookie(token, config.sessionMaxSeconds, ctx.secure));
   log.info('signed in', { userId: user.id, ip: ctx.clientIp });
-  await recordAudit(ctx.app, { action: 'SIGN_IN', actor: { userId: user.id, username: user.username }, ip: ctx.clientIp, target: session.id });
+  await recordAudit(ctx.app, {
+    action: 'SIGN_IN',
+    actor: { userId: user.id, username: user.username },
+    ip: ctx.clientIp,
+    target: session.id,
+  });
   return { user, token, expiresAt: session.expiresAt };
 }
 
@@ -87,7 +129,9 @@ export async function login(ctx: Context, args: { username: string; password: st
  * insert is stored, so either that end removed the row or this read sees the change.
  */
 async function refuseIfChangedMeanwhile(ctx: Context, user: User, session: Session): Promise<void> {
-  const now = await ctx.em.fork().findOne(User, { id: user.id }, { fields: ['disabled', 'passwordHash'] });
+  const now = await ctx.em
+    .fork()
+    .findOne(User, { id: user.id }, { fields: ['disabled', 'passwordHash'] });
   if (now && !now.disabled && now.passwordHash === user.passwordHash) return;
   await ctx.em.fork().nativeDelete(Session, { id: session.id });
   throw new UnauthenticatedError(WRONG);
@@ -100,22 +144,36 @@ export async function logout(ctx: Context): Promise<boolean> {
   if (viewer.kind === 'session') await ctx.em.nativeDelete(Session, { id: viewer.credentialId });
   ctx.app.pubsub.publish('authRevoked', { credentialId: viewer.credentialId });
   ctx.app.log.info('signed out', { userId: viewer.userId });
-  await auditAs(ctx, 'SIGN_OUT', { target: viewer.credentialId, detail: { credential: viewer.kind } });
+  await auditAs(ctx, 'SIGN_OUT', {
+    target: viewer.credentialId,
+    detail: { credential: viewer.kind },
+  });
   return true;
 }
 
 export async function listApiTokens(ctx: Context): Promise<ApiToken[]> {
   const viewer = requireViewer(ctx);
-  return ctx.em.find(ApiToken, { userId: viewer.userId, revokedAt: null }, { orderBy: { createdAt: 'desc' } });
+  return ctx.em.find(
+    ApiToken,
+    { userId: viewer.userId, revokedAt: null },
+    { orderBy: { createdAt: 'desc' } },
+  );
 }
 
-export async function createApiToken(ctx: Context, args: { name: string; expiresInDays?: number | null }) {
+export async function createApiToken(
+  ctx: Context,
+  args: { name: string; expiresInDays?: number | null },
+) {
   const viewer = requireViewer(ctx);
   const name = args.name.trim();
-  if (!name || name.length > 100) throw new BadUserInputError('A token name is 1 to 100 characters.', { field: 'name' });
+  if (!name || name.length > 100)
+    throw new BadUserInputError('A token name is 1 to 100 characters.', { field: 'name' });
   const days = args.expiresInDays;
   if (days != null && (days < 1 || days > 3650)) {
-    throw new BadUserInputError('expiresInDays must be between 1 and 3650, or left out for no expiry.', { field: 'expiresInDays' });
+    throw new BadUserInputError(
+      'expiresInDays must be between 1 and 3650, or left out for no expiry.',
+      { field: 'expiresInDays' },
+    );
   }
   const secret = newToken('apiToken');
   const apiToken = ctx.em.create(ApiToken, {
@@ -129,10 +187,15 @@ export async function createApiToken(ctx: Context, args: { name: string; expires
   // disable, endUserSessions): their revoke ran before our row existed, so check once it does
   if (!(await credentialStillValid(ctx, viewer))) {
     await ctx.em.nativeUpdate(ApiToken, { id: apiToken.id }, { revokedAt: new Date() });
-    throw new UnauthenticatedError('Your session ended while the token was being made. Sign in again.');
+    throw new UnauthenticatedError(
+      'Your session ended while the token was being made. Sign in again.',
+    );
   }
   ctx.app.log.info('API token created', { userId: viewer.userId, tokenId: apiToken.id });
-  await auditAs(ctx, 'TOKEN_CREATED', { target: apiToken.id, detail: { name, expiresInDays: days ?? null } });
+  await auditAs(ctx, 'TOKEN_CREATED', {
+    target: apiToken.id,
+    detail: { name, expiresInDays: days ?? null },
+  });
   return { apiToken, secret };
 }
 
@@ -149,11 +212,15 @@ export async function revokeApiToken(ctx: Context, id: string): Promise<boolean>
   const viewer = requireViewer(ctx);
   const token = await ctx.em.findOne(ApiToken, { id, revokedAt: null });
   // someone else's token answers exactly like a missing one
-  if (!token || (token.userId !== viewer.userId && viewer.role !== 'ADMIN')) throw new NotFoundError('That API token');
+  if (!token || (token.userId !== viewer.userId && viewer.role !== 'ADMIN'))
+    throw new NotFoundError('That API token');
   token.revokedAt = new Date();
   await ctx.em.flush();
   ctx.app.pubsub.publish('authRevoked', { credentialId: token.id });
   ctx.app.log.info('API token revoked', { tokenId: token.id, by: viewer.userId });
-  await auditAs(ctx, 'TOKEN_REVOKED', { target: token.id, detail: { name: token.name, owner: token.userId } });
+  await auditAs(ctx, 'TOKEN_REVOKED', {
+    target: token.id,
+    detail: { name: token.name, owner: token.userId },
+  });
   return true;
 }

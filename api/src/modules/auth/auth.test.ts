@@ -9,11 +9,14 @@ beforeAll(async () => {
 });
 afterAll(() => s.stop());
 
-const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code;
 
 describe('sign-in and sessions', () => {
   it('login sets an HttpOnly SameSite=Strict cookie and returns a bearer token; both identify the user', async () => {
-    const r = await s.gql(`mutation { login(username: "admin", password: "admin-password-1") { token expiresAt user { username role lastLoginAt } } }`);
+    const r = await s.gql(
+      `mutation { login(username: "admin", password: "admin-password-1") { token expiresAt user { username role lastLoginAt } } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.login.user).toMatchObject({ username: 'admin', role: 'ADMIN' });
     expect(r.data.login.token).toMatch(/^tas_/);
@@ -42,7 +45,10 @@ describe('sign-in and sessions', () => {
   it('unknown user and wrong password give the same message in about the same time', async () => {
     const time = async (u: string) => {
       const t = performance.now();
-      const r = await s.gql(`mutation($u: String!) { login(username: $u, password: "wrong-password") { token } }`, { u });
+      const r = await s.gql(
+        `mutation($u: String!) { login(username: $u, password: "wrong-password") { token } }`,
+        { u },
+      );
       return { ms: performance.now() - t, r };
     };
     await time('admin'); // warm the dummy hash
@@ -59,13 +65,19 @@ describe('sign-in and sessions', () => {
     try {
       let last;
       for (let i = 0; i < 11; i++) {
-        last = await s2.gql(`mutation { login(username: "admin", password: "wrong-password-${i}") { token } }`);
+        last = await s2.gql(
+          `mutation { login(username: "admin", password: "wrong-password-${i}") { token } }`,
+        );
       }
       expect(code(last!)).toBe('RATE_LIMITED');
       expect(last!.errors![0]!.message).toMatch(/Too many failed sign-ins/);
       // even the right password is refused while limited
       await expect(s2.login()).rejects.toThrow(/RATE_LIMITED|Too many/);
-      expect(await s2.app.services.metrics.registry.getSingleMetricAsString('tiny_agent_failed_logins_total')).toMatch(/ 10$/m);
+      expect(
+        await s2.app.services.metrics.registry.getSingleMetricAsString(
+          'tiny_agent_failed_logins_total',
+        ),
+      ).toMatch(/ 10$/m);
     } finally {
       await s2.stop();
     }
@@ -73,7 +85,10 @@ describe('sign-in and sessions', () => {
 
   it('password length is bounded before hashing', async () => {
     const t = performance.now();
-    const r = await s.gql(`mutation($p: String!) { login(username: "admin", password: $p) { token } }`, { p: 'x'.repeat(100_000) });
+    const r = await s.gql(
+      `mutation($p: String!) { login(username: "admin", password: $p) { token } }`,
+      { p: 'x'.repeat(100_000) },
+    );
     // no password is that long: an impossible length is refused before anything (test/security/)
     expect(code(r)).toBe('BAD_USER_INPUT');
     expect(performance.now() - t).toBeLessThan(2000);
@@ -83,7 +98,11 @@ describe('sign-in and sessions', () => {
 describe('API tokens', () => {
   it('the secret is shown once, only a hash is stored, it authenticates and records lastUsedAt, and revoking ends it', async () => {
     const admin = await s.login();
-    const created = await s.gql(`mutation { createApiToken(name: "ci", expiresInDays: 30) { secret apiToken { id name expiresAt lastUsedAt } } }`, {}, admin);
+    const created = await s.gql(
+      `mutation { createApiToken(name: "ci", expiresInDays: 30) { secret apiToken { id name expiresAt lastUsedAt } } }`,
+      {},
+      admin,
+    );
     expect(created.errors).toBeUndefined();
     const { secret, apiToken } = created.data.createApiToken;
     expect(secret).toMatch(/^tat_/);
@@ -91,24 +110,40 @@ describe('API tokens', () => {
     const db = readFileSync(path.join(s.config.DATA_DIR, 'app.db')).toString('latin1');
     expect(db).not.toContain(secret);
 
-    expect((await s.gql(`{ me { username } }`, {}, { token: secret })).data.me.username).toBe('admin');
+    expect((await s.gql(`{ me { username } }`, {}, { token: secret })).data.me.username).toBe(
+      'admin',
+    );
     await new Promise((r) => setTimeout(r, 100));
     const listed = await s.gql(`{ apiTokens { id name lastUsedAt } }`, {}, admin);
     const mine = listed.data.apiTokens.find((t: { id: string }) => t.id === apiToken.id);
     expect(mine.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(listed.data)).not.toContain(secret);
 
-    const revoked = await s.gql(`mutation($id: ID!) { revokeApiToken(id: $id) }`, { id: apiToken.id }, admin);
+    const revoked = await s.gql(
+      `mutation($id: ID!) { revokeApiToken(id: $id) }`,
+      { id: apiToken.id },
+      admin,
+    );
     expect(revoked.data.revokeApiToken).toBe(true);
     expect((await s.gql(`{ me { username } }`, {}, { token: secret })).data.me).toBeNull();
-    expect(code(await s.gql(`{ apiTokens { id } }`, {}, { token: secret }))).toBe('UNAUTHENTICATED');
+    expect(code(await s.gql(`{ apiTokens { id } }`, {}, { token: secret }))).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it("another user's token answers NOT_FOUND", async () => {
     const admin = await s.login();
-    const t = await s.gql(`mutation { createApiToken(name: "mine") { apiToken { id } } }`, {}, admin);
+    const t = await s.gql(
+      `mutation { createApiToken(name: "mine") { apiToken { id } } }`,
+      {},
+      admin,
+    );
     const erin = await s.createUser('erin');
-    const r = await s.gql(`mutation($id: ID!) { revokeApiToken(id: $id) }`, { id: t.data.createApiToken.apiToken.id }, erin);
+    const r = await s.gql(
+      `mutation($id: ID!) { revokeApiToken(id: $id) }`,
+      { id: t.data.createApiToken.apiToken.id },
+      erin,
+    );
     expect(code(r)).toBe('NOT_FOUND');
   });
 });
@@ -132,8 +167,14 @@ describe('the initial admin', () => {
 
 describe('session lifetimes', () => {
   it('a session ends after its idle time, and after its absolute lifetime even when used', async () => {
-    const idle = await startServer({}, { configure: (c) => ((c.sessionIdleSeconds = 1), (c.sessionMaxSeconds = 60)) });
-    const short = await startServer({}, { configure: (c) => ((c.sessionIdleSeconds = 60), (c.sessionMaxSeconds = 2)) });
+    const idle = await startServer(
+      {},
+      { configure: (c) => ((c.sessionIdleSeconds = 1), (c.sessionMaxSeconds = 60)) },
+    );
+    const short = await startServer(
+      {},
+      { configure: (c) => ((c.sessionIdleSeconds = 60), (c.sessionMaxSeconds = 2)) },
+    );
     try {
       const a = await idle.login();
       expect((await idle.gql(`{ me { username } }`, {}, a)).data.me.username).toBe('admin');

@@ -99,7 +99,11 @@ export class Authenticator {
     return this.authenticateFromDb(token, kind, now);
   }
 
-  private async authenticateFromDb(token: string, kind: TokenKind, now: number): Promise<Viewer | null> {
+  private async authenticateFromDb(
+    token: string,
+    kind: TokenKind,
+    now: number,
+  ): Promise<Viewer | null> {
     const entry = await this.load(kind, hashToken(token), now);
     if (!entry) {
       this.cache.delete(token);
@@ -139,20 +143,29 @@ export class Authenticator {
     // which viewers end: one credential, every one of a user, or a user's sessions but one
     const ends = (v: Viewer) =>
       v.credentialId === r.credentialId ||
-      (v.userId === r.userId && (!r.sessionsOnly || (v.kind === 'session' && v.credentialId !== r.keep)));
+      (v.userId === r.userId &&
+        (!r.sessionsOnly || (v.kind === 'session' && v.credentialId !== r.keep)));
     for (const [token, e] of this.cache) if (ends(e.viewer)) this.cache.delete(token);
-    const keys = [r.credentialId && `c:${r.credentialId}`, r.userId && `u:${r.userId}`].filter(Boolean) as string[];
+    const keys = [r.credentialId && `c:${r.credentialId}`, r.userId && `u:${r.userId}`].filter(
+      Boolean,
+    ) as string[];
     const ending = new Set<Watch>();
-    for (const k of keys) for (const w of this.watchers.get(k) ?? []) if (ends(w.viewer)) ending.add(w);
+    for (const k of keys)
+      for (const w of this.watchers.get(k) ?? []) if (ends(w.viewer)) ending.add(w);
     for (const w of ending) w.onEnd('revoked');
   }
 
   /** Shutdown: every watched stream completes normally. */
   endAll(): void {
-    for (const [k, set] of this.watchers) if (k.startsWith('c:')) for (const w of [...set]) w.onEnd('shutdown');
+    for (const [k, set] of this.watchers)
+      if (k.startsWith('c:')) for (const w of [...set]) w.onEnd('shutdown');
   }
 
-  private async load(kind: 'session' | 'apiToken', hash: string, now: number): Promise<CacheEntry | null> {
+  private async load(
+    kind: 'session' | 'apiToken',
+    hash: string,
+    now: number,
+  ): Promise<CacheEntry | null> {
     const em = this.orm.em.fork();
     const cred =
       kind === 'session'
@@ -171,7 +184,13 @@ export class Authenticator {
       hardExpiry = cred.expiresAt.getTime();
     }
     if (now > hardExpiry) return null;
-    const viewer: Viewer = { userId: user.id, username: user.username, role: user.role, kind, credentialId: cred.id };
+    const viewer: Viewer = {
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      kind,
+      credentialId: cred.id,
+    };
     this.users.set(user.id, { view: userView(user), at: now });
     const entry: CacheEntry = { viewer, hardExpiry, lastSeen: now, lastWritten: 0, checkedAt: now };
     this.touch(kind, entry);
@@ -187,6 +206,8 @@ export class Authenticator {
       kind === 'session'
         ? em.nativeUpdate(Session, { id: entry.viewer.credentialId }, { lastSeenAt: at })
         : em.nativeUpdate(ApiToken, { id: entry.viewer.credentialId }, { lastUsedAt: at });
-    write.catch((err) => this.opts.log.warn('could not record credential use', { err: String(err) }));
+    write.catch((err) =>
+      this.opts.log.warn('could not record credential use', { err: String(err) }),
+    );
   }
 }

@@ -32,10 +32,16 @@ export interface LimiterOptions {
   maxKeys: number;
 }
 
-const DEFAULTS: LimiterOptions = { windowMs: 15 * 60_000, perAccount: 10, perAddress: 30, maxKeys: 50_000 };
+const DEFAULTS: LimiterOptions = {
+  windowMs: 15 * 60_000,
+  perAccount: 10,
+  perAddress: 30,
+  maxKeys: 50_000,
+};
 
 /** A fixed-size key: whatever was sent, a map holds 22 characters for it. */
-const digest = (value: string): string => createHash('sha256').update(value).digest('base64url').slice(0, 22);
+const digest = (value: string): string =>
+  createHash('sha256').update(value).digest('base64url').slice(0, 22);
 
 /**
  * Password guesses per account and per client address in a sliding window. A guess takes its
@@ -67,8 +73,14 @@ export class LoginLimiter {
       const first = limited.some((w) => !w.noted);
       for (const w of limited) w.noted = true;
       // in-flight guesses alone: their answer comes within a second or so
-      const oldest = Math.min(...limited.map((w) => w.failures[0] ?? now - this.opts.windowMs + 1000));
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + this.opts.windowMs - now) / 1000)), first };
+      const oldest = Math.min(
+        ...limited.map((w) => w.failures[0] ?? now - this.opts.windowMs + 1000),
+      );
+      return {
+        ok: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((oldest + this.opts.windowMs - now) / 1000)),
+        first,
+      };
     }
     a.inFlight++;
     if (b) b.inFlight++;
@@ -89,7 +101,14 @@ export class LoginLimiter {
       this.forgetIfQuiet(this.byAccount, accountKey, a);
       if (b) this.forgetIfQuiet(this.byAddress, addressKey!, b);
     };
-    return { ok: true, attempt: { fail: () => settle('fail'), succeed: () => settle('succeed'), cancel: () => settle('cancel') } };
+    return {
+      ok: true,
+      attempt: {
+        fail: () => settle('fail'),
+        succeed: () => settle('succeed'),
+        cancel: () => settle('cancel'),
+      },
+    };
   }
 
   /** How many keys the maps hold (for tests and metrics). */

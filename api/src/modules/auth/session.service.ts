@@ -6,7 +6,8 @@ import { ApiToken } from './api-token.entity.js';
 import { requireAdmin, requireViewer } from './guards.js';
 import { Session } from './session.entity.js';
 
-export type EndCause = 'signOutEverywhere' | 'endUserSessions' | 'passwordChanged' | 'passwordReset' | 'disabled';
+export type EndCause =
+  'signOutEverywhere' | 'endUserSessions' | 'passwordChanged' | 'passwordReset' | 'disabled';
 
 /**
  * The one rule for ending credentials. `keepSessionId`: the session that asked stays (one's own
@@ -19,10 +20,27 @@ export async function endSessions(
   user: { id: string; username: string },
   opts: { reason: EndCause; keepSessionId?: string; tokens: boolean },
 ): Promise<{ sessions: number; tokens: number }> {
-  const sessions = await ctx.em.nativeDelete(Session, { userId: user.id, ...(opts.keepSessionId ? { id: { $ne: opts.keepSessionId } } : {}) });
-  const tokens = opts.tokens ? await ctx.em.nativeUpdate(ApiToken, { userId: user.id, revokedAt: null }, { revokedAt: new Date() }) : 0;
-  ctx.app.pubsub.publish('authRevoked', opts.tokens ? { userId: user.id } : { userId: user.id, sessionsOnly: true, keep: opts.keepSessionId });
-  await auditAs(ctx, 'SESSIONS_ENDED', { target: user.id, detail: { user: user.username, reason: opts.reason, sessions, tokens } });
+  const sessions = await ctx.em.nativeDelete(Session, {
+    userId: user.id,
+    ...(opts.keepSessionId ? { id: { $ne: opts.keepSessionId } } : {}),
+  });
+  const tokens = opts.tokens
+    ? await ctx.em.nativeUpdate(
+        ApiToken,
+        { userId: user.id, revokedAt: null },
+        { revokedAt: new Date() },
+      )
+    : 0;
+  ctx.app.pubsub.publish(
+    'authRevoked',
+    opts.tokens
+      ? { userId: user.id }
+      : { userId: user.id, sessionsOnly: true, keep: opts.keepSessionId },
+  );
+  await auditAs(ctx, 'SESSIONS_ENDED', {
+    target: user.id,
+    detail: { user: user.username, reason: opts.reason, sessions, tokens },
+  });
   return { sessions, tokens };
 }
 
@@ -30,7 +48,11 @@ export async function endSessions(
 export async function signOutEverywhere(ctx: Context): Promise<boolean> {
   const viewer = requireViewer(ctx);
   const keep = viewer.kind === 'session' ? viewer.credentialId : undefined;
-  await endSessions(ctx, { id: viewer.userId, username: viewer.username }, { reason: 'signOutEverywhere', keepSessionId: keep, tokens: false });
+  await endSessions(
+    ctx,
+    { id: viewer.userId, username: viewer.username },
+    { reason: 'signOutEverywhere', keepSessionId: keep, tokens: false },
+  );
   return true;
 }
 

@@ -50,21 +50,33 @@ function collectInput(spec: CommandSpec, input: readonly CommandArgInput[]): Map
   const given = new Map<string, string>();
   for (const { name, value } of input) {
     if (!declared.has(name)) {
-      const takes = spec.args.length ? `it takes: ${spec.args.map((a) => a.name).join(', ')}` : 'it takes no arguments';
-      throw new BadUserInputError(`Command "${spec.name}" has no argument "${name}"; ${takes}.`, { argument: name });
+      const takes = spec.args.length
+        ? `it takes: ${spec.args.map((a) => a.name).join(', ')}`
+        : 'it takes no arguments';
+      throw new BadUserInputError(`Command "${spec.name}" has no argument "${name}"; ${takes}.`, {
+        argument: name,
+      });
     }
-    if (given.has(name)) throw new BadUserInputError(`Argument "${name}" was given more than once.`, { argument: name });
+    if (given.has(name))
+      throw new BadUserInputError(`Argument "${name}" was given more than once.`, {
+        argument: name,
+      });
     given.set(name, value);
   }
   return given;
 }
 
 /** Paths become their canonical form and file ids their stored path; the rest pass as given. */
-async function finalValue(arg: CommandArgSpec, value: string, opts: ResolveArgvOptions): Promise<string> {
+async function finalValue(
+  arg: CommandArgSpec,
+  value: string,
+  opts: ResolveArgvOptions,
+): Promise<string> {
   if (arg.type === 'path') return insideRoots(arg.name, arg.roots, value);
   if (arg.type !== 'file') return value;
   const stored = await opts.resolveFile(value);
-  if (!path.isAbsolute(stored)) throw new Error(`resolveFile returned a relative path for argument "${arg.name}"`);
+  if (!path.isAbsolute(stored))
+    throw new Error(`resolveFile returned a relative path for argument "${arg.name}"`);
   return stored;
 }
 
@@ -74,7 +86,10 @@ async function finalValue(arg: CommandArgSpec, value: string, opts: ResolveArgvO
  */
 async function insideRoots(name: string, roots: readonly string[], value: string): Promise<string> {
   const refusal = () =>
-    new BadUserInputError(`Argument "${name}" must be an existing path inside ${roots.join(' or ')}.`, { argument: name });
+    new BadUserInputError(
+      `Argument "${name}" must be an existing path inside ${roots.join(' or ')}.`,
+      { argument: name },
+    );
   let real: string;
   try {
     real = await realpath(path.resolve(roots[0], value));

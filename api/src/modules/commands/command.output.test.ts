@@ -31,7 +31,12 @@ describe('OutputQueue', () => {
 
   it('pauses the producer above the high-water mark and resumes it below the low one', async () => {
     const pressure: boolean[] = [];
-    const queue = new OutputQueue({ highWaterBytes: 100, lowWaterBytes: 20, coalesceBytes: 10, onPressure: (p) => pressure.push(p) });
+    const queue = new OutputQueue({
+      highWaterBytes: 100,
+      lowWaterBytes: 20,
+      coalesceBytes: 10,
+      onPressure: (p) => pressure.push(p),
+    });
     for (let i = 0; i < 11; i++) queue.push('stdout', 'x'.repeat(10), 10);
     expect(pressure).toEqual([true]);
     const chunks = queue[Symbol.asyncIterator]();

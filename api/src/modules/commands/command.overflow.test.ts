@@ -19,26 +19,43 @@ const server = serverForFile(AGENT);
 describe('a subscriber that stops reading', () => {
   it('is closed with RATE_LIMITED once 32 MiB behind, and resumes from its last seq with every byte', async () => {
     const { s, admin } = server;
-    const id = (await s.gql('mutation { runCommand(name: "flood") { id } }', {}, admin)).data.runCommand.id as string;
+    const id = (await s.gql('mutation { runCommand(name: "flood") { id } }', {}, admin)).data
+      .runCommand.id as string;
     const stalled = await rawCommandOutput(s, admin.token, { id, after: 0 });
-    await waitUntil(() => stalled.got.seqs.length > 0, { timeoutMs: 10_000, what: 'the first chunk' });
+    await waitUntil(() => stalled.got.seqs.length > 0, {
+      timeoutMs: 10_000,
+      what: 'the first chunk',
+    });
     const tcp = stalled.tcp;
     tcp.pause();
     // the run is held back for a while, then goes on: it must finish although this reader stalls
-    await waitUntil(async () => (await s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id }, admin)).data.commandRun.status !== 'RUNNING', { timeoutMs: 60_000, what: 'the run to finish' });
+    await waitUntil(
+      async () =>
+        (await s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id }, admin)).data
+          .commandRun.status !== 'RUNNING',
+      { timeoutMs: 60_000, what: 'the run to finish' },
+    );
     tcp.resume();
-    await waitUntil(() => stalled.got.end !== null, { timeoutMs: 30_000, what: 'the stream to end' });
+    await waitUntil(() => stalled.got.end !== null, {
+      timeoutMs: 30_000,
+      what: 'the stream to end',
+    });
     expect(stalled.got.end!.type).toBe('error');
     expect(stalled.got.end!.payload[0].extensions.code).toBe('RATE_LIMITED');
     const last = stalled.got.seqs.at(-1)!;
     // rising, never repeated; not always consecutive: chunks that queued up together are sent as
     // one, carrying the last seq. Nothing missing is what the byte count below shows
-    expect(stalled.got.seqs.every((seq, i) => i === 0 || seq > stalled.got.seqs[i - 1]!)).toBe(true);
+    expect(stalled.got.seqs.every((seq, i) => i === 0 || seq > stalled.got.seqs[i - 1]!)).toBe(
+      true,
+    );
     expect(stalled.got.bytes).toBeLessThan(TOTAL);
     stalled.ws.close();
 
     const resumed = await rawCommandOutput(s, admin.token, { id, after: last });
-    await waitUntil(() => resumed.got.end !== null, { timeoutMs: 60_000, what: 'the resumed stream to complete' });
+    await waitUntil(() => resumed.got.end !== null, {
+      timeoutMs: 60_000,
+      what: 'the resumed stream to complete',
+    });
     expect(resumed.got.end!.type).toBe('complete');
     expect(resumed.got.seqs[0]).toBeGreaterThan(last);
     expect(stalled.got.bytes + resumed.got.bytes).toBe(TOTAL);

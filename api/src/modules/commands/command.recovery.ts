@@ -10,7 +10,8 @@ function processesOfRun(runId: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker))
+        pids.push(Number(entry));
     } catch {
       // gone already, or not ours to read
     }
@@ -34,7 +35,11 @@ export async function recoverInterruptedRuns(orm: MikroORM, log: Logger): Promis
     run.status = 'INTERRUPTED';
     run.finishedAt = new Date();
     run.error = 'The server stopped while this command was running.';
-    log.warn('run interrupted by a server restart', { runId: run.id, command: run.commandName, killed: pids.length });
+    log.warn('run interrupted by a server restart', {
+      runId: run.id,
+      command: run.commandName,
+      killed: pids.length,
+    });
   }
   await em.flush();
   return stale.length;

@@ -22,9 +22,15 @@ const server = serverForFile(AGENT);
 describe('a stream that fails half-way for a reason nobody planned', () => {
   it('ends with a masked INTERNAL_SERVER_ERROR after the chunks already sent; the log keeps the detail', async () => {
     const { s, admin } = server;
-    const id = (await s.gql('mutation { runCommand(name: "pages") { id } }', {}, admin)).data.runCommand.id as string;
-    const status = async () => (await s.gql('query($id: ID!) { commandRun(id: $id) { status outputBytes } }', { id }, admin)).data.commandRun;
-    await waitUntil(async () => (await status()).status !== 'RUNNING', { timeoutMs: 30_000, what: 'the run to finish' });
+    const id = (await s.gql('mutation { runCommand(name: "pages") { id } }', {}, admin)).data
+      .runCommand.id as string;
+    const status = async () =>
+      (await s.gql('query($id: ID!) { commandRun(id: $id) { status outputBytes } }', { id }, admin))
+        .data.commandRun;
+    await waitUntil(async () => (await status()).status !== 'RUNNING', {
+      timeoutMs: 30_000,
+      what: 'the run to finish',
+    });
     expect(await status()).toEqual({ status: 'SUCCEEDED', outputBytes: WRITES * 40960 });
 
     // a finished run: its output comes from the database, a page at a time
@@ -33,7 +39,9 @@ describe('a stream that fails half-way for a reason nobody planned', () => {
     tcp.pause(); // the server stops inside the first page, waiting for us to read
     await new Promise((r) => setTimeout(r, 300));
 
-    await s.app.services.orm.em.getConnection().execute('alter table output_chunks rename to output_chunks_lost');
+    await s.app.services.orm.em
+      .getConnection()
+      .execute('alter table output_chunks rename to output_chunks_lost');
     try {
       tcp.resume();
       await waitUntil(() => got.end !== null, { timeoutMs: 30_000, what: 'the stream to end' });
@@ -48,14 +56,21 @@ describe('a stream that fails half-way for a reason nobody planned', () => {
       expect(got.seqs.every((seq, i) => i === 0 || seq > got.seqs[i - 1]!)).toBe(true);
       expect(got.seqs.at(-1)!).toBeLessThanOrEqual(500);
       // the operator's log has what the client was not told
-      await waitUntil(() => /no such table: output_chunks/.test(s.logText()), { timeoutMs: 5_000, what: 'the error in the log' });
+      await waitUntil(() => /no such table: output_chunks/.test(s.logText()), {
+        timeoutMs: 5_000,
+        what: 'the error in the log',
+      });
     } finally {
-      await s.app.services.orm.em.getConnection().execute('alter table output_chunks_lost rename to output_chunks');
+      await s.app.services.orm.em
+        .getConnection()
+        .execute('alter table output_chunks_lost rename to output_chunks');
       ws.close();
     }
     // and the server is fine: the same replay works again, to the last byte
     const again = s.subscribeWs(OUTPUT, { id }, admin);
     expect((await again.waitEnd(30_000)).error).toBeUndefined();
-    expect(again.events.reduce((n, e) => n + e.data.commandOutput.data.length, 0)).toBe(WRITES * 40960);
+    expect(again.events.reduce((n, e) => n + e.data.commandOutput.data.length, 0)).toBe(
+      WRITES * 40960,
+    );
   }, 90_000);
 });

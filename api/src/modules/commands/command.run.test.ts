@@ -74,7 +74,10 @@ beforeAll(async () => {
   mkdirSync(path.join(s.dir, 'work'));
   writeFileSync(s.agentPath, AGENT(path.join(s.dir, 'work')));
   // the server follows agent.yaml edits
-  await waitUntil(() => s.app.services.agent.config.commands.length > 0, { timeoutMs: 2500, what: 'the server to load agent.yaml' });
+  await waitUntil(() => s.app.services.agent.config.commands.length > 0, {
+    timeoutMs: 2500,
+    what: 'the server to load agent.yaml',
+  });
   admin = await s.login();
 });
 afterAll(async () => {
@@ -82,40 +85,75 @@ afterAll(async () => {
   await s.stop();
 });
 
-const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code;
 const RUN = `mutation($name: String!, $args: [CommandArgInput!]) { runCommand(name: $name, args: $args) { id status argv } }`;
 
-async function runToEnd(name: string, args: { name: string; value: string }[] = [], auth = admin, gate?: string) {
+async function runToEnd(
+  name: string,
+  args: { name: string; value: string }[] = [],
+  auth = admin,
+  gate?: string,
+) {
   const r = await s.gql(RUN, { name, args }, auth);
   if (r.errors) return { errors: r.errors, run: null, output: '' };
   const id = r.data.runCommand.id;
-  const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { seq stream data } }`, { id }, { token: auth.token });
+  const sub = s.subscribeWs(
+    `subscription($id: ID!) { commandOutput(runId: $id) { seq stream data } }`,
+    { id },
+    { token: auth.token },
+  );
   if (gate) {
-    await waitUntil(() => s.app.services.pubsub.listenerCount('runOutput', id) > 0, { timeoutMs: 5000, what: 'the output subscription' });
+    await waitUntil(() => s.app.services.pubsub.listenerCount('runOutput', id) > 0, {
+      timeoutMs: 5000,
+      what: 'the output subscription',
+    });
     writeFileSync(gate, '');
   }
   await sub.waitEnd(20_000);
-  const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { id status exitCode signal error argv outputTruncated outputBytes } }`, { id }, auth)).data.commandRun;
-  return { run, output: sub.events.map((e) => e.data.commandOutput.data).join(''), events: sub.events };
+  const run = (
+    await s.gql(
+      `query($id: ID!) { commandRun(id: $id) { id status exitCode signal error argv outputTruncated outputBytes } }`,
+      { id },
+      auth,
+    )
+  ).data.commandRun;
+  return {
+    run,
+    output: sub.events.map((e) => e.data.commandOutput.data).join(''),
+    events: sub.events,
+  };
 }
 
 /** Processes started by a run: found by the run id in their environment. */
 function processesOf(runId: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      if (/\) Z /.test(stat)) return false; // zombies are dead
-      return readFileSync(`/proc/${p}/environ`, 'latin1').includes(`TINY_AGENT_RUN_ID=${runId}`);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        if (/\) Z /.test(stat)) return false; // zombies are dead
+        return readFileSync(`/proc/${p}/environ`, 'latin1').includes(`TINY_AGENT_RUN_ID=${runId}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe('arguments', () => {
   it('shell metacharacters arrive as one literal argument and create nothing', async () => {
     const work = path.join(s.dir, 'work');
-    for (const text of ['; id', '$(id)', '`id`', '| id', 'a\nb', '${IFS}id', '>file', "'; touch pwned; '"]) {
+    for (const text of [
+      '; id',
+      '$(id)',
+      '`id`',
+      '| id',
+      'a\nb',
+      '${IFS}id',
+      '>file',
+      "'; touch pwned; '",
+    ]) {
       const { run, output } = await runToEnd('echo-arg', [{ name: 'text', value: text }]);
       expect(run.status, text).toBe('SUCCEEDED');
       expect(JSON.parse(output)).toEqual([text]);
@@ -131,7 +169,17 @@ describe('arguments', () => {
       expect(code(r)).toBe('BAD_USER_INPUT');
       expect(r.errors![0]!.message).toMatch(/"text"/);
     }
-    const undeclared = await s.gql(RUN, { name: 'echo-arg', args: [{ name: 'text', value: 'a' }, { name: 'extra', value: 'b' }] }, admin);
+    const undeclared = await s.gql(
+      RUN,
+      {
+        name: 'echo-arg',
+        args: [
+          { name: 'text', value: 'a' },
+          { name: 'extra', value: 'b' },
+        ],
+      },
+      admin,
+    );
     expect(code(undeclared)).toBe('BAD_USER_INPUT');
     expect(undeclared.errors![0]!.message).toMatch(/extra/);
     const missing = await s.gql(RUN, { name: 'echo-arg', args: [] }, admin);
@@ -140,11 +188,28 @@ describe('arguments', () => {
 
   it('checks every type on the server', async () => {
     const work = path.join(s.dir, 'work');
-    const good = await runToEnd('typed', [{ name: 'n', value: '3' }, { name: 'mode', value: 'fast' }, { name: 'where', value: work }, { name: 'flag', value: 'true' }]);
+    const good = await runToEnd('typed', [
+      { name: 'n', value: '3' },
+      { name: 'mode', value: 'fast' },
+      { name: 'where', value: work },
+      { name: 'flag', value: 'true' },
+    ]);
     expect(JSON.parse(good.output)).toEqual(['n=3', 'true', 'fast', work]);
-    const bad: [string, string][] = [['n', '11'], ['n', '3.5'], ['n', '0x3'], ['flag', 'yes'], ['mode', 'turbo'], ['where', '/etc'], ['where', `${work}/../..`]];
+    const bad: [string, string][] = [
+      ['n', '11'],
+      ['n', '3.5'],
+      ['n', '0x3'],
+      ['flag', 'yes'],
+      ['mode', 'turbo'],
+      ['where', '/etc'],
+      ['where', `${work}/../..`],
+    ];
     for (const [name, value] of bad) {
-      const args = [{ name: 'n', value: '3' }, { name: 'mode', value: 'fast' }, { name: 'where', value: work }].filter((a) => a.name !== name);
+      const args = [
+        { name: 'n', value: '3' },
+        { name: 'mode', value: 'fast' },
+        { name: 'where', value: work },
+      ].filter((a) => a.name !== name);
       const r = await s.gql(RUN, { name: 'typed', args: [...args, { name, value }] }, admin);
       expect(code(r), `${name}=${value}`).toBe('BAD_USER_INPUT');
       expect(r.errors![0]!.message, `${name}=${value}`).toContain(`"${name}"`);
@@ -155,8 +220,16 @@ describe('arguments', () => {
 describe('running', () => {
   it("the child's environment holds no server secret", async () => {
     const { output } = await runToEnd('env');
-    const names = output.trim().split('\n').map((l) => l.split('=')[0]).sort();
-    expect(names).toEqual(['GREETING', 'HOME', 'LANG', 'PATH', 'TINY_AGENT_RUN_ID'].filter((n) => n !== 'LANG' || process.env.LANG !== undefined));
+    const names = output
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=')[0])
+      .sort();
+    expect(names).toEqual(
+      ['GREETING', 'HOME', 'LANG', 'PATH', 'TINY_AGENT_RUN_ID'].filter(
+        (n) => n !== 'LANG' || process.env.LANG !== undefined,
+      ),
+    );
     expect(output).not.toContain('hunter2');
     expect(output).not.toContain('admin-password');
   });
@@ -164,30 +237,52 @@ describe('running', () => {
   it('cancel kills the whole process group, background children included, and maxConcurrent refuses meanwhile', async () => {
     const r = await s.gql(RUN, { name: 'family' }, admin);
     const id = r.data.runCommand.id;
-    const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id }, { token: admin.token });
+    const sub = s.subscribeWs(
+      `subscription($id: ID!) { commandOutput(runId: $id) { data } }`,
+      { id },
+      { token: admin.token },
+    );
     await sub.waitFor(1);
     expect(processesOf(id).length).toBeGreaterThanOrEqual(3);
     const second = await s.gql(RUN, { name: 'family' }, admin);
     expect(code(second)).toBe('CONFLICT');
     expect(second.errors![0]!.message).toMatch(/already running/);
-    const cancelled = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status signal } }`, { id }, admin);
+    const cancelled = await s.gql(
+      `mutation($id: ID!) { cancelCommandRun(id: $id) { status signal } }`,
+      { id },
+      admin,
+    );
     expect(cancelled.data.cancelCommandRun.status).toBe('CANCELLED');
     await sub.waitEnd();
     expect(processesOf(id)).toEqual([]);
-    const again = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+    const again = await s.gql(
+      `mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`,
+      { id },
+      admin,
+    );
     expect(code(again)).toBe('CONFLICT');
   });
 
   it('a command that ignores SIGTERM is killed after the grace period', async () => {
     const r = await s.gql(RUN, { name: 'stubborn' }, admin);
     const id = r.data.runCommand.id;
-    const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id }, { token: admin.token });
+    const sub = s.subscribeWs(
+      `subscription($id: ID!) { commandOutput(runId: $id) { data } }`,
+      { id },
+      { token: admin.token },
+    );
     await sub.waitFor(1);
     // the answer waits for the end, however long: TERM is ignored, KILL follows after the 5 s grace
-    const cancelled = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status signal } }`, { id }, admin);
+    const cancelled = await s.gql(
+      `mutation($id: ID!) { cancelCommandRun(id: $id) { status signal } }`,
+      { id },
+      admin,
+    );
     expect(cancelled.data.cancelCommandRun).toEqual({ status: 'CANCELLED', signal: 'SIGKILL' });
     await sub.waitEnd(10_000);
-    const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { status signal } }`, { id }, admin)).data.commandRun;
+    const run = (
+      await s.gql(`query($id: ID!) { commandRun(id: $id) { status signal } }`, { id }, admin)
+    ).data.commandRun;
     expect(run.status).toBe('CANCELLED');
     expect(processesOf(id)).toEqual([]);
   });
@@ -195,15 +290,24 @@ describe('running', () => {
   it('a run that has not ended 6 s after the cancel is answered RUNNING, and its stream still tells the end', async () => {
     const r = await s.gql(RUN, { name: 'escapee' }, admin);
     const id = r.data.runCommand.id;
-    const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id }, { token: admin.token });
+    const sub = s.subscribeWs(
+      `subscription($id: ID!) { commandOutput(runId: $id) { data } }`,
+      { id },
+      { token: admin.token },
+    );
     await sub.waitFor(1);
     try {
       // the group is gone at TERM, but the escaped child holds the pipe until the run's 9 s timeout
-      const cancelled = await s.gql(`mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`, { id }, admin);
+      const cancelled = await s.gql(
+        `mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`,
+        { id },
+        admin,
+      );
       expect(cancelled.errors).toBeUndefined();
       expect(cancelled.data.cancelCommandRun.status).toBe('RUNNING');
       await sub.waitEnd(15_000);
-      const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { status } }`, { id }, admin)).data.commandRun;
+      const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { status } }`, { id }, admin))
+        .data.commandRun;
       expect(run.status).toBe('CANCELLED');
     } finally {
       for (const pid of processesOf(id)) process.kill(pid, 'SIGKILL');
@@ -230,7 +334,11 @@ describe('running', () => {
     expect(run.outputBytes).toBeLessThan(100_200);
     expect(output).toMatch(/output past 98 KiB is not kept/);
     expect(output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(300_000));
-    const stored = await s.gql(`query($id: ID!) { commandRun(id: $id) { output(first: 100) { data } } }`, { id: run.id }, admin);
+    const stored = await s.gql(
+      `query($id: ID!) { commandRun(id: $id) { output(first: 100) { data } } }`,
+      { id: run.id },
+      admin,
+    );
     expect(stored.errors).toBeUndefined();
     const kept = stored.data.commandRun.output.map((c: { data: string }) => c.data).join('');
     expect(kept.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(100_000));
@@ -238,15 +346,30 @@ describe('running', () => {
 
   it('the cap keeps whole characters: a real U+FFFD that fits is kept, a character the cap cuts goes live only', async () => {
     const storedOf = async (id: string) =>
-      (await s.gql(`query($id: ID!) { commandRun(id: $id) { output(first: 100) { data } } }`, { id }, admin)).data.commandRun.output
+      (
+        await s.gql(
+          `query($id: ID!) { commandRun(id: $id) { output(first: 100) { data } } }`,
+          { id },
+          admin,
+        )
+      ).data.commandRun.output
         .map((c: { data: string }) => c.data)
         .join('')
         .replace(/\n\[tiny-agent\].*\n/, '');
     const edge = await runToEnd('edge', [], admin, path.join(s.dir, 'work', 'gate-edge'));
-    expect(edge.output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(1021) + '\uFFFD' + '\u00e9'.repeat(1000));
+    expect(edge.output.replace(/\n\[tiny-agent\].*\n/, '')).toBe(
+      'x'.repeat(1021) + '\uFFFD' + '\u00e9'.repeat(1000),
+    );
     expect(await storedOf(edge.run.id)).toBe('x'.repeat(1021) + '\uFFFD');
-    const straddle = await runToEnd('straddle', [], admin, path.join(s.dir, 'work', 'gate-straddle'));
-    expect(straddle.output.replace(/\n\[tiny-agent\].*\n/, '')).toBe('x'.repeat(1023) + '\u00e9'.repeat(1000));
+    const straddle = await runToEnd(
+      'straddle',
+      [],
+      admin,
+      path.join(s.dir, 'work', 'gate-straddle'),
+    );
+    expect(straddle.output.replace(/\n\[tiny-agent\].*\n/, '')).toBe(
+      'x'.repeat(1023) + '\u00e9'.repeat(1000),
+    );
     expect(await storedOf(straddle.run.id)).toBe('x'.repeat(1023));
   });
 });

@@ -7,8 +7,10 @@ import { childEnv, startProcess, type OutputChunk, type ProcessHandle } from './
 import { waitUntil } from '../../test/wait.js';
 
 const node = (script: string) => [process.execPath, '-e', script];
-const start = (argv: string[], more: { timeoutMs?: number; killGraceMs?: number; cwd?: string } = {}) =>
-  startProcess({ argv, env: childEnv(), timeoutMs: 20_000, ...more });
+const start = (
+  argv: string[],
+  more: { timeoutMs?: number; killGraceMs?: number; cwd?: string } = {},
+) => startProcess({ argv, env: childEnv(), timeoutMs: 20_000, ...more });
 
 async function collect(handle: ProcessHandle): Promise<OutputChunk[]> {
   const chunks: OutputChunk[] = [];
@@ -16,7 +18,10 @@ async function collect(handle: ProcessHandle): Promise<OutputChunk[]> {
   return chunks;
 }
 const text = (chunks: OutputChunk[], stream: OutputChunk['stream']) =>
-  chunks.filter((c) => c.stream === stream).map((c) => c.data).join('');
+  chunks
+    .filter((c) => c.stream === stream)
+    .map((c) => c.data)
+    .join('');
 
 /** Live (non-zombie) processes in group `pgid`, read from /proc. */
 function groupMembers(pgid: number): number[] {
@@ -48,15 +53,27 @@ describe('startProcess', () => {
   });
 
   it('decodes a character split across two writes', async () => {
-    const h = start(node('const w = (b) => process.stdout.write(Buffer.from(b)); w([0xe2, 0x82]); setTimeout(() => w([0xac, 0x78]), 150);'));
+    const h = start(
+      node(
+        'const w = (b) => process.stdout.write(Buffer.from(b)); w([0xe2, 0x82]); setTimeout(() => w([0xac, 0x78]), 150);',
+      ),
+    );
     const chunks = await collect(h);
     expect(text(chunks, 'stdout')).toBe('€x');
     expect(chunks.some((c) => c.data.includes('\ufffd'))).toBe(false);
   });
 
   it('records exit codes and signals', async () => {
-    expect(await start(['sh', '-c', 'exit 3']).done).toEqual({ status: 'FAILED', exitCode: 3, signal: null });
-    expect(await start(['sh', '-c', 'kill -USR1 $$']).done).toEqual({ status: 'FAILED', exitCode: null, signal: 'SIGUSR1' });
+    expect(await start(['sh', '-c', 'exit 3']).done).toEqual({
+      status: 'FAILED',
+      exitCode: 3,
+      signal: null,
+    });
+    expect(await start(['sh', '-c', 'kill -USR1 $$']).done).toEqual({
+      status: 'FAILED',
+      exitCode: null,
+      signal: 'SIGUSR1',
+    });
   });
 
   it('cancels the whole group, background children included', async () => {
@@ -65,7 +82,10 @@ describe('startProcess', () => {
     const t0 = Date.now();
     h.cancel();
     expect(await h.done).toMatchObject({ status: 'CANCELLED', signal: 'SIGTERM' });
-    await waitUntil(() => groupMembers(h.pid!).length === 0, { timeoutMs: 2000, what: 'the process group' });
+    await waitUntil(() => groupMembers(h.pid!).length === 0, {
+      timeoutMs: 2000,
+      what: 'the process group',
+    });
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
@@ -76,19 +96,30 @@ describe('startProcess', () => {
     h.cancel();
     expect(await h.done).toMatchObject({ status: 'CANCELLED', signal: 'SIGKILL' });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
-    await waitUntil(() => groupMembers(h.pid!).length === 0, { timeoutMs: 1000, what: 'the process group' });
+    await waitUntil(() => groupMembers(h.pid!).length === 0, {
+      timeoutMs: 1000,
+      what: 'the process group',
+    });
   });
 
   it('kills background children that outlive their leader', async () => {
-    const h = start(['sh', '-c', '(trap "" TERM; exec sleep 100) & echo started'], { killGraceMs: 300 });
+    const h = start(['sh', '-c', '(trap "" TERM; exec sleep 100) & echo started'], {
+      killGraceMs: 300,
+    });
     const chunks = await collect(h); // ends only once the stubborn child no longer holds the pipe
     expect(text(chunks, 'stdout')).toBe('started\n');
     expect(await h.done).toEqual({ status: 'SUCCEEDED', exitCode: 0, signal: null });
-    await waitUntil(() => groupMembers(h.pid!).length === 0, { timeoutMs: 1000, what: 'the process group' });
+    await waitUntil(() => groupMembers(h.pid!).length === 0, {
+      timeoutMs: 1000,
+      what: 'the process group',
+    });
 
     const quiet = start(['sh', '-c', 'sleep 100 >/dev/null 2>&1 &']);
     expect((await quiet.done).status).toBe('SUCCEEDED');
-    await waitUntil(() => groupMembers(quiet.pid!).length === 0, { timeoutMs: 2000, what: 'the process group' });
+    await waitUntil(() => groupMembers(quiet.pid!).length === 0, {
+      timeoutMs: 2000,
+      what: 'the process group',
+    });
   });
 
   it('times out', async () => {
@@ -107,9 +138,17 @@ describe('startProcess', () => {
       await chmod(script, 0o644);
       const cases: [string[], string | undefined, string][] = [
         [['/nonexistent/prog'], undefined, 'Cannot start "/nonexistent/prog": program not found.'],
-        [['no-such-program-here'], undefined, 'Cannot start "no-such-program-here": program not found.'],
+        [
+          ['no-such-program-here'],
+          undefined,
+          'Cannot start "no-such-program-here": program not found.',
+        ],
         [[script], undefined, `Cannot start "${script}": permission denied (is it executable?).`],
-        [['ls'], path.join(dir, 'gone'), `Cannot start "ls": working directory ${path.join(dir, 'gone')} does not exist.`],
+        [
+          ['ls'],
+          path.join(dir, 'gone'),
+          `Cannot start "ls": working directory ${path.join(dir, 'gone')} does not exist.`,
+        ],
       ];
       for (const [argv, cwd, error] of cases) {
         const h = start(argv, { cwd });
@@ -122,11 +161,27 @@ describe('startProcess', () => {
 
   it('gives the child only PATH, LANG, HOME and its own extras', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { SECRET_TOKEN: 'hunter2', AI_API_KEY: 'sk-x', LANG: 'C.UTF-8', HOME: '/home/agent' });
+    Object.assign(process.env, {
+      SECRET_TOKEN: 'hunter2',
+      AI_API_KEY: 'sk-x',
+      LANG: 'C.UTF-8',
+      HOME: '/home/agent',
+    });
     try {
-      const h = startProcess({ argv: ['env'], env: childEnv({ GREETING: 'hi' }), timeoutMs: 10_000 });
-      const lines = text(await collect(h), 'stdout').trim().split('\n');
-      expect(lines.sort()).toEqual(['GREETING=hi', 'HOME=/home/agent', 'LANG=C.UTF-8', `PATH=${saved.PATH}`]);
+      const h = startProcess({
+        argv: ['env'],
+        env: childEnv({ GREETING: 'hi' }),
+        timeoutMs: 10_000,
+      });
+      const lines = text(await collect(h), 'stdout')
+        .trim()
+        .split('\n');
+      expect(lines.sort()).toEqual([
+        'GREETING=hi',
+        'HOME=/home/agent',
+        'LANG=C.UTF-8',
+        `PATH=${saved.PATH}`,
+      ]);
     } finally {
       process.env = saved;
     }
@@ -134,7 +189,11 @@ describe('startProcess', () => {
 
   it('pauses a fast producer while the consumer is not reading', async () => {
     const size = 8 * 1024 * 1024;
-    const h = start(node(`const fs = require('fs'); const b = Buffer.alloc(65536, 97); for (let i = 0; i < ${size / 65536}; i++) fs.writeSync(1, b);`));
+    const h = start(
+      node(
+        `const fs = require('fs'); const b = Buffer.alloc(65536, 97); for (let i = 0; i < ${size / 65536}; i++) fs.writeSync(1, b);`,
+      ),
+    );
     await new Promise((r) => setTimeout(r, 700));
     // Unread output must hold the child back rather than pile up in our memory.
     expect(groupMembers(h.pid!)).toEqual([h.pid]);
@@ -145,7 +204,11 @@ describe('startProcess', () => {
   });
 
   it('merges small chunks that wait together', async () => {
-    const h = start(node(`let i = 0; const t = setInterval(() => { process.stdout.write(i + '\\n'); if (++i === 200) clearInterval(t); }, 1);`));
+    const h = start(
+      node(
+        `let i = 0; const t = setInterval(() => { process.stdout.write(i + '\\n'); if (++i === 200) clearInterval(t); }, 1);`,
+      ),
+    );
     await h.done; // nothing read yet: all 200 writes are waiting
     const chunks = await collect(h);
     expect(text(chunks, 'stdout')).toBe(Array.from({ length: 200 }, (_, i) => `${i}\n`).join(''));
@@ -153,7 +216,11 @@ describe('startProcess', () => {
   });
 
   it('drains and finishes when the consumer stops reading early', async () => {
-    const h = start(node(`const fs = require('fs'); const b = Buffer.alloc(65536, 97); for (let i = 0; i < 128; i++) fs.writeSync(1, b);`));
+    const h = start(
+      node(
+        `const fs = require('fs'); const b = Buffer.alloc(65536, 97); for (let i = 0; i < 128; i++) fs.writeSync(1, b);`,
+      ),
+    );
     for await (const chunk of h.chunks) {
       expect(chunk.stream).toBe('stdout');
       break;

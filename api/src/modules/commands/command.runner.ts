@@ -46,7 +46,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The only environment a child gets: PATH, LANG and HOME from `base`, then `extra`. */
-export function childEnv(extra: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function childEnv(
+  extra: Record<string, string> = {},
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = { PATH: base.PATH ?? FALLBACK_PATH };
   if (base.LANG !== undefined) env.LANG = base.LANG;
   if (base.HOME !== undefined) env.HOME = base.HOME;
@@ -57,7 +60,13 @@ export function startProcess(opts: StartProcessOptions): ProcessHandle {
   const { argv, cwd, env, timeoutMs, killGraceMs = 5000 } = opts;
   let child: ChildProcess;
   try {
-    child = spawn(argv[0], argv.slice(1), { cwd, env, detached: true, shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(argv[0], argv.slice(1), {
+      cwd,
+      env,
+      detached: true,
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
     const queue = new OutputQueue({ onPressure() {} });
     queue.end();
@@ -97,11 +106,14 @@ export function startProcess(opts: StartProcessOptions): ProcessHandle {
   };
   // Still armed after the leader exits: a process that left the group but holds our pipes
   // must not keep the run open past its timeout.
-  const timer = setTimeout(() => {
-    if (!exit) return stop('TIMED_OUT');
-    stdout.destroy();
-    stderr.destroy();
-  }, Math.min(timeoutMs, MAX_TIMER_MS));
+  const timer = setTimeout(
+    () => {
+      if (!exit) return stop('TIMED_OUT');
+      stdout.destroy();
+      stderr.destroy();
+    },
+    Math.min(timeoutMs, MAX_TIMER_MS),
+  );
 
   const done = new Promise<ProcessResult>((resolve) => {
     child.on('error', (err: NodeJS.ErrnoException) => {
@@ -147,7 +159,11 @@ function groupExists(pid: number | null): boolean {
   }
 }
 
-function failure(argv: readonly string[], cwd: string | undefined, err: NodeJS.ErrnoException | undefined): ProcessResult {
+function failure(
+  argv: readonly string[],
+  cwd: string | undefined,
+  err: NodeJS.ErrnoException | undefined,
+): ProcessResult {
   const program = argv[0] ?? '(none)';
   const why =
     err?.code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)
@@ -157,5 +173,10 @@ function failure(argv: readonly string[], cwd: string | undefined, err: NodeJS.E
         : err?.code === 'EACCES'
           ? 'permission denied (is it executable?)'
           : (err?.message ?? 'unknown error');
-  return { status: 'FAILED', exitCode: null, signal: null, error: `Cannot start "${program}": ${why}.` };
+  return {
+    status: 'FAILED',
+    exitCode: null,
+    signal: null,
+    error: `Cannot start "${program}": ${why}.`,
+  };
 }

@@ -5,13 +5,26 @@ import type { CommandArgSpec, CommandSpec } from '../../config/agent-config.js';
 import { User } from '../users/user.entity.js';
 import { UserRef } from '../users/user.schema.js';
 import { CommandRun } from './command-run.entity.js';
-import { cancelRun, getRun, listCommands, listRuns, runCommand, storedOutput } from './command.service.js';
+import {
+  cancelRun,
+  getRun,
+  listCommands,
+  listRuns,
+  runCommand,
+  storedOutput,
+} from './command.service.js';
 import { commandOutput, commandRunUpdates } from './command.stream.js';
 import type { LiveChunk } from './command.live-chunk.js';
 
-const CommandArgTypeEnum = builder.enumType('CommandArgType', { values: ['STRING', 'INT', 'BOOLEAN', 'ENUM', 'PATH', 'FILE'] as const });
-const RunStatusEnum = builder.enumType('RunStatus', { values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const });
-const OutputStreamEnum = builder.enumType('OutputStream', { values: ['STDOUT', 'STDERR'] as const });
+const CommandArgTypeEnum = builder.enumType('CommandArgType', {
+  values: ['STRING', 'INT', 'BOOLEAN', 'ENUM', 'PATH', 'FILE'] as const,
+});
+const RunStatusEnum = builder.enumType('RunStatus', {
+  values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const,
+});
+const OutputStreamEnum = builder.enumType('OutputStream', {
+  values: ['STDOUT', 'STDERR'] as const,
+});
 
 const CommandArgRef = builder.objectRef<CommandArgSpec>('CommandArg').implement({
   fields: (t) => ({
@@ -20,9 +33,18 @@ const CommandArgRef = builder.objectRef<CommandArgSpec>('CommandArg').implement(
     required: t.exposeBoolean('required'),
     description: t.string({ nullable: true, resolve: (a) => a.description ?? null }),
     default: t.string({ nullable: true, resolve: (a) => a.default ?? null }),
-    choices: t.stringList({ nullable: true, resolve: (a) => (a.type === 'enum' ? a.choices : null) }),
-    pattern: t.string({ nullable: true, resolve: (a) => (a.type === 'string' ? (a.pattern ?? null) : null) }),
-    maxLength: t.int({ nullable: true, resolve: (a) => (a.type === 'string' ? a.maxLength : null) }),
+    choices: t.stringList({
+      nullable: true,
+      resolve: (a) => (a.type === 'enum' ? a.choices : null),
+    }),
+    pattern: t.string({
+      nullable: true,
+      resolve: (a) => (a.type === 'string' ? (a.pattern ?? null) : null),
+    }),
+    maxLength: t.int({
+      nullable: true,
+      resolve: (a) => (a.type === 'string' ? a.maxLength : null),
+    }),
     min: t.int({ nullable: true, resolve: (a) => (a.type === 'int' ? (a.min ?? null) : null) }),
     max: t.int({ nullable: true, resolve: (a) => (a.type === 'int' ? (a.max ?? null) : null) }),
   }),
@@ -37,13 +59,18 @@ const CommandRef = builder.objectRef<CommandSpec>('Command').implement({
     args: t.field({ type: [CommandArgRef], resolve: (c) => c.args }),
     timeoutSeconds: t.int({ resolve: (c) => c.timeout }),
     maxConcurrent: t.exposeInt('maxConcurrent'),
-    running: t.int({ description: 'Runs of this command in progress now.', resolve: (c, _a, ctx) => ctx.app.supervisor.running(c.name) }),
+    running: t.int({
+      description: 'Runs of this command in progress now.',
+      resolve: (c, _a, ctx) => ctx.app.supervisor.running(c.name),
+    }),
   }),
 });
 
 const OutputChunkRef = builder.objectRef<LiveChunk>('OutputChunk').implement({
   fields: (t) => ({
-    seq: t.exposeInt('seq', { description: 'Grows within a run; resume with afterSeq = the last seq received.' }),
+    seq: t.exposeInt('seq', {
+      description: 'Grows within a run; resume with afterSeq = the last seq received.',
+    }),
     stream: t.field({ type: OutputStreamEnum, resolve: (c) => c.stream }),
     data: t.exposeString('data'),
     at: t.field({ type: 'DateTime', resolve: (c) => new Date(c.at) }),
@@ -59,16 +86,26 @@ export const CommandRunRef = builder.objectType(CommandRun, {
     status: t.field({ type: RunStatusEnum, resolve: (r) => r.status }),
     exitCode: t.exposeInt('exitCode', { nullable: true }),
     signal: t.exposeString('signal', { nullable: true }),
-    error: t.exposeString('error', { nullable: true, description: 'Why the program could not start or was interrupted.' }),
+    error: t.exposeString('error', {
+      nullable: true,
+      description: 'Why the program could not start or was interrupted.',
+    }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
-    startedBy: t.field({ type: UserRef, resolve: (r, _a, ctx) => ctx.em.findOneOrFail(User, { id: r.startedById }) }),
+    startedBy: t.field({
+      type: UserRef,
+      resolve: (r, _a, ctx) => ctx.em.findOneOrFail(User, { id: r.startedById }),
+    }),
     outputBytes: t.exposeInt('outputBytes'),
     outputTruncated: t.exposeBoolean('outputTruncated'),
     output: t.field({
       type: [OutputChunkRef],
-      args: { afterSeq: t.arg.int({ description: 'Chunks after this seq (default 0).' }), first: t.arg.int({ description: 'At most this many (default 200, max 500).' }) },
-      resolve: (r, a, ctx) => storedOutput(ctx, r.id, a.afterSeq ?? 0, Math.min(Math.max(a.first ?? 200, 1), 500)),
+      args: {
+        afterSeq: t.arg.int({ description: 'Chunks after this seq (default 0).' }),
+        first: t.arg.int({ description: 'At most this many (default 200, max 500).' }),
+      },
+      resolve: (r, a, ctx) =>
+        storedOutput(ctx, r.id, a.afterSeq ?? 0, Math.min(Math.max(a.first ?? 200, 1), 500)),
     }),
   }),
 });
@@ -80,20 +117,34 @@ const CommandArgInput = builder.inputType('CommandArgInput', {
 });
 
 builder.queryField('commands', (t) =>
-  t.field({ type: [CommandRef], description: 'Only the commands your role may run.', resolve: (_r, _a, ctx) => listCommands(ctx) }),
+  t.field({
+    type: [CommandRef],
+    description: 'Only the commands your role may run.',
+    resolve: (_r, _a, ctx) => listCommands(ctx),
+  }),
 );
 
 builder.queryField('commandRuns', (t) =>
   t.field({
     type: CommandRunConnectionRef,
     description: 'Newest first. USER sees their own runs, ADMIN every run.',
-    args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string(), command: t.arg.string(), status: t.arg({ type: RunStatusEnum }) },
+    args: {
+      first: t.arg.int({ defaultValue: 20 }),
+      after: t.arg.string(),
+      command: t.arg.string(),
+      status: t.arg({ type: RunStatusEnum }),
+    },
     resolve: (_r, args, ctx) => listRuns(ctx, args),
   }),
 );
 
 builder.queryField('commandRun', (t) =>
-  t.field({ type: CommandRunRef, nullable: true, args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => getRun(ctx, String(a.id)) }),
+  t.field({
+    type: CommandRunRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => getRun(ctx, String(a.id)),
+  }),
 );
 
 builder.mutationField('runCommand', (t) =>
@@ -117,7 +168,8 @@ builder.mutationField('cancelCommandRun', (t) =>
 builder.subscriptionField('commandOutput', (t) =>
   t.field({
     type: OutputChunkRef,
-    description: 'Stored chunks after afterSeq, then live ones; completes once the run has ended and everything was sent.',
+    description:
+      'Stored chunks after afterSeq, then live ones; completes once the run has ended and everything was sent.',
     args: { runId: t.arg.id({ required: true }), afterSeq: t.arg.int() },
     subscribe: (_r, a, ctx) => commandOutput(ctx, String(a.runId), a.afterSeq ?? 0),
     resolve: (chunk) => chunk,

@@ -32,15 +32,24 @@ function findCommand(ctx: Context, name: string): CommandSpec {
   return spec;
 }
 
-export async function runCommand(ctx: Context, args: { name: string; args?: readonly CommandArgInput[] | null }): Promise<CommandRun> {
+export async function runCommand(
+  ctx: Context,
+  args: { name: string; args?: readonly CommandArgInput[] | null },
+): Promise<CommandRun> {
   const viewer = requireViewer(ctx);
   const spec = findCommand(ctx, args.name);
-  const argv = await resolveArgv(spec, args.args ?? [], { resolveFile: (id) => resolveFileForCommand(ctx, id) });
+  const argv = await resolveArgv(spec, args.args ?? [], {
+    resolveFile: (id) => resolveFileForCommand(ctx, id),
+  });
   const { supervisor, agent, pubsub, log } = ctx.app;
   const slot = supervisor.admit(spec, agent.config.limits.maxRunning);
   if (typeof slot === 'string') throw new ConflictError(slot);
   try {
-    const run = ctx.em.create(CommandRun, { commandName: spec.name, argv, startedById: viewer.userId } as CommandRun);
+    const run = ctx.em.create(CommandRun, {
+      commandName: spec.name,
+      argv,
+      startedById: viewer.userId,
+    } as CommandRun);
     await ctx.em.flush();
     supervisor.start(run, spec, slot);
     pubsub.publish('runUpdated', { runId: run.id, startedById: run.startedById });
@@ -70,13 +79,21 @@ export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
   const ended = endOf(pubsub, id, CANCEL_WAIT_MS);
   try {
     const run = await getRun(ctx, id);
-    if (run.status !== 'RUNNING') throw new ConflictError(`That run has already ended (${run.status}).`);
+    if (run.status !== 'RUNNING')
+      throw new ConflictError(`That run has already ended (${run.status}).`);
     // the instance that runs it cancels it (this one, or another one through Redis)
     pubsub.publish('runCancel', { runId: run.id });
     log.info('run cancel requested', { runId: run.id, by: ctx.viewer!.userId });
-    await auditAs(ctx, 'RUN_CANCELLED', { target: run.id, detail: { command: run.commandName, startedBy: run.startedById } });
+    await auditAs(ctx, 'RUN_CANCELLED', {
+      target: run.id,
+      detail: { command: run.commandName, startedBy: run.startedById },
+    });
     if (await ended.promise) await ctx.em.refresh(run);
-    else log.warn('run has not stopped yet after a cancel', { runId: run.id, waitedMs: CANCEL_WAIT_MS });
+    else
+      log.warn('run has not stopped yet after a cancel', {
+        runId: run.id,
+        waitedMs: CANCEL_WAIT_MS,
+      });
     return run;
   } finally {
     ended.stop();
@@ -84,7 +101,11 @@ export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
 }
 
 /** True once the run's end is published (by whichever instance runs it), false after `ms`. */
-function endOf(pubsub: PubSub, runId: string, ms: number): { promise: Promise<boolean>; stop(): void } {
+function endOf(
+  pubsub: PubSub,
+  runId: string,
+  ms: number,
+): { promise: Promise<boolean>; stop(): void } {
   let settle: (ended: boolean) => void = () => {};
   const promise = new Promise<boolean>((resolve) => (settle = resolve));
   const off = pubsub.on('runOutput', (event) => 'end' in event && settle(true), runId);
@@ -102,7 +123,12 @@ function endOf(pubsub: PubSub, runId: string, ms: number): { promise: Promise<bo
 /** Newest first. USER sees their own runs, ADMIN every run. */
 export async function listRuns(
   ctx: Context,
-  args: { first?: number | null; after?: string | null; command?: string | null; status?: RunStatus | null },
+  args: {
+    first?: number | null;
+    after?: string | null;
+    command?: string | null;
+    status?: RunStatus | null;
+  },
 ): Promise<Page<CommandRun>> {
   const viewer = requireViewer(ctx);
   const where: Record<string, unknown> = {};
@@ -113,9 +139,23 @@ export async function listRuns(
 }
 
 /** Stored output after `afterSeq`, then what is published but not yet written. */
-export async function storedOutput(ctx: Pick<Context, 'em' | 'app'>, runId: string, afterSeq: number, first: number): Promise<LiveChunk[]> {
-  const rows = await ctx.em.find(OutputChunkRow, { runId, seq: { $gt: afterSeq } }, { orderBy: { seq: 'asc' }, limit: first });
-  const out: LiveChunk[] = rows.map((r) => ({ seq: r.seq, stream: r.stream, data: r.data, at: r.at.toISOString() }));
+export async function storedOutput(
+  ctx: Pick<Context, 'em' | 'app'>,
+  runId: string,
+  afterSeq: number,
+  first: number,
+): Promise<LiveChunk[]> {
+  const rows = await ctx.em.find(
+    OutputChunkRow,
+    { runId, seq: { $gt: afterSeq } },
+    { orderBy: { seq: 'asc' }, limit: first },
+  );
+  const out: LiveChunk[] = rows.map((r) => ({
+    seq: r.seq,
+    stream: r.stream,
+    data: r.data,
+    at: r.at.toISOString(),
+  }));
   if (out.length < first) {
     const last = out.length ? out[out.length - 1]!.seq : afterSeq;
     out.push(...ctx.app.supervisor.pendingAfter(runId, last).slice(0, first - out.length));

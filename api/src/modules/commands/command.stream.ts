@@ -28,9 +28,17 @@ export function coalesce(chunks: LiveChunk[], max = COALESCE_BYTES): LiveChunk[]
  * and live chunks at or below the last replayed seq skipped — no gap and no duplicate at the seam.
  * A subscriber that falls more than HIGH_WATER_BYTES behind is closed (RATE_LIMITED) and resumes.
  */
-export async function* commandOutput(ctx: Context, runId: string, afterSeq = 0): AsyncGenerator<LiveChunk> {
+export async function* commandOutput(
+  ctx: Context,
+  runId: string,
+  afterSeq = 0,
+): AsyncGenerator<LiveChunk> {
   const run = await getRun(ctx, runId);
-  const live = new BoundedQueue<OutputEvent>(HIGH_WATER_BYTES, (e) => ('chunk' in e ? e.chunk.data.length + 64 : 64), ctx.signal);
+  const live = new BoundedQueue<OutputEvent>(
+    HIGH_WATER_BYTES,
+    (e) => ('chunk' in e ? e.chunk.data.length + 64 : 64),
+    ctx.signal,
+  );
   const hold: { release: (() => void) | null } = { release: null };
   live.onCleanup(
     ctx.app.pubsub.on(
@@ -38,7 +46,8 @@ export async function* commandOutput(ctx: Context, runId: string, afterSeq = 0):
       (e) => {
         live.push(e);
         // falling behind: ask the producer to wait (bounded; see CommandSupervisor.hold)
-        if (!hold.release && live.weightNow > HOLD_AT_BYTES) hold.release = ctx.app.supervisor.hold(run.id);
+        if (!hold.release && live.weightNow > HOLD_AT_BYTES)
+          hold.release = ctx.app.supervisor.hold(run.id);
       },
       run.id,
     ),

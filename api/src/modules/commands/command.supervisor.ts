@@ -65,7 +65,8 @@ export class CommandSupervisor {
     if (mine >= spec.maxConcurrent) {
       return `"${spec.name}" is already running ${mine} time(s), the most allowed at once. Wait for a run to finish or cancel one.`;
     }
-    if (this.running() >= maxRunning) return `${maxRunning} commands are already running, the most this server allows at once. Try again when one has finished.`;
+    if (this.running() >= maxRunning)
+      return `${maxRunning} commands are already running, the most this server allows at once. Try again when one has finished.`;
     this.reserved.set(spec.name, mine + 1);
     let released = false;
     return {
@@ -98,7 +99,19 @@ export class CommandSupervisor {
       env: childEnv({ ...spec.env, TINY_AGENT_RUN_ID: run.id }),
       timeoutMs: spec.timeout * 1000,
     });
-    const a: Active = { run, spec, handle, slot, pending: [], seq: 0, bytes: 0, truncated: false, holds: 0, holdSince: 0, flushing: Promise.resolve() };
+    const a: Active = {
+      run,
+      spec,
+      handle,
+      slot,
+      pending: [],
+      seq: 0,
+      bytes: 0,
+      truncated: false,
+      holds: 0,
+      holdSince: 0,
+      flushing: Promise.resolve(),
+    };
     this.active.set(run.id, a);
     this.metrics.runningCommands.inc();
     void this.follow(a);
@@ -130,11 +143,19 @@ export class CommandSupervisor {
       if (result.error) this.emit(a, 'STDERR', result.error + '\n', true);
       clearInterval(timer);
       await this.flush(a);
-      await this.finish(a, a.interrupted ? 'INTERRUPTED' : result.status, result.exitCode, result.signal, result.error ?? null);
+      await this.finish(
+        a,
+        a.interrupted ? 'INTERRUPTED' : result.status,
+        result.exitCode,
+        result.signal,
+        result.error ?? null,
+      );
     } catch (err) {
       clearInterval(timer);
       this.log.error('run supervision failed', { runId: a.run.id, err });
-      await this.finish(a, 'FAILED', null, null, 'Internal error while following the run.').catch(() => {});
+      await this.finish(a, 'FAILED', null, null, 'Internal error while following the run.').catch(
+        () => {},
+      );
     }
   }
 
@@ -144,7 +165,12 @@ export class CommandSupervisor {
     if (kept) this.emit(a, stream, kept, true);
     a.truncated = true;
     const cap = `${Math.round(a.spec.maxOutputBytes / 1024)} KiB`;
-    this.emit(a, 'STDERR', `\n[tiny-agent] output past ${cap} is not kept (live viewers still see it); the command goes on running.\n`, true);
+    this.emit(
+      a,
+      'STDERR',
+      `\n[tiny-agent] output past ${cap} is not kept (live viewers still see it); the command goes on running.\n`,
+      true,
+    );
     if (kept.length < data.length) this.emit(a, stream, data.slice(kept.length), false);
   }
 
@@ -195,27 +221,68 @@ export class CommandSupervisor {
       const em = this.orm.em.fork();
       await em.transactional(async (tx) => {
         await insertChunks(tx, a.run.id, batch);
-        await tx.nativeUpdate(CommandRun, { id: a.run.id }, { lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated });
+        await tx.nativeUpdate(
+          CommandRun,
+          { id: a.run.id },
+          { lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated },
+        );
       });
       a.pending.splice(0, batch.length);
     });
-    return a.flushing.catch((err) => this.log.error('could not store run output', { runId: a.run.id, err }));
+    return a.flushing.catch((err) =>
+      this.log.error('could not store run output', { runId: a.run.id, err }),
+    );
   }
 
-  private async finish(a: Active, status: CommandRun['status'], exitCode: number | null, signal: string | null, error: string | null) {
+  private async finish(
+    a: Active,
+    status: CommandRun['status'],
+    exitCode: number | null,
+    signal: string | null,
+    error: string | null,
+  ) {
     const finishedAt = new Date();
-    await this.orm.em.fork().nativeUpdate(CommandRun, { id: a.run.id }, {
-      status, exitCode, signal, error, finishedAt, lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated,
+    await this.orm.em.fork().nativeUpdate(
+      CommandRun,
+      { id: a.run.id },
+      {
+        status,
+        exitCode,
+        signal,
+        error,
+        finishedAt,
+        lastSeq: a.seq,
+        outputBytes: a.bytes,
+        outputTruncated: a.truncated,
+      },
+    );
+    Object.assign(a.run, {
+      status,
+      exitCode,
+      signal,
+      error,
+      finishedAt,
+      lastSeq: a.seq,
+      outputBytes: a.bytes,
+      outputTruncated: a.truncated,
     });
-    Object.assign(a.run, { status, exitCode, signal, error, finishedAt, lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated });
     this.active.delete(a.run.id);
     a.slot.release();
     this.metrics.runningCommands.dec();
     this.metrics.commandResults.inc({ command: a.spec.name, status });
-    this.metrics.commandSeconds.observe({ command: a.spec.name }, (finishedAt.getTime() - a.run.startedAt.getTime()) / 1000);
+    this.metrics.commandSeconds.observe(
+      { command: a.spec.name },
+      (finishedAt.getTime() - a.run.startedAt.getTime()) / 1000,
+    );
     this.pubsub.publish('runOutput', { end: { lastSeq: a.seq } }, a.run.id);
     this.pubsub.publish('runUpdated', { runId: a.run.id, startedById: a.run.startedById });
-    this.log.info('run finished', { runId: a.run.id, command: a.spec.name, status, exitCode, signal });
+    this.log.info('run finished', {
+      runId: a.run.id,
+      command: a.spec.name,
+      status,
+      exitCode,
+      signal,
+    });
   }
 
   private idle(): Promise<void> {
@@ -234,8 +301,15 @@ export class CommandSupervisor {
       a.handle.cancel();
       return a.handle.done;
     });
-    const settled = Promise.all([...this.active.values()].map((a) => a.handle.done.then(() => a.flushing)));
-    await Promise.race([Promise.all(ends).then(() => settled).then(() => this.idle()), new Promise((r) => setTimeout(r, timeoutMs))]);
+    const settled = Promise.all(
+      [...this.active.values()].map((a) => a.handle.done.then(() => a.flushing)),
+    );
+    await Promise.race([
+      Promise.all(ends)
+        .then(() => settled)
+        .then(() => this.idle()),
+      new Promise((r) => setTimeout(r, timeoutMs)),
+    ]);
   }
 }
 

@@ -4,7 +4,8 @@ import { startServer, type TestServer } from '../../test/harness.js';
 import { listUploads } from '../../test/file.testkit.js';
 import path from 'node:path';
 
-const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code;
 const FILE = `query($id: ID!) { file(id: $id) { id name uploadedBy { username } } }`;
 const FILES = `query($first: Int, $after: String) { files(first: $first, after: $after) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }`;
 const DELETE = `mutation($id: ID!) { deleteFile(id: $id) }`;
@@ -25,7 +26,8 @@ beforeAll(async () => {
 });
 afterAll(async () => s.stop());
 
-const get = (id: string, headers: Record<string, string> = {}, method = 'GET') => fetch(`${s.url}/files/${id}`, { method, headers });
+const get = (id: string, headers: Record<string, string> = {}, method = 'GET') =>
+  fetch(`${s.url}/files/${id}`, { method, headers });
 const bearer = (who: { token: string }) => ({ authorization: `Bearer ${who.token}` });
 
 describe('who sees what', () => {
@@ -40,7 +42,10 @@ describe('who sees what', () => {
     expect(code(await s.gql(DELETE, { id: aliceFile }, bob))).toBe('NOT_FOUND');
     expect((await s.gql(FILES, {}, bob)).data.files.edges).toEqual([]);
     // still there for its owner and the admin
-    expect((await s.gql(FILE, { id: aliceFile }, alice)).data.file).toMatchObject({ name: 'alice-secret.txt', uploadedBy: { username: 'alice' } });
+    expect((await s.gql(FILE, { id: aliceFile }, alice)).data.file).toMatchObject({
+      name: 'alice-secret.txt',
+      uploadedBy: { username: 'alice' },
+    });
     expect((await s.gql(FILE, { id: aliceFile }, admin)).data.file.id).toBe(aliceFile);
   });
 
@@ -59,16 +64,21 @@ describe('who sees what', () => {
     for (const headers of [{ cookie: alice.cookie }, bearer(alice), bearer(admin)]) {
       const res = await get(aliceFile, headers);
       expect(res.status).toBe(200);
-      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="alice-secret.txt"; filename*=UTF-8''alice-secret.txt`);
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="alice-secret.txt"; filename*=UTF-8''alice-secret.txt`,
+      );
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox; frame-ancestors 'none'");
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; sandbox; frame-ancestors 'none'",
+      );
       expect(Buffer.from(await res.arrayBuffer()).equals(content)).toBe(true);
     }
   });
 
   it('USER lists their own files, ADMIN everything, newest first with cursor paging', async () => {
     const ids = [aliceFile];
-    for (let i = 0; i < 4; i++) ids.push((await s.upload({ name: `a${i}.txt`, content: `${i}` }, alice)).data.uploadFile.id);
+    for (let i = 0; i < 4; i++)
+      ids.push((await s.upload({ name: `a${i}.txt`, content: `${i}` }, alice)).data.uploadFile.id);
     const bobs = (await s.upload({ name: 'b.txt', content: 'b' }, bob)).data.uploadFile.id;
     const seen: string[] = [];
     let after: string | null = null;
@@ -79,7 +89,9 @@ describe('who sees what', () => {
       after = page.pageInfo.endCursor;
     }
     expect(seen).toEqual([...ids].reverse());
-    const all = (await s.gql(FILES, { first: 100 }, admin)).data.files.edges.map((e: any) => e.node.id);
+    const all = (await s.gql(FILES, { first: 100 }, admin)).data.files.edges.map(
+      (e: any) => e.node.id,
+    );
     expect(all).toEqual([bobs, ...[...ids].reverse()]);
     expect(code(await s.gql(FILES, { after: 'not-a-cursor' }, alice))).toBe('BAD_USER_INPUT');
   });
@@ -100,17 +112,30 @@ describe('who sees what', () => {
 describe('deleting a user', () => {
   it("removes the user's stored bytes with their rows, and no one else's", async () => {
     const carol = await s.createUser('carol');
-    const hers = await Promise.all([1, 2].map(async (i) => (await s.upload({ name: `c${i}.txt`, content: `carol ${i}` }, carol)).data.uploadFile.id));
+    const hers = await Promise.all(
+      [1, 2].map(
+        async (i) =>
+          (await s.upload({ name: `c${i}.txt`, content: `carol ${i}` }, carol)).data.uploadFile.id,
+      ),
+    );
     const uploads = path.join(s.config.DATA_DIR, 'uploads');
     const others = listUploads(uploads).filter((f) => !hers.includes(f));
     expect(listUploads(uploads)).toEqual(expect.arrayContaining(hers));
-    expect((await s.gql(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: carol.userId }, admin)).data.deleteUser).toBe(true);
-    for (let i = 0; i < 100 && listUploads(uploads).some((f) => hers.includes(f)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(
+      (await s.gql(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: carol.userId }, admin)).data
+        .deleteUser,
+    ).toBe(true);
+    for (let i = 0; i < 100 && listUploads(uploads).some((f) => hers.includes(f)); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(listUploads(uploads)).toEqual(others);
     // disabling is not deleting: bytes stay
     const dave = await s.createUser('dave');
     const his = (await s.upload({ name: 'd.txt', content: 'dave' }, dave)).data.uploadFile.id;
-    await s.gql(`mutation($id: ID!) { updateUser(id: $id, disabled: true) { id } }`, { id: dave.userId }, admin);
+    await s.gql(
+      `mutation($id: ID!) { updateUser(id: $id, disabled: true) { id } }`,
+      { id: dave.userId },
+      admin,
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(listUploads(uploads)).toContain(his);
   });
@@ -137,10 +162,18 @@ describe('ranges', () => {
     expect(head.headers.get('content-length')).toBe(String(content.length));
     expect(head.headers.get('accept-ranges')).toBe('bytes');
     // a stale If-Range gets the whole file
-    const stale = await get(aliceFile, { ...bearer(alice), range: 'bytes=0-0', 'if-range': '"other"' });
+    const stale = await get(aliceFile, {
+      ...bearer(alice),
+      range: 'bytes=0-0',
+      'if-range': '"other"',
+    });
     expect(stale.status).toBe(200);
     const sha = createHash('sha256').update(content).digest('hex');
-    const fresh = await get(aliceFile, { ...bearer(alice), range: 'bytes=0-0', 'if-range': `"${sha}"` });
+    const fresh = await get(aliceFile, {
+      ...bearer(alice),
+      range: 'bytes=0-0',
+      'if-range': `"${sha}"`,
+    });
     expect(fresh.status).toBe(206);
   });
 });

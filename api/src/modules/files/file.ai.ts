@@ -53,31 +53,45 @@ export async function summarize(
     });
   } catch (err) {
     if (signal.aborted) throw err;
-    if (timeout.aborted) throw new AiError(`The AI endpoint did not answer within ${Math.round(opts.timeoutMs / 1000)} s.`);
+    if (timeout.aborted)
+      throw new AiError(
+        `The AI endpoint did not answer within ${Math.round(opts.timeoutMs / 1000)} s.`,
+      );
     const reason = ((err as Error & { cause?: Error }).cause ?? (err as Error)).message;
-    throw new AiError(redact(`The AI endpoint could not be reached (${reason}).`, config.AI_API_KEY));
+    throw new AiError(
+      redact(`The AI endpoint could not be reached (${reason}).`, config.AI_API_KEY),
+    );
   }
   let body: string;
   try {
     body = await readCapped(res, AI_MAX_ANSWER_BYTES);
   } catch (err) {
     if (signal.aborted) throw err;
-    if (timeout.aborted) throw new AiError(`The AI endpoint did not finish its answer within ${Math.round(opts.timeoutMs / 1000)} s.`);
+    if (timeout.aborted)
+      throw new AiError(
+        `The AI endpoint did not finish its answer within ${Math.round(opts.timeoutMs / 1000)} s.`,
+      );
     throw err;
   }
   const json = parse(body);
   if (!res.ok) {
-    const said = typeof json?.error?.message === 'string' ? `: ${json.error.message.slice(0, 200)}` : '';
-    throw new AiError(redact(`The AI endpoint answered HTTP ${res.status}${said}`, config.AI_API_KEY));
+    const said =
+      typeof json?.error?.message === 'string' ? `: ${json.error.message.slice(0, 200)}` : '';
+    throw new AiError(
+      redact(`The AI endpoint answered HTTP ${res.status}${said}`, config.AI_API_KEY),
+    );
   }
   const content = json?.choices?.[0]?.message?.content;
-  if (typeof content !== 'string' || !content.trim()) throw new AiError('The AI endpoint answered without a chat-completions message.');
+  if (typeof content !== 'string' || !content.trim())
+    throw new AiError('The AI endpoint answered without a chat-completions message.');
   return [...content.trim()].slice(0, AI_MAX_SUMMARY_CHARS).join('');
 }
 
 /** The first AI_MAX_INPUT_BYTES of a text file, cut on a character boundary. */
 export function aiInput(head: Buffer): string {
-  return new TextDecoder('utf-8').decode(head.subarray(0, AI_MAX_INPUT_BYTES)).replace(/\ufffd+$/, '');
+  return new TextDecoder('utf-8')
+    .decode(head.subarray(0, AI_MAX_INPUT_BYTES))
+    .replace(/\ufffd+$/, '');
 }
 
 async function readCapped(res: Response, max: number): Promise<string> {
@@ -102,4 +116,5 @@ function parse(body: string): any {
   }
 }
 
-const redact = (s: string, secret: string | undefined) => (secret ? s.split(secret).join('[redacted]') : s);
+const redact = (s: string, secret: string | undefined) =>
+  secret ? s.split(secret).join('[redacted]') : s;

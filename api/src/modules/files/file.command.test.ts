@@ -20,7 +20,8 @@ commands:
 logs: []
 `;
 
-const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code;
 const RUN = `mutation($name: String!, $args: [CommandArgInput!]) { runCommand(name: $name, args: $args) { id argv } }`;
 
 let s: TestServer;
@@ -34,7 +35,11 @@ beforeAll(async () => {
 afterAll(async () => s.stop());
 
 async function outputOf(runId: string, who: { token: string }) {
-  const sub = s.subscribeWs(`subscription($id: ID!) { commandOutput(runId: $id) { data } }`, { id: runId }, { token: who.token });
+  const sub = s.subscribeWs(
+    `subscription($id: ID!) { commandOutput(runId: $id) { data } }`,
+    { id: runId },
+    { token: who.token },
+  );
   await sub.waitEnd(20_000);
   return sub.events.map((e) => e.data.commandOutput.data).join('');
 }
@@ -52,7 +57,11 @@ it('a file argument reaches the command as the stored absolute path, never the c
   expect(out).toBe(`${createHash('sha256').update(content).digest('hex')}  ${stored}\n`);
 
   // the stored output says the same, read back through GraphQL
-  const back = await s.gql(`query($id: ID!) { commandRun(id: $id) { status output { data } } }`, { id: run.data.runCommand.id }, alice);
+  const back = await s.gql(
+    `query($id: ID!) { commandRun(id: $id) { status output { data } } }`,
+    { id: run.data.runCommand.id },
+    alice,
+  );
   expect(back.data.commandRun.status).toBe('SUCCEEDED');
   expect(back.data.commandRun.output.map((c: any) => c.data).join('')).toBe(out);
 
@@ -63,12 +72,21 @@ it('a file argument reaches the command as the stored absolute path, never the c
   expect(argv[0]).not.toContain('pwned');
 });
 
-it("a foreign, missing or path-like file id is refused like a missing file, and nothing runs", async () => {
+it('a foreign, missing or path-like file id is refused like a missing file, and nothing runs', async () => {
   const id = (await s.upload({ name: 'alice.txt', content: 'private' }, alice)).data.uploadFile.id;
-  const runsBefore = (await s.gql('{ commandRuns(first: 100) { edges { node { id } } } }', {}, bob)).data.commandRuns.edges.length;
-  for (const value of [id, '00000000-0000-4000-8000-000000000000', '../../../etc/passwd', '/etc/passwd']) {
+  const runsBefore = (await s.gql('{ commandRuns(first: 100) { edges { node { id } } } }', {}, bob))
+    .data.commandRuns.edges.length;
+  for (const value of [
+    id,
+    '00000000-0000-4000-8000-000000000000',
+    '../../../etc/passwd',
+    '/etc/passwd',
+  ]) {
     const r = await s.gql(RUN, { name: 'checksum', args: [{ name: 'input', value }] }, bob);
     expect(code(r), value).toBe('NOT_FOUND');
   }
-  expect((await s.gql('{ commandRuns(first: 100) { edges { node { id } } } }', {}, bob)).data.commandRuns.edges.length).toBe(runsBefore);
+  expect(
+    (await s.gql('{ commandRuns(first: 100) { edges { node { id } } } }', {}, bob)).data.commandRuns
+      .edges.length,
+  ).toBe(runsBefore);
 });

@@ -13,7 +13,10 @@ import { FILE_ID, storedPath } from './file.paths.js';
 import { fileVisible } from './file.service.js';
 
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` against `size`: the inclusive range, 'unsatisfiable', or null to send everything. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
   const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
   if (!m || (m[1] === '' && m[2] === '')) return null; // several ranges or a malformed one: the whole file
   if (m[1] === '') {
@@ -28,10 +31,21 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 /** `GET /files/:id`: the stored bytes as an attachment; same access rules as `file(id)`. */
-export async function serveFileDownload(req: IncomingMessage, res: ServerResponse, app: AppServices, viewer: Viewer | null): Promise<void> {
+export async function serveFileDownload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  app: AppServices,
+  viewer: Viewer | null,
+): Promise<void> {
   const notFound = () => sendError(res, 404, 'NOT_FOUND', 'That file was not found.');
   const id = /^\/files\/([^/?]+)$/.exec((req.url ?? '').split('?', 1)[0]!)?.[1] ?? '';
-  if (!viewer) return sendError(res, 401, 'UNAUTHENTICATED', 'Sign in first: downloads need a session cookie or a Bearer token.');
+  if (!viewer)
+    return sendError(
+      res,
+      401,
+      'UNAUTHENTICATED',
+      'Sign in first: downloads need a session cookie or a Bearer token.',
+    );
   const file = FILE_ID.test(id) ? await app.orm.em.fork().findOne(StoredFile, { id }) : null;
   const full = file && fileVisible(viewer, file) ? storedPath(app, file.id) : null;
   const info = full ? await stat(full).catch(() => null) : null;
@@ -43,7 +57,9 @@ export async function serveFileDownload(req: IncomingMessage, res: ServerRespons
   const ifRange = req.headers['if-range'];
   const range = ifRange && ifRange !== etag ? null : parseRange(req.headers.range, size);
   const headers: Record<string, string | number> = {
-    'content-type': file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
+    'content-type': file.mimeType.startsWith('text/')
+      ? `${file.mimeType}; charset=utf-8`
+      : file.mimeType,
     'content-disposition': contentDisposition(file.name),
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
@@ -66,11 +82,21 @@ export async function serveFileDownload(req: IncomingMessage, res: ServerRespons
       actor: { userId: viewer.userId, username: viewer.username },
       ip: clientIp(req, app.config.TRUST_PROXY),
       target: file.id,
-      detail: { name: file.name, bytes: size ? end - start + 1 : 0, ...(range ? { range: `${start}-${end}` } : {}) },
+      detail: {
+        name: file.name,
+        bytes: size ? end - start + 1 : 0,
+        ...(range ? { range: `${start}-${end}` } : {}),
+      },
     });
   }
-  res.writeHead(status, { ...headers, 'content-length': size ? end - start + 1 : 0, ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}) });
+  res.writeHead(status, {
+    ...headers,
+    'content-length': size ? end - start + 1 : 0,
+    ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+  });
   if (req.method === 'HEAD' || size === 0) return void res.end();
   // a client that goes away mid-download ends the pipeline; nothing to clean up
-  await pipeline(createReadStream(full, { start, end, highWaterMark: 256 * 1024 }), res).catch(() => res.destroy());
+  await pipeline(createReadStream(full, { start, end, highWaterMark: 256 * 1024 }), res).catch(() =>
+    res.destroy(),
+  );
 }

@@ -8,15 +8,31 @@ const MAX_NAMES = 100;
 const MAX_TAR_ENTRIES = 10_000;
 const MAX_CENTRAL_DIRECTORY = 4 * 1024 * 1024;
 
-export interface ImageFacts { format: string; width: number; height: number }
-export interface ArchiveFacts { format: string; entries: number | null; names: string[]; uncompressedBytes?: number | null }
-export interface Facts { preview?: string; previewTruncated?: boolean; image?: ImageFacts | null; archive?: ArchiveFacts }
+export interface ImageFacts {
+  format: string;
+  width: number;
+  height: number;
+}
+export interface ArchiveFacts {
+  format: string;
+  entries: number | null;
+  names: string[];
+  uncompressedBytes?: number | null;
+}
+export interface Facts {
+  preview?: string;
+  previewTruncated?: boolean;
+  image?: ImageFacts | null;
+  archive?: ArchiveFacts;
+}
 
 export async function readFacts(file: string, mimeType: string, size: number): Promise<Facts> {
   const fh = await open(file, 'r');
   try {
-    if (mimeType.startsWith('text/')) return textPreview(await readAt(fh, 0, PREVIEW_CHARS * 4), size);
-    if (mimeType.startsWith('image/')) return { image: imageSize(await readAt(fh, 0, 1024 * 1024), mimeType) };
+    if (mimeType.startsWith('text/'))
+      return textPreview(await readAt(fh, 0, PREVIEW_CHARS * 4), size);
+    if (mimeType.startsWith('image/'))
+      return { image: imageSize(await readAt(fh, 0, 1024 * 1024), mimeType) };
     if (mimeType === 'application/zip') return { archive: await zipListing(fh, size) };
     if (mimeType === 'application/x-tar') return { archive: await tarListing(fh, size) };
     return {};
@@ -42,10 +58,14 @@ export function textPreview(head: Buffer, size: number): Facts {
 /** Dimensions from the header of PNG, GIF, JPEG, WebP and BMP; null when the header is not understood. */
 export function imageSize(b: Buffer, mimeType: string): ImageFacts | null {
   const format = mimeType.slice(6);
-  const sized = (width: number, height: number) => (width > 0 && height > 0 ? { format, width, height } : null);
-  if (mimeType === 'image/png' && b.length >= 24 && b.toString('latin1', 12, 16) === 'IHDR') return sized(b.readUInt32BE(16), b.readUInt32BE(20));
-  if (mimeType === 'image/gif' && b.length >= 10) return sized(b.readUInt16LE(6), b.readUInt16LE(8));
-  if (mimeType === 'image/bmp' && b.length >= 26) return sized(Math.abs(b.readInt32LE(18)), Math.abs(b.readInt32LE(22)));
+  const sized = (width: number, height: number) =>
+    width > 0 && height > 0 ? { format, width, height } : null;
+  if (mimeType === 'image/png' && b.length >= 24 && b.toString('latin1', 12, 16) === 'IHDR')
+    return sized(b.readUInt32BE(16), b.readUInt32BE(20));
+  if (mimeType === 'image/gif' && b.length >= 10)
+    return sized(b.readUInt16LE(6), b.readUInt16LE(8));
+  if (mimeType === 'image/bmp' && b.length >= 26)
+    return sized(Math.abs(b.readInt32LE(18)), Math.abs(b.readInt32LE(22)));
   if (mimeType === 'image/webp' && b.length >= 30) {
     const chunk = b.toString('latin1', 12, 16);
     if (chunk === 'VP8 ') return sized(b.readUInt16LE(26) & 0x3fff, b.readUInt16LE(28) & 0x3fff);
@@ -59,7 +79,10 @@ export function imageSize(b: Buffer, mimeType: string): ImageFacts | null {
   return null;
 }
 
-function jpegSize(b: Buffer, sized: (w: number, h: number) => ImageFacts | null): ImageFacts | null {
+function jpegSize(
+  b: Buffer,
+  sized: (w: number, h: number) => ImageFacts | null,
+): ImageFacts | null {
   let i = 2;
   while (i + 9 < b.length) {
     if (b[i] !== 0xff) return null;
@@ -90,7 +113,11 @@ export async function zipListing(fh: FileHandle, size: number): Promise<ArchiveF
   let entries = tail.readUInt16LE(at + 10);
   let cdSize = tail.readUInt32LE(at + 12);
   let cdOffset = tail.readUInt32LE(at + 16);
-  if ((entries === 0xffff || cdOffset === 0xffffffff) && at >= 20 && tail.readUInt32LE(at - 20) === 0x07064b50) {
+  if (
+    (entries === 0xffff || cdOffset === 0xffffffff) &&
+    at >= 20 &&
+    tail.readUInt32LE(at - 20) === 0x07064b50
+  ) {
     const z64 = await readAt(fh, Number(tail.readBigUInt64LE(at - 12)), 56);
     if (z64.length === 56 && z64.readUInt32LE(0) === 0x06064b50) {
       entries = Number(z64.readBigUInt64LE(32));
@@ -105,13 +132,22 @@ export async function zipListing(fh: FileHandle, size: number): Promise<ArchiveF
   for (let p = 0; p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50; seen++) {
     const nameLength = cd.readUInt16LE(p + 28);
     const entrySize = cd.readUInt32LE(p + 24);
-    if (uncompressed !== null) uncompressed = entrySize === 0xffffffff ? null : uncompressed + entrySize;
+    if (uncompressed !== null)
+      uncompressed = entrySize === 0xffffffff ? null : uncompressed + entrySize;
     // bit 11: UTF-8 names; older tools wrote CP437, shown here as Latin-1
     const encoding = cd.readUInt16LE(p + 8) & 0x800 ? 'utf8' : 'latin1';
-    if (names.length < MAX_NAMES) names.push(stripUnsafe(cd.toString(encoding, p + 46, Math.min(cd.length, p + 46 + nameLength))));
+    if (names.length < MAX_NAMES)
+      names.push(
+        stripUnsafe(cd.toString(encoding, p + 46, Math.min(cd.length, p + 46 + nameLength))),
+      );
     p += 46 + nameLength + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
   }
-  return { format: 'zip', entries, names, uncompressedBytes: seen === entries ? uncompressed : null };
+  return {
+    format: 'zip',
+    entries,
+    names,
+    uncompressedBytes: seen === entries ? uncompressed : null,
+  };
 }
 
 /** Entry count and names from a tar's headers, skipping over the contents. */
@@ -123,9 +159,11 @@ export async function tarListing(fh: FileHandle, size: number): Promise<ArchiveF
   while (pos + 512 <= size && entries < MAX_TAR_ENTRIES) {
     const h = await readAt(fh, pos, 512);
     if (h.length < 512 || h.every((x) => x === 0)) break;
-    const field = (from: number, len: number) => h.toString('utf8', from, from + len).replace(/\0.*$/s, '');
+    const field = (from: number, len: number) =>
+      h.toString('utf8', from, from + len).replace(/\0.*$/s, '');
     // sizes past 8 GB are base-256: a set high bit, then big-endian bytes
-    const bytes = h[124]! & 0x80 ? Number(h.readBigUInt64BE(128)) : parseInt(field(124, 12).trim() || '0', 8);
+    const bytes =
+      h[124]! & 0x80 ? Number(h.readBigUInt64BE(128)) : parseInt(field(124, 12).trim() || '0', 8);
     if (!Number.isFinite(bytes) || bytes < 0) break; // not a tar header: stop here
     const type = String.fromCharCode(h[156]!);
     // pax and GNU long-name records describe the next entry; they are not entries themselves
@@ -133,7 +171,8 @@ export async function tarListing(fh: FileHandle, size: number): Promise<ArchiveF
       entries++;
       total += bytes;
       const prefix = field(257, 6) === 'ustar' ? field(345, 155) : '';
-      if (names.length < MAX_NAMES) names.push(stripUnsafe(prefix ? `${prefix}/${field(0, 100)}` : field(0, 100)));
+      if (names.length < MAX_NAMES)
+        names.push(stripUnsafe(prefix ? `${prefix}/${field(0, 100)}` : field(0, 100)));
     }
     pos += 512 + Math.ceil(bytes / 512) * 512;
   }

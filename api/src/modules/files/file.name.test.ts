@@ -19,7 +19,8 @@ describe('cleanDisplayName', () => {
   });
 
   it('names of only dots or nothing become "upload"', () => {
-    for (const n of ['', '.', '..', '...', '\u202E', undefined, null]) expect(cleanDisplayName(n)).toBe('upload');
+    for (const n of ['', '.', '..', '...', '\u202E', undefined, null])
+      expect(cleanDisplayName(n)).toBe('upload');
   });
 
   it('caps the length in characters, keeping a short extension and whole emoji', () => {
@@ -34,11 +35,17 @@ describe('cleanDisplayName', () => {
 
 describe('contentDisposition', () => {
   it('is an attachment with an ASCII fallback and an RFC 8187 filename*', () => {
-    expect(contentDisposition('report.pdf')).toBe(`attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`);
+    expect(contentDisposition('report.pdf')).toBe(
+      `attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`,
+    );
     expect(contentDisposition('résumé "final".txt')).toBe(
       `attachment; filename="r_sum_ _final_.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.txt`,
     );
-    expect(contentDisposition("it's (1).txt")).toBe(`attachment; filename="it's (1).txt"; filename*=UTF-8''it%27s%20%281%29.txt`);
-    expect(contentDisposition('a;b%c\\d')).toBe(`attachment; filename="a_b_c_d"; filename*=UTF-8''a%3Bb%25c%5Cd`);
+    expect(contentDisposition("it's (1).txt")).toBe(
+      `attachment; filename="it's (1).txt"; filename*=UTF-8''it%27s%20%281%29.txt`,
+    );
+    expect(contentDisposition('a;b%c\\d')).toBe(
+      `attachment; filename="a_b_c_d"; filename*=UTF-8''a%3Bb%25c%5Cd`,
+    );
   });
 });

@@ -11,9 +11,15 @@ export const stripUnsafe = (s: string): string => s.replace(LONE_SURROGATE, '').
 
 /** The name shown for an upload: last path segment, no controls or bidi tricks, capped length. */
 export function cleanDisplayName(raw: string | undefined | null): string {
-  let name = String(raw ?? '').replace(LONE_SURROGATE, '').normalize('NFC');
+  let name = String(raw ?? '')
+    .replace(LONE_SURROGATE, '')
+    .normalize('NFC');
   name = name.split(/[\\/]/).pop() ?? '';
-  name = name.replace(/[\t\n\r\v\f]/g, ' ').replace(UNSAFE, '').replace(/\s+/g, ' ').trim();
+  name = name
+    .replace(/[\t\n\r\v\f]/g, ' ')
+    .replace(UNSAFE, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (/^\.*$/.test(name)) return 'upload';
   const chars = [...name];
   if (chars.length <= MAX_NAME_CHARS) return name;
@@ -21,12 +27,20 @@ export function cleanDisplayName(raw: string | undefined | null): string {
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? [...name.slice(dot)] : [];
   const keep = ext.length > 0 && ext.length <= 16 ? ext : [];
-  return chars.slice(0, MAX_NAME_CHARS - keep.length).join('').trimEnd() + keep.join('');
+  return (
+    chars
+      .slice(0, MAX_NAME_CHARS - keep.length)
+      .join('')
+      .trimEnd() + keep.join('')
+  );
 }
 
 /** RFC 6266 `attachment` with an ASCII fallback and the exact name as RFC 8187 `filename*`. */
 export function contentDisposition(name: string): string {
   const fallback = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_') || 'download';
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

@@ -6,17 +6,26 @@ import { AI_MAX_INPUT_BYTES } from './file.ai.js';
 import { fileProcessor } from './file.processor.js';
 import { pngBytes, tarBytes, zipBytes } from '../../test/file.testkit.js';
 
-const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code;
 const WATCH = `subscription($id: ID) { fileProcessed(id: $id) { id processingStatus processingResult } }`;
 
 /** Uploads, then waits for the fileProcessed event of that file; returns the parsed result. */
-async function processed(s: TestServer, who: { token: string }, file: { name: string; content: Buffer | string }) {
+async function processed(
+  s: TestServer,
+  who: { token: string },
+  file: { name: string; content: Buffer | string },
+) {
   const up = await s.upload(file, who);
   if (up.errors) throw new Error(JSON.stringify(up.errors));
   const sub = s.subscribeWs(WATCH, { id: up.data.uploadFile.id }, { token: who.token });
   await sub.waitEnd(15_000);
   const f = sub.events[0].data.fileProcessed;
-  return { upload: up.data.uploadFile, status: f.processingStatus as string, result: JSON.parse(f.processingResult) };
+  return {
+    upload: up.data.uploadFile,
+    status: f.processingStatus as string,
+    result: JSON.parse(f.processingResult),
+  };
 }
 
 describe('built-in processors', () => {
@@ -29,7 +38,10 @@ describe('built-in processors', () => {
   afterAll(async () => s.stop());
 
   it('a text preview, capped, cut on a character', async () => {
-    const { status, result } = await processed(s, admin, { name: 'notes.md', content: '# Notes\nhéllo wörld ✓\n'.repeat(500) });
+    const { status, result } = await processed(s, admin, {
+      name: 'notes.md',
+      content: '# Notes\nhéllo wörld ✓\n'.repeat(500),
+    });
     expect(status).toBe('DONE');
     expect(result.preview.startsWith('# Notes\nhéllo wörld ✓\n')).toBe(true);
     expect([...result.preview].length).toBe(2000);
@@ -50,10 +62,20 @@ describe('built-in processors', () => {
     ];
     const zip = await processed(s, admin, { name: 'a.zip', content: zipBytes(entries) });
     expect(zip.upload.mimeType).toBe('application/zip');
-    expect(zip.result.archive).toEqual({ format: 'zip', entries: 3, names: entries.map((e) => e.name), uncompressedBytes: 1012 });
+    expect(zip.result.archive).toEqual({
+      format: 'zip',
+      entries: 3,
+      names: entries.map((e) => e.name),
+      uncompressedBytes: 1012,
+    });
     const tar = await processed(s, admin, { name: 'a.tar', content: tarBytes(entries) });
     expect(tar.upload.mimeType).toBe('application/x-tar');
-    expect(tar.result.archive).toEqual({ format: 'tar', entries: 3, names: entries.map((e) => e.name), uncompressedBytes: 1012 });
+    expect(tar.result.archive).toEqual({
+      format: 'tar',
+      entries: 3,
+      names: entries.map((e) => e.name),
+      uncompressedBytes: 1012,
+    });
   });
 
   it('the subscription: owner or admin only, per file or for every file one may see', async () => {
@@ -75,13 +97,19 @@ describe('built-in processors', () => {
     await adminAll.waitFor(2);
     await new Promise((r) => setTimeout(r, 200));
     expect(bobAll.events.map((e) => e.data.fileProcessed.id)).toEqual([bobs.upload.id]);
-    expect(adminAll.events.map((e) => e.data.fileProcessed.id)).toEqual([alices.upload.id, bobs.upload.id]);
+    expect(adminAll.events.map((e) => e.data.fileProcessed.id)).toEqual([
+      alices.upload.id,
+      bobs.upload.id,
+    ]);
     bobAll.stop();
     adminAll.stop();
     // over SSE as well; a finished file answers at once and the stream ends
     const sse = s.subscribeSse(WATCH, { id: bobs.upload.id }, bob);
     await sse.waitEnd();
-    expect(sse.events[0].data.fileProcessed).toMatchObject({ id: bobs.upload.id, processingStatus: 'DONE' });
+    expect(sse.events[0].data.fileProcessed).toMatchObject({
+      id: bobs.upload.id,
+      processingStatus: 'DONE',
+    });
   });
 });
 
@@ -104,15 +132,33 @@ async function fakeAi() {
       if (mode === 'stall') return; // never answers
       if (mode === 'error') {
         res.writeHead(500, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ error: { message: 'Incorrect API key provided: sk-test-not-a-real-key', type: 'invalid_request_error' } }));
+        return res.end(
+          JSON.stringify({
+            error: {
+              message: 'Incorrect API key provided: sk-test-not-a-real-key',
+              type: 'invalid_request_error',
+            },
+          }),
+        );
       }
       const chars = JSON.parse(raw).messages.at(-1).content.length;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({
-        id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'test-model',
-        choices: [{ index: 0, message: { role: 'assistant', content: `A file of ${chars} characters about ducks.` }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-      }));
+      res.end(
+        JSON.stringify({
+          id: 'chatcmpl-1',
+          object: 'chat.completion',
+          created: 1,
+          model: 'test-model',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: `A file of ${chars} characters about ducks.` },
+              finish_reason: 'stop',
+            },
+          ],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -144,7 +190,10 @@ describe('AI summaries', () => {
     await processed(s, admin, { name: 'other.txt', content: 'OTHER-USERS-SECRET\n' });
     ai.seen.length = 0;
     const text = 'ducks '.repeat(50_000); // 300 KB
-    const { status, result } = await processed(s, alice, { name: 'name-is-private.txt', content: text });
+    const { status, result } = await processed(s, alice, {
+      name: 'name-is-private.txt',
+      content: text,
+    });
     expect(status).toBe('DONE');
     expect(ai.seen.length).toBe(1);
     const req = ai.seen[0]!;
@@ -201,7 +250,12 @@ describe('AI summaries', () => {
     const t = await startServer({ AI_BASE_URL: ai.url, AI_MODEL: 'test-model' });
     const admin = await t.login();
     const up = await t.upload({ name: 'later.txt', content: 'later' }, admin);
-    for (let i = 0; i < 100 && !ai.seen.some((r) => r.body.messages.at(-1).content === 'later'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (
+      let i = 0;
+      i < 100 && !ai.seen.some((r) => r.body.messages.at(-1).content === 'later');
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 20));
     const started = Date.now();
     await t.stop();
     expect(Date.now() - started).toBeLessThan(5000);

@@ -38,7 +38,8 @@ export class FileProcessor {
 
   /** Resolves when nothing is queued or running (tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size || this.queue.length) await Promise.race([...this.running, new Promise((r) => setTimeout(r, 20))]);
+    while (this.running.size || this.queue.length)
+      await Promise.race([...this.running, new Promise((r) => setTimeout(r, 20))]);
   }
 
   async stop(): Promise<void> {
@@ -48,7 +49,11 @@ export class FileProcessor {
   }
 
   private pump(): void {
-    while (this.running.size < this.options.concurrency && this.queue.length && !this.stopping.signal.aborted) {
+    while (
+      this.running.size < this.options.concurrency &&
+      this.queue.length &&
+      !this.stopping.signal.aborted
+    ) {
       const job = this.process(this.queue.shift()!).catch((err) => {
         if (!this.stopping.signal.aborted) this.app.log.error('file processing failed', { err });
       });
@@ -68,7 +73,8 @@ export class FileProcessor {
     file.processingStatus = 'RUNNING';
     await em.flush();
     const result: ProcessingResult = {};
-    const failed = (processor: string, err: unknown) => (result.errors ??= []).push({ processor, message: (err as Error).message });
+    const failed = (processor: string, err: unknown) =>
+      (result.errors ??= []).push({ processor, message: (err as Error).message });
     try {
       Object.assign(result, await readFacts(full, file.mimeType, file.size));
     } catch (err) {
@@ -76,7 +82,12 @@ export class FileProcessor {
     }
     if (aiEnabled(this.app.config) && file.mimeType.startsWith('text/')) {
       try {
-        result.summary = await summarize(this.app.config, await head(full, AI_MAX_INPUT_BYTES), { timeoutMs: this.options.aiTimeoutMs }, this.stopping.signal);
+        result.summary = await summarize(
+          this.app.config,
+          await head(full, AI_MAX_INPUT_BYTES),
+          { timeoutMs: this.options.aiTimeoutMs },
+          this.stopping.signal,
+        );
       } catch (err) {
         if (this.stopping.signal.aborted) return;
         failed('ai', err);
@@ -116,7 +127,9 @@ export function fileProcessor(app: AppServices): FileProcessor {
   return p;
 }
 
-export const enqueueProcessing = (app: AppServices, fileId: string): void => fileProcessor(app).enqueue(fileId);
+export const enqueueProcessing = (app: AppServices, fileId: string): void =>
+  fileProcessor(app).enqueue(fileId);
 
 /** For shutdown, before the database closes: aborts running processors and waits for them. */
-export const stopFileProcessing = (app: AppServices): Promise<void> => processors.get(app)?.stop() ?? Promise.resolve();
+export const stopFileProcessing = (app: AppServices): Promise<void> =>
+  processors.get(app)?.stop() ?? Promise.resolve();

@@ -8,20 +8,36 @@ import { fileProcessedUpdates } from './file.stream.js';
 
 export const StoredFileRef = builder.objectType(StoredFile, {
   name: 'StoredFile',
-  description: 'An uploaded file. Its type is judged from its content; its name is display text only.',
+  description:
+    'An uploaded file. Its type is judged from its content; its name is display text only.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    name: t.exposeString('name', { description: 'The cleaned client file name (no path, controls or bidi overrides).' }),
+    name: t.exposeString('name', {
+      description: 'The cleaned client file name (no path, controls or bidi overrides).',
+    }),
     size: t.exposeFloat('size', { description: 'Bytes.' }),
-    mimeType: t.exposeString('mimeType', { description: 'Detected from the bytes, not from the name or the client.' }),
+    mimeType: t.exposeString('mimeType', {
+      description: 'Detected from the bytes, not from the name or the client.',
+    }),
     sha256: t.exposeString('sha256', { description: 'Hex SHA-256 of the stored bytes.' }),
-    uploadedBy: t.field({ type: UserRef, resolve: (f, _a, ctx) => ctx.em.findOneOrFail(User, { id: f.ownerId }) }),
+    uploadedBy: t.field({
+      type: UserRef,
+      resolve: (f, _a, ctx) => ctx.em.findOneOrFail(User, { id: f.ownerId }),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    downloadUrl: t.string({ description: 'GET it with the same credentials; served as an attachment.', resolve: (f) => `/files/${f.id}` }),
-    processingStatus: t.string({ nullable: true, description: 'PENDING, RUNNING, DONE or FAILED.', resolve: (f) => f.processingStatus }),
+    downloadUrl: t.string({
+      description: 'GET it with the same credentials; served as an attachment.',
+      resolve: (f) => `/files/${f.id}`,
+    }),
+    processingStatus: t.string({
+      nullable: true,
+      description: 'PENDING, RUNNING, DONE or FAILED.',
+      resolve: (f) => f.processingStatus,
+    }),
     processingResult: t.exposeString('processingResult', {
       nullable: true,
-      description: 'JSON: preview (text), image {format width height}, archive {format entries names}, summary (AI), errors [{processor message}].',
+      description:
+        'JSON: preview (text), image {format width height}, archive {format entries names}, summary (AI), errors [{processor message}].',
     }),
   }),
 });
@@ -38,26 +54,37 @@ builder.queryField('files', (t) =>
 );
 
 builder.queryField('file', (t) =>
-  t.field({ type: StoredFileRef, nullable: true, args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => getFile(ctx, String(a.id)) }),
+  t.field({
+    type: StoredFileRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => getFile(ctx, String(a.id)),
+  }),
 );
 
 builder.mutationField('uploadFile', (t) =>
   t.field({
     type: StoredFileRef,
-    description: 'A multipart request (GraphQL multipart request spec). Processing starts afterwards, in the background.',
+    description:
+      'A multipart request (GraphQL multipart request spec). Processing starts afterwards, in the background.',
     args: { file: t.arg({ type: 'Upload', required: true }) },
     resolve: (_r, args, ctx) => uploadFile(ctx, args.file),
   }),
 );
 
 builder.mutationField('deleteFile', (t) =>
-  t.boolean({ description: 'Owner or ADMIN.', args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => deleteFile(ctx, String(a.id)) }),
+  t.boolean({
+    description: 'Owner or ADMIN.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => deleteFile(ctx, String(a.id)),
+  }),
 );
 
 builder.subscriptionField('fileProcessed', (t) =>
   t.field({
     type: StoredFileRef,
-    description: 'Files you may see whose processing finished. With `id`: that file once it is finished (at once if it already is), then the end.',
+    description:
+      'Files you may see whose processing finished. With `id`: that file once it is finished (at once if it already is), then the end.',
     args: { id: t.arg.id() },
     subscribe: (_r, a, ctx) => fileProcessedUpdates(ctx, a.id ? String(a.id) : null),
     resolve: (file) => file,

@@ -19,7 +19,10 @@ export function fileVisible(viewer: Viewer, file: Pick<StoredFile, 'ownerId'>): 
   return viewer.role === 'ADMIN' || file.ownerId === viewer.userId;
 }
 
-export async function getFile(ctx: Pick<Context, 'viewer' | 'em'>, id: string): Promise<StoredFile> {
+export async function getFile(
+  ctx: Pick<Context, 'viewer' | 'em'>,
+  id: string,
+): Promise<StoredFile> {
   const viewer = requireViewer(ctx);
   const file = FILE_ID.test(id) ? await ctx.em.findOne(StoredFile, { id }) : null;
   // someone else's file answers exactly like a missing one
@@ -31,7 +34,14 @@ export async function getFile(ctx: Pick<Context, 'viewer' | 'em'>, id: string): 
 export async function resolveFileForCommand(ctx: Context, id: string): Promise<string> {
   const file = await getFile(ctx, id);
   const full = storedPath(ctx.app, file.id);
-  if (!full || !(await stat(full).then((s) => s.isFile(), () => false))) throw new NotFoundError('That file');
+  if (
+    !full ||
+    !(await stat(full).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    throw new NotFoundError('That file');
   return full;
 }
 
@@ -48,7 +58,12 @@ export async function uploadFile(ctx: Context, upload: Promise<FileUpload>): Pro
   }
 }
 
-async function storeUpload(ctx: Context, viewer: Viewer, received: FileUpload, id: string): Promise<StoredFile> {
+async function storeUpload(
+  ctx: Context,
+  viewer: Viewer,
+  received: FileUpload,
+  id: string,
+): Promise<StoredFile> {
   const { config, metrics, log } = ctx.app;
   await mkdir(uploadsDir(ctx.app), { recursive: true, mode: 0o700 });
   const finalPath = storedPath(ctx.app, id)!;
@@ -62,24 +77,39 @@ async function storeUpload(ctx: Context, viewer: Viewer, received: FileUpload, i
   } catch (err) {
     const mapped = fromUploadError(err);
     metrics.uploads.inc({ outcome: mapped instanceof AppError ? mapped.code : 'aborted' });
-    if ((err as { code?: string }).code === 'ENOSPC') log.warn('upload refused: the disk is full', { dir: uploadsDir(ctx.app) });
+    if ((err as { code?: string }).code === 'ENOSPC')
+      log.warn('upload refused: the disk is full', { dir: uploadsDir(ctx.app) });
     throw mapped;
   }
   try {
     const file = await withUserLock(viewer.userId, async () => {
       // concurrent uploads each fit alone: the quota is checked again, one at a time, before the row
       const limit = await uploadLimit(ctx, viewer);
-      if (written.size > limit.maxBytes) throw new PayloadTooLargeError(`The file is larger than ${limit.limitReason}.`);
+      if (written.size > limit.maxBytes)
+        throw new PayloadTooLargeError(`The file is larger than ${limit.limitReason}.`);
       const row = ctx.em.create(StoredFile, {
-        id, name: cleanDisplayName(received.filename), size: written.size, mimeType: written.mimeType, sha256: written.sha256, ownerId: viewer.userId,
+        id,
+        name: cleanDisplayName(received.filename),
+        size: written.size,
+        mimeType: written.mimeType,
+        sha256: written.sha256,
+        ownerId: viewer.userId,
       } as StoredFile);
       await ctx.em.flush();
       return row;
     });
     metrics.uploads.inc({ outcome: 'stored' });
     metrics.uploadedBytes.inc(written.size);
-    log.info('file uploaded', { fileId: id, by: viewer.userId, size: written.size, mimeType: written.mimeType });
-    await auditAs(ctx, 'FILE_UPLOADED', { target: id, detail: { name: file.name, size: file.size, mimeType: file.mimeType } });
+    log.info('file uploaded', {
+      fileId: id,
+      by: viewer.userId,
+      size: written.size,
+      mimeType: written.mimeType,
+    });
+    await auditAs(ctx, 'FILE_UPLOADED', {
+      target: id,
+      detail: { name: file.name, size: file.size, mimeType: file.mimeType },
+    });
     enqueueProcessing(ctx.app, id);
     return file;
   } catch (err) {
@@ -95,14 +125,26 @@ export async function deleteFile(ctx: Context, id: string): Promise<boolean> {
   const full = storedPath(ctx.app, file.id);
   if (full) await unlink(full).catch(() => {});
   ctx.app.log.info('file deleted', { fileId: file.id, by: ctx.viewer!.userId });
-  await auditAs(ctx, 'FILE_DELETED', { target: file.id, detail: { name: file.name, owner: file.ownerId } });
+  await auditAs(ctx, 'FILE_DELETED', {
+    target: file.id,
+    detail: { name: file.name, owner: file.ownerId },
+  });
   return true;
 }
 
 /** Newest first; USER sees their own files, ADMIN every file. */
-export async function listFiles(ctx: Context, args: { first?: number | null; after?: string | null }): Promise<Page<StoredFile>> {
+export async function listFiles(
+  ctx: Context,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<StoredFile>> {
   const viewer = requireViewer(ctx);
-  return newestFirst(ctx.em, StoredFile, viewer.role === 'ADMIN' ? {} : { ownerId: viewer.userId }, 'createdAt', args);
+  return newestFirst(
+    ctx.em,
+    StoredFile,
+    viewer.role === 'ADMIN' ? {} : { ownerId: viewer.userId },
+    'createdAt',
+    args,
+  );
 }
 
 /** The upload's FileUpload, with the parser's refusals in contract codes. */
@@ -119,26 +161,42 @@ function fromUploadError(err: unknown): unknown {
   if (err instanceof AppError) return err;
   const { status, code } = err as { status?: number; code?: string };
   if (status === 413) return new PayloadTooLargeError('The file is larger than the upload limit.');
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new PayloadTooLargeError('The server has no room left for this file; ask the operator to free disk space.');
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new PayloadTooLargeError(
+      'The server has no room left for this file; ask the operator to free disk space.',
+    );
   // busboy's own errors (a malformed part, a form cut short) carry neither a status nor a system code;
   // 499: the request ended before the file did (the client left, or its body stalled)
-  if (status === 400 || status === 499 || (status === undefined && code === undefined && err instanceof Error)) {
-    return new BadUserInputError(`The upload could not be read: ${err instanceof Error ? err.message : String(err)}`);
+  if (
+    status === 400 ||
+    status === 499 ||
+    (status === undefined && code === undefined && err instanceof Error)
+  ) {
+    return new BadUserInputError(
+      `The upload could not be read: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return err;
 }
 
 /** The most bytes this upload may have: UPLOAD_MAX_BYTES, or less when the user's quota is nearly used. */
-async function uploadLimit(ctx: Context, viewer: Viewer): Promise<{ maxBytes: number; limitReason: string }> {
+async function uploadLimit(
+  ctx: Context,
+  viewer: Viewer,
+): Promise<{ maxBytes: number; limitReason: string }> {
   const { UPLOAD_MAX_BYTES: max, UPLOAD_QUOTA_BYTES: quota } = ctx.app.config;
   const byMax = { maxBytes: max, limitReason: `the upload limit of ${max} bytes` };
   if (!quota) return byMax;
-  const rows = await ctx.em.getConnection().execute<{ total: number | string | null }[]>(
-    'select coalesce(sum(size), 0) as total from files where uploaded_by_id = ?',
-    [viewer.userId],
-  );
+  const rows = await ctx.em
+    .getConnection()
+    .execute<{ total: number | string | null }[]>(
+      'select coalesce(sum(size), 0) as total from files where uploaded_by_id = ?',
+      [viewer.userId],
+    );
   const left = Math.max(0, quota - Number(rows[0]?.total ?? 0));
-  return left < max ? { maxBytes: left, limitReason: `your remaining upload quota of ${left} bytes (of ${quota})` } : byMax;
+  return left < max
+    ? { maxBytes: left, limitReason: `your remaining upload quota of ${left} bytes (of ${quota})` }
+    : byMax;
 }
 
 const userLocks = new Map<string, Promise<unknown>>();
@@ -147,7 +205,10 @@ const userLocks = new Map<string, Promise<unknown>>();
 async function withUserLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
   const before = userLocks.get(userId) ?? Promise.resolve();
   const mine = before.then(fn, fn);
-  const settled = mine.then(() => undefined, () => undefined);
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
   userLocks.set(userId, settled);
   try {
     return await mine;

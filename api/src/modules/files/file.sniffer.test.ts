@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_TYPE, HEAD_BYTES, incompleteTail, TEXT_TYPE, typeAllowed, TypeSniffer } from './file.sniffer.js';
+import {
+  BINARY_TYPE,
+  HEAD_BYTES,
+  incompleteTail,
+  TEXT_TYPE,
+  typeAllowed,
+  TypeSniffer,
+} from './file.sniffer.js';
 import { pngBytes } from '../../test/file.testkit.js';
 
 async function sniff(chunks: Buffer[]) {
@@ -10,7 +17,8 @@ async function sniff(chunks: Buffer[]) {
 }
 
 /** Every way of splitting `buf` into two chunks. */
-const splits = (buf: Buffer) => Array.from({ length: buf.length + 1 }, (_, i) => [buf.subarray(0, i), buf.subarray(i)]);
+const splits = (buf: Buffer) =>
+  Array.from({ length: buf.length + 1 }, (_, i) => [buf.subarray(0, i), buf.subarray(i)]);
 
 describe('TypeSniffer', () => {
   it('valid UTF-8 is text, however the chunks cut its characters', async () => {

@@ -8,7 +8,9 @@ export const BINARY_TYPE = 'application/octet-stream';
 /** `text/*` matches any text type, `*` or `*\/*` anything, otherwise the exact type. */
 export function typeAllowed(mime: string, allowed: readonly string[]): boolean {
   const [major] = mime.split('/');
-  return allowed.some((a) => a === '*' || a === '*/*' || a === mime || (a.endsWith('/*') && a.slice(0, -2) === major));
+  return allowed.some(
+    (a) => a === '*' || a === '*/*' || a === mime || (a.endsWith('/*') && a.slice(0, -2) === major),
+  );
 }
 
 /** Bytes at the end of `buf` that start a UTF-8 sequence the buffer does not finish. */
@@ -16,7 +18,16 @@ export function incompleteTail(buf: Buffer): number {
   for (let back = 1; back <= Math.min(4, buf.length); back++) {
     const b = buf[buf.length - back]!;
     if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
-    const need = b < 0x80 ? 1 : (b & 0xe0) === 0xc0 ? 2 : (b & 0xf0) === 0xe0 ? 3 : (b & 0xf8) === 0xf0 ? 4 : 0;
+    const need =
+      b < 0x80
+        ? 1
+        : (b & 0xe0) === 0xc0
+          ? 2
+          : (b & 0xf0) === 0xe0
+            ? 3
+            : (b & 0xf8) === 0xf0
+              ? 4
+              : 0;
     return need > back ? back : 0;
   }
   return 0;

@@ -3,10 +3,14 @@ import { requireViewer } from '../auth/guards.js';
 import { StoredFile } from './file.entity.js';
 import { fileVisible, getFile } from './file.service.js';
 
-const finished = (f: StoredFile) => f.processingStatus === 'DONE' || f.processingStatus === 'FAILED';
+const finished = (f: StoredFile) =>
+  f.processingStatus === 'DONE' || f.processingStatus === 'FAILED';
 
 /** Files whose processing finished, that the viewer may see (checked for every event). */
-export async function* fileProcessedUpdates(ctx: Context, id: string | null): AsyncGenerator<StoredFile> {
+export async function* fileProcessedUpdates(
+  ctx: Context,
+  id: string | null,
+): AsyncGenerator<StoredFile> {
   const viewer = requireViewer(ctx);
   // subscribed before the status is read: a finish in between is not missed
   const queue = ctx.app.pubsub.subscribe('fileProcessed', { limit: 10_000, signal: ctx.signal });

@@ -20,30 +20,57 @@ it('a restart removes what a crash left (temporary files, recent rowless files) 
     req.on('end', () => {
       if (stall) return;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'resumed' }, finish_reason: 'stop' }] }));
+      res.end(
+        JSON.stringify({
+          choices: [
+            { index: 0, message: { role: 'assistant', content: 'resumed' }, finish_reason: 'stop' },
+          ],
+        }),
+      );
     });
   });
   await new Promise<void>((r) => ai.listen(0, '127.0.0.1', r));
   writeFileSync(path.join(dir, 'agent.yaml'), 'commands: []\nlogs: []\n');
   const config = loadConfig({
-    PORT: '0', DATA_DIR: path.join(dir, 'data'), LOGS_DIR: path.join(dir, 'logs'), AGENT_CONFIG: path.join(dir, 'agent.yaml'),
-    ADMIN_PASSWORD: 'admin-password-1', AI_BASE_URL: `http://127.0.0.1:${(ai.address() as AddressInfo).port}`, AI_MODEL: 'm',
+    PORT: '0',
+    DATA_DIR: path.join(dir, 'data'),
+    LOGS_DIR: path.join(dir, 'logs'),
+    AGENT_CONFIG: path.join(dir, 'agent.yaml'),
+    ADMIN_PASSWORD: 'admin-password-1',
+    AI_BASE_URL: `http://127.0.0.1:${(ai.address() as AddressInfo).port}`,
+    AI_MODEL: 'm',
   });
   const uploads = path.join(config.DATA_DIR, 'uploads');
 
   const first = await createApp(config);
   const { url } = await first.start();
-  const login = await gqlAt(url, 'mutation { login(username: "admin", password: "admin-password-1") { token } }');
+  const login = await gqlAt(
+    url,
+    'mutation { login(username: "admin", password: "admin-password-1") { token } }',
+  );
   const token = login.data.login.token;
   const frame = multipartFrame('kept.txt', 'text/plain');
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': frame.contentType, 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${token}` },
+    headers: {
+      'content-type': frame.contentType,
+      'x-graphql-yoga-csrf': '1',
+      authorization: `Bearer ${token}`,
+    },
     body: Buffer.concat([frame.head, Buffer.from('kept'), frame.tail]),
   }).then((r) => r.json());
   const kept = res.data.uploadFile.id;
-  const row = async () => (await gqlAt(url, `query($id: ID!) { file(id: $id) { processingStatus } }`, { id: kept }, { token })).data.file;
-  for (let i = 0; i < 100 && (await row()).processingStatus !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 20));
+  const row = async () =>
+    (
+      await gqlAt(
+        url,
+        `query($id: ID!) { file(id: $id) { processingStatus } }`,
+        { id: kept },
+        { token },
+      )
+    ).data.file;
+  for (let i = 0; i < 100 && (await row()).processingStatus !== 'RUNNING'; i++)
+    await new Promise((r) => setTimeout(r, 20));
   expect((await row()).processingStatus).toBe('RUNNING');
   await first.stop();
 
@@ -65,10 +92,22 @@ it('a restart removes what a crash left (temporary files, recent rowless files) 
     // an old file without a row is more likely another database's: reported, not destroyed
     expect(existsSync(oldOrphan)).toBe(true);
     expect(listUploads(uploads)).toEqual([kept, path.basename(oldOrphan)].sort());
-    const token2 = (await gqlAt(url2, 'mutation { login(username: "admin", password: "admin-password-1") { token } }')).data.login.token;
+    const token2 = (
+      await gqlAt(
+        url2,
+        'mutation { login(username: "admin", password: "admin-password-1") { token } }',
+      )
+    ).data.login.token;
     let file: any;
     for (let i = 0; i < 200; i++) {
-      file = (await gqlAt(url2, `query($id: ID!) { file(id: $id) { processingStatus processingResult } }`, { id: kept }, { token: token2 })).data.file;
+      file = (
+        await gqlAt(
+          url2,
+          `query($id: ID!) { file(id: $id) { processingStatus processingResult } }`,
+          { id: kept },
+          { token: token2 },
+        )
+      ).data.file;
       if (file.processingStatus === 'DONE') break;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -24,7 +24,10 @@ export function sweepUploads(app: AppServices): Promise<void> {
     sweeps.set(app, done);
     // a deleted user's rows go by cascade; their bytes go here
     app.pubsub.on('authRevoked', (e) => {
-      if (e.userId) void removeDeletedUsersFiles(app, e.userId).catch((err) => app.log.error('removing a deleted user\'s files failed', { err }));
+      if (e.userId)
+        void removeDeletedUsersFiles(app, e.userId).catch((err) =>
+          app.log.error("removing a deleted user's files failed", { err }),
+        );
     });
   }
   return done;
@@ -41,7 +44,10 @@ async function removeDeletedUsersFiles(app: AppServices, userId: string): Promis
   let removed = 0;
   for (const name of await readdir(uploadsDir(app))) {
     if (!FILE_ID.test(name) || known.has(name) || uploadsInFlight.has(name)) continue;
-    await unlink(path.join(uploadsDir(app), name)).then(() => removed++, () => {});
+    await unlink(path.join(uploadsDir(app), name)).then(
+      () => removed++,
+      () => {},
+    );
   }
   if (removed) app.log.info('files of a deleted user removed', { userId, count: removed });
 }
@@ -57,17 +63,31 @@ async function sweep(app: AppServices): Promise<void> {
   for (const name of await readdir(dir)) {
     const full = path.join(dir, name);
     if (name.startsWith('.tmp-')) {
-      await unlink(full).then(() => temporary++, () => {});
+      await unlink(full).then(
+        () => temporary++,
+        () => {},
+      );
     } else if (FILE_ID.test(name) && !known.has(name)) {
       const info = await stat(full).catch(() => null);
       if (!info?.isFile()) continue;
       // older ones are more likely another database's files: reported, not destroyed
-      if (Date.now() - info.mtimeMs < CRASH_WINDOW_MS) await unlink(full).then(() => orphans++, () => {});
+      if (Date.now() - info.mtimeMs < CRASH_WINDOW_MS)
+        await unlink(full).then(
+          () => orphans++,
+          () => {},
+        );
       else oldOrphans++;
     }
   }
-  const unfinished = rows.filter((r) => r.processingStatus === 'PENDING' || r.processingStatus === 'RUNNING');
+  const unfinished = rows.filter(
+    (r) => r.processingStatus === 'PENDING' || r.processingStatus === 'RUNNING',
+  );
   for (const r of unfinished) enqueueProcessing(app, r.id);
-  if (temporary || orphans || unfinished.length) app.log.info('uploads swept', { temporary, orphans, requeued: unfinished.length });
-  if (oldOrphans) app.log.warn('stored files without a database row were left in place', { count: oldOrphans, dir });
+  if (temporary || orphans || unfinished.length)
+    app.log.info('uploads swept', { temporary, orphans, requeued: unfinished.length });
+  if (oldOrphans)
+    app.log.warn('stored files without a database row were left in place', {
+      count: oldOrphans,
+      dir,
+    });
 }

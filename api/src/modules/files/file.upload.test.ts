@@ -6,7 +6,8 @@ import { startServer, type TestServer } from '../../test/harness.js';
 import { listUploads, multipartFrame, pngBytes, rawUpload } from '../../test/file.testkit.js';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code;
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('uploads with the default settings', () => {
@@ -26,9 +27,17 @@ describe('uploads with the default settings', () => {
     const r = await s.upload({ name: 'photo.png', content, type: 'image/png' }, admin);
     expect(r.errors).toBeUndefined();
     const f = r.data.uploadFile;
-    expect(f).toMatchObject({ name: 'photo.png', size: content.length, mimeType: 'image/png', sha256: sha256(content), processingStatus: 'PENDING' });
+    expect(f).toMatchObject({
+      name: 'photo.png',
+      size: content.length,
+      mimeType: 'image/png',
+      sha256: sha256(content),
+      processingStatus: 'PENDING',
+    });
     expect(f.id).toMatch(ID);
-    const res = await fetch(`${s.url}/files/${f.id}`, { headers: { authorization: `Bearer ${admin.token}` } });
+    const res = await fetch(`${s.url}/files/${f.id}`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
     expect(res.status).toBe(200);
     const body = Buffer.from(await res.arrayBuffer());
     expect(sha256(body)).toBe(sha256(content));
@@ -54,9 +63,13 @@ describe('uploads with the default settings', () => {
       expect(r.data.uploadFile.name, raw).toBe(shown);
       expect(r.data.uploadFile.name.length).toBeLessThanOrEqual(200);
       ids.push(r.data.uploadFile.id);
-      const res = await fetch(`${s.url}/files/${r.data.uploadFile.id}`, { headers: { authorization: `Bearer ${admin.token}` } });
+      const res = await fetch(`${s.url}/files/${r.data.uploadFile.id}`, {
+        headers: { authorization: `Bearer ${admin.token}` },
+      });
       const disposition = res.headers.get('content-disposition')!;
-      expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[A-Za-z0-9%._~!-]*$/);
+      expect(disposition).toMatch(
+        /^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[A-Za-z0-9%._~!-]*$/,
+      );
       expect(disposition).not.toMatch(/\.\.|\/|\u202e/i);
       expect(await res.text()).toBe(`content of ${raw}\n`);
     }
@@ -68,11 +81,17 @@ describe('uploads with the default settings', () => {
   });
 
   it('strips controls that arrive encoded (filename*), and survives a malformed part header', async () => {
-    const frame = multipartFrame('a\u0000b\u0007c\u202Ed.txt', 'text/plain', undefined, { encodedName: true });
+    const frame = multipartFrame('a\u0000b\u0007c\u202Ed.txt', 'text/plain', undefined, {
+      encodedName: true,
+    });
     const body = Buffer.concat([frame.head, Buffer.from('encoded name\n'), frame.tail]);
     const res = await fetch(`${s.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': frame.contentType, 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${admin.token}` },
+      headers: {
+        'content-type': frame.contentType,
+        'x-graphql-yoga-csrf': '1',
+        authorization: `Bearer ${admin.token}`,
+      },
       body,
     }).then((r) => r.json());
     expect(res.data.uploadFile.name).toBe('abcd.txt');
@@ -83,23 +102,39 @@ describe('uploads with the default settings', () => {
   });
 
   it('judges the type by content: a PNG named .txt is a PNG, HTML claimed as image/png is text', async () => {
-    const png = await s.upload({ name: 'notes.txt', content: pngBytes(2, 2), type: 'text/plain' }, admin);
+    const png = await s.upload(
+      { name: 'notes.txt', content: pngBytes(2, 2), type: 'text/plain' },
+      admin,
+    );
     expect(png.data.uploadFile.mimeType).toBe('image/png');
-    const html = await s.upload({ name: 'cat.png', content: '<html><script>alert(1)</script></html>', type: 'image/png' }, admin);
+    const html = await s.upload(
+      { name: 'cat.png', content: '<html><script>alert(1)</script></html>', type: 'image/png' },
+      admin,
+    );
     expect(html.data.uploadFile.mimeType).toBe('text/plain');
-    const res = await fetch(`${s.url}/files/${html.data.uploadFile.id}`, { headers: { authorization: `Bearer ${admin.token}` } });
+    const res = await fetch(`${s.url}/files/${html.data.uploadFile.id}`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox; frame-ancestors 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; sandbox; frame-ancestors 'none'",
+    );
     expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
   });
 
   it('refuses content that is not an allowed type (random bytes), leaving nothing', async () => {
     const before = listUploads(uploads);
-    const r = await s.upload({ name: 'data.txt', content: randomBytes(200_000), type: 'text/plain' }, admin);
+    const r = await s.upload(
+      { name: 'data.txt', content: randomBytes(200_000), type: 'text/plain' },
+      admin,
+    );
     expect(code(r)).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(r.errors![0]!.message).toContain('application/octet-stream');
-    const nul = await s.upload({ name: 'nul.txt', content: 'text\0with a NUL', type: 'text/plain' }, admin);
+    const nul = await s.upload(
+      { name: 'nul.txt', content: 'text\0with a NUL', type: 'text/plain' },
+      admin,
+    );
     expect(code(nul)).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(listUploads(uploads)).toEqual(before);
   });
@@ -107,21 +142,32 @@ describe('uploads with the default settings', () => {
   it('twenty uploads of the same name at once give twenty distinct files', async () => {
     const before = listUploads(uploads).length;
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => s.upload({ name: 'same.txt', content: `upload number ${i}\n` }, admin)),
+      Array.from({ length: 20 }, (_, i) =>
+        s.upload({ name: 'same.txt', content: `upload number ${i}\n` }, admin),
+      ),
     );
     const ids = new Set(results.map((r) => r.data.uploadFile.id));
     expect(ids.size).toBe(20);
     expect(results.every((r) => r.data.uploadFile.name === 'same.txt')).toBe(true);
     expect(listUploads(uploads).length).toBe(before + 20);
-    for (const [i, r] of results.entries()) expect(r.data.uploadFile.sha256).toBe(sha256(`upload number ${i}\n`));
+    for (const [i, r] of results.entries())
+      expect(r.data.uploadFile.sha256).toBe(sha256(`upload number ${i}\n`));
   });
 
   it('refuses multipart without the CSRF header (cookie or token) before reading the body', async () => {
     const before = listUploads(uploads);
-    const viaCookie = await s.upload({ name: 'a.txt', content: 'hi' }, { cookie: admin.cookie }, { csrf: false });
+    const viaCookie = await s.upload(
+      { name: 'a.txt', content: 'hi' },
+      { cookie: admin.cookie },
+      { csrf: false },
+    );
     expect(viaCookie.status).toBe(403);
     expect(code(viaCookie)).toBe('FORBIDDEN');
-    const viaToken = await s.upload({ name: 'a.txt', content: 'hi' }, { token: admin.token }, { csrf: false });
+    const viaToken = await s.upload(
+      { name: 'a.txt', content: 'hi' },
+      { token: admin.token },
+      { csrf: false },
+    );
     expect(code(viaToken)).toBe('FORBIDDEN');
     // with the header, the cookie works
     const ok = await s.upload({ name: 'a.txt', content: 'hi' }, { cookie: admin.cookie });
@@ -132,22 +178,48 @@ describe('uploads with the default settings', () => {
   it('refuses more than 10 files or a field over 1 MiB in one request (PAYLOAD_TOO_LARGE), storing nothing', async () => {
     const before = listUploads(uploads);
     const post = (form: FormData) =>
-      fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${admin.token}` }, body: form }).then(async (r) => ({
+      fetch(`${s.url}/graphql`, {
+        method: 'POST',
+        headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${admin.token}` },
+        body: form,
+      }).then(async (r) => ({
         status: r.status,
         body: await r.json(),
       }));
     const many = new FormData();
     const vars = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`f${i}`, null]));
-    const fields = Object.keys(vars).map((v, i) => `u${i}: uploadFile(file: $${v}) { id }`).join(' ');
-    many.append('operations', JSON.stringify({ query: `mutation(${Object.keys(vars).map((v) => `$${v}: Upload!`).join(', ')}) { ${fields} }`, variables: vars }));
-    many.append('map', JSON.stringify(Object.fromEntries(Object.keys(vars).map((v, i) => [String(i), [`variables.${v}`]]))));
+    const fields = Object.keys(vars)
+      .map((v, i) => `u${i}: uploadFile(file: $${v}) { id }`)
+      .join(' ');
+    many.append(
+      'operations',
+      JSON.stringify({
+        query: `mutation(${Object.keys(vars)
+          .map((v) => `$${v}: Upload!`)
+          .join(', ')}) { ${fields} }`,
+        variables: vars,
+      }),
+    );
+    many.append(
+      'map',
+      JSON.stringify(
+        Object.fromEntries(Object.keys(vars).map((v, i) => [String(i), [`variables.${v}`]])),
+      ),
+    );
     for (let i = 0; i < 11; i++) many.append(String(i), new Blob([`file ${i}`]), `f${i}.txt`);
     const tooMany = await post(many);
     expect(tooMany.status).toBe(413);
     expect(tooMany.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
 
     const big = new FormData();
-    big.append('operations', JSON.stringify({ query: 'mutation($file: Upload!) { uploadFile(file: $file) { id } }', variables: { file: null }, pad: 'x'.repeat(1024 * 1024) }));
+    big.append(
+      'operations',
+      JSON.stringify({
+        query: 'mutation($file: Upload!) { uploadFile(file: $file) { id } }',
+        variables: { file: null },
+        pad: 'x'.repeat(1024 * 1024),
+      }),
+    );
     big.append('map', JSON.stringify({ 0: ['variables.file'] }));
     big.append('0', new Blob(['x']), 'x.txt');
     const bigField = await post(big);
@@ -160,13 +232,21 @@ describe('uploads with the default settings', () => {
     const before = listUploads(uploads);
     const frame = multipartFrame('big.txt');
     const total = 200 * 1024 * 1024;
-    const up = rawUpload(s.url, { contentType: frame.contentType, contentLength: frame.head.length + total + frame.tail.length, headers: { 'x-graphql-yoga-csrf': '1' } });
+    const up = rawUpload(s.url, {
+      contentType: frame.contentType,
+      contentLength: frame.head.length + total + frame.tail.length,
+      headers: { 'x-graphql-yoga-csrf': '1' },
+    });
     const started = Date.now();
     await up.write(frame.head);
     const chunk = Buffer.alloc(256 * 1024, 'a');
     let answered: { status: number; body: string; at: number } | undefined;
-    void up.response.then((r) => (answered = r), () => {});
-    for (let sent = 0; sent < total && !answered; sent += chunk.length) if (!(await up.write(chunk))) break;
+    void up.response.then(
+      (r) => (answered = r),
+      () => {},
+    );
+    for (let sent = 0; sent < total && !answered; sent += chunk.length)
+      if (!(await up.write(chunk))) break;
     const res = await up.response;
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -178,7 +258,9 @@ describe('uploads with the default settings', () => {
 
   it('a client cut off half-way leaves nothing: no temporary file, no row', async () => {
     const before = listUploads(uploads);
-    const count = async () => (await s.gql('{ files(first: 100) { edges { node { id } } } }', {}, admin)).data.files.edges.length;
+    const count = async () =>
+      (await s.gql('{ files(first: 100) { edges { node { id } } } }', {}, admin)).data.files.edges
+        .length;
     const rows = await count();
     const frame = multipartFrame('half.txt');
     const total = 8 * 1024 * 1024;
@@ -191,10 +273,12 @@ describe('uploads with the default settings', () => {
     const chunk = Buffer.alloc(256 * 1024, 'b');
     for (let sent = 0; sent < total / 2; sent += chunk.length) await up.write(chunk);
     // the temporary file exists while the upload streams
-    for (let i = 0; i < 100 && !listUploads(uploads).some((f) => f.startsWith('.tmp-')); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !listUploads(uploads).some((f) => f.startsWith('.tmp-')); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(listUploads(uploads).some((f) => f.startsWith('.tmp-'))).toBe(true);
     up.req.destroy();
-    for (let i = 0; i < 100 && listUploads(uploads).length !== before.length; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && listUploads(uploads).length !== before.length; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(listUploads(uploads)).toEqual(before);
     expect(await count()).toBe(rows);
   });
@@ -206,7 +290,11 @@ describe('limits', () => {
   let uploads: string;
   let user: { token: string; userId: string };
   beforeAll(async () => {
-    s = await startServer({ UPLOAD_MAX_BYTES: String(LIMIT), UPLOAD_QUOTA_BYTES: String(3 * LIMIT), UPLOAD_ALLOWED_TYPES: 'text/*, image/png' });
+    s = await startServer({
+      UPLOAD_MAX_BYTES: String(LIMIT),
+      UPLOAD_QUOTA_BYTES: String(3 * LIMIT),
+      UPLOAD_ALLOWED_TYPES: 'text/*, image/png',
+    });
     uploads = path.join(s.config.DATA_DIR, 'uploads');
     user = await s.createUser('uploader');
   });
@@ -220,7 +308,11 @@ describe('limits', () => {
     expect(code(over)).toBe('PAYLOAD_TOO_LARGE');
     expect(over.errors![0]!.message).toContain(String(LIMIT));
     expect(listUploads(uploads)).toEqual([exact.data.uploadFile.id]);
-    await s.gql('mutation($id: ID!) { deleteFile(id: $id) }', { id: exact.data.uploadFile.id }, user);
+    await s.gql(
+      'mutation($id: ID!) { deleteFile(id: $id) }',
+      { id: exact.data.uploadFile.id },
+      user,
+    );
   });
 
   it('answers PAYLOAD_TOO_LARGE the moment the limit is passed, before the client has sent the rest', async () => {
@@ -243,9 +335,19 @@ describe('limits', () => {
   });
 
   it('refuses a type outside UPLOAD_ALLOWED_TYPES as soon as the content shows it', async () => {
-    const html = await s.upload({ name: 'x.png', content: '<html>hi</html>', type: 'image/png' }, user);
+    const html = await s.upload(
+      { name: 'x.png', content: '<html>hi</html>', type: 'image/png' },
+      user,
+    );
     expect(html.data.uploadFile.mimeType).toBe('text/plain'); // text/* is allowed
-    const gif = await s.upload({ name: 'x.png', content: Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(1000, 1)]), type: 'image/png' }, user);
+    const gif = await s.upload(
+      {
+        name: 'x.png',
+        content: Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(1000, 1)]),
+        type: 'image/png',
+      },
+      user,
+    );
     expect(code(gif)).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(gif.errors![0]!.message).toContain('image/gif');
     // binary content is refused at its first non-text bytes, long before the end of the body
@@ -260,7 +362,11 @@ describe('limits', () => {
     const res = await up.response;
     expect(JSON.parse(res.body).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     up.req.destroy();
-    await s.gql('mutation($id: ID!) { deleteFile(id: $id) }', { id: html.data.uploadFile.id }, user);
+    await s.gql(
+      'mutation($id: ID!) { deleteFile(id: $id) }',
+      { id: html.data.uploadFile.id },
+      user,
+    );
     expect(listUploads(uploads)).toEqual([]);
   });
 

@@ -28,7 +28,12 @@ const BATCH_BYTES = 1024 * 1024;
  * refused type, client gone, disk full) nothing is left on disk and the error is rethrown; the
  * source is drained rather than destroyed, so the multipart parser can finish the request.
  */
-export async function writeUpload(source: Readable, tmpPath: string, finalPath: string, opts: WriteOptions): Promise<Written> {
+export async function writeUpload(
+  source: Readable,
+  tmpPath: string,
+  finalPath: string,
+  opts: WriteOptions,
+): Promise<Written> {
   const fh = await open(tmpPath, 'wx', 0o600).catch((err: unknown) => {
     source.resume();
     throw err;
@@ -55,10 +60,14 @@ export async function writeUpload(source: Readable, tmpPath: string, finalPath: 
     batchBytes = 0;
   };
   try {
-    for await (const chunk of source.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    for await (const chunk of source.iterator({
+      destroyOnReturn: false,
+    }) as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > opts.maxBytes) {
-        throw new PayloadTooLargeError(`The file is larger than ${opts.limitReason ?? `the upload limit of ${opts.maxBytes} bytes`}.`);
+        throw new PayloadTooLargeError(
+          `The file is larger than ${opts.limitReason ?? `the upload limit of ${opts.maxBytes} bytes`}.`,
+        );
       }
       hash.update(chunk);
       const known = await sniffer.push(chunk);
@@ -102,7 +111,8 @@ async function writeAll(fh: FileHandle, chunks: Buffer[]): Promise<void> {
   let rest = [...chunks];
   while (rest.length) {
     const { bytesWritten } = await fh.writev(rest);
-    if (bytesWritten === 0) throw Object.assign(new Error('The disk accepted no more bytes.'), { code: 'ENOSPC' });
+    if (bytesWritten === 0)
+      throw Object.assign(new Error('The disk accepted no more bytes.'), { code: 'ENOSPC' });
     let skip = bytesWritten;
     while (rest.length && skip >= rest[0]!.length) skip -= rest.shift()!.length;
     if (rest.length && skip) rest = [rest[0]!.subarray(skip), ...rest.slice(1)];
@@ -110,5 +120,7 @@ async function writeAll(fh: FileHandle, chunks: Buffer[]): Promise<void> {
 }
 
 function refusedType(mime: string): UnsupportedMediaTypeError {
-  return new UnsupportedMediaTypeError(`Files of type ${mime} (judged from the content) are not accepted here.`);
+  return new UnsupportedMediaTypeError(
+    `Files of type ${mime} (judged from the content) are not accepted here.`,
+  );
 }

@@ -9,7 +9,10 @@ export const PASSWORD_MAX = 256;
 /** Bounds are checked before hashing so a megabyte "password" costs nothing. */
 export function checkPasswordBounds(password: string, field = 'password'): void {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-    throw new BadUserInputError(`The ${field} must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`, { field });
+    throw new BadUserInputError(
+      `The ${field} must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`,
+      { field },
+    );
   }
 }
 

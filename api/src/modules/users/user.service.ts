@@ -16,7 +16,9 @@ const USERNAME = /^[a-zA-Z0-9_.-]{1,64}$/;
 
 function checkUsername(username: string): void {
   if (!USERNAME.test(username)) {
-    throw new BadUserInputError('A username is 1 to 64 letters, digits, "_", "." or "-".', { field: 'username' });
+    throw new BadUserInputError('A username is 1 to 64 letters, digits, "_", "." or "-".', {
+      field: 'username',
+    });
   }
 }
 
@@ -29,17 +31,32 @@ export async function listUsers(ctx: Context): Promise<User[]> {
   return ctx.em.find(User, {}, { orderBy: { username: 'asc' } });
 }
 
-export async function createUser(ctx: Context, args: { username: string; password: string; role: Role }): Promise<User> {
+export async function createUser(
+  ctx: Context,
+  args: { username: string; password: string; role: Role },
+): Promise<User> {
   requireAdmin(ctx);
   checkUsername(args.username);
   checkPasswordBounds(args.password);
   if (await ctx.em.count(User, { username: args.username })) {
     throw new ConflictError(`The username "${args.username}" is taken.`);
   }
-  const user = ctx.em.create(User, { username: args.username, role: args.role, passwordHash: await hashPassword(args.password) } as User);
+  const user = ctx.em.create(User, {
+    username: args.username,
+    role: args.role,
+    passwordHash: await hashPassword(args.password),
+  } as User);
   await ctx.em.flush();
-  ctx.app.log.info('user created', { userId: user.id, username: user.username, role: user.role, by: ctx.viewer!.userId });
-  await auditAs(ctx, 'USER_CREATED', { target: user.id, detail: { user: user.username, role: user.role } });
+  ctx.app.log.info('user created', {
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    by: ctx.viewer!.userId,
+  });
+  await auditAs(ctx, 'USER_CREATED', {
+    target: user.id,
+    detail: { user: user.username, role: user.role },
+  });
   return user;
 }
 
@@ -56,7 +73,9 @@ export async function updateUser(
     const demotes = args.role === 'USER' && user.role === 'ADMIN';
     const disables = args.disabled === true && !user.disabled;
     if ((demotes || disables) && (await isLastActiveAdmin(em, user))) {
-      throw new ConflictError('This is the last active administrator: make another administrator first.');
+      throw new ConflictError(
+        'This is the last active administrator: make another administrator first.',
+      );
     }
     const changed = {
       role: args.role != null && args.role !== user.role,
@@ -71,15 +90,27 @@ export async function updateUser(
   });
   // after the commit: a sign-in racing this either sees the change or has its session ended here
   if (changed.password || (changed.disabled && user.disabled)) {
-    await endSessions(ctx, user, { reason: changed.password ? 'passwordReset' : 'disabled', tokens: true });
+    await endSessions(ctx, user, {
+      reason: changed.password ? 'passwordReset' : 'disabled',
+      tokens: true,
+    });
   } else if (changed.role) {
     // the role is re-read: cached identities and open subscriptions of this user end
     ctx.app.pubsub.publish('authRevoked', { userId: user.id });
   }
   ctx.app.pubsub.publish('userChanged', { userId: user.id });
-  ctx.app.log.info('user updated', { userId: user.id, role: args.role, disabled: args.disabled, passwordReset: !!passwordHash, by: ctx.viewer!.userId });
+  ctx.app.log.info('user updated', {
+    userId: user.id,
+    role: args.role,
+    disabled: args.disabled,
+    passwordReset: !!passwordHash,
+    by: ctx.viewer!.userId,
+  });
   const fields = Object.keys(changed).filter((k) => changed[k as keyof typeof changed]);
-  await auditAs(ctx, 'USER_UPDATED', { target: user.id, detail: { user: user.username, changed: fields, role: user.role, disabled: user.disabled } });
+  await auditAs(ctx, 'USER_UPDATED', {
+    target: user.id,
+    detail: { user: user.username, changed: fields, role: user.role, disabled: user.disabled },
+  });
   return user;
 }
 
@@ -89,7 +120,9 @@ export async function deleteUser(ctx: Context, id: string): Promise<boolean> {
     const user = await em.findOne(User, { id });
     if (!user) throw new NotFoundError('That user');
     if (await isLastActiveAdmin(em, user)) {
-      throw new ConflictError('This is the last active administrator: make another administrator first.');
+      throw new ConflictError(
+        'This is the last active administrator: make another administrator first.',
+      );
     }
     em.remove(user);
     return user.username;
@@ -104,9 +137,13 @@ export async function deleteUser(ctx: Context, id: string): Promise<boolean> {
  * Needs the current password, whose guesses count against the account's sign-in limit (a stolen
  * session gets no more guesses than the sign-in form). Ends every other session; API tokens stay.
  */
-export async function changePassword(ctx: Context, args: { currentPassword: string; newPassword: string }): Promise<boolean> {
+export async function changePassword(
+  ctx: Context,
+  args: { currentPassword: string; newPassword: string },
+): Promise<boolean> {
   const viewer = requireViewer(ctx);
-  if (args.currentPassword.length > PASSWORD_MAX) throw new BadUserInputError('The current password is wrong.', { field: 'currentPassword' });
+  if (args.currentPassword.length > PASSWORD_MAX)
+    throw new BadUserInputError('The current password is wrong.', { field: 'currentPassword' });
   checkPasswordBounds(args.newPassword, 'new password');
   const attempt = await reserveGuess(ctx, viewer.username, null, 'changePassword');
   let user: User;
@@ -152,5 +189,8 @@ export async function ensureInitialAdmin(app: AppServices): Promise<void> {
   mkdirSync(DATA_DIR, { recursive: true });
   const file = path.join(DATA_DIR, 'initial-admin-password');
   writeFileSync(file, password + '\n', { mode: 0o600 });
-  app.log.info('initial admin created; its generated password is in a file readable only by this user', { username, file });
+  app.log.info(
+    'initial admin created; its generated password is in a file readable only by this user',
+    { username, file },
+  );
 }

@@ -7,14 +7,23 @@ beforeAll(async () => {
 });
 afterAll(() => s.stop());
 
-const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code;
 
 describe('accounts', () => {
   it('an admin creates, updates and deletes users; a USER gets FORBIDDEN on admin operations', async () => {
     const admin = await s.login();
-    const created = await s.gql(`mutation { createUser(username: "alice", password: "alice-pass-1", role: USER) { id username role disabled createdAt } }`, {}, admin);
+    const created = await s.gql(
+      `mutation { createUser(username: "alice", password: "alice-pass-1", role: USER) { id username role disabled createdAt } }`,
+      {},
+      admin,
+    );
     expect(created.errors).toBeUndefined();
-    expect(created.data.createUser).toMatchObject({ username: 'alice', role: 'USER', disabled: false });
+    expect(created.data.createUser).toMatchObject({
+      username: 'alice',
+      role: 'USER',
+      disabled: false,
+    });
     const alice = await s.login('alice', 'alice-pass-1');
 
     for (const op of [
@@ -27,25 +36,48 @@ describe('accounts', () => {
       expect(code(r), op).toBe('FORBIDDEN');
     }
 
-    const dup = await s.gql(`mutation { createUser(username: "alice", password: "alice-pass-2", role: USER) { id } }`, {}, admin);
+    const dup = await s.gql(
+      `mutation { createUser(username: "alice", password: "alice-pass-2", role: USER) { id } }`,
+      {},
+      admin,
+    );
     expect(code(dup)).toBe('CONFLICT');
     // an expected refusal is an answer, not a server failure: nothing at ERROR in the log
     expect(s.logText()).not.toMatch(/"level":"error"/);
-    const short = await s.gql(`mutation { createUser(username: "bob", password: "short", role: USER) { id } }`, {}, admin);
+    const short = await s.gql(
+      `mutation { createUser(username: "bob", password: "short", role: USER) { id } }`,
+      {},
+      admin,
+    );
     expect(code(short)).toBe('BAD_USER_INPUT');
     expect(short.errors![0]!.message).toMatch(/8 to 256/);
 
     const list = await s.gql(`{ users { username } }`, {}, admin);
-    expect(list.data.users.map((u: { username: string }) => u.username)).toEqual(['admin', 'alice']);
+    expect(list.data.users.map((u: { username: string }) => u.username)).toEqual([
+      'admin',
+      'alice',
+    ]);
 
-    const reset = await s.gql(`mutation($id: ID!) { updateUser(id: $id, password: "alice-pass-9") { id } }`, { id: alice.userId }, admin);
+    const reset = await s.gql(
+      `mutation($id: ID!) { updateUser(id: $id, password: "alice-pass-9") { id } }`,
+      { id: alice.userId },
+      admin,
+    );
     expect(reset.errors).toBeUndefined();
     await expect(s.login('alice', 'alice-pass-1')).rejects.toThrow(/Wrong username or password/);
     await s.login('alice', 'alice-pass-9');
 
-    const del = await s.gql(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: alice.userId }, admin);
+    const del = await s.gql(
+      `mutation($id: ID!) { deleteUser(id: $id) }`,
+      { id: alice.userId },
+      admin,
+    );
     expect(del.data.deleteUser).toBe(true);
-    const again = await s.gql(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: alice.userId }, admin);
+    const again = await s.gql(
+      `mutation($id: ID!) { deleteUser(id: $id) }`,
+      { id: alice.userId },
+      admin,
+    );
     expect(code(again)).toBe('NOT_FOUND');
   });
 
@@ -62,7 +94,11 @@ describe('accounts', () => {
     }
     // with a second admin, demoting the first is fine
     const second = await s.createUser('second-admin', 'ADMIN');
-    const r = await s.gql(`mutation { updateUser(id: "${admin.userId}", role: USER) { role } }`, {}, second);
+    const r = await s.gql(
+      `mutation { updateUser(id: "${admin.userId}", role: USER) { role } }`,
+      {},
+      second,
+    );
     expect(r.data.updateUser.role).toBe('USER');
     await s.gql(`mutation { updateUser(id: "${admin.userId}", role: ADMIN) { role } }`, {}, second);
   });
@@ -78,9 +114,17 @@ describe('accounts', () => {
 
   it('changePassword needs the current password', async () => {
     const dave = await s.createUser('dave');
-    const wrong = await s.gql(`mutation { changePassword(currentPassword: "nope-nope", newPassword: "dave-pass-2") }`, {}, dave);
+    const wrong = await s.gql(
+      `mutation { changePassword(currentPassword: "nope-nope", newPassword: "dave-pass-2") }`,
+      {},
+      dave,
+    );
     expect(code(wrong)).toBe('BAD_USER_INPUT');
-    const ok = await s.gql(`mutation { changePassword(currentPassword: "${dave.password}", newPassword: "dave-pass-2") }`, {}, dave);
+    const ok = await s.gql(
+      `mutation { changePassword(currentPassword: "${dave.password}", newPassword: "dave-pass-2") }`,
+      {},
+      dave,
+    );
     expect(ok.data.changePassword).toBe(true);
     await s.login('dave', 'dave-pass-2');
   });

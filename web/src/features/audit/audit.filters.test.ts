@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, detailText, filtersFromQuery, localToIso, shortTarget } from './audit.filters';
+import {
+  AUDIT_ACTIONS,
+  detailText,
+  filtersFromQuery,
+  localToIso,
+  shortTarget,
+} from './audit.filters';
 
 describe('filtersFromQuery', () => {
   it('reads action, actor and a local time range; the range ends at the end of its minute', () => {
-    const f = filtersFromQuery(new URLSearchParams('action=RUN_STARTED&actor=u-1&since=2031-01-02T03:04&until=2031-01-02T05:06'));
+    const f = filtersFromQuery(
+      new URLSearchParams(
+        'action=RUN_STARTED&actor=u-1&since=2031-01-02T03:04&until=2031-01-02T05:06',
+      ),
+    );
     expect(f.action).toBe('RUN_STARTED');
     expect(f.actor).toBe('u-1');
     expect(f.since).toBe(new Date(2031, 0, 2, 3, 4).toISOString());
@@ -11,7 +21,11 @@ describe('filtersFromQuery', () => {
   });
 
   it('leaves out what it does not understand', () => {
-    expect(filtersFromQuery(new URLSearchParams('action=DROP_TABLE&since=yesterday&until=2031-13-99T99:99'))).toEqual({ action: null, actor: null, since: null, until: null });
+    expect(
+      filtersFromQuery(
+        new URLSearchParams('action=DROP_TABLE&since=yesterday&until=2031-13-99T99:99'),
+      ),
+    ).toEqual({ action: null, actor: null, since: null, until: null });
     expect(localToIso('')).toBeNull();
   });
 
@@ -23,7 +37,9 @@ describe('filtersFromQuery', () => {
 
 describe('detailText', () => {
   it('shows a JSON object as key: value pairs, argv as words (quoted only where needed)', () => {
-    expect(detailText('{"command":"greet","argv":["echo","hello","a b"]}')).toBe('command: greet · argv: echo hello "a b"');
+    expect(detailText('{"command":"greet","argv":["echo","hello","a b"]}')).toBe(
+      'command: greet · argv: echo hello "a b"',
+    );
     expect(detailText('{"size":18,"ok":true}')).toBe('size: 18 · ok: true');
   });
 

@@ -62,8 +62,17 @@ export function detailText(detail: string | null | undefined): string {
     return detail;
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return detail;
-  const show = (v: unknown): string => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' && !/\s/.test(x) && x !== '' ? x : JSON.stringify(x))).join(' ') : typeof v === 'string' ? v : JSON.stringify(v));
-  return Object.entries(parsed).map(([k, v]) => `${k}: ${show(v)}`).join(' · ');
+  const show = (v: unknown): string =>
+    Array.isArray(v)
+      ? v
+          .map((x) => (typeof x === 'string' && !/\s/.test(x) && x !== '' ? x : JSON.stringify(x)))
+          .join(' ')
+      : typeof v === 'string'
+        ? v
+        : JSON.stringify(v);
+  return Object.entries(parsed)
+    .map(([k, v]) => `${k}: ${show(v)}`)
+    .join(' · ');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

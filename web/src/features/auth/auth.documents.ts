@@ -2,14 +2,22 @@ import { graphql } from '../../lib/graphql/generated';
 
 export const MeQuery = graphql(`
   query Me {
-    me { id username role }
+    me {
+      id
+      username
+      role
+    }
   }
 `);
 
 export const LoginMutation = graphql(`
   mutation Login($username: String!, $password: String!) {
     login(username: $username, password: $password) {
-      user { id username role }
+      user {
+        id
+        username
+        role
+      }
     }
   }
 `);

@@ -28,8 +28,12 @@ export class Session {
   }
 
   async signIn(username: string, password: string): Promise<AppFailure | null> {
-    const { data, failure } = await runMutation(this.needClient(), LoginMutation, { username, password });
-    if (failure || !data) return failure ?? new AppFailure('INTERNAL_SERVER_ERROR', 'Sign-in failed.');
+    const { data, failure } = await runMutation(this.needClient(), LoginMutation, {
+      username,
+      password,
+    });
+    if (failure || !data)
+      return failure ?? new AppFailure('INTERNAL_SERVER_ERROR', 'Sign-in failed.');
     this.notice = null;
     this.me = data.login.user;
     this.status = 'ready';

@@ -1,15 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { type ArgSpec, initialValues, validateArg, validateArgs } from './arg.validation';
 
-const int: ArgSpec = { name: 'lines', type: 'INT', required: false, min: 1, max: 5000, default: '100' };
-const str: ArgSpec = { name: 'name', type: 'STRING', required: true, pattern: '[A-Za-z][A-Za-z0-9 _-]*' };
-const en: ArgSpec = { name: 'mount', type: 'ENUM', required: true, choices: ['/', '/var'], default: '/' };
+const int: ArgSpec = {
+  name: 'lines',
+  type: 'INT',
+  required: false,
+  min: 1,
+  max: 5000,
+  default: '100',
+};
+const str: ArgSpec = {
+  name: 'name',
+  type: 'STRING',
+  required: true,
+  pattern: '[A-Za-z][A-Za-z0-9 _-]*',
+};
+const en: ArgSpec = {
+  name: 'mount',
+  type: 'ENUM',
+  required: true,
+  choices: ['/', '/var'],
+  default: '/',
+};
 const bool: ArgSpec = { name: 'verbose', type: 'BOOLEAN', required: false };
 const file: ArgSpec = { name: 'upload', type: 'FILE', required: true };
 
 describe('argument validation', () => {
   it('starts from defaults, false for switches', () => {
-    expect(initialValues([int, str, en, bool])).toEqual({ lines: '100', name: '', mount: '/', verbose: 'false' });
+    expect(initialValues([int, str, en, bool])).toEqual({
+      lines: '100',
+      name: '',
+      mount: '/',
+      verbose: 'false',
+    });
   });
 
   it('checks ints: whole numbers within min and max', () => {
@@ -44,8 +67,16 @@ describe('argument validation', () => {
   });
 
   it('collects every error and leaves empty optional fields out of the input', () => {
-    expect(validateArgs([int, str], { lines: '0', name: '' }).errors).toEqual({ lines: 'Must be at least 1.', name: 'Required.' });
-    const ok = validateArgs([int, str, bool, file], { lines: ' 20 ', name: 'Ann', verbose: 'true', upload: 'f1' });
+    expect(validateArgs([int, str], { lines: '0', name: '' }).errors).toEqual({
+      lines: 'Must be at least 1.',
+      name: 'Required.',
+    });
+    const ok = validateArgs([int, str, bool, file], {
+      lines: ' 20 ',
+      name: 'Ann',
+      verbose: 'true',
+      upload: 'f1',
+    });
     expect(ok.errors).toEqual({});
     expect(ok.input).toEqual([
       { name: 'lines', value: '20' },

@@ -50,7 +50,9 @@ export function validateArg(arg: ArgSpec, raw: string | undefined): string | nul
     case 'BOOLEAN':
       return value === 'true' || value === 'false' ? null : 'Must be true or false.';
     case 'ENUM':
-      return arg.choices && !arg.choices.includes(value) ? `Choose one of: ${arg.choices.join(', ')}.` : null;
+      return arg.choices && !arg.choices.includes(value)
+        ? `Choose one of: ${arg.choices.join(', ')}.`
+        : null;
     case 'STRING': {
       const re = arg.pattern ? patternRegExp(arg.pattern) : null;
       return re && !re.test(value) ? `Does not match the required pattern ${arg.pattern}.` : null;

@@ -5,12 +5,16 @@ export const DashboardQuery = graphql(`
   query Dashboard {
     running: commandRuns(first: 20, status: RUNNING) {
       edges {
-        node { ...RunSummary }
+        node {
+          ...RunSummary
+        }
       }
     }
     recent: commandRuns(first: 10) {
       edges {
-        node { ...RunSummary }
+        node {
+          ...RunSummary
+        }
       }
     }
   }

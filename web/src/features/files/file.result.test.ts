@@ -3,7 +3,11 @@ import { readResult } from './file.result';
 
 describe('readResult', () => {
   it('reads a text preview', () => {
-    expect(readResult('{"preview":"hi","previewTruncated":false}')).toMatchObject({ preview: 'hi', previewTruncated: false, errors: [] });
+    expect(readResult('{"preview":"hi","previewTruncated":false}')).toMatchObject({
+      preview: 'hi',
+      previewTruncated: false,
+      errors: [],
+    });
   });
 
   it('describes images, archives, summaries and errors', () => {

@@ -12,9 +12,18 @@ export interface ResultView {
   raw: string | null;
 }
 
-const EMPTY: ResultView = { summary: null, image: null, archive: null, preview: null, previewTruncated: false, errors: [], raw: null };
+const EMPTY: ResultView = {
+  summary: null,
+  image: null,
+  archive: null,
+  preview: null,
+  previewTruncated: false,
+  errors: [],
+  raw: null,
+};
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 
 export function readResult(result: string | null | undefined): ResultView | null {
   if (!result) return null;
@@ -24,15 +33,25 @@ export function readResult(result: string | null | undefined): ResultView | null
   } catch {
     return { ...EMPTY, raw: result };
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { ...EMPTY, raw: result };
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    return { ...EMPTY, raw: result };
   const r = parsed as Record<string, unknown>;
   const image = r.image as Record<string, unknown> | undefined;
   const archive = r.archive as Record<string, unknown> | undefined;
-  const names = Array.isArray(archive?.names) ? archive.names.filter((n): n is string => typeof n === 'string') : [];
+  const names = Array.isArray(archive?.names)
+    ? archive.names.filter((n): n is string => typeof n === 'string')
+    : [];
   const entries = typeof archive?.entries === 'number' ? archive.entries : names.length;
   return {
     summary: str(r.summary),
-    image: image ? [str(image.format)?.toUpperCase(), image.width && image.height ? `${image.width}×${image.height}` : null].filter(Boolean).join(' ') || 'image' : null,
+    image: image
+      ? [
+          str(image.format)?.toUpperCase(),
+          image.width && image.height ? `${image.width}×${image.height}` : null,
+        ]
+          .filter(Boolean)
+          .join(' ') || 'image'
+      : null,
     archive: archive
       ? `${str(archive.format) ?? 'archive'}, ${entries} ${entries === 1 ? 'entry' : 'entries'}${names.length ? `: ${names.slice(0, 5).join(', ')}${entries > 5 ? ', …' : ''}` : ''}`
       : null,

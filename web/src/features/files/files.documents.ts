@@ -2,8 +2,19 @@ import { graphql } from '../../lib/graphql/generated';
 
 export const StoredFileFragment = graphql(`
   fragment StoredFileFields on StoredFile {
-    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult
-    uploadedBy { id username }
+    id
+    name
+    size
+    mimeType
+    sha256
+    createdAt
+    downloadUrl
+    processingStatus
+    processingResult
+    uploadedBy {
+      id
+      username
+    }
   }
 `);
 
@@ -14,24 +25,42 @@ export const FilesQuery = graphql(`
       edges {
         cursor
         node {
-          id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult
-          uploadedBy { id username }
+          id
+          name
+          size
+          mimeType
+          sha256
+          createdAt
+          downloadUrl
+          processingStatus
+          processingResult
+          uploadedBy {
+            id
+            username
+          }
         }
       }
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
 
 export const FileProcessedSubscription = graphql(`
   subscription FileProcessed {
-    fileProcessed { ...StoredFileFields }
+    fileProcessed {
+      ...StoredFileFields
+    }
   }
 `);
 
 export const UploadFileMutation = graphql(`
   mutation UploadFile($file: Upload!) {
-    uploadFile(file: $file) { ...StoredFileFields }
+    uploadFile(file: $file) {
+      ...StoredFileFields
+    }
   }
 `);
 

@@ -24,7 +24,17 @@ export class Uploads {
   private nextKey = 0;
 
   async start(file: File): Promise<StoredFileFieldsFragment | null> {
-    this.items.unshift({ key: this.nextKey++, name: file.name, size: file.size, loaded: 0, total: file.size, state: 'uploading', error: null, file: null, abort: null });
+    this.items.unshift({
+      key: this.nextKey++,
+      name: file.name,
+      size: file.size,
+      loaded: 0,
+      total: file.size,
+      state: 'uploading',
+      error: null,
+      file: null,
+      abort: null,
+    });
     const item = this.items[0]; // the reactive proxy, so progress updates reach the view
     const handle = uploadWithProgress(UploadFileMutation, { file }, ({ loaded, total }) => {
       item.loaded = loaded;

@@ -11,7 +11,9 @@ describe('parseAnsi', () => {
   });
 
   it('styles basic, bright, 256 and true colours', () => {
-    const { spans } = parseAnsi('\x1b[31mred\x1b[0m \x1b[1;92mok\x1b[38;5;208m or\x1b[48;2;1;2;3mbg\x1b[m!');
+    const { spans } = parseAnsi(
+      '\x1b[31mred\x1b[0m \x1b[1;92mok\x1b[38;5;208m or\x1b[48;2;1;2;3mbg\x1b[m!',
+    );
     expect(spans.map((s) => s.text)).toEqual(['red', ' ', 'ok', ' or', 'bg', '!']);
     expect(spans[0].style.fg).toBe('var(--ansi-1)');
     expect(spans[1].style).toBe(PLAIN);
@@ -32,7 +34,9 @@ describe('parseAnsi', () => {
     expect(a.spans.map((s) => s.text)).toEqual(['before']);
     expect(a.state.pending).toBe('\x1b[3');
     const b = parseAnsi('2mgreen', a.state);
-    expect(b.spans).toEqual([{ text: 'green', style: expect.objectContaining({ fg: 'var(--ansi-2)' }) }]);
+    expect(b.spans).toEqual([
+      { text: 'green', style: expect.objectContaining({ fg: 'var(--ansi-2)' }) },
+    ]);
     const c = parseAnsi(' still', b.state);
     expect(c.spans[0].style.fg).toBe('var(--ansi-2)');
   });

@@ -24,14 +24,22 @@ export interface AnsiState {
 }
 
 export const PLAIN: AnsiStyle = Object.freeze({
-  fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, inverse: false, strike: false,
+  fg: null,
+  bg: null,
+  bold: false,
+  dim: false,
+  italic: false,
+  underline: false,
+  inverse: false,
+  strike: false,
 });
 
 export const INITIAL_ANSI: AnsiState = Object.freeze({ style: PLAIN, pending: '' });
 
 const MAX_PENDING = 64;
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), any other two-byte escape, or stray control bytes
-const TOKEN = /\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -~]?|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
+const TOKEN =
+  /\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -~]?|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
 const UNFINISHED = /\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?)?$/;
 
 /** A palette index (0–255) as a CSS colour; the 16 basic ones follow the theme's variables. */
@@ -88,7 +96,10 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
 }
 
 /** Splits `input` into styled spans; escape sequences are consumed, never shown. */
-export function parseAnsi(input: string, state: AnsiState = INITIAL_ANSI): { spans: AnsiSpan[]; state: AnsiState } {
+export function parseAnsi(
+  input: string,
+  state: AnsiState = INITIAL_ANSI,
+): { spans: AnsiSpan[]; state: AnsiState } {
   let text = state.pending + input;
   let pending = '';
   const tail = UNFINISHED.exec(text);

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { INITIAL_OUTPUT, lineText, type OutputChunk, outputReducer, type OutputState } from './output.reducer';
+import {
+  INITIAL_OUTPUT,
+  lineText,
+  type OutputChunk,
+  outputReducer,
+  type OutputState,
+} from './output.reducer';
 
 let seq = 0;
 const out = (data: string, s = ++seq): OutputChunk => ({ seq: s, stream: 'STDOUT', data });
 const err = (data: string, s = ++seq): OutputChunk => ({ seq: s, stream: 'STDERR', data });
-const apply = (state: OutputState, ...chunks: OutputChunk[]) => outputReducer(state, { type: 'chunks', chunks });
+const apply = (state: OutputState, ...chunks: OutputChunk[]) =>
+  outputReducer(state, { type: 'chunks', chunks });
 const text = (state: OutputState) => state.lines.map(lineText);
 
 describe('outputReducer', () => {
@@ -68,12 +75,18 @@ describe('outputReducer', () => {
   });
 
   it('caps the number of lines kept and counts the dropped ones', () => {
-    const s = outputReducer(INITIAL_OUTPUT, { type: 'chunks', chunks: [out('1\n2\n3\n4\n', 1)] }, 2);
+    const s = outputReducer(
+      INITIAL_OUTPUT,
+      { type: 'chunks', chunks: [out('1\n2\n3\n4\n', 1)] },
+      2,
+    );
     expect(text(s)).toEqual(['3', '4']);
     expect(s.droppedLines).toBe(2);
   });
 
   it('resets', () => {
-    expect(outputReducer(apply(INITIAL_OUTPUT, out('x', 1)), { type: 'reset' })).toBe(INITIAL_OUTPUT);
+    expect(outputReducer(apply(INITIAL_OUTPUT, out('x', 1)), { type: 'reset' })).toBe(
+      INITIAL_OUTPUT,
+    );
   });
 });

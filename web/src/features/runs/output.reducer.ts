@@ -50,7 +50,11 @@ export const INITIAL_OUTPUT: OutputState = Object.freeze({
   droppedLines: 0,
 });
 
-export function outputReducer(state: OutputState, action: OutputAction, maxLines = MAX_LINES): OutputState {
+export function outputReducer(
+  state: OutputState,
+  action: OutputAction,
+  maxLines = MAX_LINES,
+): OutputState {
   if (action.type === 'reset') return INITIAL_OUTPUT;
   const fresh = newChunks(action.chunks, state.lastSeq);
   if (fresh.length === 0) return state;
@@ -82,7 +86,8 @@ export function outputReducer(state: OutputState, action: OutputAction, maxLines
   const write = (text: string, style: AnsiStyle, stderr: boolean) => {
     const spans = openLine();
     const prev = spans[spans.length - 1];
-    if (prev && prev.style === style && prev.stderr === stderr) spans[spans.length - 1] = { ...prev, text: prev.text + text };
+    if (prev && prev.style === style && prev.stderr === stderr)
+      spans[spans.length - 1] = { ...prev, text: prev.text + text };
     else spans.push({ text, style, stderr });
   };
 
@@ -119,7 +124,9 @@ export function outputReducer(state: OutputState, action: OutputAction, maxLines
 
 /** Chunks after `lastSeq`, in seq order, each seq once. */
 function newChunks(chunks: readonly OutputChunk[], lastSeq: number | null): OutputChunk[] {
-  const sorted = chunks.filter((c) => lastSeq === null || c.seq > lastSeq).sort((a, b) => a.seq - b.seq);
+  const sorted = chunks
+    .filter((c) => lastSeq === null || c.seq > lastSeq)
+    .sort((a, b) => a.seq - b.seq);
   return sorted.filter((c, i) => i === 0 || c.seq !== sorted[i - 1].seq);
 }
 

@@ -1,6 +1,13 @@
 import type { RunStatus } from '../../lib/graphql/generated/graphql';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'];
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'TIMED_OUT',
+  'INTERRUPTED',
+];
 
 const LABELS: Record<RunStatus, string> = {
   RUNNING: 'Running',
@@ -15,5 +22,7 @@ export const statusLabel = (s: RunStatus): string => LABELS[s] ?? s;
 
 /** argv as one line a person can read; each element quoted when it needs to be. */
 export function argvText(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }

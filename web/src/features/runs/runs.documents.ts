@@ -2,15 +2,28 @@ import { graphql } from '../../lib/graphql/generated';
 
 export const RunSummaryFragment = graphql(`
   fragment RunSummary on CommandRun {
-    id commandName argv status exitCode signal startedAt finishedAt
-    startedBy { id username }
-    outputBytes outputTruncated
+    id
+    commandName
+    argv
+    status
+    exitCode
+    signal
+    startedAt
+    finishedAt
+    startedBy {
+      id
+      username
+    }
+    outputBytes
+    outputTruncated
   }
 `);
 
 export const CommandRunQuery = graphql(`
   query CommandRun($id: ID!) {
-    commandRun(id: $id) { ...RunSummary }
+    commandRun(id: $id) {
+      ...RunSummary
+    }
   }
 `);
 
@@ -19,27 +32,41 @@ export const CommandRunsQuery = graphql(`
     commandRuns(first: $first, after: $after, command: $command, status: $status) {
       edges {
         cursor
-        node { ...RunSummary }
+        node {
+          ...RunSummary
+        }
       }
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
 
 export const CommandOutputSubscription = graphql(`
   subscription CommandOutput($runId: ID!, $afterSeq: Int) {
-    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }
+    commandOutput(runId: $runId, afterSeq: $afterSeq) {
+      seq
+      stream
+      data
+      at
+    }
   }
 `);
 
 export const RunUpdatedSubscription = graphql(`
   subscription RunUpdated {
-    commandRunUpdated { ...RunSummary }
+    commandRunUpdated {
+      ...RunSummary
+    }
   }
 `);
 
 export const CancelRunMutation = graphql(`
   mutation CancelRun($id: ID!) {
-    cancelCommandRun(id: $id) { ...RunSummary }
+    cancelCommandRun(id: $id) {
+      ...RunSummary
+    }
   }
 `);

@@ -2,14 +2,26 @@ import { graphql } from '../../lib/graphql/generated';
 
 export const ApiTokensQuery = graphql(`
   query ApiTokens {
-    apiTokens { id name createdAt expiresAt lastUsedAt }
+    apiTokens {
+      id
+      name
+      createdAt
+      expiresAt
+      lastUsedAt
+    }
   }
 `);
 
 export const CreateApiTokenMutation = graphql(`
   mutation CreateApiToken($name: String!, $expiresInDays: Int) {
     createApiToken(name: $name, expiresInDays: $expiresInDays) {
-      apiToken { id name createdAt expiresAt lastUsedAt }
+      apiToken {
+        id
+        name
+        createdAt
+        expiresAt
+        lastUsedAt
+      }
       secret
     }
   }

@@ -2,25 +2,36 @@ import { graphql } from '../../lib/graphql/generated';
 
 export const UserFieldsFragment = graphql(`
   fragment UserFields on User {
-    id username role disabled createdAt lastLoginAt
+    id
+    username
+    role
+    disabled
+    createdAt
+    lastLoginAt
   }
 `);
 
 export const UsersQuery = graphql(`
   query Users {
-    users { ...UserFields }
+    users {
+      ...UserFields
+    }
   }
 `);
 
 export const CreateUserMutation = graphql(`
   mutation CreateUser($username: String!, $password: String!, $role: Role!) {
-    createUser(username: $username, password: $password, role: $role) { ...UserFields }
+    createUser(username: $username, password: $password, role: $role) {
+      ...UserFields
+    }
   }
 `);
 
 export const UpdateUserMutation = graphql(`
   mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {
-    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }
+    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) {
+      ...UserFields
+    }
   }
 `);
 

@@ -9,7 +9,10 @@ function answering(result: object): { client: Client; kinds: string[] } {
     kinds.push(kind);
     return { toPromise: () => Promise.resolve(result) };
   };
-  return { client: { query: reply('query'), mutation: reply('mutation') } as unknown as Client, kinds };
+  return {
+    client: { query: reply('query'), mutation: reply('mutation') } as unknown as Client,
+    kinds,
+  };
 }
 
 const doc = {} as never;
@@ -23,7 +26,10 @@ describe('runQuery / runMutation', () => {
   });
 
   it('turn a GraphQL error into the failure with its code and message', async () => {
-    const error = { message: '[GraphQL] Slow down', graphQLErrors: [{ message: 'Slow down', extensions: { code: 'RATE_LIMITED' } }] };
+    const error = {
+      message: '[GraphQL] Slow down',
+      graphQLErrors: [{ message: 'Slow down', extensions: { code: 'RATE_LIMITED' } }],
+    };
     const { failure, data } = await runMutation(answering({ error, data: null }).client, doc, {});
     expect(data).toBeUndefined();
     expect(failure?.code).toBe('RATE_LIMITED');
@@ -31,7 +37,11 @@ describe('runQuery / runMutation', () => {
   });
 
   it('turn a network error into NETWORK', async () => {
-    const error = { message: '[Network] Failed to fetch', graphQLErrors: [], networkError: new TypeError('Failed to fetch') };
+    const error = {
+      message: '[Network] Failed to fetch',
+      graphQLErrors: [],
+      networkError: new TypeError('Failed to fetch'),
+    };
     const { failure } = await runQuery(answering({ error }).client, doc, {});
     expect(failure?.code).toBe('NETWORK');
   });

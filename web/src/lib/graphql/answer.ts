@@ -11,10 +11,18 @@ function answerOf<Data>(result: OperationResult<Data>): Answer<Data> {
   return { data: result.data ?? undefined, failure: toFailure(result.error) };
 }
 
-export async function runQuery<Data, Vars extends AnyVariables>(client: Client, document: TypedDocumentNode<Data, Vars>, variables: Vars): Promise<Answer<Data>> {
+export async function runQuery<Data, Vars extends AnyVariables>(
+  client: Client,
+  document: TypedDocumentNode<Data, Vars>,
+  variables: Vars,
+): Promise<Answer<Data>> {
   return answerOf(await client.query(document, variables).toPromise());
 }
 
-export async function runMutation<Data, Vars extends AnyVariables>(client: Client, document: TypedDocumentNode<Data, Vars>, variables: Vars): Promise<Answer<Data>> {
+export async function runMutation<Data, Vars extends AnyVariables>(
+  client: Client,
+  document: TypedDocumentNode<Data, Vars>,
+  variables: Vars,
+): Promise<Answer<Data>> {
   return answerOf(await client.mutation(document, variables).toPromise());
 }

@@ -45,7 +45,8 @@ export function createGraphQLClient(hooks: ClientHooks): Client {
     exchanges: [
       mapExchange({
         onError(error) {
-          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) hooks.onUnauthenticated();
+          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED'))
+            hooks.onUnauthenticated();
         },
       }),
       fetchExchange,

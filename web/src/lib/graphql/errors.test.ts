@@ -12,14 +12,30 @@ describe('toFailure', () => {
   });
 
   it('names network failures', () => {
-    expect(toFailure({ message: '[Network] Failed to fetch', graphQLErrors: [], networkError: new Error('x') })?.code).toBe('NETWORK');
-    const tooMany = toFailure({ graphQLErrors: [], networkError: { code: 4429, reason: 'Too many connections: 20 open for this user (limits.socketsPerUser in agent.yaml)' } });
+    expect(
+      toFailure({
+        message: '[Network] Failed to fetch',
+        graphQLErrors: [],
+        networkError: new Error('x'),
+      })?.code,
+    ).toBe('NETWORK');
+    const tooMany = toFailure({
+      graphQLErrors: [],
+      networkError: {
+        code: 4429,
+        reason: 'Too many connections: 20 open for this user (limits.socketsPerUser in agent.yaml)',
+      },
+    });
     expect(tooMany?.code).toBe('RATE_LIMITED');
-    expect(tooMany?.message).toMatch(/^Too many connections: 20 open .*Close Tiny Agent in some other tabs/);
+    expect(tooMany?.message).toMatch(
+      /^Too many connections: 20 open .*Close Tiny Agent in some other tabs/,
+    );
   });
 
   it('accepts a raw errors array and strips urql prefixes', () => {
-    expect(toFailure([{ message: 'Nope', extensions: { code: 'FORBIDDEN' } }])?.code).toBe('FORBIDDEN');
+    expect(toFailure([{ message: 'Nope', extensions: { code: 'FORBIDDEN' } }])?.code).toBe(
+      'FORBIDDEN',
+    );
     expect(toFailure({ message: '[GraphQL] odd' })?.message).toBe('odd');
     expect(toFailure(null)).toBeNull();
   });

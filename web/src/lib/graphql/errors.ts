@@ -31,12 +31,15 @@ export class AppFailure extends Error {
 const OFFLINE = 'Cannot reach the Tiny Agent server. Check your connection and try again.';
 
 /** First GraphQL error wins: the server's message is written for people. */
-export function toFailure(error: ErrorLike | GraphQLErrorLike[] | null | undefined): AppFailure | null {
+export function toFailure(
+  error: ErrorLike | GraphQLErrorLike[] | null | undefined,
+): AppFailure | null {
   if (!error) return null;
   const list = Array.isArray(error) ? error : (error.graphQLErrors ?? []);
   const first = list[0];
   if (first) {
-    const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
+    const code =
+      typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
     return new AppFailure(code as ErrorCode, first.message, first.extensions);
   }
   if (!Array.isArray(error) && error.networkError) return fromNetwork(error.networkError);
@@ -46,17 +49,26 @@ export function toFailure(error: ErrorLike | GraphQLErrorLike[] | null | undefin
 
 /** Codes after which retrying the same operation cannot help. */
 export function isFatal(code: ErrorCode): boolean {
-  return code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND' || code === 'BAD_USER_INPUT';
+  return (
+    code === 'UNAUTHENTICATED' ||
+    code === 'FORBIDDEN' ||
+    code === 'NOT_FOUND' ||
+    code === 'BAD_USER_INPUT'
+  );
 }
 
 /** A WebSocket closed with 4401/4403 is an auth answer, and 4429 a limit, not a network hiccup. */
 function fromNetwork(networkError: unknown): AppFailure {
   const { code, reason } = (networkError ?? {}) as { code?: unknown; reason?: unknown };
-  if (code === 4401) return new AppFailure('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
+  if (code === 4401)
+    return new AppFailure('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
   if (code === 4403) return new AppFailure('FORBIDDEN', 'Your role does not allow this.');
   if (code === 4429) {
     const why = typeof reason === 'string' && reason ? `${reason}. ` : '';
-    return new AppFailure('RATE_LIMITED', `${why}Close Tiny Agent in some other tabs or windows, then try again.`);
+    return new AppFailure(
+      'RATE_LIMITED',
+      `${why}Close Tiny Agent in some other tabs or windows, then try again.`,
+    );
   }
   return new AppFailure('NETWORK', OFFLINE);
 }

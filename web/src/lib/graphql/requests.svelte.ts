@@ -38,7 +38,10 @@ export class Requests {
   }
 
   /** Runs a mutation. Resolves to its data, or undefined when it failed. */
-  async mutate<Data, Vars extends AnyVariables>(document: TypedDocumentNode<Data, Vars>, variables: Vars): Promise<Data | undefined> {
+  async mutate<Data, Vars extends AnyVariables>(
+    document: TypedDocumentNode<Data, Vars>,
+    variables: Vars,
+  ): Promise<Data | undefined> {
     this.#mutating++;
     try {
       const answer = await runMutation(this.client, document, variables);

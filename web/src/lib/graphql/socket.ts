@@ -31,7 +31,8 @@ export class SocketState {
 
 const states = new WeakMap<Client, SocketState>();
 
-export const attachSocketState = (client: Client, state: SocketState): void => void states.set(client, state);
+export const attachSocketState = (client: Client, state: SocketState): void =>
+  void states.set(client, state);
 
 /** The socket state of a client made by `createGraphQLClient`; undefined for any other client. */
 export const socketStateOf = (client: Client): SocketState | undefined => states.get(client);

@@ -18,7 +18,10 @@ function fakeClient() {
 }
 
 const doc = {} as never;
-const gqlError = (code: string) => ({ graphQLErrors: [{ message: code, extensions: { code } }], message: code });
+const gqlError = (code: string) => ({
+  graphQLErrors: [{ message: code, extensions: { code } }],
+  message: code,
+});
 
 describe('openStream', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -48,7 +51,11 @@ describe('openStream', () => {
   it('stops on errors that retrying cannot fix', async () => {
     const { client, calls } = fakeClient();
     const statuses: string[] = [];
-    openStream(client, doc, { variables: () => ({}), onData: () => {}, onStatus: (s) => statuses.push(s) });
+    openStream(client, doc, {
+      variables: () => ({}),
+      onData: () => {},
+      onStatus: (s) => statuses.push(s),
+    });
     calls[0].subject.next({ error: gqlError('UNAUTHENTICATED'), hasNext: true });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(calls).toHaveLength(1);
@@ -81,12 +88,22 @@ describe('openStream', () => {
   it('retries network failures with backoff until closed', async () => {
     const { client, calls } = fakeClient();
     const onResubscribe = vi.fn();
-    const stream = openStream(client, doc, { variables: () => ({}), onData: () => {}, onResubscribe });
-    calls[0].subject.next({ error: { graphQLErrors: [], networkError: new Error('closed'), message: 'x' }, hasNext: false });
+    const stream = openStream(client, doc, {
+      variables: () => ({}),
+      onData: () => {},
+      onResubscribe,
+    });
+    calls[0].subject.next({
+      error: { graphQLErrors: [], networkError: new Error('closed'), message: 'x' },
+      hasNext: false,
+    });
     await vi.advanceTimersByTimeAsync(1000);
     expect(calls).toHaveLength(2);
     expect(onResubscribe).toHaveBeenCalledTimes(1);
-    calls[1].subject.next({ error: { graphQLErrors: [], networkError: new Error('closed'), message: 'x' }, hasNext: false });
+    calls[1].subject.next({
+      error: { graphQLErrors: [], networkError: new Error('closed'), message: 'x' },
+      hasNext: false,
+    });
     stream.close();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(calls).toHaveLength(2);
@@ -97,13 +114,20 @@ describe('openStream', () => {
     const socket = new SocketState();
     attachSocketState(client, socket);
     const statuses: string[] = [];
-    openStream(client, doc, { variables: () => ({}), onData: () => {}, onStatus: (s) => statuses.push(s) });
+    openStream(client, doc, {
+      variables: () => ({}),
+      onData: () => {},
+      onStatus: (s) => statuses.push(s),
+    });
     expect(statuses).toEqual(['connecting']);
     socket.set(true);
     expect(statuses).toEqual(['connecting', 'live']);
     // the socket drops: closed first, then the subscription errors
     socket.set(false);
-    calls[0].subject.next({ error: { graphQLErrors: [], networkError: new Error('closed'), message: 'x' }, hasNext: false });
+    calls[0].subject.next({
+      error: { graphQLErrors: [], networkError: new Error('closed'), message: 'x' },
+      hasNext: false,
+    });
     await vi.advanceTimersByTimeAsync(1000);
     expect(calls).toHaveLength(2);
     expect(statuses).toEqual(['connecting', 'live', 'reconnecting', 'reconnecting']);
@@ -115,7 +139,11 @@ describe('openStream', () => {
     socket.set(true);
     expect(statuses.at(-1)).toBe('failed');
     const other: string[] = [];
-    openStream(client, doc, { variables: () => ({}), onData: () => {}, onStatus: (s) => other.push(s) });
+    openStream(client, doc, {
+      variables: () => ({}),
+      onData: () => {},
+      onStatus: (s) => other.push(s),
+    });
     expect(other).toEqual(['connecting', 'live']);
   });
 

@@ -28,16 +28,29 @@ export function uploadWithProgress<Data, Vars extends { file: File }>(
 ): UploadHandle<Data> {
   const xhr = new XMLHttpRequest();
   const body = new FormData();
-  body.append('operations', JSON.stringify({ query: stringifyDocument(document), variables: { ...variables, file: null } }));
+  body.append(
+    'operations',
+    JSON.stringify({ query: stringifyDocument(document), variables: { ...variables, file: null } }),
+  );
   body.append('map', JSON.stringify({ 0: ['variables.file'] }));
   body.append('0', variables.file, variables.file.name);
 
   const result = new Promise<Data>((resolve, reject) => {
-    xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : variables.file.size });
-    xhr.onerror = () => reject(new AppFailure('NETWORK', 'The upload was interrupted. Check your connection and try again.'));
+    xhr.upload.onprogress = (e) =>
+      onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : variables.file.size });
+    xhr.onerror = () =>
+      reject(
+        new AppFailure(
+          'NETWORK',
+          'The upload was interrupted. Check your connection and try again.',
+        ),
+      );
     xhr.onabort = () => reject(new AppFailure('NETWORK', 'Upload cancelled.'));
     xhr.onload = () => {
-      let json: { data?: Data | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null = null;
+      let json: {
+        data?: Data | null;
+        errors?: { message: string; extensions?: Record<string, unknown> }[];
+      } | null = null;
       try {
         json = JSON.parse(xhr.responseText);
       } catch {
@@ -46,7 +59,13 @@ export function uploadWithProgress<Data, Vars extends { file: File }>(
       const failure = toFailure(json?.errors);
       if (failure) reject(failure);
       else if (json?.data) resolve(json.data);
-      else reject(new AppFailure('INTERNAL_SERVER_ERROR', BY_STATUS[xhr.status] ?? `Upload failed (HTTP ${xhr.status}).`));
+      else
+        reject(
+          new AppFailure(
+            'INTERNAL_SERVER_ERROR',
+            BY_STATUS[xhr.status] ?? `Upload failed (HTTP ${xhr.status}).`,
+          ),
+        );
     };
   });
 

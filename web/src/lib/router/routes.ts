@@ -68,8 +68,21 @@ export interface AnchorLike {
 
 /** The in-app path to route to for a click on this link, or null to let the browser handle it. */
 export function internalPath(event: ClickLike, anchor: AnchorLike, origin: string): string | null {
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
-  if ((anchor.target && anchor.target !== '_self') || anchor.hasAttribute('download') || anchor.hasAttribute('data-native')) return null;
+  if (
+    event.defaultPrevented ||
+    event.button !== 0 ||
+    event.metaKey ||
+    event.ctrlKey ||
+    event.shiftKey ||
+    event.altKey
+  )
+    return null;
+  if (
+    (anchor.target && anchor.target !== '_self') ||
+    anchor.hasAttribute('download') ||
+    anchor.hasAttribute('data-native')
+  )
+    return null;
   const url = new URL(anchor.href, origin);
   if (url.origin !== origin || SERVER_PATHS.test(url.pathname)) return null;
   return url.pathname + url.search + url.hash;

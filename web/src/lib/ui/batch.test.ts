@@ -5,7 +5,10 @@ describe('frameBatch', () => {
   it('hands over everything pushed before the frame, once', () => {
     const frames: (() => void)[] = [];
     const got: number[][] = [];
-    const b = frameBatch<number>((items) => got.push(items), (cb) => frames.push(cb));
+    const b = frameBatch<number>(
+      (items) => got.push(items),
+      (cb) => frames.push(cb),
+    );
     b.push(1);
     b.push(2);
     expect(frames).toHaveLength(1);
@@ -19,7 +22,10 @@ describe('frameBatch', () => {
   it('drops what is waiting when cancelled', () => {
     const frames: (() => void)[] = [];
     const got: number[][] = [];
-    const b = frameBatch<number>((items) => got.push(items), (cb) => frames.push(cb));
+    const b = frameBatch<number>(
+      (items) => got.push(items),
+      (cb) => frames.push(cb),
+    );
     b.push(1);
     b.cancel();
     frames[0]();

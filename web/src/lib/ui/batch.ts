@@ -8,7 +8,10 @@ export interface FrameBatch<T> {
   cancel(): void;
 }
 
-export function frameBatch<T>(apply: (items: T[]) => void, schedule: (cb: () => void) => unknown = requestAnimationFrame): FrameBatch<T> {
+export function frameBatch<T>(
+  apply: (items: T[]) => void,
+  schedule: (cb: () => void) => unknown = requestAnimationFrame,
+): FrameBatch<T> {
   let waiting: T[] = [];
   let scheduled = false;
   let cancelled = false;

@@ -19,6 +19,8 @@ describe('format', () => {
 
   it('measures a run, open-ended ones up to now', () => {
     expect(durationBetween('2024-01-01T00:00:00Z', '2024-01-01T00:00:02Z')).toBe(2000);
-    expect(durationBetween('2024-01-01T00:00:00Z', null, Date.parse('2024-01-01T00:01:00Z'))).toBe(60_000);
+    expect(durationBetween('2024-01-01T00:00:00Z', null, Date.parse('2024-01-01T00:01:00Z'))).toBe(
+      60_000,
+    );
   });
 });

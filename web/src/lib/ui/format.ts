@@ -24,7 +24,11 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
-export function durationBetween(start: string, end: string | null | undefined, now = Date.now()): number | null {
+export function durationBetween(
+  start: string,
+  end: string | null | undefined,
+  now = Date.now(),
+): number | null {
   const a = Date.parse(start);
   const b = end ? Date.parse(end) : now;
   return Number.isNaN(a) || Number.isNaN(b) ? null : b - a;
@@ -33,5 +37,7 @@ export function durationBetween(start: string, end: string | null | undefined, n
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }

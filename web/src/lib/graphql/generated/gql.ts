@@ -14,70 +14,70 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuditEventsDocument,
-    "\n  query Me {\n    me { id username role }\n  }\n": typeof types.MeDocument,
-    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  query AuditEvents(\n    $first: Int\n    $after: String\n    $action: AuditAction\n    $actor: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    auditEvents(\n      first: $first\n      after: $after\n      action: $action\n      actor: $actor\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          actor {\n            id\n            username\n          }\n          actorName\n          ip\n          target\n          detail\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      role\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
-    "\n  query Commands {\n    commands {\n      name title description timeoutSeconds maxConcurrent running\n      args { name type required description default choices pattern min max }\n    }\n  }\n": typeof types.CommandsDocument,
-    "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) { id }\n  }\n": typeof types.RunCommandDocument,
-    "\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node { ...RunSummary }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node { ...RunSummary }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
-    "\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n": typeof types.StoredFileFieldsFragmentDoc,
-    "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n          uploadedBy { id username }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.FilesDocument,
-    "\n  subscription FileProcessed {\n    fileProcessed { ...StoredFileFields }\n  }\n": typeof types.FileProcessedDocument,
-    "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n": typeof types.UploadFileDocument,
+    "\n  query Commands {\n    commands {\n      name\n      title\n      description\n      timeoutSeconds\n      maxConcurrent\n      running\n      args {\n        name\n        type\n        required\n        description\n        default\n        choices\n        pattern\n        min\n        max\n      }\n    }\n  }\n": typeof types.CommandsDocument,
+    "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) {\n      id\n    }\n  }\n": typeof types.RunCommandDocument,
+    "\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node {\n          ...RunSummary\n        }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node {\n          ...RunSummary\n        }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
+    "\n  fragment StoredFileFields on StoredFile {\n    id\n    name\n    size\n    mimeType\n    sha256\n    createdAt\n    downloadUrl\n    processingStatus\n    processingResult\n    uploadedBy {\n      id\n      username\n    }\n  }\n": typeof types.StoredFileFieldsFragmentDoc,
+    "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          size\n          mimeType\n          sha256\n          createdAt\n          downloadUrl\n          processingStatus\n          processingResult\n          uploadedBy {\n            id\n            username\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.FilesDocument,
+    "\n  subscription FileProcessed {\n    fileProcessed {\n      ...StoredFileFields\n    }\n  }\n": typeof types.FileProcessedDocument,
+    "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) {\n      ...StoredFileFields\n    }\n  }\n": typeof types.UploadFileDocument,
     "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n": typeof types.DeleteFileDocument,
     "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n": typeof types.LogSourcesDocument,
     "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": typeof types.LogTailDocument,
     "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": typeof types.LogLinesDocument,
-    "\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n": typeof types.RunSummaryFragmentDoc,
-    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n": typeof types.CommandRunDocument,
-    "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node { ...RunSummary }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.CommandRunsDocument,
-    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }\n  }\n": typeof types.CommandOutputDocument,
-    "\n  subscription RunUpdated {\n    commandRunUpdated { ...RunSummary }\n  }\n": typeof types.RunUpdatedDocument,
-    "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) { ...RunSummary }\n  }\n": typeof types.CancelRunDocument,
-    "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n": typeof types.ApiTokensDocument,
-    "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n": typeof types.CreateApiTokenDocument,
+    "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n": typeof types.RunSummaryFragmentDoc,
+    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n": typeof types.CommandRunDocument,
+    "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CommandRunsDocument,
+    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n": typeof types.CommandOutputDocument,
+    "\n  subscription RunUpdated {\n    commandRunUpdated {\n      ...RunSummary\n    }\n  }\n": typeof types.RunUpdatedDocument,
+    "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n": typeof types.CancelRunDocument,
+    "\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken {\n        id\n        name\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.RevokeApiTokenDocument,
     "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n": typeof types.SignOutEverywhereDocument,
-    "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n": typeof types.UserFieldsFragmentDoc,
-    "\n  query Users {\n    users { ...UserFields }\n  }\n": typeof types.UsersDocument,
-    "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n": typeof types.CreateUserDocument,
-    "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n": typeof types.UpdateUserDocument,
+    "\n  fragment UserFields on User {\n    id\n    username\n    role\n    disabled\n    createdAt\n    lastLoginAt\n  }\n": typeof types.UserFieldsFragmentDoc,
+    "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n": typeof types.UsersDocument,
+    "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      ...UserFields\n    }\n  }\n": typeof types.CreateUserDocument,
+    "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) {\n      ...UserFields\n    }\n  }\n": typeof types.UpdateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.DeleteUserDocument,
     "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n": typeof types.EndUserSessionsDocument,
 };
 const documents: Documents = {
-    "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditEventsDocument,
-    "\n  query Me {\n    me { id username role }\n  }\n": types.MeDocument,
-    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n": types.LoginDocument,
+    "\n  query AuditEvents(\n    $first: Int\n    $after: String\n    $action: AuditAction\n    $actor: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    auditEvents(\n      first: $first\n      after: $after\n      action: $action\n      actor: $actor\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          actor {\n            id\n            username\n          }\n          actorName\n          ip\n          target\n          detail\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditEventsDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      role\n    }\n  }\n": types.MeDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
-    "\n  query Commands {\n    commands {\n      name title description timeoutSeconds maxConcurrent running\n      args { name type required description default choices pattern min max }\n    }\n  }\n": types.CommandsDocument,
-    "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) { id }\n  }\n": types.RunCommandDocument,
-    "\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node { ...RunSummary }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node { ...RunSummary }\n      }\n    }\n  }\n": types.DashboardDocument,
-    "\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n": types.StoredFileFieldsFragmentDoc,
-    "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n          uploadedBy { id username }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.FilesDocument,
-    "\n  subscription FileProcessed {\n    fileProcessed { ...StoredFileFields }\n  }\n": types.FileProcessedDocument,
-    "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n": types.UploadFileDocument,
+    "\n  query Commands {\n    commands {\n      name\n      title\n      description\n      timeoutSeconds\n      maxConcurrent\n      running\n      args {\n        name\n        type\n        required\n        description\n        default\n        choices\n        pattern\n        min\n        max\n      }\n    }\n  }\n": types.CommandsDocument,
+    "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) {\n      id\n    }\n  }\n": types.RunCommandDocument,
+    "\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node {\n          ...RunSummary\n        }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node {\n          ...RunSummary\n        }\n      }\n    }\n  }\n": types.DashboardDocument,
+    "\n  fragment StoredFileFields on StoredFile {\n    id\n    name\n    size\n    mimeType\n    sha256\n    createdAt\n    downloadUrl\n    processingStatus\n    processingResult\n    uploadedBy {\n      id\n      username\n    }\n  }\n": types.StoredFileFieldsFragmentDoc,
+    "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          size\n          mimeType\n          sha256\n          createdAt\n          downloadUrl\n          processingStatus\n          processingResult\n          uploadedBy {\n            id\n            username\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.FilesDocument,
+    "\n  subscription FileProcessed {\n    fileProcessed {\n      ...StoredFileFields\n    }\n  }\n": types.FileProcessedDocument,
+    "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) {\n      ...StoredFileFields\n    }\n  }\n": types.UploadFileDocument,
     "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n": types.DeleteFileDocument,
     "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n": types.LogSourcesDocument,
     "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": types.LogTailDocument,
     "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": types.LogLinesDocument,
-    "\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n": types.RunSummaryFragmentDoc,
-    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n": types.CommandRunDocument,
-    "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node { ...RunSummary }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.CommandRunsDocument,
-    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }\n  }\n": types.CommandOutputDocument,
-    "\n  subscription RunUpdated {\n    commandRunUpdated { ...RunSummary }\n  }\n": types.RunUpdatedDocument,
-    "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) { ...RunSummary }\n  }\n": types.CancelRunDocument,
-    "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n": types.ApiTokensDocument,
-    "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n": types.CreateApiTokenDocument,
+    "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n": types.RunSummaryFragmentDoc,
+    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n": types.CommandRunDocument,
+    "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CommandRunsDocument,
+    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n": types.CommandOutputDocument,
+    "\n  subscription RunUpdated {\n    commandRunUpdated {\n      ...RunSummary\n    }\n  }\n": types.RunUpdatedDocument,
+    "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n": types.CancelRunDocument,
+    "\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n": types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken {\n        id\n        name\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": types.RevokeApiTokenDocument,
     "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n": types.SignOutEverywhereDocument,
-    "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n": types.UserFieldsFragmentDoc,
-    "\n  query Users {\n    users { ...UserFields }\n  }\n": types.UsersDocument,
-    "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n": types.CreateUserDocument,
-    "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n": types.UpdateUserDocument,
+    "\n  fragment UserFields on User {\n    id\n    username\n    role\n    disabled\n    createdAt\n    lastLoginAt\n  }\n": types.UserFieldsFragmentDoc,
+    "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n": types.UsersDocument,
+    "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      ...UserFields\n    }\n  }\n": types.CreateUserDocument,
+    "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) {\n      ...UserFields\n    }\n  }\n": types.UpdateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.DeleteUserDocument,
     "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n": types.EndUserSessionsDocument,
 };
@@ -99,15 +99,15 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $actor: ID, $since: DateTime, $until: DateTime) {\n    auditEvents(first: $first, after: $after, action: $action, actor: $actor, since: $since, until: $until) {\n      edges {\n        cursor\n        node { id at action actor { id username } actorName ip target detail }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query AuditEvents(\n    $first: Int\n    $after: String\n    $action: AuditAction\n    $actor: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    auditEvents(\n      first: $first\n      after: $after\n      action: $action\n      actor: $actor\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          actor {\n            id\n            username\n          }\n          actorName\n          ip\n          target\n          detail\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents(\n    $first: Int\n    $after: String\n    $action: AuditAction\n    $actor: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    auditEvents(\n      first: $first\n      after: $after\n      action: $action\n      actor: $actor\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          actor {\n            id\n            username\n          }\n          actorName\n          ip\n          target\n          detail\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me { id username role }\n  }\n"): (typeof documents)["\n  query Me {\n    me { id username role }\n  }\n"];
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n      role\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n      role\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user { id username role }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -119,31 +119,31 @@ export function graphql(source: "\n  mutation ChangePassword($currentPassword: S
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Commands {\n    commands {\n      name title description timeoutSeconds maxConcurrent running\n      args { name type required description default choices pattern min max }\n    }\n  }\n"): (typeof documents)["\n  query Commands {\n    commands {\n      name title description timeoutSeconds maxConcurrent running\n      args { name type required description default choices pattern min max }\n    }\n  }\n"];
+export function graphql(source: "\n  query Commands {\n    commands {\n      name\n      title\n      description\n      timeoutSeconds\n      maxConcurrent\n      running\n      args {\n        name\n        type\n        required\n        description\n        default\n        choices\n        pattern\n        min\n        max\n      }\n    }\n  }\n"): (typeof documents)["\n  query Commands {\n    commands {\n      name\n      title\n      description\n      timeoutSeconds\n      maxConcurrent\n      running\n      args {\n        name\n        type\n        required\n        description\n        default\n        choices\n        pattern\n        min\n        max\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) { id }\n  }\n"): (typeof documents)["\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) { id }\n  }\n"];
+export function graphql(source: "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node { ...RunSummary }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node { ...RunSummary }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node { ...RunSummary }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node { ...RunSummary }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node {\n          ...RunSummary\n        }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node {\n          ...RunSummary\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Dashboard {\n    running: commandRuns(first: 20, status: RUNNING) {\n      edges {\n        node {\n          ...RunSummary\n        }\n      }\n    }\n    recent: commandRuns(first: 10) {\n      edges {\n        node {\n          ...RunSummary\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n"): (typeof documents)["\n  fragment StoredFileFields on StoredFile {\n    id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n    uploadedBy { id username }\n  }\n"];
+export function graphql(source: "\n  fragment StoredFileFields on StoredFile {\n    id\n    name\n    size\n    mimeType\n    sha256\n    createdAt\n    downloadUrl\n    processingStatus\n    processingResult\n    uploadedBy {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  fragment StoredFileFields on StoredFile {\n    id\n    name\n    size\n    mimeType\n    sha256\n    createdAt\n    downloadUrl\n    processingStatus\n    processingResult\n    uploadedBy {\n      id\n      username\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n          uploadedBy { id username }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id name size mimeType sha256 createdAt downloadUrl processingStatus processingResult\n          uploadedBy { id username }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          size\n          mimeType\n          sha256\n          createdAt\n          downloadUrl\n          processingStatus\n          processingResult\n          uploadedBy {\n            id\n            username\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Files($first: Int, $after: String) {\n    files(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          size\n          mimeType\n          sha256\n          createdAt\n          downloadUrl\n          processingStatus\n          processingResult\n          uploadedBy {\n            id\n            username\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription FileProcessed {\n    fileProcessed { ...StoredFileFields }\n  }\n"): (typeof documents)["\n  subscription FileProcessed {\n    fileProcessed { ...StoredFileFields }\n  }\n"];
+export function graphql(source: "\n  subscription FileProcessed {\n    fileProcessed {\n      ...StoredFileFields\n    }\n  }\n"): (typeof documents)["\n  subscription FileProcessed {\n    fileProcessed {\n      ...StoredFileFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n"): (typeof documents)["\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) { ...StoredFileFields }\n  }\n"];
+export function graphql(source: "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) {\n      ...StoredFileFields\n    }\n  }\n"): (typeof documents)["\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) {\n      ...StoredFileFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -163,35 +163,35 @@ export function graphql(source: "\n  query LogLines($source: String!, $last: Int
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n"): (typeof documents)["\n  fragment RunSummary on CommandRun {\n    id commandName argv status exitCode signal startedAt finishedAt\n    startedBy { id username }\n    outputBytes outputTruncated\n  }\n"];
+export function graphql(source: "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n"): (typeof documents)["\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n"): (typeof documents)["\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) { ...RunSummary }\n  }\n"];
+export function graphql(source: "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n"): (typeof documents)["\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node { ...RunSummary }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node { ...RunSummary }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {\n    commandRuns(first: $first, after: $after, command: $command, status: $status) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }\n  }\n"): (typeof documents)["\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) { seq stream data at }\n  }\n"];
+export function graphql(source: "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RunUpdated {\n    commandRunUpdated { ...RunSummary }\n  }\n"): (typeof documents)["\n  subscription RunUpdated {\n    commandRunUpdated { ...RunSummary }\n  }\n"];
+export function graphql(source: "\n  subscription RunUpdated {\n    commandRunUpdated {\n      ...RunSummary\n    }\n  }\n"): (typeof documents)["\n  subscription RunUpdated {\n    commandRunUpdated {\n      ...RunSummary\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) { ...RunSummary }\n  }\n"): (typeof documents)["\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) { ...RunSummary }\n  }\n"];
+export function graphql(source: "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n"): (typeof documents)["\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n"): (typeof documents)["\n  query ApiTokens {\n    apiTokens { id name createdAt expiresAt lastUsedAt }\n  }\n"];
+export function graphql(source: "\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n"): (typeof documents)["\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken { id name createdAt expiresAt lastUsedAt }\n      secret\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken {\n        id\n        name\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      apiToken {\n        id\n        name\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -203,19 +203,19 @@ export function graphql(source: "\n  mutation SignOutEverywhere {\n    signOutEv
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n"): (typeof documents)["\n  fragment UserFields on User {\n    id username role disabled createdAt lastLoginAt\n  }\n"];
+export function graphql(source: "\n  fragment UserFields on User {\n    id\n    username\n    role\n    disabled\n    createdAt\n    lastLoginAt\n  }\n"): (typeof documents)["\n  fragment UserFields on User {\n    id\n    username\n    role\n    disabled\n    createdAt\n    lastLoginAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Users {\n    users { ...UserFields }\n  }\n"): (typeof documents)["\n  query Users {\n    users { ...UserFields }\n  }\n"];
+export function graphql(source: "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n"): (typeof documents)["\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n"): (typeof documents)["\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) { ...UserFields }\n  }\n"];
+export function graphql(source: "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      ...UserFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      ...UserFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n"): (typeof documents)["\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) { ...UserFields }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) {\n      ...UserFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean, $password: String) {\n    updateUser(id: $id, role: $role, disabled: $disabled, password: $password) {\n      ...UserFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
