@@ -52,12 +52,20 @@ describe('sign-in and sessions', () => {
       return { ms: performance.now() - t, r };
     };
     await time('admin'); // warm the dummy hash
-    const unknown = await time('nobody-here');
-    const wrong = await time('admin');
-    expect(code(unknown.r)).toBe('UNAUTHENTICATED');
-    expect(unknown.r.errors![0]!.message).toBe(wrong.r.errors![0]!.message);
+    // the fastest of three each: a busy machine only ever adds time, so the minimum is the cost
+    const unknowns = [
+      await time('nobody-here'),
+      await time('nobody-here'),
+      await time('nobody-here'),
+    ];
+    const wrongs = [await time('admin'), await time('admin'), await time('admin')];
+    const [unknown, wrong] = [unknowns, wrongs].map((xs) =>
+      xs.reduce((a, b) => (b.ms < a.ms ? b : a)),
+    );
+    expect(code(unknown!.r)).toBe('UNAUTHENTICATED');
+    expect(unknown!.r.errors![0]!.message).toBe(wrong!.r.errors![0]!.message);
     // both pay for one argon2id verification (tens of ms); an early return would be ~1 ms
-    expect(unknown.ms).toBeGreaterThan(wrong.ms * 0.4);
+    expect(unknown!.ms).toBeGreaterThan(wrong!.ms * 0.4);
   });
 
   it('failed sign-ins are rate limited per account, before any password work', async () => {
