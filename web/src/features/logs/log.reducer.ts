@@ -1,7 +1,9 @@
 // Folds the logTail stream into rows for the view. Pure. Tracks the last cursor (the resume
 // point), turns ROTATED/TRUNCATED/DROPPED into notices, and drops an exact repeat of the last
 // event (urql echoes the last payload when a stream ends). A DROPPED notice opens a gap that the
-// page fills with logLines(before: the next event's cursor, last: droppedCount).
+// page fills with logLines(before: the next event's cursor, last: droppedCount). Older pages
+// (logLines(before: the first row's cursor)) go in front; ANSI colour codes become styled spans.
+import { type AnsiSpan, parseAnsi, PLAIN } from '../../lib/ui/ansi.parse';
 import { formatLogText, type LogLevel } from './log.format';
 
 export type LogKind = 'LINE' | 'ROTATED' | 'TRUNCATED' | 'DROPPED';
@@ -26,14 +28,19 @@ export interface LogRow {
   id: number;
   kind: LogKind;
   cursor: string;
-  /** what the row shows: the formatted line, or the notice */
+  /** what the row shows: the formatted line (escape codes removed), or the notice */
   display: string;
+  /** `display` cut into ANSI-styled pieces */
+  spans: readonly AnsiSpan[];
   level: LogLevel;
   truncated: boolean;
   /** the raw line as the server sent it */
   raw: string;
   json: Record<string, unknown> | null;
 }
+
+/** Why no older page can be loaded: the file's start was reached, the row cap, a cleared view. */
+export type OlderEnd = 'file' | 'limit' | 'cleared';
 
 export interface LogState {
   rows: readonly LogRow[];
@@ -43,20 +50,39 @@ export interface LogState {
   /** rows removed from the front to stay under the cap */
   trimmed: number;
   gaps: readonly LogGap[];
+  /** rows ever added at the end, so the view can count what arrived while scrolled up */
+  appended: number;
+  olderEnd: OlderEnd | null;
 }
 
 export type LogAction =
   | { type: 'events'; events: readonly LogEvent[] }
   /** the skipped lines of a gap, fetched again; null when fetching failed */
   | { type: 'fill'; noticeId: number; lines: readonly LogEvent[] | null }
+  /** a page of older lines, asked with logLines(before, last: asked) */
+  | { type: 'older'; before: string; asked: number; lines: readonly LogEvent[] }
+  /** empties the view but keeps following from the same cursor */
+  | { type: 'clear' }
   | { type: 'reset' };
 
 export const MAX_ROWS = 200_000;
 
-export const INITIAL_LOG: LogState = Object.freeze({ rows: [], lastCursor: null, last: null, nextId: 0, trimmed: 0, gaps: [] });
+export const INITIAL_LOG: LogState = Object.freeze({
+  rows: [],
+  lastCursor: null,
+  last: null,
+  nextId: 0,
+  trimmed: 0,
+  gaps: [],
+  appended: 0,
+  olderEnd: null,
+});
 
 /** The most lines logLines returns at once. */
 export const MAX_FILL = 5000;
+
+/** Lines asked per older page: a few screens' worth, small enough to arrive at once. */
+export const OLDER_PAGE = 1000;
 
 const NOTICES: Record<Exclude<LogKind, 'LINE'>, string> = {
   ROTATED: 'The log was rotated; now following the new file from its start.',
@@ -64,23 +90,44 @@ const NOTICES: Record<Exclude<LogKind, 'LINE'>, string> = {
   DROPPED: 'Some lines were skipped because this view fell behind.',
 };
 
+// escape codes and other control bytes; most lines have none and skip the parser
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+
 function sameEvent(a: LogEvent | null, b: LogEvent): boolean {
   return a !== null && a.cursor === b.cursor && a.kind === b.kind && a.text === b.text;
 }
 
+function styled(text: string): { spans: AnsiSpan[]; plain: string } {
+  if (!CONTROL.test(text)) return { spans: text ? [{ text, style: PLAIN }] : [], plain: text };
+  const { spans } = parseAnsi(text);
+  return { spans, plain: spans.map((s) => s.text).join('') };
+}
+
 export function toRow(event: LogEvent, id: number): LogRow {
-  if (event.kind === 'LINE') {
-    const f = formatLogText(event.text);
-    return { id, kind: 'LINE', cursor: event.cursor, display: f.display, level: f.level, truncated: event.truncated, raw: event.text, json: f.json };
+  const { kind, cursor, text: raw } = event;
+  if (kind === 'LINE') {
+    const line = styled(raw);
+    const f = formatLogText(line.plain);
+    // a JSON line is shown reformatted: its values may hold escape codes of their own
+    const shown = f.json ? styled(f.display) : line;
+    const { level, json } = f;
+    return { id, kind, cursor, raw, display: shown.plain, spans: shown.spans, level, truncated: event.truncated, json };
   }
-  const count = event.kind === 'DROPPED' && event.droppedCount ? ` (${event.droppedCount.toLocaleString('en')} lines)` : '';
-  const extra = count || (event.text.trim() ? ` (${event.text.trim()})` : '');
-  return { id, kind: event.kind, cursor: event.cursor, display: NOTICES[event.kind] + extra, level: null, truncated: false, raw: event.text, json: null };
+  const count =
+    kind === 'DROPPED' && event.droppedCount
+      ? ` (${event.droppedCount.toLocaleString('en')} lines)`
+      : '';
+  const extra = count || (raw.trim() ? ` (${raw.trim()})` : '');
+  const display = NOTICES[kind] + extra;
+  const spans = [{ text: display, style: PLAIN }];
+  return { id, kind, cursor, raw, display, spans, level: null, truncated: false, json: null };
 }
 
 export function logReducer(state: LogState, action: LogAction, maxRows = MAX_ROWS): LogState {
   if (action.type === 'reset') return INITIAL_LOG;
   if (action.type === 'fill') return fillGap(state, action.noticeId, action.lines);
+  if (action.type === 'older') return prependOlder(state, action, maxRows);
+  if (action.type === 'clear') return { ...state, rows: [], gaps: [], olderEnd: 'cleared' };
   let last = state.last;
   let nextId = state.nextId;
   let gaps = state.gaps;
@@ -88,20 +135,45 @@ export function logReducer(state: LogState, action: LogAction, maxRows = MAX_ROW
   for (const event of action.events) {
     if (sameEvent(last, event)) continue;
     // the first event after a DROPPED one tells where the skipped lines end
-    if (gaps.some((g) => g.before === null)) gaps = gaps.map((g) => (g.before === null ? { ...g, before: event.cursor } : g));
+    if (gaps.some((g) => g.before === null))
+      gaps = gaps.map((g) => (g.before === null ? { ...g, before: event.cursor } : g));
     const row = toRow(event, nextId++);
-    if (event.kind === 'DROPPED' && event.droppedCount) gaps = [...gaps, { noticeId: row.id, count: event.droppedCount, before: null }];
+    if (event.kind === 'DROPPED' && event.droppedCount)
+      gaps = [...gaps, { noticeId: row.id, count: event.droppedCount, before: null }];
     added.push(row);
     last = event;
   }
   if (added.length === 0) return state;
-  return trim({ ...state, rows: state.rows.concat(added), lastCursor: last?.cursor ?? state.lastCursor, last, nextId, gaps }, maxRows);
+  const rows = state.rows.concat(added);
+  const appended = state.appended + added.length;
+  const lastCursor = last?.cursor ?? state.lastCursor;
+  return trim({ ...state, rows, lastCursor, last, nextId, gaps, appended }, maxRows);
 }
 
+/** Rows over the cap go from the front; paging back would only fetch them again, so it stops. */
 function trim(state: LogState, maxRows: number): LogState {
   if (state.rows.length <= maxRows) return state;
   const extra = state.rows.length - maxRows;
-  return { ...state, rows: state.rows.slice(extra), trimmed: state.trimmed + extra };
+  const rows = state.rows.slice(extra);
+  return { ...state, rows, trimmed: state.trimmed + extra, olderEnd: 'limit' };
+}
+
+/** Older lines in front of the first row; fewer than asked means the file's start was reached. */
+function prependOlder(
+  state: LogState,
+  action: Extract<LogAction, { type: 'older' }>,
+  maxRows: number,
+): LogState {
+  // asked for another first row (the view started over, or was cleared): not ours to place
+  if (state.olderEnd || state.rows[0]?.cursor !== action.before) return state;
+  const room = maxRows - state.rows.length;
+  const lines = action.lines.filter((l) => l.kind === 'LINE');
+  const kept = lines.slice(Math.max(0, lines.length - room));
+  let nextId = state.nextId;
+  const older = kept.map((l) => toRow(l, nextId++));
+  const olderEnd =
+    kept.length < lines.length ? 'limit' : action.lines.length < action.asked ? 'file' : null;
+  return { ...state, rows: older.concat(state.rows), nextId, olderEnd };
 }
 
 /** Puts fetched lines right after their DROPPED notice; the gap is closed either way. */
@@ -112,7 +184,8 @@ function fillGap(state: LogState, noticeId: number, lines: readonly LogEvent[] |
   let nextId = state.nextId;
   const fetched = lines.filter((l) => l.kind === 'LINE').map((l) => toRow(l, nextId++));
   const notice = state.rows[at];
-  const note = { ...notice, display: `${notice.display} ${fetched.length.toLocaleString('en')} of them were fetched again and are shown below.` };
+  const display = `${notice.display} ${fetched.length.toLocaleString('en')} of them were fetched again and are shown below.`;
+  const note = { ...notice, display, spans: [{ text: display, style: PLAIN }] };
   const rows = [...state.rows.slice(0, at), note, ...fetched, ...state.rows.slice(at + 1)];
   return trim({ ...state, rows, nextId, gaps }, MAX_ROWS);
 }
@@ -120,5 +193,7 @@ function fillGap(state: LogState, noticeId: number, lines: readonly LogEvent[] |
 /** Where a (re)subscription starts: after the last cursor, or a fresh backfill. */
 export function tailVariables(state: LogState, source: string, backfill: number, filter: string) {
   const f = filter.trim() || null;
-  return state.lastCursor ? { source, after: state.lastCursor, backfill: 0, filter: f } : { source, backfill, after: null, filter: f };
+  return state.lastCursor
+    ? { source, after: state.lastCursor, backfill: 0, filter: f }
+    : { source, backfill, after: null, filter: f };
 }

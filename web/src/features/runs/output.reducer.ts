@@ -1,7 +1,7 @@
 // Folds the commandOutput stream into terminal-like lines. Pure: same state + chunks → same
 // result, inputs never mutated. Chunks at or below `lastSeq` are repeats (a resumed stream,
 // urql's final echo) and are ignored, so resuming from `lastSeq` never shows a chunk twice.
-import { type AnsiState, type AnsiStyle, INITIAL_ANSI, parseAnsi } from './ansi.parse';
+import { type AnsiState, type AnsiStyle, INITIAL_ANSI, parseAnsi } from '../../lib/ui/ansi.parse';
 
 export type Stream = 'STDOUT' | 'STDERR';
 
