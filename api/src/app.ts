@@ -242,7 +242,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (pathname === '/graphql') return await handleGraphQL(req, res);
       setSecurityHeaders(res);
       if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
-      if (pathname.startsWith('/files/') && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (
+        pathname.startsWith('/files/') &&
+        pathname !== '/files/' &&
+        (req.method === 'GET' || req.method === 'HEAD')
+      ) {
         return await serveFileDownload(
           req,
           res,
