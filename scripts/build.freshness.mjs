@@ -22,6 +22,7 @@ export const PARTS = [
       'web/src',
       'web/public',
       'web/index.html',
+      'web/graphiql.html',
       'web/package.json',
       'web/tsconfig.json',
       'web/vite.config.ts',

@@ -1,16 +1,32 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // The API serves the built UI and /graphql on one origin; in development Vite forwards to it.
 const API = process.env.TINY_AGENT_API ?? 'http://127.0.0.1:5000';
+const page = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
 export default defineConfig({
   plugins: [svelte()],
   server: {
     proxy: {
       '/graphql': { target: API, ws: true, changeOrigin: false },
-      '/files': { target: API, changeOrigin: false },
+      // downloads only: /files and /files/ are the Files page, served by Vite like every route
+      '^/files/.+': { target: API, changeOrigin: false },
     },
   },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // two pages: the app, and GraphiQL (served by the API on /graphql) with its own chunks
+    rollupOptions: {
+      input: { index: page('index.html'), graphiql: page('graphiql.html') },
+      // GraphiQL's React packages carry "use client" directives, meaningless outside a server build
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
+  // GraphiQL's editor workers (Monaco) are module workers, emitted as same-origin files
+  worker: { format: 'es' },
 });

@@ -18,7 +18,8 @@ import { startAuditRetention } from './modules/audit/audit.retention.js';
 import { clientIp, credentialsOf, isSecure } from './http/request-identity.js';
 import { sendError, sendJson } from './http/respond.js';
 import { listenForMetrics, serveMetrics } from './http/metrics-route.js';
-import { GRAPHIQL_CSP, setSecurityHeaders } from './http/security-headers.js';
+import { setSecurityHeaders } from './http/security-headers.js';
+import { serveGraphiQL, wantsGraphiQL } from './http/graphiql.js';
 import { serveStatic } from './http/static-files.js';
 import { UploadSlots } from './http/upload-slots.js';
 import { createLogger, type Logger } from './logger.js';
@@ -56,16 +57,6 @@ export interface App {
   readonly metricsUrl: string | undefined;
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
-}
-
-/** GraphiQL's HTML page loads its code from a CDN: it gets the policy that allows exactly that. */
-function useGraphiqlPolicy(): Plugin {
-  return {
-    onResponse({ response }) {
-      if (response.headers.get('content-type')?.startsWith('text/html'))
-        response.headers.set('content-security-policy', GRAPHIQL_CSP);
-    },
-  };
 }
 
 /** Adds the Set-Cookie values a resolver asked for (login, logout) to the HTTP response. */
@@ -164,7 +155,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     cors: config.PUBLIC_ORIGIN.length
       ? { origin: config.PUBLIC_ORIGIN, credentials: true, methods: ['GET', 'POST'] }
       : false,
-    graphiql: { title: 'Tiny Agent GraphiQL', subscriptionsProtocol: 'WS' },
+    graphiql: false, // served from the web build by http/graphiql.ts
     landingPage: false,
     logging: yogaLogger(log),
     plugins: [
@@ -182,7 +173,6 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       useOperationMetrics(),
       useSetCookies(),
       useStreamsNeedStreaming(),
-      useGraphiqlPolicy(),
       useSharedEvents(maskError), // last: see its comment
     ],
   });
@@ -239,10 +229,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
     try {
+      if (pathname === '/graphql' && wantsGraphiQL(req)) return serveGraphiQL(req, res);
       if (pathname === '/graphql') return await handleGraphQL(req, res);
       setSecurityHeaders(res);
       if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
-      if (pathname.startsWith('/files/') && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (
+        pathname.startsWith('/files/') &&
+        pathname !== '/files/' &&
+        (req.method === 'GET' || req.method === 'HEAD')
+      ) {
         return await serveFileDownload(
           req,
           res,

@@ -30,7 +30,13 @@ function newestSource(): number {
     else newest = Math.max(newest, st.mtimeMs);
   };
   walk(path.join(WEB, 'src'));
-  for (const f of ['index.html', 'vite.config.ts', 'svelte.config.js', 'package.json']) {
+  for (const f of [
+    'index.html',
+    'graphiql.html',
+    'vite.config.ts',
+    'svelte.config.js',
+    'package.json',
+  ]) {
     const p = path.join(WEB, f);
     if (existsSync(p)) newest = Math.max(newest, statSync(p).mtimeMs);
   }

@@ -4,21 +4,20 @@ import type { ServerResponse } from 'node:http';
 export const APP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
-// GraphiQL's page (Yoga's, until issue 19 bundles it) loads exactly this: its script, style sheet
-// and editor workers from unpkg (the workers fetched, then run from blob: URLs), two inline
-// scripts, inline styles, its favicon from GitHub, and talks to /graphql (HTTP and WebSocket).
-const GRAPHIQL_CDN = 'https://unpkg.com/@graphql-yoga/';
+// GraphiQL's page (web/graphiql.html, bundled with the app): everything from this origin. Its
+// editor (Monaco) runs three module workers, emitted as files under /assets/: worker-src 'self',
+// no blob:. Its editor injects style elements and its fonts are inlined in its CSS as data: URLs.
 export const GRAPHIQL_CSP = [
-  "default-src 'none'",
-  `script-src 'unsafe-inline' ${GRAPHIQL_CDN}`,
-  `style-src 'unsafe-inline' ${GRAPHIQL_CDN}`,
-  `font-src data: ${GRAPHIQL_CDN}`,
-  "img-src 'self' data: blob: https://raw.githubusercontent.com/graphql-hive/",
-  `connect-src 'self' ${GRAPHIQL_CDN}`,
-  'worker-src blob:',
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
-  "form-action 'none'",
+  "form-action 'self'",
   "object-src 'none'",
 ].join('; ');
 
