@@ -123,7 +123,7 @@ describe('files', () => {
       .getByRole('link', { name: 'Download e2e upload.txt' })
       .getAttribute('href'))!;
     await row.getByRole('button', { name: 'Delete e2e upload.txt' }).click();
-    await row.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete file' }).click();
     await expect.poll(() => page.getByTestId('file-row').count()).toBe(0);
     expect((await page.request.get(href)).status()).toBe(404);
     expect(problems).toEqual([]);

@@ -147,6 +147,7 @@ describe('runs', () => {
 
     const started = Date.now();
     await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel run' }).click();
     await page
       .locator('[data-testid="run-status"][data-status="CANCELLED"]')
       .waitFor({ timeout: 15_000 });

@@ -24,7 +24,7 @@ describe('ending sessions in the UI', () => {
 
     await navTo(here, 'Account');
     await here.getByRole('button', { name: 'Sign out everywhere else' }).click();
-    await here.getByRole('button', { name: 'Confirm: sign out everywhere else' }).click();
+    await here.getByRole('dialog').getByRole('button', { name: 'Sign out others' }).click();
     await here.getByText('Every other session of yours has ended.').waitFor();
 
     await elsewhere.reload();
@@ -46,7 +46,7 @@ describe('ending sessions in the UI', () => {
     await navTo(admin, 'Users');
     const row = admin.locator('[data-testid="user-row"][data-username="dora"]');
     await row.getByRole('button', { name: 'End sessions of dora' }).click();
-    await row.getByRole('button', { name: 'Confirm end sessions' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'End sessions' }).click();
     await admin.getByText('Ended every session of dora and revoked their API tokens.').waitFor();
 
     await dora.reload();

@@ -3,6 +3,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { valueProblem } from './agent-config.rules.js';
 import type {
@@ -164,10 +165,15 @@ const commandSchema = (baseDir: string) =>
         .min(1)
         .max(1024 * MiB)
         .default(10 * MiB),
+      group: groupSchema.optional(),
+      icon: iconSchema.optional(),
+      confirm: confirmSchema,
     })
     .transform((c): CommandSpec => {
-      const { cwd, ...rest } = c;
-      return cwd === undefined ? rest : { ...rest, cwd };
+      const { cwd, confirm, ...rest } = c;
+      const shown =
+        typeof confirm === 'string' ? { confirm: true, confirmMessage: confirm } : { confirm };
+      return cwd === undefined ? { ...rest, ...shown } : { ...rest, ...shown, cwd };
     });
 
 const logSchema = (baseDir: string) =>

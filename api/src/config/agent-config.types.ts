@@ -65,6 +65,13 @@ export interface CommandSpec {
   /** Added to the child's clean environment (PATH, LANG, HOME). */
   env: Record<string, string>;
   maxOutputBytes: number;
+  /** Heading the UI lists the command under; ungrouped commands come last. */
+  group?: string;
+  /** A built-in icon name (agent-config.display.ts) or one emoji. */
+  icon?: string;
+  /** The UI asks before running it; with `confirmMessage` when the file gave one. */
+  confirm: boolean;
+  confirmMessage?: string;
 }
 
 export interface LogSourceSpec {

@@ -63,6 +63,25 @@ const CommandRef = builder.objectRef<CommandSpec>('Command').implement({
       description: 'Runs of this command in progress now.',
       resolve: (c, _a, ctx) => ctx.app.supervisor.running(c.name),
     }),
+    group: t.string({
+      nullable: true,
+      description: 'The heading it is listed under; null lists it with the ungrouped ones, last.',
+      resolve: (c) => c.group ?? null,
+    }),
+    icon: t.string({
+      nullable: true,
+      description: 'A built-in icon name (terminal, disk, clock, …) or one emoji.',
+      resolve: (c) => c.icon ?? null,
+    }),
+    confirm: t.boolean({
+      description: 'Clients should ask before running it (agent.yaml `confirm`).',
+      resolve: (c) => c.confirm,
+    }),
+    confirmMessage: t.string({
+      nullable: true,
+      description: 'What to ask, when agent.yaml gave its own words.',
+      resolve: (c) => c.confirmMessage ?? null,
+    }),
   }),
 });
 

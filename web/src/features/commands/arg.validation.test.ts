@@ -35,6 +35,12 @@ describe('argument validation', () => {
     });
   });
 
+  it('starts from given values where there are some, dropping undeclared names', () => {
+    expect(
+      initialValues([int, str, bool], { lines: '7', verbose: 'true', name: '', other: 'x' }),
+    ).toEqual({ lines: '7', name: '', verbose: 'true' });
+  });
+
   it('checks ints: whole numbers within min and max', () => {
     expect(validateArg(int, '12')).toBeNull();
     expect(validateArg(int, '1.5')).toMatch(/whole number/);

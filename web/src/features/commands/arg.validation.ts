@@ -19,10 +19,19 @@ export interface ArgInput {
   value: string;
 }
 
-/** What the form starts with: the declared default, `false` for a switch, else empty. */
-export function initialValues(args: readonly ArgSpec[]): Record<string, string> {
+/**
+ * What the form starts with: a given value (say, a past run's), else the declared default,
+ * `false` for a switch, else empty. Given names the command does not declare are dropped.
+ */
+export function initialValues(
+  args: readonly ArgSpec[],
+  given: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const a of args) values[a.name] = a.default ?? (a.type === 'BOOLEAN' ? 'false' : '');
+  for (const a of args)
+    values[a.name] = Object.hasOwn(given, a.name)
+      ? given[a.name]
+      : (a.default ?? (a.type === 'BOOLEAN' ? 'false' : ''));
   return values;
 }
 

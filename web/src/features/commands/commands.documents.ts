@@ -6,6 +6,10 @@ export const CommandsQuery = graphql(`
       name
       title
       description
+      group
+      icon
+      confirm
+      confirmMessage
       timeoutSeconds
       maxConcurrent
       running
@@ -19,6 +23,22 @@ export const CommandsQuery = graphql(`
         pattern
         min
         max
+      }
+    }
+  }
+`);
+
+// the status colour on each card: the newest of the viewer's recent runs of that command
+export const RecentRunsQuery = graphql(`
+  query RecentRuns {
+    commandRuns(first: 100) {
+      edges {
+        node {
+          id
+          commandName
+          status
+          startedAt
+        }
       }
     }
   }
