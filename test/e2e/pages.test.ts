@@ -300,7 +300,7 @@ describe('page tour', () => {
     }, 90_000);
   }
 
-  it('the run page and the menu fit a phone (390×844)', async () => {
+  it('every page and the menu fit a phone (390×844)', async () => {
     const ctx = await e.context({
       viewport: { width: 390, height: 844 },
       isMobile: true,
@@ -341,6 +341,20 @@ describe('page tour', () => {
       .locator('[data-testid="log-status"][data-state="live"]')
       .waitFor({ timeout: 10_000 });
     await shot(page, 'phone-logs', ctx.problems);
+    // every other page too, as cards where the desktop has tables
+    for (const [path, heading, ready] of [
+      ['/', 'Dashboard', 'running-count'],
+      ['/commands', 'Commands', 'command-card'],
+      ['/files', 'Files', 'file-row'],
+      ['/users', 'Users', 'user-row'],
+      ['/account', 'Account', 'token-row'],
+      ['/audit', 'Audit', 'audit-row'],
+    ] as const) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByTestId(ready).first().waitFor();
+      await shot(page, `phone-${heading.toLowerCase()}`, ctx.problems);
+    }
     expect(ctx.problems).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });

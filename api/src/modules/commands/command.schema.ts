@@ -146,14 +146,24 @@ builder.queryField('commands', (t) =>
 builder.queryField('commandRuns', (t) =>
   t.field({
     type: CommandRunConnectionRef,
-    description: 'Newest first. USER sees their own runs, ADMIN every run.',
+    description:
+      'Newest first. USER sees their own runs, ADMIN every run. `since` and `until` bound `startedAt` and are both included; `first` is at most 100.',
     args: {
       first: t.arg.int({ defaultValue: 20 }),
       after: t.arg.string(),
       command: t.arg.string(),
       status: t.arg({ type: RunStatusEnum }),
+      startedBy: t.arg.id({
+        description: 'Only runs started by this user id (a USER finds only their own).',
+      }),
+      since: t.arg({ type: 'DateTime', description: 'Only runs started at or after this.' }),
+      until: t.arg({ type: 'DateTime', description: 'Only runs started at or before this.' }),
     },
-    resolve: (_r, args, ctx) => listRuns(ctx, args),
+    resolve: (_r, args, ctx) =>
+      listRuns(ctx, {
+        ...args,
+        startedBy: args.startedBy == null ? null : String(args.startedBy),
+      }),
   }),
 );
 

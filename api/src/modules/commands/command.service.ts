@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import type { CommandSpec } from '../../config/agent-config.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
 import { newestFirst, type Page } from '../../pagination/keyset.js';
 import type { PubSub } from '../../realtime/pubsub.js';
 import { auditAs } from '../audit/audit.service.js';
@@ -120,21 +120,47 @@ function endOf(
   };
 }
 
-/** Newest first. USER sees their own runs, ADMIN every run. */
-export async function listRuns(
-  ctx: Context,
-  args: {
-    first?: number | null;
-    after?: string | null;
-    command?: string | null;
-    status?: RunStatus | null;
-  },
-): Promise<Page<CommandRun>> {
+export interface RunsArgs {
+  first?: number | null;
+  after?: string | null;
+  command?: string | null;
+  status?: RunStatus | null;
+  startedBy?: string | null;
+  since?: Date | null;
+  until?: Date | null;
+}
+
+const NAME_MAX = 64;
+const ID_MAX = 64;
+const CURSOR_MAX = 200;
+
+/** Newest first, filtered by command, status, who started it and when (both ends included). */
+export async function listRuns(ctx: Context, args: RunsArgs): Promise<Page<CommandRun>> {
   const viewer = requireViewer(ctx);
+  if (args.command != null && args.command.length > NAME_MAX)
+    throw new BadUserInputError('`command` is not a command name.', { field: 'command' });
+  if (args.startedBy != null && args.startedBy.length > ID_MAX)
+    throw new BadUserInputError('`startedBy` is not a user id.', { field: 'startedBy' });
+  if (args.after != null && args.after.length > CURSOR_MAX)
+    throw new BadUserInputError('The `after` cursor is not one this server gave out.');
+  if (args.since && args.until && args.since > args.until)
+    throw new BadUserInputError(
+      '`since` is after `until`: give a time range that starts before it ends.',
+      { field: 'since' },
+    );
+  // USER sees only their own runs: asking for someone else's finds nothing, as if there were none
+  const startedBy = viewer.role === 'ADMIN' ? args.startedBy : viewer.userId;
+  if (args.startedBy != null && startedBy !== args.startedBy)
+    return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
   const where: Record<string, unknown> = {};
-  if (viewer.role !== 'ADMIN') where.startedById = viewer.userId;
+  if (startedBy != null) where.startedById = startedBy;
   if (args.command) where.commandName = args.command;
   if (args.status) where.status = args.status;
+  if (args.since || args.until)
+    where.startedAt = {
+      ...(args.since ? { $gte: args.since } : {}),
+      ...(args.until ? { $lte: args.until } : {}),
+    };
   return newestFirst(ctx.em, CommandRun, where, 'startedAt', args);
 }
 

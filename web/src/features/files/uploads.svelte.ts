@@ -1,10 +1,12 @@
 import { getContext, setContext } from 'svelte';
 import type { StoredFileFieldsFragment } from '../../lib/graphql/generated/graphql';
 import { uploadWithProgress } from '../../lib/graphql/upload';
+import { cleanFileName } from './file.name';
 import { UploadFileMutation } from './files.documents';
 
 export interface UploadItem {
   key: number;
+  /** the name the server stores (cleaned here first, then the server's own), never the raw one */
   name: string;
   /** the file's own size; loaded/total below count the whole multipart body */
   size: number;
@@ -26,7 +28,7 @@ export class Uploads {
   async start(file: File): Promise<StoredFileFieldsFragment | null> {
     this.items.unshift({
       key: this.nextKey++,
-      name: file.name,
+      name: cleanFileName(file.name),
       size: file.size,
       loaded: 0,
       total: file.size,
@@ -47,6 +49,7 @@ export class Uploads {
       const data = await handle.result;
       item.state = 'done';
       item.file = data.uploadFile;
+      item.name = data.uploadFile.name;
       this.completed++;
       return data.uploadFile;
     } catch (e) {

@@ -28,8 +28,24 @@ export const CommandRunQuery = graphql(`
 `);
 
 export const CommandRunsQuery = graphql(`
-  query CommandRuns($first: Int, $after: String, $command: String, $status: RunStatus) {
-    commandRuns(first: $first, after: $after, command: $command, status: $status) {
+  query CommandRuns(
+    $first: Int
+    $after: String
+    $command: String
+    $status: RunStatus
+    $startedBy: ID
+    $since: DateTime
+    $until: DateTime
+  ) {
+    commandRuns(
+      first: $first
+      after: $after
+      command: $command
+      status: $status
+      startedBy: $startedBy
+      since: $since
+      until: $until
+    ) {
       edges {
         cursor
         node {

@@ -6,28 +6,36 @@ export class Router {
   search = $state(location.search);
   route = $derived(matchRoute(this.path));
   query = $derived(new URLSearchParams(this.search));
+  /** The history entry's own state (survives reload and back/forward), e.g. the pages before this one. */
+  state = $state.raw<unknown>(history.state);
 
   constructor() {
     addEventListener('popstate', () => this.sync());
   }
 
-  navigate(to: string, opts: { replace?: boolean } = {}) {
+  navigate(to: string, opts: { replace?: boolean; state?: unknown } = {}) {
     const url = new URL(to, location.origin);
     if (url.pathname + url.search === location.pathname + location.search) return;
-    if (opts.replace) history.replaceState(null, '', url);
-    else history.pushState(null, '', url);
+    if (opts.replace) history.replaceState(opts.state ?? null, '', url);
+    else history.pushState(opts.state ?? null, '', url);
     this.sync();
   }
 
-  /** Updates query parameters in place (filters, selected source) without a new history entry. */
-  setQuery(params: Record<string, string | null>) {
+  /**
+   * Updates query parameters (filters, selected source, page); in place unless `push`, which
+   * makes a history entry that Back returns from.
+   */
+  setQuery(params: Record<string, string | null>, opts: { push?: boolean; state?: unknown } = {}) {
     const q = new URLSearchParams(location.search);
     for (const [k, v] of Object.entries(params)) {
       if (v === null || v === '') q.delete(k);
       else q.set(k, v);
     }
     const s = q.toString();
-    this.navigate(location.pathname + (s ? `?${s}` : ''), { replace: true });
+    this.navigate(location.pathname + (s ? `?${s}` : ''), {
+      replace: !opts.push,
+      state: opts.state,
+    });
   }
 
   /** Document-level click handler: same-origin links become in-app navigation. */
@@ -43,6 +51,7 @@ export class Router {
   private sync() {
     this.path = location.pathname;
     this.search = location.search;
+    this.state = history.state;
   }
 }
 
