@@ -12,6 +12,7 @@ import { BodyEndedError, readJsonBody } from './http/json-body.js';
 import { prepareMultipart, useParsedMultipart } from './http/multipart.js';
 import { createFastPath } from './http/graphql-fast-path.js';
 import { serveFileDownload } from './modules/files/file.download.js';
+import { RUN_OUTPUT_PATH, serveRunOutput } from './modules/commands/command.download.js';
 import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
 import { startAuditRetention } from './modules/audit/audit.retention.js';
@@ -245,6 +246,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
           await services.auth.authenticate(credentialsOf(req.headers).token),
         );
       }
+      if (RUN_OUTPUT_PATH.test(pathname) && (req.method === 'GET' || req.method === 'HEAD'))
+        return await serveRunOutput(
+          req,
+          res,
+          services,
+          await services.auth.authenticate(credentialsOf(req.headers).token),
+        );
       if (pathname === '/ready') {
         const ok =
           (await orm.isConnected().catch(() => false)) &&

@@ -19,6 +19,10 @@ const list = [
     name: '004-audit',
     load: async () => (await import('./migrations/004-audit.js')).Migration004Audit,
   },
+  {
+    name: '005-run-args',
+    load: async () => (await import('./migrations/005-run-args.js')).Migration005RunArgs,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);

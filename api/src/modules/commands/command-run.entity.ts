@@ -8,6 +8,8 @@ export class CommandRun {
   id: string = randomUUID();
   commandName!: string;
   argv: string[] = [];
+  /** the caller's arguments as given (validated), for "Run again"; null on runs from before they were kept */
+  args: { name: string; value: string }[] | null = null;
   status: RunStatus = 'RUNNING';
   exitCode: number | null = null;
   signal: string | null = null;
@@ -28,6 +30,7 @@ export const CommandRunSchema = new EntitySchema<CommandRun>({
     id: { type: 'string', primary: true, length: 36 },
     commandName: { type: 'string', fieldName: 'command_name', length: 64 },
     argv: { type: 'json' },
+    args: { type: 'json', nullable: true },
     status: { type: 'string', length: 16 },
     exitCode: { type: 'integer', fieldName: 'exit_code', nullable: true },
     signal: { type: 'string', length: 16, nullable: true },

@@ -96,12 +96,25 @@ const OutputChunkRef = builder.objectRef<LiveChunk>('OutputChunk').implement({
   }),
 });
 
+const CommandArgValueRef = builder
+  .objectRef<{ name: string; value: string }>('CommandArgValue')
+  .implement({
+    description: 'One argument as the caller gave it.',
+    fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
+  });
+
 export const CommandRunRef = builder.objectType(CommandRun, {
   name: 'CommandRun',
   fields: (t) => ({
     id: t.exposeID('id'),
     commandName: t.exposeString('commandName'),
     argv: t.exposeStringList('argv', { description: 'Exactly what was executed (no shell).' }),
+    args: t.field({
+      type: [CommandArgValueRef],
+      description:
+        'The arguments the run was started with, as given (defaults not repeated); empty for runs from before they were kept.',
+      resolve: (r) => r.args ?? [],
+    }),
     status: t.field({ type: RunStatusEnum, resolve: (r) => r.status }),
     exitCode: t.exposeInt('exitCode', { nullable: true }),
     signal: t.exposeString('signal', { nullable: true }),

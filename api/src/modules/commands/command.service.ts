@@ -48,6 +48,8 @@ export async function runCommand(
     const run = ctx.em.create(CommandRun, {
       commandName: spec.name,
       argv,
+      // checked by resolveArgv above: declared names only, each once, each value within its bounds
+      args: (args.args ?? []).map(({ name, value }) => ({ name, value })),
       startedById: viewer.userId,
     } as CommandRun);
     await ctx.em.flush();

@@ -89,4 +89,12 @@ describe('outputReducer', () => {
       INITIAL_OUTPUT,
     );
   });
+
+  it('counts the UTF-8 bytes of each chunk once, repeats not again', () => {
+    const a = out('é\n', 1);
+    let s = outputReducer(INITIAL_OUTPUT, { type: 'chunks', chunks: [a, err('\x1b[31mx\n', 2)] });
+    expect(s.bytes).toBe(3 + 7);
+    s = outputReducer(s, { type: 'chunks', chunks: [a] });
+    expect(s.bytes).toBe(10);
+  });
 });

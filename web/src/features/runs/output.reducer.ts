@@ -34,11 +34,15 @@ export interface OutputState {
   nextId: number;
   /** lines removed from the front to stay under the cap */
   droppedLines: number;
+  /** UTF-8 bytes of every chunk applied: the counter while the run's own figure lags */
+  bytes: number;
 }
 
 export type OutputAction = { type: 'chunks'; chunks: readonly OutputChunk[] } | { type: 'reset' };
 
 export const MAX_LINES = 100_000;
+
+const utf8 = new TextEncoder();
 
 export const INITIAL_OUTPUT: OutputState = Object.freeze({
   lastSeq: null,
@@ -48,6 +52,7 @@ export const INITIAL_OUTPUT: OutputState = Object.freeze({
   ansi: { STDOUT: INITIAL_ANSI, STDERR: INITIAL_ANSI },
   nextId: 0,
   droppedLines: 0,
+  bytes: 0,
 });
 
 export function outputReducer(
@@ -91,7 +96,9 @@ export function outputReducer(
     else spans.push({ text, style, stderr });
   };
 
+  let bytes = state.bytes;
   for (const chunk of fresh) {
+    bytes += utf8.encode(chunk.data).length;
     const parsed = parseAnsi(chunk.data, ansi[chunk.stream]);
     ansi[chunk.stream] = parsed.state;
     const stderr = chunk.stream === 'STDERR';
@@ -119,7 +126,16 @@ export function outputReducer(
     lines.splice(0, extra);
     droppedLines += extra;
   }
-  return { lastSeq: fresh[fresh.length - 1].seq, lines, open, cr, ansi, nextId, droppedLines };
+  return {
+    lastSeq: fresh[fresh.length - 1].seq,
+    lines,
+    open,
+    cr,
+    ansi,
+    nextId,
+    droppedLines,
+    bytes,
+  };
 }
 
 /** Chunks after `lastSeq`, in seq order, each seq once. */

@@ -11,32 +11,31 @@ export interface RunOutputOptions {
   /** the reducer's current state: its lastSeq is where a resubscription starts */
   state(): OutputState;
   apply(chunks: OutputChunk[]): void;
-  run(): RunSummaryFragment | null;
   setRun(run: RunSummaryFragment): void;
   onStatus(status: StreamStatus, message?: string): void;
 }
 
 /**
- * Follows one run's output. After any end of the stream it subscribes again from the last seq;
- * it stops once a subscription that began after the run had finished has completed, because
- * that one has delivered every stored chunk.
+ * Follows one run's output. After a dropped stream it subscribes again from the last seq. The
+ * server completes the stream only once the run has ended and every chunk was sent, so a
+ * completion is the end: it used to resubscribe once more (after a backoff delay, "Live" all the
+ * while) just to learn that.
  */
 export function followRunOutput(client: Client, o: RunOutputOptions): Stream {
   const batch = frameBatch<OutputChunk>(o.apply);
-  let startedAfterFinish = false;
   const stream = openStream(client, CommandOutputSubscription, {
     variables() {
       batch.flush();
-      startedAfterFinish = (o.run()?.status ?? 'RUNNING') !== 'RUNNING';
       return { runId: o.runId, afterSeq: o.state().lastSeq };
     },
     onData: (data) => batch.push(data.commandOutput),
-    async onComplete() {
+    onComplete() {
       batch.flush();
-      if (startedAfterFinish) return false;
-      const result = await runQuery(client, CommandRunQuery, { id: o.runId });
-      if (result.data?.commandRun) o.setRun(result.data.commandRun);
-      return true;
+      // the final status and exit code, in case the commandRunUpdated event was missed
+      void runQuery(client, CommandRunQuery, { id: o.runId }).then((result) => {
+        if (result.data?.commandRun) o.setRun(result.data.commandRun);
+      });
+      return false;
     },
     onStatus: (status, failure) => o.onStatus(status, failure?.message),
   });

@@ -23,6 +23,10 @@ export const CommandRunQuery = graphql(`
   query CommandRun($id: ID!) {
     commandRun(id: $id) {
       ...RunSummary
+      args {
+        name
+        value
+      }
     }
   }
 `);

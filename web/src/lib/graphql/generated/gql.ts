@@ -32,7 +32,7 @@ type Documents = {
     "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": typeof types.LogTailDocument,
     "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": typeof types.LogLinesDocument,
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n": typeof types.RunSummaryFragmentDoc,
-    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n": typeof types.CommandRunDocument,
+    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": typeof types.CommandRunDocument,
     "\n  query CommandRuns(\n    $first: Int\n    $after: String\n    $command: String\n    $status: RunStatus\n    $startedBy: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    commandRuns(\n      first: $first\n      after: $after\n      command: $command\n      status: $status\n      startedBy: $startedBy\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CommandRunsDocument,
     "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n": typeof types.CommandOutputDocument,
     "\n  subscription RunUpdated {\n    commandRunUpdated {\n      ...RunSummary\n    }\n  }\n": typeof types.RunUpdatedDocument,
@@ -67,7 +67,7 @@ const documents: Documents = {
     "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": types.LogTailDocument,
     "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": types.LogLinesDocument,
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n": types.RunSummaryFragmentDoc,
-    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n": types.CommandRunDocument,
+    "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": types.CommandRunDocument,
     "\n  query CommandRuns(\n    $first: Int\n    $after: String\n    $command: String\n    $status: RunStatus\n    $startedBy: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    commandRuns(\n      first: $first\n      after: $after\n      command: $command\n      status: $status\n      startedBy: $startedBy\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CommandRunsDocument,
     "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n": types.CommandOutputDocument,
     "\n  subscription RunUpdated {\n    commandRunUpdated {\n      ...RunSummary\n    }\n  }\n": types.RunUpdatedDocument,
@@ -173,7 +173,7 @@ export function graphql(source: "\n  fragment RunSummary on CommandRun {\n    id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n"): (typeof documents)["\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n"];
+export function graphql(source: "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n"): (typeof documents)["\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppServices } from '../../context.js';
+import { sendError } from '../../http/respond.js';
+import type { Viewer } from '../auth/viewer.js';
+import { parseRange } from '../files/file.download.js';
+import { contentDisposition } from '../files/file.name.js';
+import { CommandRun, OutputChunkRow } from './command-run.entity.js';
+import { PlainText } from './command.plain.js';
+import { runVisible } from './command.service.js';
+
+export const RUN_OUTPUT_PATH = /^\/runs\/([^/?]+)\/output\.txt$/;
+const RUN_ID = /^[0-9a-f-]{36}$/;
+// rows read from the store at a time: memory stays flat however long the output is
+const PAGE = 500;
+
+/**
+ * `GET /runs/:id/output.txt`: the run's whole stored output, stdout and stderr interleaved as they
+ * came. As written (colour codes kept, `Range` honoured once the run has ended), or with
+ * `?plain=1` without terminal escapes. Same access as `commandRun(id)`.
+ */
+export async function serveRunOutput(
+  req: IncomingMessage,
+  res: ServerResponse,
+  app: AppServices,
+  viewer: Viewer | null,
+): Promise<void> {
+  const [pathname, query = ''] = (req.url ?? '').split('?', 2) as [string, string?];
+  const id = RUN_OUTPUT_PATH.exec(pathname)?.[1] ?? '';
+  if (!viewer)
+    return sendError(
+      res,
+      401,
+      'UNAUTHENTICATED',
+      'Sign in first: downloads need a session cookie or a Bearer token.',
+    );
+  const em = app.orm.em.fork();
+  const run = RUN_ID.test(id) ? await em.findOne(CommandRun, { id }) : null;
+  // someone else's run answers exactly like a missing one
+  if (!run || !runVisible(viewer, run))
+    return sendError(res, 404, 'NOT_FOUND', 'That command run was not found.');
+
+  const plain = new URLSearchParams(query).get('plain') === '1';
+  // a finished run's stored size is final; a running one grows, so it is sent whole, unsized
+  const size = !plain && run.status !== 'RUNNING' ? run.outputBytes : null;
+  const etag = size === null ? null : `"${run.id}-${run.lastSeq}-${size}"`;
+  const ifRange = req.headers['if-range'];
+  const range =
+    size === null || (ifRange && ifRange !== etag) ? null : parseRange(req.headers.range, size);
+  const stamp = run.startedAt.toISOString().slice(0, 19).replace(/[T:]/g, '-');
+  const headers: Record<string, string | number> = {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-disposition': contentDisposition(`${run.commandName}-${stamp}.txt`),
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
+    'cross-origin-resource-policy': 'same-origin',
+    'cache-control': 'private, no-cache',
+    ...(size === null ? {} : { 'accept-ranges': 'bytes', etag: etag! }),
+  };
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'content-range': `bytes */${size}`, 'content-length': 0 });
+    return void res.end();
+  }
+  const start = range?.start ?? 0;
+  const end = range?.end ?? (size === null ? Infinity : size - 1);
+  res.writeHead(range ? 206 : 200, {
+    ...headers,
+    ...(size === null ? {} : { 'content-length': size ? end - start + 1 : 0 }),
+    ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+  });
+  if (req.method === 'HEAD' || size === 0) return void res.end();
+
+  const strip = plain ? { STDOUT: new PlainText(), STDERR: new PlainText() } : null;
+  let offset = 0; // bytes of stored output before the current row
+  let afterSeq = 0;
+  for (;;) {
+    const rows = await em.find(
+      OutputChunkRow,
+      { runId: run.id, seq: { $gt: afterSeq } },
+      { orderBy: { seq: 'asc' }, limit: PAGE, fields: ['seq', 'stream', 'data'] },
+    );
+    em.clear();
+    for (const row of rows) {
+      let bytes = Buffer.from(strip ? strip[row.stream].push(row.data) : row.data);
+      const from = offset;
+      offset += bytes.length;
+      if (offset <= start) continue;
+      if (from < start || offset - 1 > end)
+        bytes = bytes.subarray(Math.max(0, start - from), end - from + 1);
+      if (!res.write(bytes)) await drained(res);
+      if (res.destroyed || offset - 1 >= end) return void res.end();
+    }
+    if (rows.length < PAGE) break;
+    afterSeq = rows[rows.length - 1]!.seq;
+  }
+  if (strip) res.write(strip.STDOUT.end() + strip.STDERR.end());
+  res.end();
+}
+
+/** Resolves once the client takes more, or has gone away. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
