@@ -83,7 +83,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
     const signal = ac.signal;
     const onAbort = (): void => ac.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const queue = new SubscriberQueue(o.queueSize ?? 1000, o.filter ?? null);
+    const queue = new SubscriberQueue(o.queueSize ?? 1000, o.filter ?? null, signal);
     let feed: Feed | null = null;
     let handover: Handover | null = null;
     let floor: LogCursor | null = null; // live LINE events at or before it were covered by history
@@ -135,7 +135,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
         } catch (err) {
           return failed(err); // the feed failed
         }
-        if (!event) return queue.wait(signal).then(liveNext);
+        if (!event) return queue.wait().then(liveNext);
         if (event.kind === 'LINE' && floor && sameLogFile(event.cursor, floor) && event.cursor.offset <= floor.offset) continue;
         const elsewhere = event.kind === 'LINE' && floor !== null && !sameLogFile(event.cursor, floor);
         floor = event.cursor;
