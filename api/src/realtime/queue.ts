@@ -21,10 +21,7 @@ export class QueueOverflowError extends Error {
  * - `pause`: every item is kept, and the producer is asked to pause above `limit` and to resume
  *   once the backlog is down to `resumeAt`.
  */
-export type Overflow =
-  | 'close'
-  | 'refuse'
-  | { pause: (paused: boolean) => void; resumeAt: number };
+export type Overflow = 'close' | 'refuse' | { pause: (paused: boolean) => void; resumeAt: number };
 
 export interface QueueOptions<T> {
   /** Most weight queued (items, or bytes with `weigh`). */

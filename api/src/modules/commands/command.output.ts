@@ -1,6 +1,7 @@
 // A single-consumer queue of output chunks between a child's pipes and whoever stores or
 // streams them: bounded (the producer is paused, not buffered without limit) and coalescing.
 import { BoundedQueue } from '../../realtime/queue.js';
+import { Stream } from '../../realtime/stream.js';
 import { joined } from './command.coalesce.js';
 
 export type OutputStreamName = 'stdout' | 'stderr';
@@ -27,6 +28,9 @@ interface Pending extends OutputChunk {
 
 const MiB = 1024 * 1024;
 const bytesOf = (p: Pending): number => p.bytes;
+// consumers get the chunk alone, as they did: the byte count is the queue's business
+const chunkOf = (r: IteratorResult<Pending, undefined>): IteratorResult<OutputChunk, undefined> =>
+  r.done ? r : { value: { stream: r.value.stream, data: r.value.data }, done: false };
 
 /** The shared bounded queue with the `pause` policy: the producer waits, nothing is dropped. */
 export class OutputQueue implements AsyncIterable<OutputChunk> {
@@ -62,6 +66,13 @@ export class OutputQueue implements AsyncIterable<OutputChunk> {
   [Symbol.asyncIterator](): AsyncIterator<OutputChunk> {
     if (this.iterated) throw new Error('OutputQueue can be iterated only once');
     this.iterated = true;
-    return this.queue.stream();
+    const q = this.queue;
+    return new Stream(
+      () => {
+        const r = q.take();
+        return r instanceof Promise ? r.then(chunkOf) : chunkOf(r);
+      },
+      () => q.close(),
+    );
   }
 }
