@@ -1,5 +1,6 @@
 import type { OutputEvent } from '../modules/commands/command.live-chunk.js';
 import { BoundedQueue } from './queue.js';
+import type { Stream } from './stream.js';
 
 /** Every realtime topic and its payload, in one place. A topic may be scoped by an id. */
 export interface Topics {
@@ -74,10 +75,10 @@ export class PubSub {
   subscribe<K extends keyof Topics>(
     topic: K,
     opts: { id?: string; limit?: number; signal?: AbortSignal } = {},
-  ): BoundedQueue<Topics[K]> {
-    const queue = new BoundedQueue<Topics[K]>(opts.limit ?? 1000, undefined, opts.signal);
+  ): Stream<Topics[K]> {
+    const queue = new BoundedQueue<Topics[K]>({ limit: opts.limit ?? 1000, signal: opts.signal });
     queue.onCleanup(this.on(topic, (p) => queue.push(p), opts.id));
-    return queue;
+    return queue.stream();
   }
 
   /** Listeners in this process: all of them, or those of one topic (and id, for a topic scoped by one). */

@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js';
 import { BoundedQueue } from '../../realtime/queue.js';
 import { CommandRun } from './command-run.entity.js';
+import { coalesce } from './command.coalesce.js';
 import { getRun, storedOutput } from './command.service.js';
 import type { LiveChunk, OutputEvent } from './command.live-chunk.js';
 
@@ -10,18 +11,6 @@ const HIGH_WATER_BYTES = 32 * 1024 * 1024;
 const HOLD_AT_BYTES = 1024 * 1024;
 const COALESCE_BYTES = 64 * 1024;
 const REPLAY_PAGE = 500;
-
-/** Consecutive same-stream chunks become one, carrying the last seq (resume stays exact). */
-export function coalesce(chunks: LiveChunk[], max = COALESCE_BYTES): LiveChunk[] {
-  const out: LiveChunk[] = [];
-  for (const c of chunks) {
-    const last = out[out.length - 1];
-    if (last && last.stream === c.stream && last.data.length + c.data.length <= max) {
-      out[out.length - 1] = { ...last, seq: c.seq, data: last.data + c.data, at: c.at };
-    } else out.push(c);
-  }
-  return out;
-}
 
 /**
  * Stored chunks after `afterSeq`, then live ones: subscribed to live first, replayed second,
@@ -34,11 +23,11 @@ export async function* commandOutput(
   afterSeq = 0,
 ): AsyncGenerator<LiveChunk> {
   const run = await getRun(ctx, runId);
-  const live = new BoundedQueue<OutputEvent>(
-    HIGH_WATER_BYTES,
-    (e) => ('chunk' in e ? e.chunk.data.length + 64 : 64),
-    ctx.signal,
-  );
+  const live = new BoundedQueue<OutputEvent>({
+    limit: HIGH_WATER_BYTES,
+    weigh: (e) => ('chunk' in e ? e.chunk.data.length + 64 : 64),
+    signal: ctx.signal,
+  });
   const hold: { release: (() => void) | null } = { release: null };
   live.onCleanup(
     ctx.app.pubsub.on(
@@ -61,13 +50,13 @@ export async function* commandOutput(
     for (;;) {
       const page = await storedOutput(ctx, run.id, last, REPLAY_PAGE);
       if (!page.length) break;
-      for (const c of coalesce(page)) yield c;
+      for (const c of coalesce(page, COALESCE_BYTES)) yield c;
       last = page[page.length - 1]!.seq;
       ctx.em.clear();
     }
     if (ended) return;
     for (;;) {
-      const first = await live.next();
+      const first = await live.take();
       if (first.done) return;
       const batch = [first.value, ...live.drain()];
       const chunks: LiveChunk[] = [];
@@ -76,7 +65,7 @@ export async function* commandOutput(
         if ('end' in e) end = true;
         else if (e.chunk.seq > last) chunks.push(e.chunk);
       }
-      for (const c of coalesce(chunks)) {
+      for (const c of coalesce(chunks, COALESCE_BYTES)) {
         last = c.seq;
         yield c;
       }
@@ -87,7 +76,7 @@ export async function* commandOutput(
       if (end) return;
     }
   } finally {
-    await live.return();
+    live.close();
   }
 }
 

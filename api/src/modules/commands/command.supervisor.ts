@@ -242,21 +242,7 @@ export class CommandSupervisor {
     error: string | null,
   ) {
     const finishedAt = new Date();
-    await this.orm.em.fork().nativeUpdate(
-      CommandRun,
-      { id: a.run.id },
-      {
-        status,
-        exitCode,
-        signal,
-        error,
-        finishedAt,
-        lastSeq: a.seq,
-        outputBytes: a.bytes,
-        outputTruncated: a.truncated,
-      },
-    );
-    Object.assign(a.run, {
+    const ended = {
       status,
       exitCode,
       signal,
@@ -265,7 +251,9 @@ export class CommandSupervisor {
       lastSeq: a.seq,
       outputBytes: a.bytes,
       outputTruncated: a.truncated,
-    });
+    };
+    await this.orm.em.fork().nativeUpdate(CommandRun, { id: a.run.id }, ended);
+    Object.assign(a.run, ended); // the entity others hold shows what was stored
     this.active.delete(a.run.id);
     a.slot.release();
     this.metrics.runningCommands.dec();

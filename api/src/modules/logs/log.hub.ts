@@ -7,6 +7,7 @@ import { openLog, type OpenLog, type RefusalSink } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
 import { linesBackward, linesForward } from './log.reader.js';
 import { SubscriberQueue } from './log.queue.js';
+import { Stream } from '../../realtime/stream.js';
 
 export type SubscribeStart = 'end' | { after: LogCursor } | { backfill: number };
 
@@ -19,12 +20,8 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
 }
 
-export interface LogSubscription extends AsyncIterable<LogEvent, undefined> {
-  next(): Promise<IteratorResult<LogEvent, undefined>>;
-  /** Leaves the hub (the follower closes with its last subscriber). `break` and disconnects call it. */
-  return(): Promise<IteratorResult<LogEvent, undefined>>;
-  [Symbol.asyncIterator](): LogSubscription;
-}
+/** Its return() leaves the hub (the follower closes with its last subscriber); `break` and disconnects call it. */
+export type LogSubscription = Stream<LogEvent>;
 
 export interface HubStats {
   followers: number;
@@ -83,7 +80,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
     const signal = ac.signal;
     const onAbort = (): void => ac.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const queue = new SubscriberQueue(o.queueSize ?? 1000, o.filter ?? null);
+    const queue = new SubscriberQueue(o.queueSize ?? 1000, o.filter ?? null, signal);
     let feed: Feed | null = null;
     let handover: Handover | null = null;
     let floor: LogCursor | null = null; // live LINE events at or before it were covered by history
@@ -118,8 +115,6 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
     }
     const past = history();
 
-    const failed = (err: unknown) => close().then(() => Promise.reject(err));
-
     // live events straight from the queue, no generator: a line costs one promise per subscriber
     const liveNext = (): IteratorResult<LogEvent, undefined> | Promise<IteratorResult<LogEvent, undefined>> => {
       if (held) {
@@ -128,14 +123,9 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
         return { value: event, done: false };
       }
       for (;;) {
-        if (closed || signal.aborted) return close().then(() => done);
-        let event: LogEvent | undefined;
-        try {
-          event = queue.poll();
-        } catch (err) {
-          return failed(err); // the feed failed
-        }
-        if (!event) return queue.wait(signal).then(liveNext);
+        if (closed || signal.aborted) return done;
+        const event = queue.poll(); // throws the feed's error, once what came before it is read
+        if (!event) return queue.wait().then(liveNext);
         if (event.kind === 'LINE' && floor && sameLogFile(event.cursor, floor) && event.cursor.offset <= floor.offset) continue;
         const elsewhere = event.kind === 'LINE' && floor !== null && !sameLogFile(event.cursor, floor);
         floor = event.cursor;
@@ -144,23 +134,22 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
         return { value: { kind: 'ROTATED', cursor: cursorIn(event.cursor, 0) }, done: false };
       }
     };
-    const sub: LogSubscription = {
-      next: () => {
-        if (live) return Promise.resolve(liveNext());
-        return past.next().then((r) => {
-          if (!r.done) return r;
-          live = true;
-          return sub.next();
-        }, failed);
-      },
-      return: async () => {
+    // the end, an error or the consumer's return() all leave the hub here
+    const sub: LogSubscription = new Stream(
+      () =>
+        live
+          ? liveNext()
+          : past.next().then((r) => {
+              if (!r.done) return r;
+              live = true;
+              return liveNext();
+            }),
+      async () => {
         ac.abort(); // ends a pending wait or handover, so the history generator can return now
         await past.return(undefined);
         await close();
-        return done;
       },
-      [Symbol.asyncIterator]: () => sub,
-    };
+    );
     open.add(sub);
     return sub;
   }

@@ -10,6 +10,7 @@ import { statLog } from './log.file.js';
 import { compileFilter } from './log.filter.js';
 import type { SubscribeStart } from './log.hub.js';
 import { readLastLines } from './log.reader.js';
+import { Stream } from '../../realtime/stream.js';
 
 /** Most lines one logLines page or one logTail backfill may ask for. */
 export const MAX_LINES = 5000;
@@ -93,30 +94,23 @@ function tail(ctx: Context, spec: LogSourceSpec, startAt: SubscribeStart, filter
   const viewer = requireViewer(ctx);
   const sub = logHub.subscribe(spec.path, { startAt, filter, signal: ctx.signal });
   let config = ctx.app.agent.config;
-  const end = async (): Promise<IteratorResult<LogLineView>> => {
-    await sub.return();
-    return { value: undefined, done: true };
-  };
-  const step = (r: IteratorResult<LogEvent>): IteratorResult<LogLineView> | Promise<IteratorResult<LogLineView>> => {
-    if (r.done) return { value: undefined, done: true };
+  const step = (r: IteratorResult<LogEvent>): IteratorResult<LogLineView> => {
+    if (r.done) return r;
     // agent.yaml is replaced as a whole on change: compare by identity, look up only then
     if (ctx.app.agent.config !== config) {
       config = ctx.app.agent.config;
       const now = config.logs.find((l) => l.name === spec.name);
-      if (!now || !mayRead(viewer, now)) return end().then(() => Promise.reject(new NotFoundError(`The log source "${spec.name}"`)));
-      if (now.path !== spec.path) return end(); // the name now means another file: the client re-subscribes
+      if (!now || !mayRead(viewer, now)) throw new NotFoundError(`The log source "${spec.name}"`);
+      if (now.path !== spec.path) return { value: undefined, done: true }; // the name now means another file: the client re-subscribes
     }
     if (r.value.kind === 'LINE') metrics.logLinesStreamed.inc();
     return { value: viewOf(r.value), done: false };
   };
-  return {
-    next: () => sub.next().then(step, (err: unknown) => end().then(() => Promise.reject(err))),
-    return: end,
-    throw: (err: unknown) => end().then(() => Promise.reject(err)),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  // the stream's end, an error or the consumer's return() leave the hub
+  return new Stream(
+    () => sub.next().then(step),
+    () => sub.return(),
+  );
 }
 
 // live events are shared by every subscriber of a file: encode each one once, not once per subscriber
