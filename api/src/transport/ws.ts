@@ -13,7 +13,7 @@ import {
   tooManyOperations,
   tooManySockets,
 } from './stream-quota.js';
-import { serveGraphqlWs, type Operation } from './ws-socket.js';
+import { serveGraphqlWs, type Operation } from '../fast/index.js';
 
 /** HTTP status hints mean nothing on a socket. */
 function withoutHttp(e: GraphQLError): GraphQLError {
