@@ -28,4 +28,9 @@ export { createFastPath } from './graphql-fast-path.js';
 export { BodyEndedError, MAX_JSON_BODY, readJsonBody } from './json-body.js';
 export { SHARED_EVENTS, useSharedEvents } from './shared-events.js';
 export { TallyHistogram, tallyCounter } from './tally.js';
-export { serveGraphqlWs, type Connection, type Operation } from './ws-socket.js';
+export {
+  serveGraphqlWs,
+  type Connection,
+  type Operation,
+  type ProtocolOptions,
+} from './ws-socket.js';
