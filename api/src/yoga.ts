@@ -1,4 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { AppServices, ServerContext } from './context.js';
 import { AppError } from './errors.js';
@@ -34,6 +35,24 @@ function useSetCookies(): Plugin<ServerContext> {
     onResponse({ serverContext, response }) {
       for (const c of (serverContext as Partial<ServerContext> | undefined)?.setCookies ?? [])
         response.headers.append('set-cookie', c);
+    },
+  };
+}
+
+/** FAST_PATHS=off: Yoga's own body limit answers in the contract's words (PAYLOAD_TOO_LARGE), as fast/json-body.ts does. */
+function useBodyLimitCode(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      const errors = (result as { errors?: readonly GraphQLError[] }).errors;
+      // Yoga's REQUEST_ENTITY_TOO_LARGE, already given a contract code by maskError: told by its words
+      if (!errors?.some((e) => e.message === 'Request body too large')) return;
+      setResult({
+        errors: [
+          new GraphQLError(`Request body is larger than ${MAX_JSON_BODY} bytes.`, {
+            extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
+          }),
+        ],
+      } as never);
     },
   };
 }
@@ -91,7 +110,7 @@ export function createYogaServer(services: AppServices): Yoga {
       useSetCookies(),
       useStreamsNeedStreaming(),
       useGraphiqlPolicy(),
-      ...(fast ? [useSharedEvents(maskError)] : []), // last: see its comment
+      ...(fast ? [useSharedEvents(maskError)] : [useBodyLimitCode()]), // shared events last: see its comment
     ],
   });
 }

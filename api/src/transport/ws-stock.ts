@@ -12,6 +12,22 @@ async function* refusedStream(error: Error): AsyncGenerator<ExecutionResult> {
 }
 
 /**
+ * ws answers a peer's close frame through `socket.close`: the streams end as the closing handshake
+ * starts, as on our loop, not when a stalled peer's TCP finally goes (closeTimeout later).
+ */
+function endStreamsOnClose(ctx: Ctx): void {
+  const socket = ctx.extra.socket;
+  const close = socket.close.bind(socket);
+  socket.close = (code?: number, reason?: string | Buffer) => {
+    for (const stream of Object.values(ctx.subscriptions) as (Partial<
+      AsyncIterator<unknown>
+    > | null)[])
+      void stream?.return?.()?.catch(() => {});
+    close(code, reason);
+  };
+}
+
+/**
  * FAST_PATHS=off: graphql-ws's own server (`useServer` on the `ws` server) running the same hooks
  * as our loop (ws.ts), so authentication, limits and refusals are the same; only the speed differs.
  */
@@ -44,6 +60,7 @@ export function serveStockGraphqlWs(
       connectionInitWaitTimeout: options.connectionInitWaitTimeout,
       onConnect: async (ctx) => {
         const accepted = await options.onConnect(connectionOf(ctx));
+        if (accepted === true) endStreamsOnClose(ctx);
         if (typeof accepted === 'boolean') return accepted;
         // our own close code and reason; graphql-ws's 4403 after it finds the socket closing
         ctx.extra.socket.close(accepted.code, accepted.reason);
