@@ -7,8 +7,13 @@ import type { Connection, Operation, ProtocolOptions } from '../fast/index.js';
 type Ctx = Context<Record<string, unknown>, Extra>;
 
 /** A refusal sent as an `error` message: graphql-ws sends a stream's thrown GraphQLError that way (its extensions kept). */
-async function* refusedStream(error: Error): AsyncGenerator<ExecutionResult> {
-  throw error;
+function refusedStream(error: Error): AsyncIterableIterator<ExecutionResult> {
+  const stream: AsyncIterableIterator<ExecutionResult> = {
+    next: () => Promise.reject(error),
+    return: () => Promise.resolve({ value: undefined, done: true }),
+    [Symbol.asyncIterator]: () => stream,
+  };
+  return stream;
 }
 
 /**
