@@ -118,6 +118,8 @@ const envSchema = z.object({
     })
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // off: the stock library paths instead of api/src/fast/ (same behaviour, slower; for diagnosis)
+  FAST_PATHS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

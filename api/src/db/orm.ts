@@ -1,4 +1,3 @@
-import './async-context.js'; // before MikroORM runs anything: see the file
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { SqliteDriver } from '@mikro-orm/sqlite';

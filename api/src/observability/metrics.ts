@@ -1,8 +1,33 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { TallyHistogram, tallyCounter } from './tally.js';
+import { TallyHistogram, tallyCounter } from '../fast/index.js';
 
-/** One registry per app (tests run several apps in one process). */
-export function createMetrics() {
+/** Operation counts and durations through prom-client itself (FAST_PATHS=off), in the tallies' shape. */
+function stockOperationMetrics(registry: Registry) {
+  const operations = new Counter({
+    name: 'tiny_agent_graphql_operations_total',
+    help: 'GraphQL operations by type, name and outcome.',
+    labelNames: ['type', 'name', 'outcome'] as const,
+    registers: [registry],
+  });
+  const seconds = new Histogram({
+    name: 'tiny_agent_graphql_operation_duration_seconds',
+    help: 'GraphQL query and mutation duration.',
+    labelNames: ['type'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+  return {
+    operations: {
+      inc: (labels: Record<'type' | 'name' | 'outcome', string>) => operations.inc(labels),
+    },
+    operationSeconds: {
+      observe: (type: string, value: number) => seconds.observe({ type }, value),
+    },
+  };
+}
+
+/** One registry per app (tests run several apps in one process); `tally`: the fast counters (fast/tally.ts). */
+export function createMetrics({ tally = true }: { tally?: boolean } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tiny_agent_' });
   // gauges named like counters (`promtool check metrics` refuses them); the by-type gauges stay
@@ -15,19 +40,23 @@ export function createMetrics() {
     registry,
     webSockets,
     // counted on every operation: tallied cheaply, read at scrape
-    operations: tallyCounter({
-      name: 'tiny_agent_graphql_operations_total',
-      help: 'GraphQL operations by type, name and outcome.',
-      labelNames: ['type', 'name', 'outcome'] as const,
-      registry,
-    }),
-    operationSeconds: new TallyHistogram(
-      'tiny_agent_graphql_operation_duration_seconds',
-      'GraphQL query and mutation duration.',
-      'type',
-      [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-      registry,
-    ),
+    ...(tally
+      ? {
+          operations: tallyCounter({
+            name: 'tiny_agent_graphql_operations_total',
+            help: 'GraphQL operations by type, name and outcome.',
+            labelNames: ['type', 'name', 'outcome'] as const,
+            registry,
+          }),
+          operationSeconds: new TallyHistogram(
+            'tiny_agent_graphql_operation_duration_seconds',
+            'GraphQL query and mutation duration.',
+            'type',
+            [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+            registry,
+          ) as Pick<TallyHistogram, 'observe'>,
+        }
+      : stockOperationMetrics(registry)),
     failedLogins: new Counter({
       name: 'tiny_agent_failed_logins_total',
       help: 'Failed sign-in attempts.',

@@ -104,6 +104,8 @@ export async function startServer(
     LOGS_DIR: path.join(dir, 'logs'),
     AGENT_CONFIG: agentPath,
     ADMIN_PASSWORD: 'admin-password-1',
+    // the second test project runs the protocol suites with the stock paths (vitest.config.ts)
+    ...(process.env.FAST_PATHS ? { FAST_PATHS: process.env.FAST_PATHS } : {}),
     ...env,
   });
   opts.configure?.(config);

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { SHARED_EVENTS } from '../../plugins/shared-events.js';
+import { SHARED_EVENTS } from '../../fast/index.js';
 import { connectionOf } from '../../pagination/connection.schema.js';
 import type { CommandArgSpec, CommandSpec } from '../../config/agent-config.js';
 import { User } from '../users/user.entity.js';

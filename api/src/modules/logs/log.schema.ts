@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { SHARED_EVENTS } from '../../plugins/shared-events.js';
+import { SHARED_EVENTS } from '../../fast/index.js';
 import type { LogLineView } from './log.event.js';
 import { listLogSources, logLines, logTail, type LogSourceView } from './log.service.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayloadTooLargeError } from '../errors.js';
-import { guardBodyPace, type BodyPace } from './body-pace.js';
+import { guardBodyPace, type BodyPace } from '../http/body-pace.js';
 
 export const MAX_JSON_BODY = 1024 * 1024;
 

@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
-import { memoOn } from '../realtime/memo.js';
+import { memoOn } from './memo.js';
 
 /**
  * Marks a subscription field whose events may be executed once and shared: every field below it

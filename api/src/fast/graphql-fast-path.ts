@@ -7,7 +7,7 @@ import {
 } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
-import { SECURITY_HEADERS } from './security-headers.js';
+import { SECURITY_HEADERS } from '../http/security-headers.js';
 
 interface Params {
   query: string;

@@ -27,8 +27,12 @@ function settled() {
   setImmediate(disableIdle);
 }
 
-const proto = AsyncLocalStorage.prototype as AsyncLocalStorage<unknown> & { __idleAware?: true };
-if (!proto.__idleAware) {
+/** Installs the switch-off (once; later calls do nothing): before MikroORM runs anything. */
+export function installAsyncContextSwitch(): void {
+  const proto = AsyncLocalStorage.prototype as AsyncLocalStorage<unknown> & {
+    __idleAware?: true;
+  };
+  if (proto.__idleAware) return;
   proto.__idleAware = true;
   const run = proto.run;
   const enterWith = proto.enterWith;

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import './async-context.js';
+import { installAsyncContextSwitch } from './async-context.js';
+
+installAsyncContextSwitch();
 
 // Node 20 keeps a storage's promise hooks while it is `enabled` (an internal flag, read here)
 const enabled = (s: AsyncLocalStorage<unknown>) => (s as unknown as { enabled: boolean }).enabled;

@@ -1,5 +1,5 @@
 import type { ExecutionResult } from 'graphql';
-import { memoOn } from '../realtime/memo.js';
+import { memoOn } from './memo.js';
 import { jsonStringBytes } from './json-escape.js';
 
 /** Strings this long (a run's output chunk, a long log line) are escaped as bytes and sent as frames of their own. */

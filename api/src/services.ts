@@ -1,0 +1,112 @@
+import type { Config } from './config/config.js';
+import { loadAgentConfig, watchAgentConfig } from './config/agent-config.js';
+import type { AppServices } from './context.js';
+import { secureDataDir } from './db/data-dir.js';
+import { initOrm } from './db/orm.js';
+import { installAsyncContextSwitch } from './fast/index.js';
+import { createLogger } from './logger.js';
+import { startAuditRetention } from './modules/audit/audit.retention.js';
+import { recordAudit } from './modules/audit/audit.service.js';
+import { Authenticator } from './modules/auth/authenticator.js';
+import { LoginLimiter } from './modules/auth/login-limiter.js';
+import { recoverInterruptedRuns } from './modules/commands/command.recovery.js';
+import { CommandSupervisor } from './modules/commands/command.supervisor.js';
+import { stopFileProcessing } from './modules/files/file.processor.js';
+import { sweepUploads } from './modules/files/file.sweep.js';
+import { createLogHub } from './modules/logs/log.hub.js';
+import { refusalWarner } from './modules/logs/log.refusal.js';
+import { ensureInitialAdmin } from './modules/users/user.service.js';
+import { createMetrics } from './observability/metrics.js';
+import { PubSub } from './realtime/pubsub.js';
+
+export interface ServiceOptions {
+  /** readable log lines on stderr besides logs/system.log */
+  consoleLog?: boolean;
+}
+
+export interface Services {
+  services: AppServices;
+  /** Ends what runs in the background: runs end INTERRUPTED, then sessions, processing, watchers. */
+  stopWork(): Promise<void>;
+  /** Releases the rest once the transports are closed: log followers, events, the database, the log. */
+  close(): Promise<void>;
+}
+
+/** Builds the long-lived services and starts their background work (recovery, sweeps, retention, the agent.yaml watcher). */
+export async function buildServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
+  const log = createLogger({
+    dir: config.LOGS_DIR,
+    level: config.LOG_LEVEL,
+    console: opts.consoleLog,
+  });
+  const agent = { config: await loadAgentConfig(config.AGENT_CONFIG) };
+  const unfixed = await secureDataDir(config.DATA_DIR);
+  if (unfixed.length)
+    log.warn('could not make these private to the server (chmod refused); fix their owner', {
+      paths: unfixed.slice(0, 20),
+    });
+  // before MikroORM runs anything: see fast/async-context.ts
+  if (config.FAST_PATHS === 'on') installAsyncContextSwitch();
+  const orm = await initOrm(config);
+  // REDIS_URL set: events reach every instance (docs/deployment.md); ioredis loaded only then (~4 MiB)
+  const redis = config.REDIS_URL
+    ? (await import('./realtime/redis-transport.js')).RedisTransport
+    : undefined;
+  const pubsub = new PubSub(
+    redis && config.REDIS_URL ? new redis(config.REDIS_URL, { log }) : undefined,
+  );
+  const metrics = createMetrics({ tally: config.FAST_PATHS === 'on' });
+  const services: AppServices = {
+    config,
+    log,
+    orm,
+    pubsub,
+    metrics,
+    auth: new Authenticator(orm, pubsub, { idleMs: config.sessionIdleSeconds * 1000, log }),
+    limiter: new LoginLimiter(),
+    agent,
+    supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
+    logHub: createLogHub({ onRefused: refusalWarner(log) }),
+  };
+  await ensureInitialAdmin(services);
+  await recoverInterruptedRuns(orm, log);
+  await sweepUploads(services);
+  const auditRetention = startAuditRetention(services);
+  const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
+  const agentWatcher = watchAgentConfig(
+    agentFile,
+    (next) => {
+      agent.config = next;
+      const counts = { commands: next.commands.length, logs: next.logs.length };
+      log.info('agent config reloaded', counts);
+      void recordAudit(services, { action: 'CONFIG_RELOADED', target: agentFile, detail: counts });
+    },
+    (err) => {
+      log.warn('agent config edit refused; keeping the last good one', { reason: err.message });
+      void recordAudit(services, {
+        action: 'CONFIG_REFUSED',
+        target: agentFile,
+        detail: { reason: err.message.slice(0, 1000) },
+      });
+    },
+  );
+
+  return {
+    services,
+    async stopWork() {
+      agentWatcher.close();
+      // runs end INTERRUPTED with their output stored, so their streams complete normally
+      await services.supervisor.stopAll();
+      services.auth.endAll();
+      await stopFileProcessing(services);
+    },
+    async close() {
+      await services.logHub.close(); // every follower's watcher and fds released
+      await pubsub.close();
+      await auditRetention.stop();
+      await orm.close();
+      log.info('stopped');
+      log.close();
+    },
+  };
+}
