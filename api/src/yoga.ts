@@ -18,7 +18,6 @@ import { schema } from './schema.js';
 
 export type Yoga = YogaServerInstance<ServerContext, object>;
 
-
 /** Adds the Set-Cookie values a resolver asked for (login, logout) to the HTTP response. */
 function useSetCookies(): Plugin<ServerContext> {
   return {

@@ -38,13 +38,19 @@ async function tailWhileRotating(mode: 'create' | 'copytruncate', name: string) 
       await runLogrotate(config, path.join(s.dir, `${name}.state`));
       rotations++;
       // logrotate runs hours apart; two rotations before the follower switches would skip the middle file
-      await waitUntil(() => switches() === rotations, { timeoutMs: 15_000, what: `switch ${rotations}` });
+      await waitUntil(() => switches() === rotations, {
+        timeoutMs: 15_000,
+        what: `switch ${rotations}`,
+      });
     }
     await writer.done;
   } finally {
     writer.child.kill(); // done by now, unless the test failed: then it must not write on
   }
-  await waitUntil(() => texts(t).some((x) => x.startsWith(`line ${TOTAL} `)), { timeoutMs: 15_000, what: 'the last line' });
+  await waitUntil(() => texts(t).some((x) => x.startsWith(`line ${TOTAL} `)), {
+    timeoutMs: 15_000,
+    what: 'the last line',
+  });
   await new Promise((r) => setTimeout(r, 300)); // a late duplicate would show now
   t.stop();
   const { missing, twice } = gapsAndTwins(tally(texts(t)), TOTAL);
@@ -54,13 +60,17 @@ async function tailWhileRotating(mode: 'create' | 'copytruncate', name: string) 
 }
 
 describe('logTail under real logrotate, through graphql-ws', () => {
-  it('create: every number exactly once and a ROTATED per rotation', { timeout: 60_000 }, async () => {
-    const { t, rotations, missing, twice } = await tailWhileRotating('create', 'created');
-    expect(missing).toEqual([]);
-    expect(twice).toEqual([]);
-    expect(lines(t).filter((l) => l.kind === 'ROTATED')).toHaveLength(rotations);
-    expect(lines(t).some((l) => l.kind === 'TRUNCATED' || l.kind === 'DROPPED')).toBe(false);
-  });
+  it(
+    'create: every number exactly once and a ROTATED per rotation',
+    { timeout: 60_000 },
+    async () => {
+      const { t, rotations, missing, twice } = await tailWhileRotating('create', 'created');
+      expect(missing).toEqual([]);
+      expect(twice).toEqual([]);
+      expect(lines(t).filter((l) => l.kind === 'ROTATED')).toHaveLength(rotations);
+      expect(lines(t).some((l) => l.kind === 'TRUNCATED' || l.kind === 'DROPPED')).toBe(false);
+    },
+  );
 
   it('copytruncate: TRUNCATED per rotation, no duplicates', { timeout: 60_000 }, async () => {
     const { t, rotations, missing, twice } = await tailWhileRotating('copytruncate', 'copied');
@@ -73,38 +83,47 @@ describe('logTail under real logrotate, through graphql-ws', () => {
 });
 
 describe('history of a large file', () => {
-  it('the last 5000 lines of a 100 MB file come back fast, by query and as backfill', { timeout: 60_000 }, async () => {
-    const { s } = server;
-    const file = path.join(s.dir, 'big.log');
-    const pad = 'x'.repeat(40);
-    writeFileSync(file, '');
-    const per = 100_000;
-    let n = 0;
-    for (let chunk = 0; chunk < 20; chunk++) {
-      appendFileSync(file, Array.from({ length: per }, () => `line ${++n} ${pad}\n`).join(''));
-    }
-    const user = await s.createUser('bigreader');
-    const size = (await s.gql(`{ logSources { name sizeBytes } }`, {}, user)).data.logSources[0].sizeBytes;
-    expect(size).toBeGreaterThan(100 * 1000 * 1000);
+  it(
+    'the last 5000 lines of a 100 MB file come back fast, by query and as backfill',
+    { timeout: 60_000 },
+    async () => {
+      const { s } = server;
+      const file = path.join(s.dir, 'big.log');
+      const pad = 'x'.repeat(40);
+      writeFileSync(file, '');
+      const per = 100_000;
+      let n = 0;
+      for (let chunk = 0; chunk < 20; chunk++) {
+        appendFileSync(file, Array.from({ length: per }, () => `line ${++n} ${pad}\n`).join(''));
+      }
+      const user = await s.createUser('bigreader');
+      const size = (await s.gql(`{ logSources { name sizeBytes } }`, {}, user)).data.logSources[0]
+        .sizeBytes;
+      expect(size).toBeGreaterThan(100 * 1000 * 1000);
 
-    let t0 = performance.now();
-    const r = await s.gql(LINES, { s: 'big', n: 5000 }, user);
-    const queryMs = performance.now() - t0;
-    const got = r.data.logLines.map((l: { text: string }) => Number(l.text.split(' ')[1]));
-    expect(got).toEqual(Array.from({ length: 5000 }, (_, i) => n - 4999 + i));
-    expect(queryMs).toBeLessThan(1500);
+      let t0 = performance.now();
+      const r = await s.gql(LINES, { s: 'big', n: 5000 }, user);
+      const queryMs = performance.now() - t0;
+      const got = r.data.logLines.map((l: { text: string }) => Number(l.text.split(' ')[1]));
+      expect(got).toEqual(Array.from({ length: 5000 }, (_, i) => n - 4999 + i));
+      expect(queryMs).toBeLessThan(1500);
 
-    t0 = performance.now();
-    const sub = tail(s, 'ws', user, { s: 'big', b: 5000 });
-    await sub.waitFor(5000, 10_000);
-    const tailMs = performance.now() - t0;
-    sub.stop();
-    expect(texts(sub).map((x) => Number(x.split(' ')[1]))).toEqual(got);
-    expect(tailMs).toBeLessThan(3000);
+      t0 = performance.now();
+      const sub = tail(s, 'ws', user, { s: 'big', b: 5000 });
+      await sub.waitFor(5000, 10_000);
+      const tailMs = performance.now() - t0;
+      sub.stop();
+      expect(texts(sub).map((x) => Number(x.split(' ')[1]))).toEqual(got);
+      expect(tailMs).toBeLessThan(3000);
 
-    // a page further back, from the first cursor
-    const older = await s.gql(LINES, { s: 'big', n: 3, before: r.data.logLines[0].cursor }, user);
-    expect(older.data.logLines.map((l: { text: string }) => Number(l.text.split(' ')[1]))).toEqual([n - 5002, n - 5001, n - 5000]);
-    console.log(`100 MB file: logLines(last 5000) ${queryMs.toFixed(0)} ms, logTail(backfill 5000) over graphql-ws ${tailMs.toFixed(0)} ms`);
-  });
+      // a page further back, from the first cursor
+      const older = await s.gql(LINES, { s: 'big', n: 3, before: r.data.logLines[0].cursor }, user);
+      expect(
+        older.data.logLines.map((l: { text: string }) => Number(l.text.split(' ')[1])),
+      ).toEqual([n - 5002, n - 5001, n - 5000]);
+      console.log(
+        `100 MB file: logLines(last 5000) ${queryMs.toFixed(0)} ms, logTail(backfill 5000) over graphql-ws ${tailMs.toFixed(0)} ms`,
+      );
+    },
+  );
 });

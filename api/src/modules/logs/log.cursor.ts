@@ -27,7 +27,9 @@ export function sameLogFile(a: LogFileKey, b: LogFileKey): boolean {
 
 export class InvalidCursorError extends BadUserInputError {
   constructor(reason: string) {
-    super(`Invalid log cursor: ${reason}. Use a cursor returned by logLines or logTail, unchanged.`);
+    super(
+      `Invalid log cursor: ${reason}. Use a cursor returned by logLines or logTail, unchanged.`,
+    );
   }
 }
 
@@ -36,15 +38,24 @@ const SHAPE = /^l1\.(\d{1,20})\.(\d{1,16})(?:\.(\d{1,16}))?$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function encodeCursor(cursor: LogCursor): string {
-  if (!isIno(cursor.ino) || !isCount(cursor.offset)) throw new RangeError('cursor fields must be non-negative integers');
-  if (cursor.born !== undefined && !isCount(cursor.born)) throw new RangeError('cursor birth time must be a non-negative integer');
+  if (!isIno(cursor.ino) || !isCount(cursor.offset))
+    throw new RangeError('cursor fields must be non-negative integers');
+  if (cursor.born !== undefined && !isCount(cursor.born))
+    throw new RangeError('cursor birth time must be a non-negative integer');
   const born = cursor.born ? `.${cursor.born}` : '';
-  return Buffer.from(`${VERSION}.${cursor.ino}.${cursor.offset}${born}`, 'utf8').toString('base64url');
+  return Buffer.from(`${VERSION}.${cursor.ino}.${cursor.offset}${born}`, 'utf8').toString(
+    'base64url',
+  );
 }
 
 /** Parses and validates; throws InvalidCursorError (maps to BAD_USER_INPUT). */
 export function decodeCursor(value: string): LogCursor {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 64 || !BASE64URL.test(value)) {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > 64 ||
+    !BASE64URL.test(value)
+  ) {
     throw new InvalidCursorError('not a cursor string');
   }
   const match = SHAPE.exec(Buffer.from(value, 'base64url').toString('utf8'));
@@ -52,7 +63,8 @@ export function decodeCursor(value: string): LogCursor {
   const ino = Number(match[1]);
   const offset = Number(match[2]);
   const born = match[3] === undefined ? 0 : Number(match[3]);
-  if (!isIno(ino) || !isCount(offset) || !isCount(born)) throw new InvalidCursorError('numbers out of range');
+  if (!isIno(ino) || !isCount(offset) || !isCount(born))
+    throw new InvalidCursorError('numbers out of range');
   return cursorIn({ ino, born }, offset);
 }
 

@@ -42,10 +42,28 @@ export interface LogLineView {
 export function toLogLine(event: LogEvent): LogLineView {
   switch (event.kind) {
     case 'LINE':
-      return { cursor: encodeCursor(event.cursor), kind: 'LINE', text: event.text, truncated: event.truncated, droppedCount: null };
+      return {
+        cursor: encodeCursor(event.cursor),
+        kind: 'LINE',
+        text: event.text,
+        truncated: event.truncated,
+        droppedCount: null,
+      };
     case 'DROPPED':
-      return { cursor: encodeCursor(event.cursor), kind: 'DROPPED', text: `${event.count} lines dropped`, truncated: false, droppedCount: event.count };
+      return {
+        cursor: encodeCursor(event.cursor),
+        kind: 'DROPPED',
+        text: `${event.count} lines dropped`,
+        truncated: false,
+        droppedCount: event.count,
+      };
     default:
-      return { cursor: encodeCursor(event.cursor), kind: event.kind, text: '', truncated: false, droppedCount: null };
+      return {
+        cursor: encodeCursor(event.cursor),
+        kind: event.kind,
+        text: '',
+        truncated: false,
+        droppedCount: null,
+      };
   }
 }

@@ -43,10 +43,14 @@ export class Feed {
     }
     if (this.stopped) return;
     // push mode: a line reaches every queue in the tick it was read
-    this.follower = followInto(this.path, { ...this.options, startAt: this.position ?? 'start' }, (event) => {
-      this.position = event.cursor;
-      for (const queue of this.queues) queue.push(event);
-    });
+    this.follower = followInto(
+      this.path,
+      { ...this.options, startAt: this.position ?? 'start' },
+      (event) => {
+        this.position = event.cursor;
+        for (const queue of this.queues) queue.push(event);
+      },
+    );
     this.pumping = this.follower.done.catch((error: unknown) => {
       for (const queue of this.queues) queue.fail(error);
       this.onFailure(this);

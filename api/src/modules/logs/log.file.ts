@@ -97,7 +97,11 @@ export function sameFile(a: FileId | null, b: FileId | null): boolean {
  * Offset just after the last newline before `end`, scanning back at most `maxScan` bytes.
  * 0 when the scan reaches the file start; null when no newline lies within `maxScan`.
  */
-export async function lineStartBefore(fh: FileHandle, end: number, maxScan: number): Promise<number | null> {
+export async function lineStartBefore(
+  fh: FileHandle,
+  end: number,
+  maxScan: number,
+): Promise<number | null> {
   const block = Buffer.allocUnsafe(Math.min(65536, Math.max(1, end)));
   let pos = end;
   while (pos > 0 && end - pos < maxScan) {
@@ -111,5 +115,7 @@ export async function lineStartBefore(fh: FileHandle, end: number, maxScan: numb
 }
 
 function isAbsent(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && ABSENT.has((err as NodeJS.ErrnoException).code ?? '');
+  return (
+    typeof err === 'object' && err !== null && ABSENT.has((err as NodeJS.ErrnoException).code ?? '')
+  );
 }

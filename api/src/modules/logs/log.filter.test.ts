@@ -59,13 +59,56 @@ describe('compileFilter', () => {
   });
 
   it('agrees with JavaScript RegExp on what matches', () => {
-    const patterns = ['^GET /api', 'error|warn(ing)?$', 'time(?:out)? \\d{1,5}ms', '[a-f0-9]{8}-', '^\\s*$', '\\bid=\\d+\\b', '[^a-z ]', 'x{2,}', 'a.c', '\\.log$', '[\\]\\\\-]', 'ÄÖ', '(?<word>ab)c', '\\Bb', 'é+'];
-    const inputs = ['GET /api/v1', 'an error', 'warning', 'WARN', 'timeout 250ms', 'time 3ms', 'deadbeef-1', '   ', '', 'id=42 ok', 'lowercase only', 'xx', 'x', 'abc', 'a\u2028c', 'app.log', 'a]b', 'a\\b', 'a-b', 'äö ÄÖ', 'abc', 'abab', 'cafééé'];
+    const patterns = [
+      '^GET /api',
+      'error|warn(ing)?$',
+      'time(?:out)? \\d{1,5}ms',
+      '[a-f0-9]{8}-',
+      '^\\s*$',
+      '\\bid=\\d+\\b',
+      '[^a-z ]',
+      'x{2,}',
+      'a.c',
+      '\\.log$',
+      '[\\]\\\\-]',
+      'ÄÖ',
+      '(?<word>ab)c',
+      '\\Bb',
+      'é+',
+    ];
+    const inputs = [
+      'GET /api/v1',
+      'an error',
+      'warning',
+      'WARN',
+      'timeout 250ms',
+      'time 3ms',
+      'deadbeef-1',
+      '   ',
+      '',
+      'id=42 ok',
+      'lowercase only',
+      'xx',
+      'x',
+      'abc',
+      'a\u2028c',
+      'app.log',
+      'a]b',
+      'a\\b',
+      'a-b',
+      'äö ÄÖ',
+      'abc',
+      'abab',
+      'cafééé',
+    ];
     for (const p of patterns) {
       for (const flags of ['', 'i']) {
         const ours = compileFilter(`/${p}/${flags}`)!;
         const native = new RegExp(p, flags);
-        for (const input of inputs) expect(ours(input), `/${p}/${flags} on ${JSON.stringify(input)}`).toBe(native.test(input));
+        for (const input of inputs)
+          expect(ours(input), `/${p}/${flags} on ${JSON.stringify(input)}`).toBe(
+            native.test(input),
+          );
       }
     }
   });
@@ -89,11 +132,15 @@ describe('cursors', () => {
     expect(decodeCursor(encodeCursor({ ino, offset: 7 }))).toEqual({ ino, offset: 7 });
   });
 
-  it.each(['', 'not a cursor!', Buffer.from('l1.1').toString('base64url'), Buffer.from('l1.1.-2').toString('base64url'), Buffer.from('l1.1.99999999999999999').toString('base64url'), 'A'.repeat(100)])(
-    'refuses %j with a typed error',
-    (value) => {
-      expect(() => decodeCursor(value)).toThrow(InvalidCursorError);
-      expect(() => decodeCursor(value)).toThrow(/Invalid log cursor/);
-    },
-  );
+  it.each([
+    '',
+    'not a cursor!',
+    Buffer.from('l1.1').toString('base64url'),
+    Buffer.from('l1.1.-2').toString('base64url'),
+    Buffer.from('l1.1.99999999999999999').toString('base64url'),
+    'A'.repeat(100),
+  ])('refuses %j with a typed error', (value) => {
+    expect(() => decodeCursor(value)).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(value)).toThrow(/Invalid log cursor/);
+  });
 });

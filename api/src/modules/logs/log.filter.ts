@@ -28,17 +28,25 @@ export function compileFilter(filter: string | null | undefined): LineFilter | n
   if (filter === null || filter === undefined || filter === '') return null;
   const regex = REGEX_FORM.exec(filter);
   if (!regex) {
-    if (filter.length > MAX_SUBSTRING_LENGTH) throw new InvalidFilterError(`a substring filter may be at most ${MAX_SUBSTRING_LENGTH} characters.`);
+    if (filter.length > MAX_SUBSTRING_LENGTH)
+      throw new InvalidFilterError(
+        `a substring filter may be at most ${MAX_SUBSTRING_LENGTH} characters.`,
+      );
     return (text) => text.includes(filter);
   }
   const [, source, flags] = regex;
-  if (source.length > MAX_REGEX_LENGTH) throw new InvalidFilterError(`a regular expression may be at most ${MAX_REGEX_LENGTH} characters.`);
+  if (source.length > MAX_REGEX_LENGTH)
+    throw new InvalidFilterError(
+      `a regular expression may be at most ${MAX_REGEX_LENGTH} characters.`,
+    );
   try {
     new RegExp(source, flags); // JavaScript's own syntax errors first, in its words
     return compileLinearRegex(source, flags === 'i');
   } catch (err) {
     if (!(err instanceof SyntaxError || err instanceof RegexSyntaxError)) throw err;
     const reason = (err as Error).message.replace(/^Invalid regular expression: /, '');
-    throw new InvalidFilterError(`${reason}. Fix the expression, or drop the slashes to search for plain text.`);
+    throw new InvalidFilterError(
+      `${reason}. Fix the expression, or drop the slashes to search for plain text.`,
+    );
   }
 }

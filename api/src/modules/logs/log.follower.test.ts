@@ -16,9 +16,14 @@ afterEach(async () => {
 });
 
 /** Starts a follower and collects its events in the background. */
-function collect(path: string, options: FollowOptions = {}): { events: FollowEvent[]; lines: () => string[] } {
+function collect(
+  path: string,
+  options: FollowOptions = {},
+): { events: FollowEvent[]; lines: () => string[] } {
   const events: FollowEvent[] = [];
-  open.push(followInto(path, { pollMs: 100, rotateWaitMs: 100, ...options }, (e) => events.push(e)));
+  open.push(
+    followInto(path, { pollMs: 100, rotateWaitMs: 100, ...options }, (e) => events.push(e)),
+  );
   return { events, lines: () => events.flatMap((e) => (e.kind === 'LINE' ? [e.text] : [])) };
 }
 
@@ -138,7 +143,15 @@ describe('followInto', () => {
     const { lines } = collect(path);
     await sleep(150);
     const euro = Buffer.from('€');
-    appendFileSync(path, Buffer.concat([Buffer.from('bad '), Buffer.from([0xff, 0xfe]), Buffer.from(' x\nprice 5'), euro.subarray(0, 1)]));
+    appendFileSync(
+      path,
+      Buffer.concat([
+        Buffer.from('bad '),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(' x\nprice 5'),
+        euro.subarray(0, 1),
+      ]),
+    );
     await waitUntil(() => lines().length === 1);
     await sleep(150); // the follower has read the first byte of € by now
     appendFileSync(path, Buffer.concat([euro.subarray(1), Buffer.from('\r\n')]));
@@ -169,7 +182,10 @@ describe('followInto', () => {
     await sleep(200);
     writeFileSync(path, 'new\n');
     await waitUntil(() => second.events.length === 2);
-    expect(second.events.map((e) => (e.kind === 'LINE' ? e.text : e.kind))).toEqual(['ROTATED', 'new']);
+    expect(second.events.map((e) => (e.kind === 'LINE' ? e.text : e.kind))).toEqual([
+      'ROTATED',
+      'new',
+    ]);
   });
 
   it('does not follow a symlink planted at the configured path', async () => {

@@ -3,7 +3,14 @@ import { fstatSync, readSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
-import { idAtNow, lineStartBefore, openLog, sameFile, type OpenLog, type RefusalSink } from './log.file.js';
+import {
+  idAtNow,
+  lineStartBefore,
+  openLog,
+  sameFile,
+  type OpenLog,
+  type RefusalSink,
+} from './log.file.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitLine } from './log.lines.js';
 import { DirWaker } from './log.wake.js';
 
@@ -23,7 +30,8 @@ export interface FollowOptions {
   onRefused?: RefusalSink;
 }
 
-type Resolved = Required<Omit<FollowOptions, 'signal' | 'onRefused'>> & Pick<FollowOptions, 'onRefused'>;
+type Resolved = Required<Omit<FollowOptions, 'signal' | 'onRefused'>> &
+  Pick<FollowOptions, 'onRefused'>;
 type Current = OpenLog & { offset: number; splitter: LineSplitter };
 
 const BLOCK = 65536;
@@ -42,7 +50,11 @@ export interface LogFollowing {
  * Push mode: `sink` is called synchronously for every event, in order, as soon as it is read
  * (a live line reaches the hub in the same tick as its read, with no promise in between).
  */
-export function followInto(path: string, options: FollowOptions, sink: (event: FollowEvent) => void): LogFollowing {
+export function followInto(
+  path: string,
+  options: FollowOptions,
+  sink: (event: FollowEvent) => void,
+): LogFollowing {
   const resolved: Resolved = {
     startAt: options.startAt ?? 'end',
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
@@ -66,7 +78,12 @@ export function followInto(path: string, options: FollowOptions, sink: (event: F
   };
 }
 
-async function follow(path: string, o: Resolved, signal: AbortSignal, emit: (event: FollowEvent) => void): Promise<void> {
+async function follow(
+  path: string,
+  o: Resolved,
+  signal: AbortSignal,
+  emit: (event: FollowEvent) => void,
+): Promise<void> {
   const waker = new DirWaker(dirname(path), basename(path));
   const block = Buffer.allocUnsafe(BLOCK);
   let cur: Current | null = null;
@@ -116,7 +133,11 @@ async function follow(path: string, o: Resolved, signal: AbortSignal, emit: (eve
         }
         cur = { ...opened, offset: 0, splitter: new LineSplitter(o.maxLineBytes) };
         // a file that appears after we started is new in full; a cursor still says whether it is the same file
-        const first = await startOffset(cur, missingAtStart && o.startAt === 'end' ? 'start' : o.startAt, o.maxLineBytes);
+        const first = await startOffset(
+          cur,
+          missingAtStart && o.startAt === 'end' ? 'start' : o.startAt,
+          o.maxLineBytes,
+        );
         if (first) emit(first);
       }
       const appended = readNow(cur);

@@ -22,7 +22,11 @@ afterEach(async () => {
   cleanup();
 });
 
-function consume(sub: LogSubscription): { events: LogEvent[]; texts: () => string[]; done: Promise<void> } {
+function consume(sub: LogSubscription): {
+  events: LogEvent[];
+  texts: () => string[];
+  done: Promise<void>;
+} {
   subs.push(sub);
   const events: LogEvent[] = [];
   const done = (async () => {
@@ -54,10 +58,16 @@ describe('log hub', () => {
     const path = join(dir, 'app.log');
     writeFileSync(path, '');
     const writer = startWriter(path, 3000, 10, 2);
-    await waitUntil(() => lineCountOnDisk(path) > 500, { timeoutMs: 10_000, what: 'some lines on disk' });
+    await waitUntil(() => lineCountOnDisk(path) > 500, {
+      timeoutMs: 10_000,
+      what: 'some lines on disk',
+    });
     const sub = consume(hub.subscribe(path, { startAt: { backfill: 50 } }));
     await writer.done;
-    await waitUntil(() => sub.texts().some((t) => t.startsWith('line 3000 ')), { timeoutMs: 10_000, what: 'the last line' });
+    await waitUntil(() => sub.texts().some((t) => t.startsWith('line 3000 ')), {
+      timeoutMs: 10_000,
+      what: 'the last line',
+    });
     assertContiguous(sub.texts(), 3000);
     expect(sub.texts().length).toBeGreaterThan(50);
   });
@@ -75,7 +85,12 @@ describe('log hub', () => {
       if (round === 3) consume(hub.subscribe(path));
       const sub = hub.subscribe(path, { startAt: cursor ? { after: cursor } : 'end' });
       const part = consume(sub);
-      await waitUntil(() => part.texts().length >= 200 || (!writing && part.texts().some((t) => t.startsWith('line 4000 '))), { timeoutMs: 10_000, what: 'a batch' });
+      await waitUntil(
+        () =>
+          part.texts().length >= 200 ||
+          (!writing && part.texts().some((t) => t.startsWith('line 4000 '))),
+        { timeoutMs: 10_000, what: 'a batch' },
+      );
       await sub.return();
       const lines = part.events.filter((e) => e.kind === 'LINE');
       seen.push(...part.texts());
@@ -97,7 +112,10 @@ describe('log hub', () => {
     await sleep(200);
     writeFileSync(path, 'new 1\n');
     await waitUntil(() => second.events.length === 2);
-    expect(second.events.map((e) => (e.kind === 'LINE' ? e.text : e.kind))).toEqual(['ROTATED', 'new 1']);
+    expect(second.events.map((e) => (e.kind === 'LINE' ? e.text : e.kind))).toEqual([
+      'ROTATED',
+      'new 1',
+    ]);
   });
 
   it('gives a slow subscriber one DROPPED with the exact count; a fast one gets everything', async () => {
@@ -114,7 +132,9 @@ describe('log hub', () => {
     await waitUntil(() => fast.texts().length === 101);
     const got: LogEvent[] = [];
     for (let i = 0; i < 11; i++) got.push((await slow.next()).value!);
-    expect(got.slice(0, 10).map((e) => e.kind === 'LINE' && e.text)).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i + 1} `));
+    expect(got.slice(0, 10).map((e) => e.kind === 'LINE' && e.text)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `line ${i + 1} `),
+    );
     expect(got[10]).toEqual({ kind: 'DROPPED', count: 90, cursor: fast.events.at(-1)!.cursor });
     appendFileSync(path, 'after the gap\n');
     expect((await slow.next()).value).toMatchObject({ kind: 'LINE', text: 'after the gap' });

@@ -116,7 +116,8 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
     const past = history();
 
     // live events straight from the queue, no generator: a line costs one promise per subscriber
-    const liveNext = (): IteratorResult<LogEvent, undefined> | Promise<IteratorResult<LogEvent, undefined>> => {
+    const liveNext = ():
+      IteratorResult<LogEvent, undefined> | Promise<IteratorResult<LogEvent, undefined>> => {
       if (held) {
         const event = held;
         held = null;
@@ -126,8 +127,15 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
         if (closed || signal.aborted) return done;
         const event = queue.poll(); // throws the feed's error, once what came before it is read
         if (!event) return queue.wait().then(liveNext);
-        if (event.kind === 'LINE' && floor && sameLogFile(event.cursor, floor) && event.cursor.offset <= floor.offset) continue;
-        const elsewhere = event.kind === 'LINE' && floor !== null && !sameLogFile(event.cursor, floor);
+        if (
+          event.kind === 'LINE' &&
+          floor &&
+          sameLogFile(event.cursor, floor) &&
+          event.cursor.offset <= floor.offset
+        )
+          continue;
+        const elsewhere =
+          event.kind === 'LINE' && floor !== null && !sameLogFile(event.cursor, floor);
         floor = event.cursor;
         if (!elsewhere) return { value: event, done: false };
         held = event; // resumed into a file that was gone: say so first
@@ -177,16 +185,27 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
  * history + live has no gap and no duplicate. History is read by name, so it must be the same file
  * as P's; if a rotation or truncation is in flight we retry briefly, then fall back to live only.
  */
-async function attach(feed: Feed, queue: SubscriberQueue, o: SubscribeOptions, signal: AbortSignal, onRefused: RefusalSink): Promise<Handover> {
+async function attach(
+  feed: Feed,
+  queue: SubscriberQueue,
+  o: SubscribeOptions,
+  signal: AbortSignal,
+  onRefused: RefusalSink,
+): Promise<Handover> {
   const start = o.startAt ?? 'end';
-  if (start !== 'end' && 'backfill' in start && (!Number.isSafeInteger(start.backfill) || start.backfill < 0)) {
+  if (
+    start !== 'end' &&
+    'backfill' in start &&
+    (!Number.isSafeInteger(start.backfill) || start.backfill < 0)
+  ) {
     throw new RangeError('backfill must be a non-negative integer');
   }
   for (let attempt = 1; ; attempt++) {
     const at = feed.position;
     feed.queues.add(queue); // same tick as reading `at`: every later event reaches the queue
     if (start === 'end') return { file: null, history: [], floor: at };
-    if (at === null) return { file: null, history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
+    if (at === null)
+      return { file: null, history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
     const file = await openLog(feed.path, onRefused);
     if (file && sameLogFile(file, at) && file.size >= at.offset) return history(file, at, start, o);
     await file?.fh.close();
@@ -197,18 +216,28 @@ async function attach(feed: Feed, queue: SubscriberQueue, o: SubscribeOptions, s
   }
 }
 
-async function history(file: OpenLog, at: LogCursor, start: Exclude<SubscribeStart, 'end'>, o: SubscribeOptions): Promise<Handover> {
+async function history(
+  file: OpenLog,
+  at: LogCursor,
+  start: Exclude<SubscribeStart, 'end'>,
+  o: SubscribeOptions,
+): Promise<Handover> {
   const read = { filter: o.filter ?? null };
-  if ('backfill' in start) return { file, history: await linesBackward(file, at.offset, start.backfill, read), floor: at };
+  if ('backfill' in start)
+    return { file, history: await linesBackward(file, at.offset, start.backfill, read), floor: at };
   const after = start.after;
   const same = sameLogFile(after, at);
-  if (same && after.offset <= at.offset) return { file, history: linesForward(file, after.offset, at.offset, read), floor: at };
+  if (same && after.offset <= at.offset)
+    return { file, history: linesForward(file, after.offset, at.offset, read), floor: at };
   if (same && after.offset <= file.size) return { file, history: [], floor: after }; // cursor ahead of the feed
   const marker: LogEvent = { kind: same ? 'TRUNCATED' : 'ROTATED', cursor: cursorIn(at, 0) };
   return { file, history: prepend(marker, linesForward(file, 0, at.offset, read)), floor: at };
 }
 
-async function* prepend(first: LogEvent, rest: AsyncIterable<LogEvent>): AsyncGenerator<LogEvent, undefined> {
+async function* prepend(
+  first: LogEvent,
+  rest: AsyncIterable<LogEvent>,
+): AsyncGenerator<LogEvent, undefined> {
   yield first;
   yield* rest;
   return undefined;

@@ -5,7 +5,8 @@ import { LineSplitter, type SplitLine } from './log.lines.js';
 function split(data: Buffer, size: number, max = 16): SplitLine[] {
   const s = new LineSplitter(max);
   const out: SplitLine[] = [];
-  for (let at = 0; at < data.length; at += size) out.push(...s.push(data.subarray(at, at + size), at));
+  for (let at = 0; at < data.length; at += size)
+    out.push(...s.push(data.subarray(at, at + size), at));
   return out;
 }
 
@@ -29,7 +30,11 @@ describe('LineSplitter', () => {
       { text: 'exactly sixteen!', truncated: false, end: 24 },
       { text: 'sixteen + CR .', truncated: false, end: 40 },
       { text: 'seventeen bytes!', truncated: true, end: 58 },
-      { text: 'héllo €uro ', truncated: true, end: 58 + Buffer.byteLength('héllo €uro 😀 and on and on\n') },
+      {
+        text: 'héllo €uro ',
+        truncated: true,
+        end: 58 + Buffer.byteLength('héllo €uro 😀 and on and on\n'),
+      },
       { text: 'b\uFFFDad', truncated: false, end: 96 },
       { text: '', truncated: false, end: 97 },
       { text: '', truncated: false, end: 99 },

@@ -23,7 +23,8 @@ export class LineSplitter {
   private skipping = false;
 
   constructor(private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
-    if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 4) throw new RangeError('maxLineBytes must be an integer >= 4');
+    if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 4)
+      throw new RangeError('maxLineBytes must be an integer >= 4');
   }
 
   /** Drop everything up to and including the next newline (we started in the middle of a line). */
@@ -56,7 +57,11 @@ export class LineSplitter {
       if (nl !== -1 && !this.skipping && !this.pending) {
         const end = nl > start && chunk[nl - 1] === CR ? nl - 1 : nl;
         if (end - start <= this.maxLineBytes) {
-          lines.push({ text: chunk.toString('utf8', start, end), truncated: false, end: at + nl + 1 });
+          lines.push({
+            text: chunk.toString('utf8', start, end),
+            truncated: false,
+            end: at + nl + 1,
+          });
           start = nl + 1;
           continue;
         }
@@ -103,10 +108,15 @@ export class LineSplitter {
  * Text of a line from its first bytes (newline excluded, at most maxLineBytes + 1 of them);
  * `overflow` says more bytes followed. One trailing CR is dropped; invalid UTF-8 becomes U+FFFD.
  */
-export function decodeLine(head: Buffer, overflow: boolean, maxLineBytes: number): { text: string; truncated: boolean } {
+export function decodeLine(
+  head: Buffer,
+  overflow: boolean,
+  maxLineBytes: number,
+): { text: string; truncated: boolean } {
   let bytes = head;
   let truncated = overflow;
-  if (!truncated && bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, -1);
+  if (!truncated && bytes.length > 0 && bytes[bytes.length - 1] === CR)
+    bytes = bytes.subarray(0, -1);
   if (bytes.length > maxLineBytes) truncated = true;
   if (truncated) bytes = cutUtf8(bytes, maxLineBytes);
   return { text: bytes.toString('utf8'), truncated };

@@ -15,7 +15,8 @@ export class SubscriberQueue {
     private readonly filter: LineFilter | null,
     signal?: AbortSignal,
   ) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError('queueSize must be a positive integer');
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError('queueSize must be a positive integer');
     this.queue = new BoundedQueue<LogEvent>({ limit: capacity, overflow: 'refuse', signal });
   }
 

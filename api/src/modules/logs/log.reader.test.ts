@@ -1,4 +1,12 @@
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
@@ -11,7 +19,8 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-const texts = (events: FollowEvent[]): string[] => events.map((e) => (e.kind === 'LINE' ? e.text : e.kind));
+const texts = (events: FollowEvent[]): string[] =>
+  events.map((e) => (e.kind === 'LINE' ? e.text : e.kind));
 async function all(it: AsyncIterable<FollowEvent>): Promise<FollowEvent[]> {
   const out: FollowEvent[] = [];
   for await (const e of it) out.push(e);
@@ -35,14 +44,23 @@ describe('readLastLines', () => {
 
   it('pages backwards with `before` (exclusive) and filters', async () => {
     const path = join(dir, 'app.log');
-    writeFileSync(path, Array.from({ length: 50 }, (_, i) => `line ${i + 1} ${i % 2 ? 'even' : 'odd'}`).join('\n') + '\n');
+    writeFileSync(
+      path,
+      Array.from({ length: 50 }, (_, i) => `line ${i + 1} ${i % 2 ? 'even' : 'odd'}`).join('\n') +
+        '\n',
+    );
     const page1 = await readLastLines(path, 3);
     expect(texts(page1)).toEqual(['line 48 even', 'line 49 odd', 'line 50 even']);
     const page2 = await readLastLines(path, 3, { before: page1[0].cursor });
     expect(texts(page2)).toEqual(['line 45 odd', 'line 46 even', 'line 47 odd']);
-    const odd = await readLastLines(path, 2, { filter: compileFilter('/ODD$/i'), before: page1[0].cursor });
+    const odd = await readLastLines(path, 2, {
+      filter: compileFilter('/ODD$/i'),
+      before: page1[0].cursor,
+    });
     expect(texts(odd)).toEqual(['line 45 odd', 'line 47 odd']);
-    expect(await readLastLines(path, 3, { before: { ino: page1[0].cursor.ino + 1, offset: 10 } })).toEqual([]);
+    expect(
+      await readLastLines(path, 3, { before: { ino: page1[0].cursor.ino + 1, offset: 10 } }),
+    ).toEqual([]);
   });
 
   it('handles lines longer than the cap and than a block: truncated head, right cursor', async () => {
@@ -61,8 +79,14 @@ describe('readLastLines', () => {
   it('backfills the last 100 lines of a 200 MB file reading only a little of it', async () => {
     const path = join(dir, 'big.log');
     const fd = openSync(path, 'w');
-    const chunk = Buffer.from(Array.from({ length: 10_000 }, (_, i) => `${String(i).padStart(8, '0')} ${'y'.repeat(90)}`).join('\n') + '\n');
-    for (let written = 0; written < 200 * 1024 * 1024; written += chunk.length) writeSync(fd, chunk);
+    const chunk = Buffer.from(
+      Array.from(
+        { length: 10_000 },
+        (_, i) => `${String(i).padStart(8, '0')} ${'y'.repeat(90)}`,
+      ).join('\n') + '\n',
+    );
+    for (let written = 0; written < 200 * 1024 * 1024; written += chunk.length)
+      writeSync(fd, chunk);
     closeSync(fd);
     const readBefore = bytesReadSoFar();
     const started = performance.now();
@@ -100,7 +124,12 @@ describe('readAfter', () => {
     const [old1] = await readLastLines(path, 2);
     rmSync(path);
     writeFileSync(path, 'new 1\nnew 2\nnew 3\n'); // ext4 hands the freed inode straight back
-    expect(texts(await all(readAfter(path, old1.cursor)))).toEqual(['ROTATED', 'new 1', 'new 2', 'new 3']);
+    expect(texts(await all(readAfter(path, old1.cursor)))).toEqual([
+      'ROTATED',
+      'new 1',
+      'new 2',
+      'new 3',
+    ]);
     expect(await readLastLines(path, 5, { before: old1.cursor })).toEqual([]);
   });
 

@@ -54,7 +54,8 @@ export async function* readAfter(
   try {
     let from = 0;
     if (cursor && !sameLogFile(cursor, file)) yield { kind: 'ROTATED', cursor: cursorIn(file, 0) };
-    else if (cursor && cursor.offset > file.size) yield { kind: 'TRUNCATED', cursor: cursorIn(file, 0) };
+    else if (cursor && cursor.offset > file.size)
+      yield { kind: 'TRUNCATED', cursor: cursorIn(file, 0) };
     else if (cursor) from = cursor.offset;
     yield* linesForward(file, from, file.size, options);
   } finally {
@@ -72,7 +73,7 @@ export async function* linesForward(
 ): AsyncGenerator<LineEvent, undefined> {
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const block = Buffer.allocUnsafe(BLOCK);
-  for (let pos = from; pos < to; ) {
+  for (let pos = from; pos < to;) {
     const { bytesRead } = await file.fh.read(block, 0, Math.min(BLOCK, to - pos), pos);
     if (bytesRead === 0) break; // shrank under us: stop at what exists
     for (const l of splitter.push(block.subarray(0, bytesRead), pos)) {
@@ -107,14 +108,16 @@ export async function linesBackward(
     const len = stop - 1 - start; // newline excluded
     const headLen = Math.min(len, max + 1);
     let head: Buffer;
-    if (start >= bufStart && start + headLen <= bufStart + buf.length) head = buf.subarray(start - bufStart, start - bufStart + headLen);
+    if (start >= bufStart && start + headLen <= bufStart + buf.length)
+      head = buf.subarray(start - bufStart, start - bufStart + headLen);
     else {
       head = Buffer.allocUnsafe(headLen);
       const { bytesRead } = await file.fh.read(head, 0, headLen, start);
       head = head.subarray(0, bytesRead);
     }
     const { text, truncated } = decodeLine(head, len > max + 1, max);
-    if (!options.filter || options.filter(text)) out.push({ kind: 'LINE', text, truncated, cursor: cursorIn(file, stop) });
+    if (!options.filter || options.filter(text))
+      out.push({ kind: 'LINE', text, truncated, cursor: cursorIn(file, stop) });
   };
 
   while (out.length < n) {
@@ -129,7 +132,10 @@ export async function linesBackward(
       const { bytesRead } = await file.fh.read(block, 0, block.length, from);
       if (bytesRead < block.length) break; // shrank under us
       // keep the current line's bytes only while it is short; a long one is re-read from its start
-      const tail = lineEnd !== null && lineEnd - bufStart <= max + 1 ? buf.subarray(0, lineEnd - bufStart) : null;
+      const tail =
+        lineEnd !== null && lineEnd - bufStart <= max + 1
+          ? buf.subarray(0, lineEnd - bufStart)
+          : null;
       buf = tail ? Buffer.concat([block, tail]) : block;
       bufStart = from;
       continue;

@@ -14,6 +14,9 @@ export function refusalWarner(log: Logger, everyMs = 60_000): RefusalSink {
     if (before !== undefined && now - before < everyMs) return;
     if (last.size >= MAX_PATHS) last.clear();
     last.set(path, now);
-    log.warn('log path refused: a folder on it now leads elsewhere than when agent.yaml was loaded; served as missing', { path, reached });
+    log.warn(
+      'log path refused: a folder on it now leads elsewhere than when agent.yaml was loaded; served as missing',
+      { path, reached },
+    );
   };
 }

@@ -9,13 +9,21 @@ export type Node =
 export class RegexSyntaxError extends Error {}
 
 export const MAX_PROGRAM = 500; // bounds the work per character: ~0.5 s for a 64 KiB line at worst
-export const isWord: Pred = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+export const isWord: Pred = (c) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigit: Pred = (c) => c >= 48 && c <= 57;
-const SPACES = new Set([9, 10, 11, 12, 13, 32, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
+const SPACES = new Set([
+  9, 10, 11, 12, 13, 32, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+]);
 const isSpace: Pred = (c) => SPACES.has(c) || (c >= 0x2000 && c <= 0x200a);
 const isLineEnd: Pred = (c) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 const CLASS_ESCAPES: Record<string, Pred> = {
-  d: isDigit, D: (c) => !isDigit(c), w: isWord, W: (c) => !isWord(c), s: isSpace, S: (c) => !isSpace(c),
+  d: isDigit,
+  D: (c) => !isDigit(c),
+  w: isWord,
+  W: (c) => !isWord(c),
+  s: isSpace,
+  S: (c) => !isSpace(c),
 };
 const CHAR_ESCAPES: Record<string, number> = { t: 9, n: 10, v: 11, f: 12, r: 13, '0': 0 };
 
@@ -43,22 +51,36 @@ export class Parser {
 
   private cat(): Node {
     const items: Node[] = [];
-    while (this.i < this.s.length && this.s[this.i] !== '|' && this.s[this.i] !== ')') items.push(this.repeat(this.atom()));
+    while (this.i < this.s.length && this.s[this.i] !== '|' && this.s[this.i] !== ')')
+      items.push(this.repeat(this.atom()));
     return { t: 'cat', items };
   }
 
   private repeat(node: Node): Node {
     const m = /^(?:([*+?])|\{(\d+)(?:(,)(\d*))?\})\??/.exec(this.s.slice(this.i)); // a lazy `?` changes nothing for a yes/no test
     if (!m) return node;
-    if (node.t !== 'char' && node.t !== 'cat' && node.t !== 'alt') throw new RegexSyntaxError('nothing to repeat');
+    if (node.t !== 'char' && node.t !== 'cat' && node.t !== 'alt')
+      throw new RegexSyntaxError('nothing to repeat');
     if (holdsRepeatOrAlt(node)) {
-      throw new RegexSyntaxError('a repeated group may not contain another repetition or `|` (nested quantifiers); simplify it, e.g. `(ab)+` instead of `(a+b)+`');
+      throw new RegexSyntaxError(
+        'a repeated group may not contain another repetition or `|` (nested quantifiers); simplify it, e.g. `(ab)+` instead of `(a+b)+`',
+      );
     }
     this.i += m[0].length;
     const min = m[1] === '+' ? 1 : m[1] ? 0 : Number(m[2]);
-    const max = m[1] === '?' ? 1 : m[1] ? Infinity : m[3] === undefined ? min : m[4] === '' ? Infinity : Number(m[4]);
+    const max =
+      m[1] === '?'
+        ? 1
+        : m[1]
+          ? Infinity
+          : m[3] === undefined
+            ? min
+            : m[4] === ''
+              ? Infinity
+              : Number(m[4]);
     if (max < min) throw new RegexSyntaxError('numbers out of order in {} quantifier');
-    if (min > MAX_PROGRAM || (max !== Infinity && max > MAX_PROGRAM)) throw new RegexSyntaxError('repetition count too large');
+    if (min > MAX_PROGRAM || (max !== Infinity && max > MAX_PROGRAM))
+      throw new RegexSyntaxError('repetition count too large');
     return { t: 'rep', node, min, max };
   }
 
@@ -66,8 +88,10 @@ export class Parser {
     const c = this.s[this.i++];
     if (c === '(') {
       if (this.s.startsWith('?:', this.i)) this.i += 2;
-      else if (/^\?<[A-Za-z_$][\w$]*>/.test(this.s.slice(this.i))) this.i = this.s.indexOf('>', this.i) + 1;
-      else if (this.s[this.i] === '?') throw new RegexSyntaxError('lookahead and lookbehind are not supported');
+      else if (/^\?<[A-Za-z_$][\w$]*>/.test(this.s.slice(this.i)))
+        this.i = this.s.indexOf('>', this.i) + 1;
+      else if (this.s[this.i] === '?')
+        throw new RegexSyntaxError('lookahead and lookbehind are not supported');
       const inner = this.alt();
       if (this.s[this.i++] !== ')') throw new RegexSyntaxError('unterminated group');
       return inner.t === 'alt' ? inner : { t: 'cat', items: [inner] };
@@ -84,7 +108,8 @@ export class Parser {
       }
       return { t: 'char', p: this.escape(false) };
     }
-    if (c === '*' || c === '+' || c === '?' || c === ')') throw new RegexSyntaxError(`nothing to repeat before "${c}"`);
+    if (c === '*' || c === '+' || c === '?' || c === ')')
+      throw new RegexSyntaxError(`nothing to repeat before "${c}"`);
     return { t: 'char', p: this.literal(c.charCodeAt(0)) };
   }
 
@@ -95,10 +120,16 @@ export class Parser {
     while (this.s[this.i] !== ']') {
       if (this.i >= this.s.length) throw new RegexSyntaxError('unterminated character class');
       const lo = this.classAtom();
-      if (this.s[this.i] === '-' && this.s[this.i + 1] !== ']' && this.i + 1 < this.s.length && typeof lo === 'number') {
+      if (
+        this.s[this.i] === '-' &&
+        this.s[this.i + 1] !== ']' &&
+        this.i + 1 < this.s.length &&
+        typeof lo === 'number'
+      ) {
         this.i++;
         const hi = this.classAtom();
-        if (typeof hi !== 'number' || hi < lo) throw new RegexSyntaxError('invalid range in character class');
+        if (typeof hi !== 'number' || hi < lo)
+          throw new RegexSyntaxError('invalid range in character class');
         preds.push(this.literalRange(lo, hi));
       } else preds.push(typeof lo === 'number' ? this.literal(lo) : lo);
     }
@@ -123,9 +154,15 @@ export class Parser {
     const e = this.s[this.i++];
     if (e === undefined) throw new RegexSyntaxError('\\ at end of pattern');
     if (CLASS_ESCAPES[e]) return CLASS_ESCAPES[e];
-    if (/[1-9k]/.test(e)) throw new RegexSyntaxError('backreferences (\\1, \\k<name>) are not supported');
+    if (/[1-9k]/.test(e))
+      throw new RegexSyntaxError('backreferences (\\1, \\k<name>) are not supported');
     let code: number;
-    const hex = e === 'x' ? /^[0-9a-fA-F]{2}/.exec(this.s.slice(this.i)) : e === 'u' ? /^[0-9a-fA-F]{4}/.exec(this.s.slice(this.i)) : null;
+    const hex =
+      e === 'x'
+        ? /^[0-9a-fA-F]{2}/.exec(this.s.slice(this.i))
+        : e === 'u'
+          ? /^[0-9a-fA-F]{4}/.exec(this.s.slice(this.i))
+          : null;
     if (hex) {
       code = parseInt(hex[0], 16);
       this.i += hex[0].length;
@@ -156,4 +193,3 @@ function holdsRepeatOrAlt(node: Node): boolean {
   if (node.t === 'rep' || node.t === 'alt') return true;
   return node.t === 'cat' && node.items.some(holdsRepeatOrAlt);
 }
-

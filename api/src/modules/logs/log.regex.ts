@@ -1,6 +1,13 @@
 // A small regular-expression matcher that runs in time linear in the line (Thompson NFA, Pike VM):
 // no backtracking, so no input can stall it, whatever the pattern. Used for user log filters.
-import { isWord, MAX_PROGRAM, Parser, RegexSyntaxError, type Node, type Pred } from './log.regex-syntax.js';
+import {
+  isWord,
+  MAX_PROGRAM,
+  Parser,
+  RegexSyntaxError,
+  type Node,
+  type Pred,
+} from './log.regex-syntax.js';
 
 export { RegexSyntaxError };
 
@@ -21,7 +28,8 @@ export function compileLinearRegex(source: string, ignoreCase: boolean): (text: 
 }
 
 function emit(node: Node, prog: Instr[]): void {
-  if (prog.length > MAX_PROGRAM) throw new RegexSyntaxError('expression too large once its repetitions are expanded');
+  if (prog.length > MAX_PROGRAM)
+    throw new RegexSyntaxError('expression too large once its repetitions are expanded');
   switch (node.t) {
     case 'char':
       prog.push({ op: 'char', p: node.p });
@@ -95,7 +103,11 @@ function run(prog: Instr[], text: string): boolean {
       else if (ins.op === 'split') stack.push(ins.y, ins.x);
       else if (ins.op === 'assert') {
         const ok =
-          ins.kind === 'bol' ? pos === 0 : ins.kind === 'eol' ? pos === n : (word(pos - 1) !== word(pos)) === (ins.kind === 'wordb');
+          ins.kind === 'bol'
+            ? pos === 0
+            : ins.kind === 'eol'
+              ? pos === n
+              : (word(pos - 1) !== word(pos)) === (ins.kind === 'wordb');
         if (ok) stack.push(pc + 1);
       } else if (ins.op === 'match') {
         stack.length = 0;

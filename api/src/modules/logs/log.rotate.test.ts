@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowEvent } from './log.event.js';
 import { followInto } from './log.follower.js';
-import { LOGROTATE, movedAside, runLogrotate, sleep, startWriter, tally, tempDir } from '../../test/log.testkit.js';
+import {
+  LOGROTATE,
+  movedAside,
+  runLogrotate,
+  sleep,
+  startWriter,
+  tally,
+  tempDir,
+} from '../../test/log.testkit.js';
 import { waitUntil } from '../../test/wait.js';
 
 // Real logrotate (apt-get install logrotate) rotating while a separate process appends numbered lines.
@@ -14,16 +22,21 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-async function followWhileRotating(mode: 'create' | 'copytruncate'): Promise<{ events: FollowEvent[]; rotations: number }> {
+async function followWhileRotating(
+  mode: 'create' | 'copytruncate',
+): Promise<{ events: FollowEvent[]; rotations: number }> {
   if (!LOGROTATE) throw new Error('logrotate is not installed: apt-get install -y logrotate');
   const path = join(dir, 'app.log');
   const config = join(dir, 'logrotate.conf');
   writeFileSync(config, `${path} {\n  ${mode}\n  rotate 10\n  missingok\n}\n`);
   writeFileSync(path, '');
   const events: FollowEvent[] = [];
-  const follower = followInto(path, { startAt: 'start', pollMs: 100, rotateWaitMs: 100 }, (e) => events.push(e));
+  const follower = followInto(path, { startAt: 'start', pollMs: 100, rotateWaitMs: 100 }, (e) =>
+    events.push(e),
+  );
   const lineCount = (): number => events.filter((e) => e.kind === 'LINE').length;
-  const switches = (): number => events.filter((e) => e.kind === (mode === 'create' ? 'ROTATED' : 'TRUNCATED')).length;
+  const switches = (): number =>
+    events.filter((e) => e.kind === (mode === 'create' ? 'ROTATED' : 'TRUNCATED')).length;
   const writer = startWriter(path, TOTAL, 10, 3);
   try {
     let rotations = 0;
@@ -33,11 +46,17 @@ async function followWhileRotating(mode: 'create' | 'copytruncate'): Promise<{ e
       rotations++;
       // the next rotation waits for this one to be followed: two rotations before the follower
       // switches would skip the middle file (logrotate runs hours apart, not milliseconds)
-      await waitUntil(() => switches() === rotations, { timeoutMs: 15_000, what: `switch ${rotations}` });
+      await waitUntil(() => switches() === rotations, {
+        timeoutMs: 15_000,
+        what: `switch ${rotations}`,
+      });
     }
     await writer.done;
     const last = `line ${TOTAL} `;
-    await waitUntil(() => events.some((e) => e.kind === 'LINE' && e.text.startsWith(last)), { timeoutMs: 10_000, what: 'the last line' });
+    await waitUntil(() => events.some((e) => e.kind === 'LINE' && e.text.startsWith(last)), {
+      timeoutMs: 10_000,
+      what: 'the last line',
+    });
     await sleep(300); // anything late (a duplicate) would show up now
     return { events, rotations };
   } finally {
@@ -70,14 +89,16 @@ describe('the follower under real logrotate', () => {
     expect(events.some((e) => e.kind === 'ROTATED')).toBe(false);
     // lines written after our last read and before logrotate's truncate are lost by design: at most
     // one run of consecutive lines per rotation (its length depends on how far behind we were)
-    expect(ranges(missing).length, `missing ${ranges(missing).join(', ')}`).toBeLessThanOrEqual(rotations);
+    expect(ranges(missing).length, `missing ${ranges(missing).join(', ')}`).toBeLessThanOrEqual(
+      rotations,
+    );
     expect(missing.length).toBeLessThan(TOTAL / 4);
   });
 });
 
 function ranges(ns: number[]): string[] {
   const out: string[] = [];
-  for (let i = 0; i < ns.length; ) {
+  for (let i = 0; i < ns.length;) {
     let j = i;
     while (j + 1 < ns.length && ns[j + 1] === ns[j] + 1) j++;
     out.push(i === j ? `${ns[i]}` : `${ns[i]}-${ns[j]}`);

@@ -6,9 +6,18 @@ import { listLogSources, logLines, logTail, type LogSourceView } from './log.ser
 const LogEventKindEnum = builder.enumType('LogEventKind', {
   values: {
     LINE: { description: 'A complete line of the file.' },
-    ROTATED: { description: 'The path now names another file (logrotate create, delete and re-create); reading goes on from its start.' },
-    TRUNCATED: { description: 'The file was cut short (logrotate copytruncate); reading goes on from its start.' },
-    DROPPED: { description: 'You fell behind: droppedCount lines, up to this cursor, were skipped. logLines(before: the next line\'s cursor, last: droppedCount) fetches them.' },
+    ROTATED: {
+      description:
+        'The path now names another file (logrotate create, delete and re-create); reading goes on from its start.',
+    },
+    TRUNCATED: {
+      description:
+        'The file was cut short (logrotate copytruncate); reading goes on from its start.',
+    },
+    DROPPED: {
+      description:
+        "You fell behind: droppedCount lines, up to this cursor, were skipped. logLines(before: the next line's cursor, last: droppedCount) fetches them.",
+    },
   } as const,
 });
 
@@ -16,30 +25,49 @@ const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
   description: 'A log file the operator listed in agent.yaml and your role may read.',
   fields: (t) => ({
     name: t.exposeString('name'),
-    exists: t.exposeBoolean('exists', { description: 'False while the file is missing (it is followed once it appears).' }),
-    sizeBytes: t.exposeFloat('sizeBytes', { nullable: true, description: 'Bytes; null when the file is missing.' }),
+    exists: t.exposeBoolean('exists', {
+      description: 'False while the file is missing (it is followed once it appears).',
+    }),
+    sizeBytes: t.exposeFloat('sizeBytes', {
+      nullable: true,
+      description: 'Bytes; null when the file is missing.',
+    }),
   }),
 });
 
 const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
   description: 'A line of a log file, or an event in its life (kind).',
   fields: (t) => ({
-    cursor: t.exposeString('cursor', { description: 'Opaque: pass it as logTail(after) to resume or logLines(before) to page back.' }),
+    cursor: t.exposeString('cursor', {
+      description: 'Opaque: pass it as logTail(after) to resume or logLines(before) to page back.',
+    }),
     kind: t.field({ type: LogEventKindEnum, resolve: (l) => l.kind }),
-    text: t.exposeString('text', { description: 'Plain text (invalid UTF-8 shown as U+FFFD); render it as text, never as HTML.' }),
-    truncated: t.exposeBoolean('truncated', { description: 'The line was longer than 64 KiB and was cut.' }),
-    droppedCount: t.exposeInt('droppedCount', { nullable: true, description: 'DROPPED only: how many lines were skipped.' }),
+    text: t.exposeString('text', {
+      description: 'Plain text (invalid UTF-8 shown as U+FFFD); render it as text, never as HTML.',
+    }),
+    truncated: t.exposeBoolean('truncated', {
+      description: 'The line was longer than 64 KiB and was cut.',
+    }),
+    droppedCount: t.exposeInt('droppedCount', {
+      nullable: true,
+      description: 'DROPPED only: how many lines were skipped.',
+    }),
   }),
 });
 
 builder.queryField('logSources', (t) =>
-  t.field({ type: [LogSourceRef], description: 'The log sources your role may read.', resolve: (_r, _a, ctx) => listLogSources(ctx) }),
+  t.field({
+    type: [LogSourceRef],
+    description: 'The log sources your role may read.',
+    resolve: (_r, _a, ctx) => listLogSources(ctx),
+  }),
 );
 
 builder.queryField('logLines', (t) =>
   t.field({
     type: [LogLineRef],
-    description: 'The last `last` lines (at most 5000), oldest first; with `before`, the page before that cursor.',
+    description:
+      'The last `last` lines (at most 5000), oldest first; with `before`, the page before that cursor.',
     args: {
       source: t.arg.string({ required: true }),
       last: t.arg.int({ defaultValue: 100 }),
@@ -53,7 +81,8 @@ builder.queryField('logLines', (t) =>
 builder.subscriptionField('logTail', (t) =>
   t.field({
     type: LogLineRef,
-    description: 'The last `backfill` lines (at most 5000) or everything after cursor `after`, then live lines.',
+    description:
+      'The last `backfill` lines (at most 5000) or everything after cursor `after`, then live lines.',
     args: {
       source: t.arg.string({ required: true }),
       backfill: t.arg.int({ defaultValue: 0 }),

@@ -29,13 +29,17 @@ export function mayRead(viewer: Viewer, spec: LogSourceSpec): boolean {
 function findSource(ctx: Context, name: string): LogSourceSpec {
   const viewer = requireViewer(ctx);
   const spec = ctx.app.agent.config.logs.find((l) => l.name === name);
-  if (!spec || !mayRead(viewer, spec)) throw new NotFoundError(`The log source "${name.slice(0, 64)}"`);
+  if (!spec || !mayRead(viewer, spec))
+    throw new NotFoundError(`The log source "${name.slice(0, 64)}"`);
   return spec;
 }
 
 function lineCount(value: number, arg: string): number {
   if (!Number.isSafeInteger(value) || value < 0 || value > MAX_LINES) {
-    throw new BadUserInputError(`${arg} must be between 0 and ${MAX_LINES}.`, { argument: arg, max: MAX_LINES });
+    throw new BadUserInputError(`${arg} must be between 0 and ${MAX_LINES}.`, {
+      argument: arg,
+      max: MAX_LINES,
+    });
   }
   return value;
 }
@@ -65,7 +69,11 @@ export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLin
   const n = lineCount(args.last ?? 100, 'last');
   const before = args.before ? decodeCursor(args.before) : null;
   const filter = compileFilter(args.filter);
-  const lines = await readLastLines(spec.path, n, { before, filter, onRefused: ctx.app.logHub.onRefused });
+  const lines = await readLastLines(spec.path, n, {
+    before,
+    filter,
+    onRefused: ctx.app.logHub.onRefused,
+  });
   return lines.map(toLogLine);
 }
 
@@ -77,11 +85,19 @@ export interface LogTailArgs {
 }
 
 /** Validates everything before the stream starts, so a bad argument is an error, not an empty stream. */
-export async function logTail(ctx: Context, args: LogTailArgs): Promise<AsyncIterableIterator<LogLineView>> {
+export async function logTail(
+  ctx: Context,
+  args: LogTailArgs,
+): Promise<AsyncIterableIterator<LogLineView>> {
   const spec = findSource(ctx, args.source);
   const backfill = lineCount(args.backfill ?? 0, 'backfill');
-  if (args.after && backfill > 0) throw new BadUserInputError('Give either backfill or after, not both.');
-  const startAt: SubscribeStart = args.after ? { after: decodeCursor(args.after) } : backfill > 0 ? { backfill } : 'end';
+  if (args.after && backfill > 0)
+    throw new BadUserInputError('Give either backfill or after, not both.');
+  const startAt: SubscribeStart = args.after
+    ? { after: decodeCursor(args.after) }
+    : backfill > 0
+      ? { backfill }
+      : 'end';
   return tail(ctx, spec, startAt, compileFilter(args.filter));
 }
 
@@ -89,7 +105,12 @@ export async function logTail(ctx: Context, args: LogTailArgs): Promise<AsyncIte
  * The hub's events as LogLines, through the viewer's role: agent.yaml is re-checked when it
  * changes. A plain iterator rather than an async generator: it adds one step per line, not three.
  */
-function tail(ctx: Context, spec: LogSourceSpec, startAt: SubscribeStart, filter: ReturnType<typeof compileFilter>): AsyncIterableIterator<LogLineView> {
+function tail(
+  ctx: Context,
+  spec: LogSourceSpec,
+  startAt: SubscribeStart,
+  filter: ReturnType<typeof compileFilter>,
+): AsyncIterableIterator<LogLineView> {
   const { logHub, metrics } = ctx.app;
   const viewer = requireViewer(ctx);
   const sub = logHub.subscribe(spec.path, { startAt, filter, signal: ctx.signal });

@@ -13,7 +13,8 @@ export interface FormattedLine {
 const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 't'];
 const LEVEL_KEYS = ['level', 'severity', 'lvl', 'levelname'];
 const MESSAGE_KEYS = ['msg', 'message', 'text'];
-const ERROR_WORD = /\b(ERROR|ERR|FATAL|CRITICAL|CRIT|PANIC|EMERG|ALERT)\b|level=(error|fatal|crit)/i;
+const ERROR_WORD =
+  /\b(ERROR|ERR|FATAL|CRITICAL|CRIT|PANIC|EMERG|ALERT)\b|level=(error|fatal|crit)/i;
 const WARN_WORD = /\b(WARN|WARNING)\b|level=warn/i;
 
 /** Level words, names or pino/bunyan numbers (≥50 error, 40 warn). */
@@ -21,7 +22,8 @@ export function levelOf(value: unknown): LogLevel {
   if (typeof value === 'number') return value >= 50 ? 'error' : value >= 40 ? 'warn' : null;
   if (typeof value !== 'string') return null;
   const v = value.toLowerCase();
-  if (['error', 'err', 'fatal', 'critical', 'crit', 'panic', 'emerg', 'alert'].includes(v)) return 'error';
+  if (['error', 'err', 'fatal', 'critical', 'crit', 'panic', 'emerg', 'alert'].includes(v))
+    return 'error';
   if (v === 'warn' || v === 'warning') return 'warn';
   return null;
 }
@@ -41,7 +43,8 @@ function pick(obj: Record<string, unknown>, keys: string[]): [string, unknown] |
 }
 
 function show(value: unknown): string {
-  if (typeof value === 'string') return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
+  if (typeof value === 'string')
+    return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
   return JSON.stringify(value) ?? String(value);
 }
 
@@ -50,7 +53,8 @@ export function formatLogText(text: string): FormattedLine {
   if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
     try {
       const parsed: unknown = JSON.parse(trimmed);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return formatObject(parsed as Record<string, unknown>);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        return formatObject(parsed as Record<string, unknown>);
     } catch {
       // not JSON after all: shown as it is
     }
@@ -64,7 +68,8 @@ function formatObject(obj: Record<string, unknown>): FormattedLine {
   const message = pick(obj, MESSAGE_KEYS);
   const used = new Set([time?.[0], level?.[0], message?.[0]]);
   const parts: string[] = [];
-  if (time) parts.push(typeof time[1] === 'number' ? new Date(time[1]).toISOString() : String(time[1]));
+  if (time)
+    parts.push(typeof time[1] === 'number' ? new Date(time[1]).toISOString() : String(time[1]));
   if (level) parts.push(String(level[1]).toUpperCase().padEnd(5));
   if (message) parts.push(String(message[1]));
   for (const [k, v] of Object.entries(obj)) if (!used.has(k)) parts.push(`${k}=${show(v)}`);

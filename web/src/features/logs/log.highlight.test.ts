@@ -19,7 +19,10 @@ describe('compileHighlight', () => {
   });
 
   it('reads /regex/ and /regex/i like the server; /var/log stays plain text', () => {
-    expect(marked('/time(out)? \\d+/i', 'Timeout 30 then time 5')).toEqual(['Timeout 30', 'time 5']);
+    expect(marked('/time(out)? \\d+/i', 'Timeout 30 then time 5')).toEqual([
+      'Timeout 30',
+      'time 5',
+    ]);
     expect(marked('/var/log', 'open /var/log/syslog')).toEqual(['/var/log']);
   });
 

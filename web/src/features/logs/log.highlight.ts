@@ -23,7 +23,7 @@ export function compileHighlight(filter: string): Matcher | null {
   if (!regex) {
     return (text) => {
       const out: Range[] = [];
-      for (let at = text.indexOf(filter); at >= 0 && out.length < MAX_MARKS; ) {
+      for (let at = text.indexOf(filter); at >= 0 && out.length < MAX_MARKS;) {
         out.push([at, at + filter.length]);
         at = text.indexOf(filter, at + filter.length);
       }
@@ -40,7 +40,8 @@ export function compileHighlight(filter: string): Matcher | null {
     const out: Range[] = [];
     re.lastIndex = 0;
     for (let m = re.exec(text); m && out.length < MAX_MARKS; m = re.exec(text)) {
-      if (m[0] === '') re.lastIndex++; // an empty match marks nothing; step past it
+      if (m[0] === '')
+        re.lastIndex++; // an empty match marks nothing; step past it
       else out.push([m.index, m.index + m[0].length]);
     }
     return out;

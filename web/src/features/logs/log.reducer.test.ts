@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { INITIAL_LOG, type LogEvent, logReducer, type LogState, tailVariables } from './log.reducer';
+import {
+  INITIAL_LOG,
+  type LogEvent,
+  logReducer,
+  type LogState,
+  tailVariables,
+} from './log.reducer';
 
-const line = (cursor: string, text: string): LogEvent => ({ cursor, kind: 'LINE', text, truncated: false });
-const apply = (state: LogState, ...events: LogEvent[]) => logReducer(state, { type: 'events', events });
+const line = (cursor: string, text: string): LogEvent => ({
+  cursor,
+  kind: 'LINE',
+  text,
+  truncated: false,
+});
+const apply = (state: LogState, ...events: LogEvent[]) =>
+  logReducer(state, { type: 'events', events });
 
 describe('logReducer', () => {
   it('appends lines and remembers the last cursor', () => {
@@ -37,29 +49,60 @@ describe('logReducer', () => {
   });
 
   it('opens a gap on DROPPED, learns its end from the next event, and fills it in place', () => {
-    let s = apply(INITIAL_LOG, line('c1', 'a'), { cursor: 'c4', kind: 'DROPPED', text: '', truncated: false, droppedCount: 3 });
+    let s = apply(INITIAL_LOG, line('c1', 'a'), {
+      cursor: 'c4',
+      kind: 'DROPPED',
+      text: '',
+      truncated: false,
+      droppedCount: 3,
+    });
     expect(s.gaps).toEqual([{ noticeId: 1, count: 3, before: null }]);
     expect(s.rows[1].display).toMatch(/skipped.*\(3 lines\)/);
     s = apply(s, line('c5', 'e'));
     expect(s.gaps).toEqual([{ noticeId: 1, count: 3, before: 'c5' }]);
-    s = logReducer(s, { type: 'fill', noticeId: 1, lines: [line('c2', 'b'), line('c3', 'c'), line('c4', 'd')] });
-    expect(s.rows.map((r) => r.kind === 'LINE' ? r.display : 'notice')).toEqual(['a', 'notice', 'b', 'c', 'd', 'e']);
+    s = logReducer(s, {
+      type: 'fill',
+      noticeId: 1,
+      lines: [line('c2', 'b'), line('c3', 'c'), line('c4', 'd')],
+    });
+    expect(s.rows.map((r) => (r.kind === 'LINE' ? r.display : 'notice'))).toEqual([
+      'a',
+      'notice',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
     expect(s.rows[1].display).toMatch(/3 of them were fetched again/);
     expect(s.gaps).toEqual([]);
     expect(s.lastCursor).toBe('c5');
   });
 
   it('closes a gap it could not fill and leaves the notice', () => {
-    let s = apply(INITIAL_LOG, { cursor: 'c4', kind: 'DROPPED', text: '', truncated: false, droppedCount: 3 }, line('c5', 'e'));
+    let s = apply(
+      INITIAL_LOG,
+      { cursor: 'c4', kind: 'DROPPED', text: '', truncated: false, droppedCount: 3 },
+      line('c5', 'e'),
+    );
     s = logReducer(s, { type: 'fill', noticeId: 0, lines: null });
     expect(s.gaps).toEqual([]);
     expect(s.rows.map((r) => r.kind)).toEqual(['DROPPED', 'LINE']);
   });
 
   it('resumes from the last cursor, and backfills when it has none', () => {
-    expect(tailVariables(INITIAL_LOG, 'system', 200, ' ')).toEqual({ source: 'system', backfill: 200, after: null, filter: null });
+    expect(tailVariables(INITIAL_LOG, 'system', 200, ' ')).toEqual({
+      source: 'system',
+      backfill: 200,
+      after: null,
+      filter: null,
+    });
     const s = apply(INITIAL_LOG, line('c7', 'x'));
-    expect(tailVariables(s, 'system', 200, 'error')).toEqual({ source: 'system', after: 'c7', backfill: 0, filter: 'error' });
+    expect(tailVariables(s, 'system', 200, 'error')).toEqual({
+      source: 'system',
+      after: 'c7',
+      backfill: 0,
+      filter: 'error',
+    });
   });
 
   it('highlights ERROR and WARN lines and formats JSON lines', () => {
@@ -84,7 +127,11 @@ describe('logReducer', () => {
   });
 
   it('caps rows and counts what it trimmed', () => {
-    const s = logReducer(INITIAL_LOG, { type: 'events', events: [line('1', 'a'), line('2', 'b'), line('3', 'c')] }, 2);
+    const s = logReducer(
+      INITIAL_LOG,
+      { type: 'events', events: [line('1', 'a'), line('2', 'b'), line('3', 'c')] },
+      2,
+    );
     expect(s.rows.map((r) => r.display)).toEqual(['b', 'c']);
     expect(s.trimmed).toBe(1);
     expect(s.lastCursor).toBe('3');
@@ -92,7 +139,12 @@ describe('logReducer', () => {
 
   it('puts an older page in front, and knows the file start when a page comes back short', () => {
     let s = apply(INITIAL_LOG, line('c5', 'e'), line('c6', 'f'));
-    s = logReducer(s, { type: 'older', before: 'c5', asked: 2, lines: [line('c3', 'c'), line('c4', 'd')] });
+    s = logReducer(s, {
+      type: 'older',
+      before: 'c5',
+      asked: 2,
+      lines: [line('c3', 'c'), line('c4', 'd')],
+    });
     expect(s.rows.map((r) => r.display)).toEqual(['c', 'd', 'e', 'f']);
     expect(s.olderEnd).toBeNull();
     expect(s.appended).toBe(2); // older rows are not new lines
@@ -104,12 +156,18 @@ describe('logReducer', () => {
 
   it('drops an older page asked for another first row (the view started over)', () => {
     const s = apply(INITIAL_LOG, line('c5', 'e'));
-    expect(logReducer(s, { type: 'older', before: 'c9', asked: 2, lines: [line('c1', 'a')] })).toBe(s);
+    expect(logReducer(s, { type: 'older', before: 'c9', asked: 2, lines: [line('c1', 'a')] })).toBe(
+      s,
+    );
   });
 
   it('stops paging back at the row cap and after Clear view', () => {
     let s = logReducer(INITIAL_LOG, { type: 'events', events: [line('c5', 'e')] }, 2);
-    s = logReducer(s, { type: 'older', before: 'c5', asked: 5, lines: [line('c3', 'c'), line('c4', 'd')] }, 2);
+    s = logReducer(
+      s,
+      { type: 'older', before: 'c5', asked: 5, lines: [line('c3', 'c'), line('c4', 'd')] },
+      2,
+    );
     expect(s.rows.map((r) => r.display)).toEqual(['d', 'e']);
     expect(s.olderEnd).toBe('limit');
     const cleared = logReducer(apply(INITIAL_LOG, line('c1', 'a')), { type: 'clear' });
@@ -127,7 +185,10 @@ describe('logReducer', () => {
       [' disk ', null, false],
       ['full', null, true],
     ]);
-    const json = apply(INITIAL_LOG, line('2', JSON.stringify({ level: 'info', msg: '\x1b[32mok\x1b[0m' })));
+    const json = apply(
+      INITIAL_LOG,
+      line('2', JSON.stringify({ level: 'info', msg: '\x1b[32mok\x1b[0m' })),
+    );
     expect(json.rows[0].display).toBe('INFO  ok');
     expect(json.rows[0].spans.find((p) => p.text === 'ok')?.style.fg).toBe('var(--ansi-2)');
   });
@@ -136,7 +197,8 @@ describe('logReducer', () => {
   it('folds 100,000 lines in batches, in order', () => {
     const events = Array.from({ length: 100_000 }, (_, i) => line(String(i), `line ${i} INFO ok`));
     let s = INITIAL_LOG;
-    for (let i = 0; i < events.length; i += 1000) s = logReducer(s, { type: 'events', events: events.slice(i, i + 1000) });
+    for (let i = 0; i < events.length; i += 1000)
+      s = logReducer(s, { type: 'events', events: events.slice(i, i + 1000) });
     expect(s.rows).toHaveLength(100_000);
     expect(s.rows[99_999].display).toBe('line 99999 INFO ok');
     expect(s.appended).toBe(100_000);

@@ -111,7 +111,17 @@ export function toRow(event: LogEvent, id: number): LogRow {
     // a JSON line is shown reformatted: its values may hold escape codes of their own
     const shown = f.json ? styled(f.display) : line;
     const { level, json } = f;
-    return { id, kind, cursor, raw, display: shown.plain, spans: shown.spans, level, truncated: event.truncated, json };
+    return {
+      id,
+      kind,
+      cursor,
+      raw,
+      display: shown.plain,
+      spans: shown.spans,
+      level,
+      truncated: event.truncated,
+      json,
+    };
   }
   const count =
     kind === 'DROPPED' && event.droppedCount
