@@ -28,9 +28,9 @@ type Documents = {
     "\n  subscription FileProcessed {\n    fileProcessed {\n      ...StoredFileFields\n    }\n  }\n": typeof types.FileProcessedDocument,
     "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) {\n      ...StoredFileFields\n    }\n  }\n": typeof types.UploadFileDocument,
     "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n": typeof types.DeleteFileDocument,
-    "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n": typeof types.LogSourcesDocument,
-    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": typeof types.LogTailDocument,
-    "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": typeof types.LogLinesDocument,
+    "\n  query LogSources {\n    logSources {\n      name\n      exists\n      sizeBytes\n    }\n  }\n": typeof types.LogSourcesDocument,
+    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n    }\n  }\n": typeof types.LogTailDocument,
+    "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n    }\n  }\n": typeof types.LogLinesDocument,
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n": typeof types.RunSummaryFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": typeof types.CommandRunDocument,
     "\n  query CommandRuns(\n    $first: Int\n    $after: String\n    $command: String\n    $status: RunStatus\n    $startedBy: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    commandRuns(\n      first: $first\n      after: $after\n      command: $command\n      status: $status\n      startedBy: $startedBy\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CommandRunsDocument,
@@ -63,9 +63,9 @@ const documents: Documents = {
     "\n  subscription FileProcessed {\n    fileProcessed {\n      ...StoredFileFields\n    }\n  }\n": types.FileProcessedDocument,
     "\n  mutation UploadFile($file: Upload!) {\n    uploadFile(file: $file) {\n      ...StoredFileFields\n    }\n  }\n": types.UploadFileDocument,
     "\n  mutation DeleteFile($id: ID!) {\n    deleteFile(id: $id)\n  }\n": types.DeleteFileDocument,
-    "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n": types.LogSourcesDocument,
-    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": types.LogTailDocument,
-    "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n": types.LogLinesDocument,
+    "\n  query LogSources {\n    logSources {\n      name\n      exists\n      sizeBytes\n    }\n  }\n": types.LogSourcesDocument,
+    "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n    }\n  }\n": types.LogTailDocument,
+    "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n    }\n  }\n": types.LogLinesDocument,
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n": types.RunSummaryFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": types.CommandRunDocument,
     "\n  query CommandRuns(\n    $first: Int\n    $after: String\n    $command: String\n    $status: RunStatus\n    $startedBy: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    commandRuns(\n      first: $first\n      after: $after\n      command: $command\n      status: $status\n      startedBy: $startedBy\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CommandRunsDocument,
@@ -157,15 +157,15 @@ export function graphql(source: "\n  mutation DeleteFile($id: ID!) {\n    delete
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n"): (typeof documents)["\n  query LogSources {\n    logSources { name exists sizeBytes }\n  }\n"];
+export function graphql(source: "\n  query LogSources {\n    logSources {\n      name\n      exists\n      sizeBytes\n    }\n  }\n"): (typeof documents)["\n  query LogSources {\n    logSources {\n      name\n      exists\n      sizeBytes\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n"): (typeof documents)["\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n"];
+export function graphql(source: "\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n    }\n  }\n"): (typeof documents)["\n  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {\n    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n"): (typeof documents)["\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor kind text truncated droppedCount\n    }\n  }\n"];
+export function graphql(source: "\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n    }\n  }\n"): (typeof documents)["\n  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {\n    logLines(source: $source, last: $last, before: $before, filter: $filter) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
