@@ -8,6 +8,13 @@ const page = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
 export default defineConfig({
   plugins: [svelte()],
+  // GraphiQL's worker setup imports Monaco's workers with `?worker`, which the dev server's
+  // pre-bundler cannot load (it crashed Vite): that module is served as it is, the rest of
+  // GraphiQL pre-bundled when /graphiql.html is first opened
+  optimizeDeps: {
+    entries: ['index.html'],
+    exclude: ['graphiql/setup-workers/vite', '@graphiql/react/setup-workers/vite'],
+  },
   server: {
     proxy: {
       '/graphql': { target: API, ws: true, changeOrigin: false },
