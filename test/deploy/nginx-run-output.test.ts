@@ -145,7 +145,12 @@ describe('run output download through nginx', () => {
   }, 60_000);
 
   it('signed out: 401 with the contract JSON error body', async () => {
-    for (const headers of [{}, bearer('not-a-token'), { cookie: 'tiny_agent_session=nope' }]) {
+    const tries: Record<string, string>[] = [
+      {},
+      bearer('not-a-token'),
+      { cookie: 'tiny_agent_session=nope' },
+    ];
+    for (const headers of tries) {
       const r = await get(url(), headers);
       expect(r.status, JSON.stringify(headers)).toBe(401);
       expect(r.headers['content-type']).toMatch(/^application\/json/);
