@@ -7,6 +7,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNginx, type RunningNginx } from '../deploy/tools.js';
 import { ADMIN_PASSWORD, ROOT, screenshot, startE2E, type E2E } from './browser.js';
+import { blockOtherOrigins, runOperation, typeInto } from './graphiql.page.js';
 
 const AGENT = `
 commands:
@@ -47,15 +48,7 @@ afterAll(async () => {
  */
 async function throughNginx(opts: BrowserContextOptions = {}) {
   const ctx = await e.context({ baseURL: nginx.httpsUrl, ignoreHTTPSErrors: true, ...opts });
-  const origin = new URL(nginx.httpsUrl).origin;
-  const foreign: string[] = [];
-  await ctx.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin)
-      return route.continue();
-    foreign.push(url);
-    return route.abort('blockedbyclient');
-  });
+  const foreign = await blockOtherOrigins(ctx, new URL(nginx.httpsUrl).origin);
   await ctx.addInitScript(() =>
     addEventListener('securitypolicyviolation', (ev) =>
       console.error(`CSP violation: ${ev.violatedDirective} ${ev.blockedURI}`),
@@ -72,29 +65,6 @@ async function openSignedIn(page: Page, username: string, password: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('current-user').filter({ hasText: username }).waitFor();
   return res!;
-}
-
-/** Replaces the text of a Monaco editor (the operation, or the headers). */
-async function typeInto(page: Page, editor: string, text: string) {
-  await page.locator(editor).filter({ visible: true }).first().click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
-
-/** Runs `query` and resolves once the result pane matches `expected`. */
-async function run(page: Page, query: string, expected: string | RegExp): Promise<string> {
-  await typeInto(page, '.graphiql-query-editor .monaco-editor', query);
-  await page.getByRole('button', { name: /Execute query/ }).click();
-  const result = page.locator('.result-window');
-  const text = () => result.innerText().then((t) => t.replace(/\u00a0/g, ' ')); // Monaco's spaces
-  await expect
-    .poll(text, { timeout: 15_000 })
-    .toMatch(expected)
-    .catch(async (err: Error) => {
-      throw new Error(`${query}: ${err.message}\n${await text()}`);
-    });
-  return text();
 }
 
 /** Puts `json` into GraphiQL's Headers tab. */
@@ -116,11 +86,11 @@ describe('GraphiQL through the shipped nginx', () => {
     expect(csp[0]).toMatch(/worker-src 'self'/);
     expect(await res.headerValue('strict-transport-security')).toBe('max-age=31536000');
 
-    expect(await run(page, '{ me { username role } }', /"username": "admin"/)).toMatch(
+    expect(await runOperation(page, '{ me { username role } }', /"username": "admin"/)).toMatch(
       /"role": "ADMIN"/,
     );
     const ws = page.waitForEvent('websocket');
-    await run(
+    await runOperation(
       page,
       `subscription { commandOutput(runId: "${runId}") { data } }`,
       /hello from the agent/,
@@ -136,7 +106,7 @@ describe('GraphiQL through the shipped nginx', () => {
     const { ctx, foreign } = await throughNginx({ viewport: { width: 390, height: 844 } });
     const page = await ctx.newPage();
     await openSignedIn(page, 'admin', ADMIN_PASSWORD);
-    await run(page, '{ me { username } }', /"username": "admin"/);
+    await runOperation(page, '{ me { username } }', /"username": "admin"/);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
     for (const control of [
@@ -159,16 +129,16 @@ describe('GraphiQL through the shipped nginx', () => {
     // the page is olga's (a USER, by cookie), who may not see the admin's run
     await openSignedIn(page, 'olga', 'olga-password-1');
     const subscribe = `subscription { commandOutput(runId: "${runId}") { data } }`;
-    await run(page, subscribe, /NOT_FOUND/);
+    await runOperation(page, subscribe, /NOT_FOUND/);
 
     // the admin's token typed into the Headers tab: the query and the subscription are the admin's
     await setHeaders(page, JSON.stringify({ Authorization: `Bearer ${adminToken}` }));
-    await run(page, '{ me { username } }', /"username": "admin"/);
+    await runOperation(page, '{ me { username } }', /"username": "admin"/);
     const ws = page.waitForEvent('websocket');
     const init = ws.then((socket) =>
       socket.waitForEvent('framesent', (f) => String(f.payload).includes('connection_init')),
     );
-    await run(page, subscribe, /hello from the agent/);
+    await runOperation(page, subscribe, /hello from the agent/);
     expect(JSON.parse(String((await init).payload))).toEqual({
       type: 'connection_init',
       payload: { authorization: `Bearer ${adminToken}` },
@@ -176,13 +146,13 @@ describe('GraphiQL through the shipped nginx', () => {
 
     // a wrong token: the server's refusal in the result pane, and the page still olga's
     await setHeaders(page, JSON.stringify({ Authorization: 'Bearer not-a-token' }));
-    await run(page, `{ commandRun(id: "${runId}") { id } }`, /UNAUTHENTICATED/);
-    await run(page, subscribe, /Check the Authorization header/);
+    await runOperation(page, `{ commandRun(id: "${runId}") { id } }`, /UNAUTHENTICATED/);
+    await runOperation(page, subscribe, /Check the Authorization header/);
     await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('olga');
 
     // headers emptied: back to the cookie, on its own socket
     await setHeaders(page, '{}');
-    await run(page, subscribe, /NOT_FOUND/);
+    await runOperation(page, subscribe, /NOT_FOUND/);
     expect(foreign).toEqual([]);
     // the one problem is the wrong token's answer, which Chromium logs: 401 UNAUTHENTICATED
     expect(ctx.problems).toEqual([
