@@ -129,6 +129,25 @@ describe('run output download through nginx', () => {
     expect(resumed.body.equals(EXPECTED.subarray(3_000_000))).toBe(true);
   }, 60_000);
 
+  it('a text file from /files/ likewise: gzip-accepting clients keep Accept-Ranges and the strong ETag', async () => {
+    const text = EXPECTED.subarray(0, 200_000);
+    const up = await s.upload({ name: 'numbers.txt', content: text, type: 'text/plain' }, admin);
+    expect(up.errors).toBeUndefined();
+    const fileUrl = `${nginx.httpUrl}/files/${up.data.uploadFile.id}`;
+    const r = await get(fileUrl, { cookie: admin.cookie, 'accept-encoding': 'gzip' });
+    expect(r.status).toBe(200);
+    expect(r.headers['accept-ranges']).toBe('bytes');
+    expect(r.headers.etag).toBe(`"${up.data.uploadFile.sha256}"`);
+    const resumed = await get(fileUrl, {
+      cookie: admin.cookie,
+      'accept-encoding': 'gzip',
+      range: 'bytes=150000-',
+      'if-range': r.headers.etag!,
+    });
+    expect(resumed.status).toBe(206);
+    expect(resumed.body.equals(text.subarray(150_000))).toBe(true);
+  });
+
   it('Range: a slice from the middle, a suffix, and an unsatisfiable one', async () => {
     const mid = await get(url(), { ...bearer(admin.token), range: 'bytes=2000000-2000099' });
     expect(mid.status).toBe(206);
