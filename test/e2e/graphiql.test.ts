@@ -4,6 +4,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, screenshot, signIn, startE2E, type E2E } from './browser.js';
+import { blockOtherOrigins, runOperation } from './graphiql.page.js';
 
 const AGENT = `
 commands:
@@ -28,16 +29,7 @@ afterAll(() => e?.close());
 /** A context whose every request to another origin is aborted and recorded. */
 async function sameOriginOnly(opts: { colorScheme?: 'light' | 'dark' } = {}) {
   const ctx = await e.context(opts);
-  const origin = new URL(e.url).origin;
-  const foreign: string[] = [];
-  await ctx.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin)
-      return route.continue();
-    foreign.push(url);
-    return route.abort('blockedbyclient');
-  });
-  return { ctx, foreign };
+  return { ctx, foreign: await blockOtherOrigins(ctx, new URL(e.url).origin) };
 }
 
 async function openGraphiQL(ctx: BrowserContext): Promise<Page> {
@@ -52,20 +44,6 @@ async function signInHere(page: Page) {
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('current-user').filter({ hasText: 'admin' }).waitFor();
-}
-
-/** Replaces the operation in the editor and runs it; resolves with the result pane's text. */
-async function run(page: Page, query: string, expected: string | RegExp): Promise<string> {
-  const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(query);
-  await page.getByRole('button', { name: /Execute query/ }).click();
-  const result = page.locator('.result-window');
-  const text = () => result.innerText().then((t) => t.replace(/\u00a0/g, ' ')); // Monaco's spaces
-  await expect.poll(text, { timeout: 15_000 }).toMatch(expected);
-  return text();
 }
 
 describe('GraphiQL, served by the app with nothing from any other origin', () => {
@@ -99,13 +77,13 @@ describe('GraphiQL, served by the app with nothing from any other origin', () =>
       .getByText('Subscription', { exact: true })
       .waitFor();
 
-    const me = await run(page, '{ me { username role } }', /"username": "admin"/);
+    const me = await runOperation(page, '{ me { username role } }', /"username": "admin"/);
     expect(me).toMatch(/"role": "ADMIN"/);
     await screenshot(page, 'graphiql-signed-in');
 
     // a subscription over graphql-ws on the same origin: the stored output, then the end
     const ws = page.waitForEvent('websocket');
-    await run(
+    await runOperation(
       page,
       `subscription { commandOutput(runId: "${runId}") { data } }`,
       /hello from the agent/,
@@ -120,7 +98,7 @@ describe('GraphiQL, served by the app with nothing from any other origin', () =>
     const { ctx, foreign } = await sameOriginOnly({ colorScheme: 'dark' });
     const page = await openGraphiQL(ctx);
     await signInHere(page);
-    await run(page, '{ me { username } }', /"username": "admin"/);
+    await runOperation(page, '{ me { username } }', /"username": "admin"/);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const [r, g, b] = bg.match(/\d+/g)!.map(Number);
     expect(r! + g! + b!, `body background ${bg}`).toBeLessThan(150);

@@ -36,7 +36,7 @@ function SignedIn(props: { viewer: Viewer; onSignedOut(notice: string | null): v
   const bar = h(
     'header',
     { className: 'bar' },
-    h('strong', null, 'Tiny Agent GraphiQL'),
+    h('strong', { className: 'brand' }, 'Tiny Agent GraphiQL'),
     h(
       'span',
       { className: 'who' },

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppServices } from '../../context.js';
+import { refuseSignedOut, startDownload } from '../../http/download.js';
 import { sendError } from '../../http/respond.js';
 import type { Viewer } from '../auth/viewer.js';
-import { parseRange } from '../files/file.download.js';
-import { contentDisposition } from '../files/file.name.js';
 import { CommandRun, OutputChunkRow } from './command-run.entity.js';
 import { PlainText } from './command.plain.js';
 import { runVisible } from './command.service.js';
@@ -26,13 +25,7 @@ export async function serveRunOutput(
 ): Promise<void> {
   const [pathname, query = ''] = (req.url ?? '').split('?', 2) as [string, string?];
   const id = RUN_OUTPUT_PATH.exec(pathname)?.[1] ?? '';
-  if (!viewer)
-    return sendError(
-      res,
-      401,
-      'UNAUTHENTICATED',
-      'Sign in first: downloads need a session cookie or a Bearer token.',
-    );
+  if (!viewer) return refuseSignedOut(res);
   const em = app.orm.em.fork();
   const run = RUN_ID.test(id) ? await em.findOne(CommandRun, { id }) : null;
   // someone else's run answers exactly like a missing one
@@ -42,32 +35,15 @@ export async function serveRunOutput(
   const plain = new URLSearchParams(query).get('plain') === '1';
   // a finished run's stored size is final; a running one grows, so it is sent whole, unsized
   const size = !plain && run.status !== 'RUNNING' ? run.outputBytes : null;
-  const etag = size === null ? null : `"${run.id}-${run.lastSeq}-${size}"`;
-  const ifRange = req.headers['if-range'];
-  const range =
-    size === null || (ifRange && ifRange !== etag) ? null : parseRange(req.headers.range, size);
   const stamp = run.startedAt.toISOString().slice(0, 19).replace(/[T:]/g, '-');
-  const headers: Record<string, string | number> = {
-    'content-type': 'text/plain; charset=utf-8',
-    'content-disposition': contentDisposition(`${run.commandName}-${stamp}.txt`),
-    'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
-    'cross-origin-resource-policy': 'same-origin',
-    'cache-control': 'private, no-cache',
-    ...(size === null ? {} : { 'accept-ranges': 'bytes', etag: etag! }),
-  };
-  if (range === 'unsatisfiable') {
-    res.writeHead(416, { ...headers, 'content-range': `bytes */${size}`, 'content-length': 0 });
-    return void res.end();
-  }
-  const start = range?.start ?? 0;
-  const end = range?.end ?? (size === null ? Infinity : size - 1);
-  res.writeHead(range ? 206 : 200, {
-    ...headers,
-    ...(size === null ? {} : { 'content-length': size ? end - start + 1 : 0 }),
-    ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+  const span = await startDownload(req, res, {
+    fileName: `${run.commandName}-${stamp}.txt`,
+    contentType: 'text/plain; charset=utf-8',
+    size,
+    etag: `"${run.id}-${run.lastSeq}-${size}"`,
   });
-  if (req.method === 'HEAD' || size === 0) return void res.end();
+  if (!span) return;
+  const { start, end } = span;
 
   const strip = plain ? { STDOUT: new PlainText(), STDERR: new PlainText() } : null;
   let offset = 0; // bytes of stored output before the current row

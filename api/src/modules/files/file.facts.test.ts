@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseRange } from './file.download.js';
+import { parseRange } from '../../http/download.js';
 import { imageSize, readFacts, textPreview } from './file.facts.js';
 import { pngBytes, tarBytes, zipBytes } from '../../test/file.testkit.js';
 
