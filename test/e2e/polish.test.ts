@@ -1,7 +1,7 @@
 // Issue 19's second-pass polish, measured in the page: the colour tokens follow the system unless
 // the top bar says otherwise (each way round), the terminal is framed in dark mode, phone cards
 // show no label without a value, the run's start date stays on one line, "admin (you)" is
-// spaced, and a file's processing badge is coloured (the run badges' colours). Screenshots: polish-*.png.
+// spaced, and a file's processing badge has the run badges' colours. Screenshots: polish-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, signedInPage, startE2E, type E2E } from './browser.js';
