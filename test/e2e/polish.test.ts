@@ -103,7 +103,7 @@ describe('polish', () => {
     it('spaces "admin (you)"', async () => {
       await page.goto('/users');
       const self = page.getByRole('row').filter({ hasText: '(you)' });
-      expect(await self.locator('td').first().innerText()).toMatch(/^admin \(you\)/);
+      expect(await self.locator('td').first().innerText()).toMatch(/^admin\s\(you\)/);
     });
 
     it('colours the file processing badge', async () => {
