@@ -243,6 +243,25 @@ export async function signIn(
     .waitFor({ state: 'attached' });
 }
 
+/**
+ * The usual start of a test file: a fresh browser context with one page, signed in as admin.
+ * `problems` collects the page's uncaught and console errors; `permissions` are granted first.
+ */
+export async function signedInPage(
+  e: E2E,
+  opts: { permissions?: string[] } = {},
+): Promise<{ page: Page; problems: string[] }> {
+  const ctx = await e.context();
+  if (opts.permissions) await ctx.grantPermissions(opts.permissions);
+  const page = await ctx.newPage();
+  await signIn(page);
+  return { page, problems: ctx.problems };
+}
+
+/** Node, printing "<label> <i>" for i = 1..lines, one line every `gap` ms (argv: label lines gap). */
+export const COUNT_SCRIPT =
+  "const [l,n,g]=process.argv.slice(1);let i=0;const t=setInterval(()=>{console.log(l+' '+(++i));if(i>=+n)clearInterval(t)},+g)";
+
 /** In-app navigation through the Main nav (no page load), waiting for the page's heading. */
 export async function navTo(
   page: Page,

@@ -3,7 +3,7 @@
 // run, revoke a token, sign out elsewhere, delete a file, disable, reset and end sessions of a user.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { navTo, screenshot, signIn, startE2E, type E2E } from './browser.js';
+import { navTo, screenshot, signedInPage, startE2E, type E2E } from './browser.js';
 
 const AGENT = `
 commands:
@@ -18,10 +18,7 @@ let admin: Awaited<ReturnType<E2E['server']['login']>>;
 
 beforeAll(async () => {
   e = await startE2E(AGENT);
-  const ctx = await e.context();
-  problems = ctx.problems;
-  page = await ctx.newPage();
-  await signIn(page);
+  ({ page, problems } = await signedInPage(e));
   admin = await e.server.login();
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());

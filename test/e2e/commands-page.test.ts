@@ -3,7 +3,7 @@
 // FILE argument uploaded in place from the run form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, signIn, startE2E, viewLines, type E2E } from './browser.js';
+import { screenshot, signIn, signedInPage, startE2E, viewLines, type E2E } from './browser.js';
 
 const AGENT = `
 commands:
@@ -36,10 +36,7 @@ let problems: string[];
 
 beforeAll(async () => {
   e = await startE2E(AGENT);
-  const ctx = await e.context();
-  problems = ctx.problems;
-  page = await ctx.newPage();
-  await signIn(page);
+  ({ page, problems } = await signedInPage(e));
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { signIn, startE2E, type E2E } from './browser.js';
+import { signedInPage, startE2E, type E2E } from './browser.js';
 
 let e: E2E;
 let page: Page;
@@ -11,10 +11,7 @@ let problems: string[];
 
 beforeAll(async () => {
   e = await startE2E('commands: []\nlogs: []\n');
-  const ctx = await e.context();
-  problems = ctx.problems;
-  page = await ctx.newPage();
-  await signIn(page);
+  ({ page, problems } = await signedInPage(e));
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());
 

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, signIn, startE2E, type E2E } from './browser.js';
+import { screenshot, signIn, signedInPage, startE2E, type E2E } from './browser.js';
 
 const AGENT = `
 commands: []
@@ -34,10 +34,7 @@ let problems: string[];
 beforeAll(async () => {
   e = await startE2E(AGENT);
   writeFileSync(path.join(e.server.dir, 'app.log'), LINES.map((l) => `${l}\n`).join(''));
-  const ctx = await e.context();
-  problems = ctx.problems;
-  page = await ctx.newPage();
-  await signIn(page);
+  ({ page, problems } = await signedInPage(e));
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());
 

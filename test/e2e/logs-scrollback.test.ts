@@ -6,7 +6,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, signIn, startE2E, viewLines, type E2E } from './browser.js';
+import { screenshot, signedInPage, startE2E, viewLines, type E2E } from './browser.js';
 
 const AGENT = `
 commands: []
@@ -29,10 +29,7 @@ beforeAll(async () => {
   bigLog = path.join(e.server.dir, 'big.log');
   const lines = Array.from({ length: TOTAL }, (_, i) => `${fileLine(i + 1)}\n`);
   writeFileSync(bigLog, lines.join(''));
-  const ctx = await e.context();
-  problems = ctx.problems;
-  page = await ctx.newPage();
-  await signIn(page);
+  ({ page, problems } = await signedInPage(e));
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());
 

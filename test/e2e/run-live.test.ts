@@ -2,18 +2,15 @@
 // has ended says "Complete" straight away (no resubscribe after the end, no "Live" afterwards).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { signIn, startE2E, type E2E } from './browser.js';
+import { COUNT_SCRIPT, signedInPage, startE2E, type E2E } from './browser.js';
 
 const NODE = process.execPath;
-// "<label> <i>" for i = 1..n, one line every g ms
-const COUNT =
-  "const [l,n,g]=process.argv.slice(1);let i=0;const t=setInterval(()=>{console.log(l+' '+(++i));if(i>=+n)clearInterval(t)},+g)";
 
 const AGENT = `
 commands:
   - name: count
     title: Count slowly
-    argv: ${JSON.stringify([NODE, '-e', COUNT, '--', '{{label}}', '{{lines}}', '{{gap}}'])}
+    argv: ${JSON.stringify([NODE, '-e', COUNT_SCRIPT, '--', '{{label}}', '{{lines}}', '{{gap}}'])}
     args:
       - { name: label, type: string, maxLength: 40 }
       - { name: lines, type: int, min: 1, max: 1000 }
@@ -29,10 +26,7 @@ let admin: { token: string };
 
 beforeAll(async () => {
   e = await startE2E(AGENT);
-  const ctx = await e.context();
-  problems = ctx.problems;
-  page = await ctx.newPage();
-  await signIn(page);
+  ({ page, problems } = await signedInPage(e));
   admin = await e.server.login();
 }, 180_000);
 afterAll(() => e?.close());

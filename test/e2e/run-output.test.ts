@@ -2,7 +2,7 @@
 // 100,000 lines the page keeps), and Run again with the run's own arguments, prefilled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, signIn, startE2E, type E2E } from './browser.js';
+import { screenshot, signIn, signedInPage, startE2E, type E2E } from './browser.js';
 
 const NODE = process.execPath;
 // n lines; every 25th says "needle", every line but the first coloured
@@ -31,11 +31,9 @@ let admin: { token: string };
 
 beforeAll(async () => {
   e = await startE2E(AGENT);
-  const ctx = await e.context();
-  await ctx.grantPermissions(['clipboard-read', 'clipboard-write']);
-  problems = ctx.problems;
-  page = await ctx.newPage();
-  await signIn(page);
+  ({ page, problems } = await signedInPage(e, {
+    permissions: ['clipboard-read', 'clipboard-write'],
+  }));
   admin = await e.server.login();
 }, 180_000);
 afterAll(() => e?.close());

@@ -3,19 +3,16 @@
 // the test can cut (Chromium's emulated "offline" leaves open WebSockets alone).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { signIn, startE2E, viewLines, type E2E } from './browser.js';
+import { COUNT_SCRIPT, signedInPage, startE2E, viewLines, type E2E } from './browser.js';
 
 const NODE = process.execPath;
-// prints "<label> <i>" for i = 1..lines, one line every `gap` ms
-const COUNT =
-  "const [l,n,g]=process.argv.slice(1);let i=0;const t=setInterval(()=>{console.log(l+' '+(++i));if(i>=+n)clearInterval(t)},+g)";
 
 const AGENT = `
 commands:
   - name: count
     title: Count slowly
     description: Numbered lines, one every gap milliseconds
-    argv: ["${NODE}", "-e", "${COUNT}", "--", "{{label}}", "{{lines}}", "{{gap}}"]
+    argv: ["${NODE}", "-e", "${COUNT_SCRIPT}", "--", "{{label}}", "{{lines}}", "{{gap}}"]
     args:
       - { name: label, type: string, maxLength: 40, pattern: "[a-z ]+" }
       - { name: lines, type: int, min: 1, max: 1000, default: 10 }
@@ -36,10 +33,7 @@ let problems: string[];
 
 beforeAll(async () => {
   e = await startE2E(AGENT, { proxy: true });
-  const ctx = await e.context();
-  problems = ctx.problems;
-  page = await ctx.newPage();
-  await signIn(page);
+  ({ page, problems } = await signedInPage(e));
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());
 
@@ -104,7 +98,7 @@ describe('runs', () => {
     expect(JSON.parse((await argvEl.getAttribute('title'))!)).toEqual([
       NODE,
       '-e',
-      COUNT,
+      COUNT_SCRIPT,
       '--',
       'hello world',
       '20',

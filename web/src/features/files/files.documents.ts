@@ -18,26 +18,13 @@ export const StoredFileFragment = graphql(`
   }
 `);
 
-// fields spelled out in the connection, not ...StoredFileFields: the depth limit counts a spread as two levels
 export const FilesQuery = graphql(`
   query Files($first: Int, $after: String) {
     files(first: $first, after: $after) {
       edges {
         cursor
         node {
-          id
-          name
-          size
-          mimeType
-          sha256
-          createdAt
-          downloadUrl
-          processingStatus
-          processingResult
-          uploadedBy {
-            id
-            username
-          }
+          ...StoredFileFields
         }
       }
       pageInfo {
