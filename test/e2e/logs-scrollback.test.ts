@@ -117,9 +117,20 @@ describe('log scroll-back', () => {
     await page.getByLabel('Backfill lines').fill('0');
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(count, { timeout: 10_000 }).toBe(0);
-    appendFileSync(bigLog, 'after backfill 0\n');
-    await line('after backfill 0').waitFor({ timeout: 10_000 });
-    expect(await count()).toBe(1);
+    // the new stream may not be live yet when Apply returns: append until one line arrives, then
+    // every line shown must be one of those (backfill 0 showed nothing older)
+    let n = 0;
+    const writer = setInterval(() => appendFileSync(bigLog, `after backfill 0 #${++n}\n`), 200);
+    try {
+      await expect.poll(count, { timeout: 10_000 }).toBeGreaterThan(0);
+    } finally {
+      clearInterval(writer);
+    }
+    const shown = await page.getByTestId('log-line').allTextContents();
+    expect(
+      shown.every((t) => t.startsWith('after backfill 0 #')),
+      shown.join('\n'),
+    ).toBe(true);
     expect(problems).toEqual([]);
   }, 60_000);
 });
