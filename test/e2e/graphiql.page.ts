@@ -30,6 +30,11 @@ export async function runOperation(
   expected: string | RegExp,
 ): Promise<string> {
   await typeInto(page, '.graphiql-query-editor .monaco-editor', query);
+  // GraphiQL takes the editor's text into its state 100 ms after the last keystroke (debounced),
+  // storing it as it does: a click before that ran the previous operation
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('graphiql:query')), { timeout: 5_000 })
+    .toBe(query);
   await page.getByRole('button', { name: /Execute query/ }).click();
   const result = page.locator('.result-window');
   const text = () => result.innerText().then((t) => t.replace(/\u00a0/g, ' ')); // Monaco's spaces
