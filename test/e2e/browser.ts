@@ -12,6 +12,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
+import { startNginx, type RunningNginx } from '../deploy/tools.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
@@ -325,5 +326,26 @@ export async function viewLines(page: Page, testid: 'output-view' | 'log-view'):
     const missing = lines.flatMap((l, i) => (l === undefined ? [i] : []));
     if (missing.length) throw new Error(`rows never rendered: ${missing.slice(0, 10).join(', ')}`);
     return lines as string[];
+  });
+}
+
+/** Runs `command` as the admin and returns the run's id: a run for pages that show one. */
+export async function runAsAdmin(e: E2E, command: string): Promise<string> {
+  const admin = await e.server.login();
+  const r = await e.server.gql(
+    `mutation($name: String!) { runCommand(name: $name) { id } }`,
+    { name: command },
+    admin,
+  );
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data.runCommand.id;
+}
+
+/** The shipped nginx (infra/nginx/templates) in front of this server, serving the built app. */
+export function nginxInFront(e: E2E): Promise<RunningNginx> {
+  return startNginx({
+    upstream: new URL(e.server.url).host,
+    webRoot: path.join(ROOT, 'web', 'dist'),
+    uploadMaxBytes: 1024 * 1024,
   });
 }

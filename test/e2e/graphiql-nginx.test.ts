@@ -2,11 +2,17 @@
 // request to another origin blocked and counted, under nginx's headers with no CSP violation: it
 // signs in, runs a query and a subscription, fits a phone, and a token typed into its Headers tab
 // signs in its subscriptions as it does its queries.
-import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNginx, type RunningNginx } from '../deploy/tools.js';
-import { ADMIN_PASSWORD, ROOT, screenshot, startE2E, type E2E } from './browser.js';
+import type { RunningNginx } from '../deploy/tools.js';
+import {
+  ADMIN_PASSWORD,
+  nginxInFront,
+  runAsAdmin,
+  screenshot,
+  startE2E,
+  type E2E,
+} from './browser.js';
 import { blockOtherOrigins, runOperation, typeInto } from './graphiql.page.js';
 
 const AGENT = `
@@ -24,17 +30,10 @@ let runId: string;
 
 beforeAll(async () => {
   e = await startE2E(AGENT, { env: { TRUST_PROXY: 'true' } });
-  const admin = await e.server.login();
-  adminToken = admin.token;
+  adminToken = (await e.server.login()).token;
   await e.server.createUser('olga', 'USER', 'olga-password-1');
-  const r = await e.server.gql(`mutation { runCommand(name: "hello") { id } }`, {}, admin);
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  runId = r.data.runCommand.id;
-  nginx = await startNginx({
-    upstream: new URL(e.server.url).host,
-    webRoot: path.join(ROOT, 'web', 'dist'),
-    uploadMaxBytes: 1024 * 1024,
-  });
+  runId = await runAsAdmin(e, 'hello');
+  nginx = await nginxInFront(e);
 }, 180_000); // the first file to start may build web/dist
 afterAll(async () => {
   await nginx?.stop();

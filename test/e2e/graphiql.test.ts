@@ -3,7 +3,7 @@
 // subscription; the UI pages and their fonts load the same way.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, screenshot, signIn, startE2E, type E2E } from './browser.js';
+import { ADMIN_PASSWORD, runAsAdmin, screenshot, signIn, startE2E, type E2E } from './browser.js';
 import { blockOtherOrigins, runOperation } from './graphiql.page.js';
 
 const AGENT = `
@@ -19,10 +19,7 @@ let runId: string;
 
 beforeAll(async () => {
   e = await startE2E(AGENT);
-  const admin = await e.server.login();
-  const r = await e.server.gql(`mutation { runCommand(name: "hello") { id } }`, {}, admin);
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  runId = r.data.runCommand.id;
+  runId = await runAsAdmin(e, 'hello');
 }, 180_000); // the first file to start may build web/dist
 afterAll(() => e?.close());
 

@@ -1,11 +1,10 @@
 // Every client route survives a reload and a bookmark: served directly by the app and through the
 // shipped nginx (infra/nginx/templates), signed out (the sign-in page, then the route's own page
 // once signed in, at the same address) and signed in (a reload shows the page again).
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNginx, type RunningNginx } from '../deploy/tools.js';
-import { ADMIN_PASSWORD, ROOT, startE2E, type E2E } from './browser.js';
+import type { RunningNginx } from '../deploy/tools.js';
+import { ADMIN_PASSWORD, nginxInFront, runAsAdmin, startE2E, type E2E } from './browser.js';
 
 const AGENT = `
 commands:
@@ -21,15 +20,8 @@ let runId: string;
 
 beforeAll(async () => {
   e = await startE2E(AGENT);
-  const admin = await e.server.login();
-  const r = await e.server.gql(`mutation { runCommand(name: "hello") { id } }`, {}, admin);
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  runId = r.data.runCommand.id;
-  nginx = await startNginx({
-    upstream: new URL(e.server.url).host,
-    webRoot: path.join(ROOT, 'web', 'dist'),
-    uploadMaxBytes: 1024 * 1024,
-  });
+  runId = await runAsAdmin(e, 'hello');
+  nginx = await nginxInFront(e);
 }, 180_000); // the first file to start may build web/dist
 afterAll(async () => {
   await nginx?.stop();
