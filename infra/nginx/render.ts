@@ -19,7 +19,7 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.u
 export const BODY_HEADROOM_BYTES = 2 * 1024 * 1024;
 
 export interface NginxOptions {
-  /** app instance, host:port */
+  /** app instance(s): host:port, or several separated by spaces or commas */
   upstream: string;
   /** nginx `listen` values: a port, or address:port */
   httpListen: string;
@@ -34,9 +34,19 @@ export interface NginxOptions {
   uploadMaxBytes: number;
 }
 
+/** One `server` line per instance (as docker-entrypoint.d/16-tiny-agent-upstreams.envsh writes them). */
+export function upstreamServers(upstream: string): string {
+  return upstream
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((peer) => `server ${peer} max_fails=3 fail_timeout=10s; `)
+    .join('');
+}
+
 export function templateVars(o: NginxOptions): Record<string, string> {
   return {
     NGINX_UPSTREAM: o.upstream,
+    NGINX_UPSTREAM_SERVERS: upstreamServers(o.upstream),
     NGINX_HTTP_LISTEN: o.httpListen,
     NGINX_HTTPS_LISTEN: o.httpsListen,
     NGINX_SERVER_NAME: o.serverName ?? '_',

@@ -5,6 +5,7 @@ import {
   BODY_HEADROOM_BYTES,
   renderTemplate,
   TEMPLATES_DIR,
+  upstreamServers,
   templateVars,
 } from '../../infra/nginx/render.js';
 import { requireTool, ROOT, run } from './tools.js';
@@ -63,5 +64,18 @@ describe('nginx templates', () => {
     );
     expect(inImage({})).toBe(vars.NGINX_CLIENT_MAX_BODY_SIZE); // the default, 100 MiB
     expect(inImage({ UPLOAD_MAX_BYTES: '1', NGINX_CLIENT_MAX_BODY_SIZE: '5m' })).toBe('5m'); // an explicit value wins
+  });
+
+  it('write one upstream server per instance in NGINX_UPSTREAM, in the image as in render.ts', () => {
+    const script = path.join(ROOT, 'infra/nginx/docker-entrypoint.d/16-tiny-agent-upstreams.envsh');
+    const inImage = (upstream: string) =>
+      run('sh', ['-c', `. "${script}"; printf %s "$NGINX_UPSTREAM_SERVERS"`], {
+        env: { PATH: process.env.PATH, NGINX_UPSTREAM: upstream },
+      }).out;
+    for (const upstream of ['app:5000', 'a:5000 b:5000,c:5000', ' a:1 , b:2 ']) {
+      expect(inImage(upstream)).toBe(upstreamServers(upstream));
+    }
+    expect(upstreamServers('a:5000 b:5000,c:5000').match(/server /g)).toHaveLength(3);
+    expect(upstreamServers('a:1')).toBe('server a:1 max_fails=3 fail_timeout=10s; ');
   });
 });
