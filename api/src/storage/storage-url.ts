@@ -26,6 +26,9 @@ export function parseStorageUrl(value: string | undefined): StorageSpec | string
     return 'must be file: or s3://BUCKET/optional/prefix?endpoint=…&region=…';
   }
   if (url.protocol !== 's3:') return 'must be file: or s3://BUCKET/optional/prefix';
+  // URL parsing would quietly resolve them: refused, so the prefix is what was written
+  if (/\/\.{1,2}(\/|\?|$)/.test(value.slice('s3://'.length).split('?', 1)[0]!))
+    return 'prefix must not contain "." or ".." folders';
   // credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, so they never show in a URL
   if (url.username || url.password)
     return 'must not hold credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead';
