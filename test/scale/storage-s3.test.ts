@@ -280,6 +280,37 @@ describe('STORAGE_URL=s3://', () => {
     });
   });
 
+  it('with the bucket unreachable, uploads and downloads fail (nothing half-stored); they work again once it is back', async () => {
+    const kept = await s.upload({ name: 'kept.txt', content: 'kept across the outage' }, admin);
+    const keptId = kept.data.uploadFile.id;
+    const port = Number(new URL(endpoint).port);
+    s3.httpServer.closeAllConnections();
+    await s3.close();
+
+    const during = await s.upload({ name: 'lost.txt', content: 'not stored' }, admin);
+    expect(code(during)).toBe('INTERNAL_SERVER_ERROR');
+    expect(during.errors![0]!.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|s3/i);
+    const down = await download(keptId);
+    expect(down.status).toBe(500);
+    const list = await s.gql(`{ files(first: 50) { edges { node { name } } } }`, {}, admin);
+    expect(list.data.files.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContain(
+      'lost.txt',
+    );
+
+    // back, same port and folder: what was stored is there, new uploads work
+    s3 = new S3rver({
+      address: '127.0.0.1',
+      port,
+      silent: true,
+      directory: s3dir,
+      vhostBuckets: false,
+    });
+    await s3.run();
+    expect((await download(keptId)).body.toString()).toBe('kept across the outage');
+    const after = await s.upload({ name: 'after.txt', content: 'after' }, admin);
+    expect(after.errors).toBeUndefined();
+  }, 60_000);
+
   it('the S3 secret appears in no log line', () => {
     const log = s.logText();
     expect(log.length).toBeGreaterThan(0);
