@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseStorageUrl } from '../storage/storage-url.js';
 
 const DEFAULT_TYPES = [
   'text/*',
@@ -50,6 +51,24 @@ const envSchema = z.object({
     )
     .optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  STORAGE_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const spec = parseStorageUrl(v);
+      if (typeof spec !== 'string') return spec;
+      ctx.addIssue({ code: 'custom', message: spec });
+      return z.NEVER;
+    }),
+  // for STORAGE_URL=s3://…; unset: the SDK's own chain (instance role, ~/.aws). Never logged
+  AWS_ACCESS_KEY_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 visible characters')
+    .optional(),
+  AWS_SECRET_ACCESS_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 visible characters')
+    .optional(),
   ADMIN_USERNAME: z
     .string()
     .regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
@@ -151,17 +170,25 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => {
+  // the SDK needs both or neither (then it uses its own chain: instance role, ~/.aws)
+  const awsPair =
+    !cleaned.AWS_ACCESS_KEY_ID !== !cleaned.AWS_SECRET_ACCESS_KEY
+      ? [
+          `${cleaned.AWS_ACCESS_KEY_ID ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID'}: must be set together with the other AWS_ key (or neither)`,
+        ]
+      : [];
+  if (!parsed.success || awsPair.length) {
+    throw new ConfigError([
+      ...(parsed.error?.issues ?? []).map((i) => {
         const name = String(i.path[0] ?? '');
         const shown =
-          name && !/PASSWORD|KEY|SECRET|TOKEN/.test(name) && cleaned[name] !== undefined
+          name && !/PASSWORD|KEY|SECRET|TOKEN|STORAGE_URL/.test(name) && cleaned[name] !== undefined
             ? ` (got "${cleaned[name]}")`
             : '';
         return `${name}: ${i.message}${shown}`;
       }),
-    );
+      ...awsPair,
+    ]);
   }
   const c = parsed.data;
   return {

@@ -6,6 +6,7 @@ import type { PubSub } from '../../realtime/pubsub.js';
 import { auditAs } from '../audit/audit.service.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
+import { RunFileCopies } from '../files/file.run-copy.js';
 import { resolveFileForCommand } from '../files/file.service.js';
 import { CommandRun, OutputChunkRow, type RunStatus } from './command-run.entity.js';
 import { resolveArgv, type CommandArgInput } from './command.args.js';
@@ -38,11 +39,15 @@ export async function runCommand(
 ): Promise<CommandRun> {
   const viewer = requireViewer(ctx);
   const spec = findCommand(ctx, args.name);
-  const argv = await resolveArgv(spec, args.args ?? [], {
-    resolveFile: (id) => resolveFileForCommand(ctx, id),
-  });
+  // bucket-stored file arguments are copied out for the run; the copies go when its slot does
+  const copies = new RunFileCopies();
+  const argv = await copies.during(
+    resolveArgv(spec, args.args ?? [], {
+      resolveFile: (id) => resolveFileForCommand(ctx, id, copies),
+    }),
+  );
   const { supervisor, agent, pubsub, log } = ctx.app;
-  const slot = supervisor.admit(spec, agent.config.limits.maxRunning);
+  const slot = copies.until(supervisor.admit(spec, agent.config.limits.maxRunning));
   if (typeof slot === 'string') throw new ConflictError(slot);
   try {
     const run = ctx.em.create(CommandRun, {

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { AppServices } from '../../context.js';
@@ -9,8 +7,9 @@ import { sendError } from '../../http/respond.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Viewer } from '../auth/viewer.js';
 import { StoredFile } from './file.entity.js';
-import { FILE_ID, storedPath } from './file.paths.js';
+import { FILE_ID } from './file.paths.js';
 import { fileVisible } from './file.service.js';
+import { fileStore } from './file.store.js';
 
 /** `GET /files/:id`: the stored bytes as an attachment; same access rules as `file(id)`. */
 export async function serveFileDownload(
@@ -23,10 +22,10 @@ export async function serveFileDownload(
   const id = /^\/files\/([^/?]+)$/.exec((req.url ?? '').split('?', 1)[0]!)?.[1] ?? '';
   if (!viewer) return refuseSignedOut(res);
   const file = FILE_ID.test(id) ? await app.orm.em.fork().findOne(StoredFile, { id }) : null;
-  const full = file && fileVisible(viewer, file) ? storedPath(app, file.id) : null;
-  const info = full ? await stat(full).catch(() => null) : null;
+  const store = await fileStore(app);
+  const info = file && fileVisible(viewer, file) ? await store.stat(file.id) : null;
   // someone else's file answers exactly like a missing one
-  if (!file || !full || !info?.isFile()) return notFound();
+  if (!file || !info) return notFound();
 
   const size = info.size;
   const download = {
@@ -54,8 +53,13 @@ export async function serveFileDownload(
   });
   if (!span) return;
   const { start, end } = span;
-  // a client that goes away mid-download ends the pipeline; nothing to clean up
-  await pipeline(createReadStream(full, { start, end, highWaterMark: 256 * 1024 }), res).catch(() =>
-    res.destroy(),
-  );
+  // span is null for HEAD and empty files: here there is at least one byte to read
+  const body = await store.get(file.id, { start, end }).catch((err: unknown) => {
+    app.log.warn('a stored file could not be read', { fileId: file.id, err });
+    return null;
+  });
+  // the headers are out: a file gone (or a bucket unreachable) meanwhile cuts the response
+  if (!body) return void res.destroy();
+  // a client that goes away mid-download ends the pipeline (and the read); nothing to clean up
+  await pipeline(body, res).catch(() => res.destroy());
 }

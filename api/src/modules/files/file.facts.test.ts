@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRange } from '../../http/download.js';
-import { imageSize, readFacts, textPreview } from './file.facts.js';
+import { FolderStore } from '../../storage/folder.store.js';
+import { imageSize, readFacts, textPreview, type ReadAt } from './file.facts.js';
 import { pngBytes, tarBytes, zipBytes } from '../../test/file.testkit.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-facts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const fileOf = (name: string, b: Buffer) => {
-  const p = path.join(dir, name);
-  writeFileSync(p, b);
-  return p;
+const store = new FolderStore(dir);
+const fileOf = (name: string, b: Buffer): ReadAt => {
+  writeFileSync(path.join(dir, name), b);
+  return (position, length) => store.readAt(name, position, length);
 };
 
 describe('imageSize', () => {
@@ -76,7 +77,7 @@ describe('archives and text', () => {
       data: 'x'.repeat(i),
     }));
     const zip = await readFacts(
-      fileOf('a.zip', zipBytes(entries)),
+      fileOf('a-zip', zipBytes(entries)),
       'application/zip',
       zipBytes(entries).length,
     );
@@ -85,7 +86,7 @@ describe('archives and text', () => {
     expect(zip.archive!.uncompressedBytes).toBe((149 * 150) / 2);
     const tarBuf = tarBytes(entries.slice(0, 3));
     expect(
-      (await readFacts(fileOf('a.tar', tarBuf), 'application/x-tar', tarBuf.length)).archive,
+      (await readFacts(fileOf('a-tar', tarBuf), 'application/x-tar', tarBuf.length)).archive,
     ).toEqual({
       format: 'tar',
       entries: 3,
@@ -94,7 +95,7 @@ describe('archives and text', () => {
     });
     const cut = zipBytes(entries).subarray(0, 500);
     expect(
-      (await readFacts(fileOf('cut.zip', cut), 'application/zip', cut.length)).archive,
+      (await readFacts(fileOf('cut-zip', cut), 'application/zip', cut.length)).archive,
     ).toEqual({ format: 'zip', entries: null, names: [] });
   });
 

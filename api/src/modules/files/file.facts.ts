@@ -1,6 +1,5 @@
 // Built-in processors: facts read from a stored file's header or index, never by decoding or
 // extracting it. Each reads a bounded number of bytes, whatever the file's size.
-import { open, type FileHandle } from 'node:fs/promises';
 import { stripUnsafe } from './file.name.js';
 
 export const PREVIEW_CHARS = 2000;
@@ -26,25 +25,16 @@ export interface Facts {
   archive?: ArchiveFacts;
 }
 
-export async function readFacts(file: string, mimeType: string, size: number): Promise<Facts> {
-  const fh = await open(file, 'r');
-  try {
-    if (mimeType.startsWith('text/'))
-      return textPreview(await readAt(fh, 0, PREVIEW_CHARS * 4), size);
-    if (mimeType.startsWith('image/'))
-      return { image: imageSize(await readAt(fh, 0, 1024 * 1024), mimeType) };
-    if (mimeType === 'application/zip') return { archive: await zipListing(fh, size) };
-    if (mimeType === 'application/x-tar') return { archive: await tarListing(fh, size) };
-    return {};
-  } finally {
-    await fh.close();
-  }
-}
+/** Up to `length` bytes at `position` (fewer at the end): a file handle's read, or a ranged GET. */
+export type ReadAt = (position: number, length: number) => Promise<Buffer>;
 
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await fh.read(buf, 0, length, position);
-  return buf.subarray(0, bytesRead);
+export async function readFacts(read: ReadAt, mimeType: string, size: number): Promise<Facts> {
+  if (mimeType.startsWith('text/')) return textPreview(await read(0, PREVIEW_CHARS * 4), size);
+  if (mimeType.startsWith('image/'))
+    return { image: imageSize(await read(0, 1024 * 1024), mimeType) };
+  if (mimeType === 'application/zip') return { archive: await zipListing(read, size) };
+  if (mimeType === 'application/x-tar') return { archive: await tarListing(read, size) };
+  return {};
 }
 
 export function textPreview(head: Buffer, size: number): Facts {
@@ -105,9 +95,9 @@ function jpegSize(
 }
 
 /** Entry count and names from the central directory at the end of a zip; nothing is extracted. */
-export async function zipListing(fh: FileHandle, size: number): Promise<ArchiveFacts> {
+export async function zipListing(readAt: ReadAt, size: number): Promise<ArchiveFacts> {
   const tailLength = Math.min(size, 22 + 65535);
-  const tail = await readAt(fh, size - tailLength, tailLength);
+  const tail = await readAt(size - tailLength, tailLength);
   const at = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (at < 0 || at + 22 > tail.length) return { format: 'zip', entries: null, names: [] };
   let entries = tail.readUInt16LE(at + 10);
@@ -118,14 +108,14 @@ export async function zipListing(fh: FileHandle, size: number): Promise<ArchiveF
     at >= 20 &&
     tail.readUInt32LE(at - 20) === 0x07064b50
   ) {
-    const z64 = await readAt(fh, Number(tail.readBigUInt64LE(at - 12)), 56);
+    const z64 = await readAt(Number(tail.readBigUInt64LE(at - 12)), 56);
     if (z64.length === 56 && z64.readUInt32LE(0) === 0x06064b50) {
       entries = Number(z64.readBigUInt64LE(32));
       cdSize = Number(z64.readBigUInt64LE(40));
       cdOffset = Number(z64.readBigUInt64LE(48));
     }
   }
-  const cd = await readAt(fh, cdOffset, Math.min(cdSize, MAX_CENTRAL_DIRECTORY));
+  const cd = await readAt(cdOffset, Math.min(cdSize, MAX_CENTRAL_DIRECTORY));
   const names: string[] = [];
   let uncompressed: number | null = 0;
   let seen = 0;
@@ -151,13 +141,13 @@ export async function zipListing(fh: FileHandle, size: number): Promise<ArchiveF
 }
 
 /** Entry count and names from a tar's headers, skipping over the contents. */
-export async function tarListing(fh: FileHandle, size: number): Promise<ArchiveFacts> {
+export async function tarListing(readAt: ReadAt, size: number): Promise<ArchiveFacts> {
   const names: string[] = [];
   let entries = 0;
   let total = 0;
   let pos = 0;
   while (pos + 512 <= size && entries < MAX_TAR_ENTRIES) {
-    const h = await readAt(fh, pos, 512);
+    const h = await readAt(pos, 512);
     if (h.length < 512 || h.every((x) => x === 0)) break;
     const field = (from: number, len: number) =>
       h.toString('utf8', from, from + len).replace(/\0.*$/s, '');

@@ -1,9 +1,8 @@
-import { open } from 'node:fs/promises';
 import type { AppServices } from '../../context.js';
 import { StoredFile } from './file.entity.js';
 import { AI_MAX_INPUT_BYTES, aiEnabled, aiInput, summarize } from './file.ai.js';
 import { readFacts, type Facts } from './file.facts.js';
-import { storedPath } from './file.paths.js';
+import { fileStore } from './file.store.js';
 
 export interface ProcessingResult extends Facts {
   summary?: string;
@@ -68,15 +67,16 @@ export class FileProcessor {
   private async process(fileId: string): Promise<void> {
     const em = this.app.orm.em.fork();
     const file = await em.findOne(StoredFile, { id: fileId });
-    const full = storedPath(this.app, fileId);
-    if (!file || !full) return; // deleted meanwhile
+    if (!file) return; // deleted meanwhile
+    const store = await fileStore(this.app);
+    const read = (position: number, length: number) => store.readAt(fileId, position, length);
     file.processingStatus = 'RUNNING';
     await em.flush();
     const result: ProcessingResult = {};
     const failed = (processor: string, err: unknown) =>
       (result.errors ??= []).push({ processor, message: (err as Error).message });
     try {
-      Object.assign(result, await readFacts(full, file.mimeType, file.size));
+      Object.assign(result, await readFacts(read, file.mimeType, file.size));
     } catch (err) {
       failed('facts', err);
     }
@@ -84,7 +84,7 @@ export class FileProcessor {
       try {
         result.summary = await summarize(
           this.app.config,
-          await head(full, AI_MAX_INPUT_BYTES),
+          aiInput(await read(0, AI_MAX_INPUT_BYTES)),
           { timeoutMs: this.options.aiTimeoutMs },
           this.stopping.signal,
         );
@@ -101,17 +101,6 @@ export class FileProcessor {
     file.processingResult = JSON.stringify(result);
     await em.flush();
     this.app.pubsub.publish('fileProcessed', { fileId, ownerId: file.ownerId });
-  }
-}
-
-async function head(file: string, bytes: number): Promise<string> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return aiInput(buf.subarray(0, bytesRead));
-  } finally {
-    await fh.close();
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, stat, unlink } from 'node:fs/promises';
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { Context } from '../../context.js';
 import { AppError, BadUserInputError, NotFoundError, PayloadTooLargeError } from '../../errors.js';
@@ -11,7 +10,9 @@ import { StoredFile } from './file.entity.js';
 import { cleanDisplayName } from './file.name.js';
 import { enqueueProcessing } from './file.processor.js';
 import { typeAllowed } from './file.sniffer.js';
-import { FILE_ID, storedPath, tmpPath, uploadsDir } from './file.paths.js';
+import { FILE_ID } from './file.paths.js';
+import type { RunFileCopies } from './file.run-copy.js';
+import { fileStore } from './file.store.js';
 import { sweepUploads, uploadsInFlight } from './file.sweep.js';
 import { writeUpload } from './file.writer.js';
 
@@ -30,18 +31,20 @@ export async function getFile(
   return file;
 }
 
-/** The stored path of an uploaded file the caller may read: what a `file` command argument receives. */
-export async function resolveFileForCommand(ctx: Context, id: string): Promise<string> {
+/**
+ * What a `file` command argument receives, for a file the caller may read: the stored file's path
+ * in a folder store, a private copy made for the run (in `copies`) with a bucket.
+ */
+export async function resolveFileForCommand(
+  ctx: Context,
+  id: string,
+  copies: RunFileCopies,
+): Promise<string> {
   const file = await getFile(ctx, id);
-  const full = storedPath(ctx.app, file.id);
-  if (
-    !full ||
-    !(await stat(full).then(
-      (s) => s.isFile(),
-      () => false,
-    ))
-  )
-    throw new NotFoundError('That file');
+  const store = await fileStore(ctx.app);
+  const local = store.localPath(file.id);
+  const full = local ? (await store.stat(file.id)) && local : await copies.add(store, file.id);
+  if (!full) throw new NotFoundError('That file');
   return full;
 }
 
@@ -65,12 +68,11 @@ async function storeUpload(
   id: string,
 ): Promise<StoredFile> {
   const { config, metrics, log } = ctx.app;
-  await mkdir(uploadsDir(ctx.app), { recursive: true, mode: 0o700 });
-  const finalPath = storedPath(ctx.app, id)!;
+  const store = await fileStore(ctx.app);
   const limit = await uploadLimit(ctx, viewer);
   let written;
   try {
-    written = await writeUpload(received.createReadStream(), tmpPath(ctx.app, id)!, finalPath, {
+    written = await writeUpload(received.createReadStream(), store, id, {
       ...limit,
       accepts: (mime) => typeAllowed(mime, config.UPLOAD_ALLOWED_TYPES),
     });
@@ -78,7 +80,7 @@ async function storeUpload(
     const mapped = fromUploadError(err);
     metrics.uploads.inc({ outcome: mapped instanceof AppError ? mapped.code : 'aborted' });
     if ((err as { code?: string }).code === 'ENOSPC')
-      log.warn('upload refused: the disk is full', { dir: uploadsDir(ctx.app) });
+      log.warn('upload refused: the disk is full', { store: store.kind });
     throw mapped;
   }
   try {
@@ -113,7 +115,7 @@ async function storeUpload(
     enqueueProcessing(ctx.app, id);
     return file;
   } catch (err) {
-    await unlink(finalPath).catch(() => {});
+    await store.delete(id).catch(() => {});
     throw err;
   }
 }
@@ -122,8 +124,14 @@ export async function deleteFile(ctx: Context, id: string): Promise<boolean> {
   const file = await getFile(ctx, id);
   ctx.em.remove(file);
   await ctx.em.flush();
-  const full = storedPath(ctx.app, file.id);
-  if (full) await unlink(full).catch(() => {});
+  // the row goes first: bytes left by a failed delete are an orphan the sweep can report
+  await (
+    await fileStore(ctx.app)
+  )
+    .delete(file.id)
+    .catch((err) =>
+      ctx.app.log.warn('a deleted file’s bytes could not be removed', { fileId: file.id, err }),
+    );
   ctx.app.log.info('file deleted', { fileId: file.id, by: ctx.viewer!.userId });
   await auditAs(ctx, 'FILE_DELETED', {
     target: file.id,

@@ -1,10 +1,12 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppServices } from '../../context.js';
+import type { ObjectStore } from '../../storage/object-store.js';
 import { User } from '../users/user.entity.js';
 import { StoredFile } from './file.entity.js';
 import { enqueueProcessing } from './file.processor.js';
 import { FILE_ID, uploadsDir } from './file.paths.js';
+import { fileStore } from './file.store.js';
 /** a stored file with no row this young is a crash between rename and insert: never visible, safe to remove */
 const CRASH_WINDOW_MS = 3600_000;
 
@@ -41,10 +43,11 @@ async function rowIds(app: AppServices): Promise<Set<string>> {
 async function removeDeletedUsersFiles(app: AppServices, userId: string): Promise<void> {
   if (await app.orm.em.fork().count(User, { id: userId })) return; // disabled or changed, not deleted
   const known = await rowIds(app);
+  const store = await fileStore(app);
   let removed = 0;
-  for (const name of await readdir(uploadsDir(app))) {
+  for await (const { key: name } of store.list()) {
     if (!FILE_ID.test(name) || known.has(name) || uploadsInFlight.has(name)) continue;
-    await unlink(path.join(uploadsDir(app), name)).then(
+    await store.delete(name).then(
       () => removed++,
       () => {},
     );
@@ -54,30 +57,32 @@ async function removeDeletedUsersFiles(app: AppServices, userId: string): Promis
 
 async function sweep(app: AppServices): Promise<void> {
   const dir = uploadsDir(app);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const store = await fileStore(app);
   const rows = await app.orm.em.fork().find(StoredFile, {}, { fields: ['id', 'processingStatus'] });
   const known = new Set(rows.map((r) => r.id));
   let temporary = 0;
   let orphans = 0;
   let oldOrphans = 0;
-  for (const name of await readdir(dir)) {
-    const full = path.join(dir, name);
-    if (name.startsWith('.tmp-')) {
-      await unlink(full).then(
+  // partial uploads in a bucket are unfinished multipart uploads: never objects, nothing to sweep
+  if (store.kind === 'folder') {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    for (const name of await readdir(dir)) {
+      if (!name.startsWith('.tmp-')) continue;
+      await unlink(path.join(dir, name)).then(
         () => temporary++,
         () => {},
       );
-    } else if (FILE_ID.test(name) && !known.has(name)) {
-      const info = await stat(full).catch(() => null);
-      if (!info?.isFile()) continue;
-      // older ones are more likely another database's files: reported, not destroyed
-      if (Date.now() - info.mtimeMs < CRASH_WINDOW_MS)
-        await unlink(full).then(
-          () => orphans++,
-          () => {},
-        );
-      else oldOrphans++;
     }
+  }
+  for (const { key: name, modifiedAt } of await listed(app, store)) {
+    if (!FILE_ID.test(name) || known.has(name)) continue;
+    // older ones are more likely another database's files: reported, not destroyed
+    if (Date.now() - modifiedAt.getTime() < CRASH_WINDOW_MS)
+      await store.delete(name).then(
+        () => orphans++,
+        () => {},
+      );
+    else oldOrphans++;
   }
   const unfinished = rows.filter(
     (r) => r.processingStatus === 'PENDING' || r.processingStatus === 'RUNNING',
@@ -88,6 +93,20 @@ async function sweep(app: AppServices): Promise<void> {
   if (oldOrphans)
     app.log.warn('stored files without a database row were left in place', {
       count: oldOrphans,
-      dir,
+      store: store.kind === 'folder' ? dir : 'bucket',
     });
+}
+
+/** The stored objects; a bucket unreachable at start-up is logged, not fatal (uploads then fail alone). */
+async function listed(app: AppServices, store: ObjectStore) {
+  const all = [];
+  try {
+    for await (const o of store.list()) all.push(o);
+  } catch (err) {
+    if (store.kind === 'folder') throw err;
+    app.log.warn('the upload bucket could not be listed; leftovers are swept at the next start', {
+      err,
+    });
+  }
+  return all;
 }
