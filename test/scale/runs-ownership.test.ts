@@ -80,7 +80,7 @@ describe('runs belong to the instance that started them', () => {
     expect(admitted.length).toBe(1);
     expect(refused.length).toBe(19);
     for (const r of refused) {
-      expect(r.errors![0]!.extensions.code).toBe('CONFLICT');
+      expect(r.errors![0]!.extensions?.code).toBe('CONFLICT');
       expect(r.errors![0]!.message).toMatch(/"single" is already running 1 time\(s\)/);
     }
     for (const inst of c.instances) {
