@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { YogaInitialContext } from 'graphql-yoga';
+import type { InstanceLease } from './cluster/instance.lease.js';
 import type { AgentConfig } from './config/agent-config.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
@@ -23,6 +24,8 @@ export interface AppServices {
   /** the last good agent.yaml; replaced when the file changes */
   agent: { config: AgentConfig };
   supervisor: CommandSupervisor;
+  /** this process's id and lease; runs it starts are its own */
+  instance: InstanceLease;
   /** one follower per log file, shared by every logTail */
   logHub: LogHub;
 }

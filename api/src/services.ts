@@ -1,3 +1,4 @@
+import { InstanceLease } from './cluster/instance.lease.js';
 import type { Config } from './config/config.js';
 import { loadAgentConfig, watchAgentConfig } from './config/agent-config.js';
 import type { AppServices } from './context.js';
@@ -9,7 +10,7 @@ import { startAuditRetention } from './modules/audit/audit.retention.js';
 import { recordAudit } from './modules/audit/audit.service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginLimiter } from './modules/auth/login-limiter.js';
-import { recoverInterruptedRuns } from './modules/commands/command.recovery.js';
+import { recoverOrphanedRuns } from './modules/commands/command.recovery.js';
 import { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
@@ -56,6 +57,14 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     redis && config.REDIS_URL ? new redis(config.REDIS_URL, { log }) : undefined,
   );
   const metrics = createMetrics({ tally: config.FAST_PATHS === 'on' });
+  const instance = new InstanceLease(orm, {
+    leaseMs: config.INSTANCE_LEASE_SECONDS * 1000,
+    heartbeatMs: config.INSTANCE_HEARTBEAT_SECONDS * 1000,
+    // PostgreSQL is the one database several instances may share
+    shared: /^postgres(ql)?:\/\//.test(config.DATABASE_URL ?? ''),
+    log,
+  });
+  await instance.register();
   const services: AppServices = {
     config,
     log,
@@ -66,10 +75,17 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     limiter: new LoginLimiter(),
     agent,
     supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
+    instance,
     logHub: createLogHub({ onRefused: refusalWarner(log) }),
   };
   await ensureInitialAdmin(services);
-  await recoverInterruptedRuns(orm, log);
+  await recoverOrphanedRuns(orm, instance, pubsub, log, true);
+  // one instance (SQLite) has no one to take over from, and its cancels arrive in-process
+  if (instance.shared) {
+    instance.onBeat(() => services.supervisor.checkRequests());
+    instance.onBeat(() => recoverOrphanedRuns(orm, instance, pubsub, log).then(() => {}));
+    instance.start();
+  }
   await sweepUploads(services);
   const auditRetention = startAuditRetention(services);
   const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
@@ -97,6 +113,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
       agentWatcher.close();
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();
+      await instance.stop(); // our runs have ended: the lease goes
       services.auth.endAll();
       await stopFileProcessing(services);
     },

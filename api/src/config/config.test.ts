@@ -30,6 +30,25 @@ function run(
 }
 
 describe('configuration', () => {
+  it('the instance lease: 15 s renewed every 3 s by default; a heartbeat over half the lease is refused', () => {
+    expect(loadConfig({})).toMatchObject({
+      INSTANCE_LEASE_SECONDS: 15,
+      INSTANCE_HEARTBEAT_SECONDS: 3,
+    });
+    const err = (() => {
+      try {
+        loadConfig({ INSTANCE_LEASE_SECONDS: '2', INSTANCE_HEARTBEAT_SECONDS: '1.5' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual([
+      expect.stringMatching(/^INSTANCE_HEARTBEAT_SECONDS: must be at most half/),
+    ]);
+    expect(() => loadConfig({ INSTANCE_LEASE_SECONDS: '0' })).toThrow(/INSTANCE_LEASE_SECONDS/);
+  });
+
   it('defaults match the contract', () => {
     const c = loadConfig({}, '/srv/app');
     expect(c).toMatchObject({

@@ -143,6 +143,10 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  // an instance whose lease is this old is gone: another one takes over its runs
+  INSTANCE_LEASE_SECONDS: z.coerce.number().min(0.5).max(3600).default(15),
+  // how often an instance renews its lease and looks for cancels and runs to take over
+  INSTANCE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(3),
 });
 
 export type Config = Omit<z.infer<typeof envSchema>, 'DATA_DIR' | 'LOGS_DIR' | 'AGENT_CONFIG'> & {
@@ -191,6 +195,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     ]);
   }
   const c = parsed.data;
+  // two heartbeats fit in a lease: one late renewal must not hand an instance's runs away
+  if (c.INSTANCE_HEARTBEAT_SECONDS * 2 > c.INSTANCE_LEASE_SECONDS)
+    throw new ConfigError([
+      `INSTANCE_HEARTBEAT_SECONDS: must be at most half of INSTANCE_LEASE_SECONDS (${c.INSTANCE_LEASE_SECONDS}) (got "${c.INSTANCE_HEARTBEAT_SECONDS}")`,
+    ]);
   return {
     ...c,
     DATA_DIR: path.resolve(cwd, c.DATA_DIR),

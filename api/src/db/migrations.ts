@@ -23,6 +23,10 @@ const list = [
     name: '005-run-args',
     load: async () => (await import('./migrations/005-run-args.js')).Migration005RunArgs,
   },
+  {
+    name: '006-instances',
+    load: async () => (await import('./migrations/006-instances.js')).Migration006Instances,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);

@@ -21,6 +21,10 @@ export class CommandRun {
   outputBytes = 0;
   outputTruncated = false;
   lastSeq = 0;
+  /** the instance that runs it (its lease is in `instances`); null on runs from before ownership */
+  ownerId: string | null = null;
+  /** a cancel asked for from any instance; the owner sees it on its next heartbeat */
+  cancelRequestedAt: Date | null = null;
 }
 
 export const CommandRunSchema = new EntitySchema<CommandRun>({
@@ -41,6 +45,8 @@ export const CommandRunSchema = new EntitySchema<CommandRun>({
     outputBytes: { type: 'integer', fieldName: 'output_bytes' },
     outputTruncated: { type: 'boolean', fieldName: 'output_truncated' },
     lastSeq: { type: 'integer', fieldName: 'last_seq' },
+    ownerId: { type: 'string', fieldName: 'owner_id', length: 36, nullable: true },
+    cancelRequestedAt: { type: 'datetime', fieldName: 'cancel_requested_at', nullable: true },
   },
 });
 

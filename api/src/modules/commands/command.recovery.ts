@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { InstanceLease } from '../../cluster/instance.lease.js';
 import type { Logger } from '../../logger.js';
+import type { PubSub } from '../../realtime/pubsub.js';
 import { CommandRun } from './command-run.entity.js';
 
 /** Pids whose environment carries this run's id: exactly what the run started, never a reused pid. */
@@ -19,28 +22,74 @@ function processesOfRun(runId: string): number[] {
   return pids;
 }
 
-/** After a crash: runs still marked RUNNING are INTERRUPTED, and whatever they left running is killed. */
-export async function recoverInterruptedRuns(orm: MikroORM, log: Logger): Promise<number> {
-  const em = orm.em.fork();
-  const stale = await em.find(CommandRun, { status: 'RUNNING' });
-  for (const run of stale) {
-    const pids = processesOfRun(run.id);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // exited meanwhile
-      }
+function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // exited meanwhile
     }
-    run.status = 'INTERRUPTED';
-    run.finishedAt = new Date();
-    run.error = 'The server stopped while this command was running.';
-    log.warn('run interrupted by a server restart', {
-      runId: run.id,
-      command: run.commandName,
+  }
+}
+
+interface Orphan {
+  id: string;
+  owner_id: string | null;
+  last_seq: number;
+  started_by_id: string;
+  command_name: string;
+}
+
+const GONE = 'The server running this command stopped (crashed or lost its lease) before it ended.';
+
+/**
+ * Runs still RUNNING whose owner is gone (its lease expired, or a row from before owners) are
+ * INTERRUPTED, whatever they left running on this host is killed, and their end is published so
+ * every subscriber completes. Each run is claimed by one conditional UPDATE: of several instances
+ * looking at once, only the one that changed the row acts. `atStart` on SQLite (one instance
+ * only): every other owner is gone, since this process is the only one.
+ */
+export async function recoverOrphanedRuns(
+  orm: MikroORM,
+  lease: InstanceLease,
+  pubsub: PubSub,
+  log: Logger,
+  atStart = false,
+): Promise<number> {
+  const em = orm.em.fork() as SqlEntityManager;
+  const everyOtherIsGone = atStart && !lease.shared;
+  const orphans = await em.execute<Orphan[]>(
+    `select r.id, r.owner_id, r.last_seq, r.started_by_id, r.command_name
+       from command_runs r left join instances i on i.id = r.owner_id
+      where r.status = 'RUNNING' and (r.owner_id is null or (r.owner_id <> ? and
+            ${everyOtherIsGone ? '1 = 1' : `(i.id is null or not ${lease.alive('i')})`}))`,
+    [lease.id],
+  );
+  let claimed = 0;
+  for (const o of orphans) {
+    const changed = await em.nativeUpdate(
+      CommandRun,
+      { id: o.id, status: 'RUNNING', ownerId: o.owner_id },
+      { status: 'INTERRUPTED', finishedAt: new Date(), error: GONE },
+    );
+    if (!changed) continue; // another instance claimed it first
+    claimed++;
+    const pids = processesOfRun(o.id);
+    killAll(pids);
+    pubsub.publish('runOutput', { end: { lastSeq: Number(o.last_seq) } }, o.id);
+    pubsub.publish('runUpdated', { runId: o.id, startedById: o.started_by_id });
+    log.warn('run interrupted: the server running it is gone', {
+      runId: o.id,
+      command: o.command_name,
+      owner: o.owner_id,
       killed: pids.length,
     });
   }
-  await em.flush();
-  return stale.length;
+  // their runs are settled: the rows of gone instances go too
+  await em.execute(
+    `delete from instances where id <> ?${everyOtherIsGone ? '' : ` and not ${lease.alive('instances')}`}`,
+    [lease.id],
+    'run',
+  );
+  return claimed;
 }

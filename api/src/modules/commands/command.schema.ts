@@ -12,6 +12,7 @@ import {
   listRuns,
   runCommand,
   storedOutput,
+  runningCount,
 } from './command.service.js';
 import { commandOutput, commandRunUpdates } from './command.stream.js';
 import type { LiveChunk } from './command.live-chunk.js';
@@ -61,7 +62,7 @@ const CommandRef = builder.objectRef<CommandSpec>('Command').implement({
     maxConcurrent: t.exposeInt('maxConcurrent'),
     running: t.int({
       description: 'Runs of this command in progress now.',
-      resolve: (c, _a, ctx) => ctx.app.supervisor.running(c.name),
+      resolve: (c, _a, ctx) => runningCount(ctx, c.name),
     }),
     group: t.string({
       nullable: true,

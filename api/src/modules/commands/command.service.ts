@@ -1,3 +1,5 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { admitShared, runningShared } from '../../cluster/run.admission.js';
 import type { Context } from '../../context.js';
 import type { CommandSpec } from '../../config/agent-config.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
@@ -46,18 +48,30 @@ export async function runCommand(
       resolveFile: (id) => resolveFileForCommand(ctx, id, copies),
     }),
   );
-  const { supervisor, agent, pubsub, log } = ctx.app;
-  const slot = copies.until(supervisor.admit(spec, agent.config.limits.maxRunning));
+  const { supervisor, agent, pubsub, log, instance } = ctx.app;
+  const maxRunning = agent.config.limits.maxRunning;
+  // a shared database counts every instance's runs (below); one instance counts in memory
+  const slot = copies.until(supervisor.admit(spec, maxRunning, !instance.shared));
   if (typeof slot === 'string') throw new ConflictError(slot);
   try {
-    const run = ctx.em.create(CommandRun, {
-      commandName: spec.name,
-      argv,
-      // checked by resolveArgv above: declared names only, each once, each value within its bounds
-      args: (args.args ?? []).map(({ name, value }) => ({ name, value })),
-      startedById: viewer.userId,
-    } as CommandRun);
-    await ctx.em.flush();
+    const create = (em: EntityManager) =>
+      em.create(CommandRun, {
+        commandName: spec.name,
+        argv,
+        // checked by resolveArgv above: declared names only, each once, each value within its bounds
+        args: (args.args ?? []).map(({ name, value }) => ({ name, value })),
+        startedById: viewer.userId,
+        ownerId: instance.id,
+      } as CommandRun);
+    let run: CommandRun;
+    if (instance.shared) {
+      const admitted = await admitShared(ctx.em, spec, maxRunning, create);
+      if (typeof admitted === 'string') throw new ConflictError(admitted);
+      run = admitted;
+    } else {
+      run = create(ctx.em);
+      await ctx.em.flush();
+    }
     supervisor.start(run, spec, slot);
     pubsub.publish('runUpdated', { runId: run.id, startedById: run.startedById });
     log.info('run started', { runId: run.id, command: spec.name, by: viewer.userId });
@@ -69,6 +83,12 @@ export async function runCommand(
   }
 }
 
+/** Runs of a command in progress now: on every instance when they share a database. */
+export function runningCount(ctx: Context, commandName: string): number | Promise<number> {
+  const { supervisor, instance } = ctx.app;
+  return instance.shared ? runningShared(ctx.em, commandName) : supervisor.running(commandName);
+}
+
 export async function getRun(ctx: Context, id: string): Promise<CommandRun> {
   const viewer = requireViewer(ctx);
   const run = await ctx.em.findOne(CommandRun, { id });
@@ -76,19 +96,37 @@ export async function getRun(ctx: Context, id: string): Promise<CommandRun> {
   return run;
 }
 
-// the runner's 5 s grace before SIGKILL, and a second to record the end
+// the runner's 5 s grace before SIGKILL, and a second to record the end (plus, with several
+// instances, one heartbeat: the owner may learn of the cancel only from the database)
 const CANCEL_WAIT_MS = 6000;
+const CANCEL_POLL_MS = 200;
 
-/** Asks the run to stop and answers once it has (its final status), or after CANCEL_WAIT_MS still RUNNING. */
+/** Asks the run to stop and answers once it has (its final status), or after the wait still RUNNING. */
 export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
-  const { pubsub, log } = ctx.app;
+  const { pubsub, log, config, orm, instance } = ctx.app;
+  const waitMs = CANCEL_WAIT_MS + (instance.shared ? config.INSTANCE_HEARTBEAT_SECONDS * 1000 : 0);
   // listening before the status is read: an end between the read and the wait is not missed
-  const ended = endOf(pubsub, id, CANCEL_WAIT_MS);
+  const ended = endOf(pubsub, id, waitMs, () =>
+    orm.em
+      .fork()
+      .findOne(CommandRun, { id }, { fields: ['status'] })
+      .then((r) => !r || r.status !== 'RUNNING'),
+  );
   try {
     const run = await getRun(ctx, id);
     if (run.status !== 'RUNNING')
       throw new ConflictError(`That run has already ended (${run.status}).`);
-    // the instance that runs it cancels it (this one, or another one through Redis)
+    // recorded first: the owner finds it on its next heartbeat even if the event below is lost
+    const asked = await ctx.em.nativeUpdate(
+      CommandRun,
+      { id: run.id, status: 'RUNNING' },
+      { cancelRequestedAt: new Date() },
+    );
+    if (!asked) {
+      await ctx.em.refresh(run);
+      throw new ConflictError(`That run has already ended (${run.status}).`);
+    }
+    // the fast way: the instance that runs it cancels it now (this one, or another through Redis)
     pubsub.publish('runCancel', { runId: run.id });
     log.info('run cancel requested', { runId: run.id, by: ctx.viewer!.userId });
     await auditAs(ctx, 'RUN_CANCELLED', {
@@ -96,27 +134,37 @@ export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
       detail: { command: run.commandName, startedBy: run.startedById },
     });
     if (await ended.promise) await ctx.em.refresh(run);
-    else
-      log.warn('run has not stopped yet after a cancel', {
-        runId: run.id,
-        waitedMs: CANCEL_WAIT_MS,
-      });
+    else log.warn('run has not stopped yet after a cancel', { runId: run.id, waitedMs: waitMs });
     return run;
   } finally {
     ended.stop();
   }
 }
 
-/** True once the run's end is published (by whichever instance runs it), false after `ms`. */
+/**
+ * True once the run's end is published (by whichever instance runs it) or seen in the database
+ * (the event may be lost while Redis is down), false after `ms`.
+ */
 function endOf(
   pubsub: PubSub,
   runId: string,
   ms: number,
+  endedInStore: () => Promise<boolean>,
 ): { promise: Promise<boolean>; stop(): void } {
   let settle: (ended: boolean) => void = () => {};
-  const promise = new Promise<boolean>((resolve) => (settle = resolve));
+  let done = false;
+  const promise = new Promise<boolean>((resolve) => (settle = resolve)).finally(
+    () => (done = true),
+  );
   const off = pubsub.on('runOutput', (event) => 'end' in event && settle(true), runId);
   const timer = setTimeout(() => settle(false), ms);
+  const poll = async () => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, CANCEL_POLL_MS));
+      if (!done && (await endedInStore().catch(() => false))) settle(true);
+    }
+  };
+  void poll();
   return {
     promise,
     stop: () => {

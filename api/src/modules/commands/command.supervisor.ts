@@ -58,16 +58,17 @@ export class CommandSupervisor {
     return this.reserved.get(commandName) ?? 0;
   }
 
-  /** Admits a run or returns why not; synchronous, so two requests can't both take the last slot. */
-  admit(spec: CommandSpec, maxRunning: number): { release(): void } | string {
+  /**
+   * Admits a run or returns why not; synchronous, so two requests can't both take the last slot.
+   * `limits: false` only reserves (a shared database has counted globally already).
+   */
+  admit(spec: CommandSpec, maxRunning: number, limits = true): { release(): void } | string {
     if (this.stopping) return 'The server is shutting down; try again in a moment.';
-    const mine = this.running(spec.name);
-    if (mine >= spec.maxConcurrent) {
-      return `"${spec.name}" is already running ${mine} time(s), the most allowed at once. Wait for a run to finish or cancel one.`;
+    if (limits) {
+      const refused = refusal(spec, this.running(spec.name), this.running(), maxRunning);
+      if (refused) return refused;
     }
-    if (this.running() >= maxRunning)
-      return `${maxRunning} commands are already running, the most this server allows at once. Try again when one has finished.`;
-    this.reserved.set(spec.name, mine + 1);
+    this.reserved.set(spec.name, this.running(spec.name) + 1);
     let released = false;
     return {
       release: () => {
@@ -78,6 +79,30 @@ export class CommandSupervisor {
         else this.reserved.delete(spec.name);
       },
     };
+  }
+
+  /**
+   * On each heartbeat: runs of ours that someone asked to cancel (from any instance, also while
+   * Redis is down), or that another instance took for gone, are stopped. Primary-key lookups only.
+   */
+  async checkRequests(): Promise<void> {
+    if (!this.active.size) return;
+    const ids = [...this.active.keys()];
+    const rows = await this.orm.em.fork().find(
+      CommandRun,
+      {
+        id: { $in: ids },
+        $or: [{ cancelRequestedAt: { $ne: null } }, { status: { $ne: 'RUNNING' } }],
+      },
+      { fields: ['id', 'status'] },
+    );
+    for (const r of rows) {
+      const a = this.active.get(r.id);
+      if (!a) continue;
+      // taken over: its end is recorded and published already; the child must not outlive that
+      if (r.status !== 'RUNNING') a.interrupted = true;
+      a.handle.cancel();
+    }
   }
 
   pendingAfter(runId: string, afterSeq: number): LiveChunk[] {
@@ -252,10 +277,18 @@ export class CommandSupervisor {
       outputBytes: a.bytes,
       outputTruncated: a.truncated,
     };
-    await this.orm.em.fork().nativeUpdate(CommandRun, { id: a.run.id }, ended);
+    // only while it is still ours: a run another instance took over keeps the end it recorded
+    const changed = await this.orm.em
+      .fork()
+      .nativeUpdate(CommandRun, { id: a.run.id, status: 'RUNNING' }, ended);
     Object.assign(a.run, ended); // the entity others hold shows what was stored
     this.active.delete(a.run.id);
     a.slot.release();
+    if (!changed) {
+      this.metrics.runningCommands.dec();
+      this.log.warn('run ended after another instance had taken it over', { runId: a.run.id });
+      return;
+    }
     this.metrics.runningCommands.dec();
     this.metrics.commandResults.inc({ command: a.spec.name, status });
     this.metrics.commandSeconds.observe(
@@ -299,6 +332,20 @@ export class CommandSupervisor {
       new Promise((r) => setTimeout(r, timeoutMs)),
     ]);
   }
+}
+
+/** Why a run may not start, given how many run now (of this command, in all); null when it may. */
+export function refusal(
+  spec: CommandSpec,
+  mine: number,
+  total: number,
+  maxRunning: number,
+): string | null {
+  if (mine >= spec.maxConcurrent)
+    return `"${spec.name}" is already running ${mine} time(s), the most allowed at once. Wait for a run to finish or cancel one.`;
+  if (total >= maxRunning)
+    return `${maxRunning} commands are already running, the most this server allows at once. Try again when one has finished.`;
+  return null;
 }
 
 const ROWS_PER_INSERT = 500; // 2,500 parameters: well inside SQLite's and PostgreSQL's limits
