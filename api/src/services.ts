@@ -2,7 +2,7 @@ import type { Config } from './config/config.js';
 import { loadAgentConfig, watchAgentConfig } from './config/agent-config.js';
 import type { AppServices } from './context.js';
 import { secureDataDir } from './db/data-dir.js';
-import { initOrm } from './db/orm.js';
+import { initOrm, withStartupLock } from './db/orm.js';
 import { installAsyncContextSwitch } from './fast/index.js';
 import { createLogger } from './logger.js';
 import { startAuditRetention } from './modules/audit/audit.retention.js';
@@ -68,7 +68,8 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
     logHub: createLogHub({ onRefused: refusalWarner(log) }),
   };
-  await ensureInitialAdmin(services);
+  // once for the deployment, not once per instance started at the same moment
+  await withStartupLock(orm, () => ensureInitialAdmin(services));
   await recoverInterruptedRuns(orm, log);
   await sweepUploads(services);
   const auditRetention = startAuditRetention(services);
