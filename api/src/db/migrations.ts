@@ -23,6 +23,10 @@ const list = [
     name: '005-run-args',
     load: async () => (await import('./migrations/005-run-args.js')).Migration005RunArgs,
   },
+  {
+    name: '007-login-guesses',
+    load: async () => (await import('./migrations/007-login-guesses.js')).Migration007LoginGuesses,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);
