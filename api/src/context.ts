@@ -5,7 +5,7 @@ import type { AgentConfig } from './config/agent-config.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
 import type { Authenticator } from './modules/auth/authenticator.js';
-import type { LoginLimiter } from './modules/auth/login-limiter.js';
+import type { GuessLimiter } from './modules/auth/login-limiter.js';
 import type { Viewer } from './modules/auth/viewer.js';
 import type { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import type { LogHub } from './modules/logs/log.hub.js';
@@ -19,7 +19,7 @@ export interface AppServices {
   orm: MikroORM;
   pubsub: PubSub;
   auth: Authenticator;
-  limiter: LoginLimiter;
+  limiter: GuessLimiter;
   metrics: Metrics;
   /** the last good agent.yaml; replaced when the file changes */
   agent: { config: AgentConfig };

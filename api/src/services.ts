@@ -3,13 +3,14 @@ import type { Config } from './config/config.js';
 import { loadAgentConfig, watchAgentConfig } from './config/agent-config.js';
 import type { AppServices } from './context.js';
 import { secureDataDir } from './db/data-dir.js';
-import { initOrm } from './db/orm.js';
+import { initOrm, isPostgres, withStartupLock } from './db/orm.js';
 import { installAsyncContextSwitch } from './fast/index.js';
 import { createLogger } from './logger.js';
 import { startAuditRetention } from './modules/audit/audit.retention.js';
 import { recordAudit } from './modules/audit/audit.service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginLimiter } from './modules/auth/login-limiter.js';
+import { DbLoginLimiter } from './modules/auth/login-limiter.db.js';
 import { recoverOrphanedRuns } from './modules/commands/command.recovery.js';
 import { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import { stopFileProcessing } from './modules/files/file.processor.js';
@@ -72,13 +73,15 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     pubsub,
     metrics,
     auth: new Authenticator(orm, pubsub, { idleMs: config.sessionIdleSeconds * 1000, log }),
-    limiter: new LoginLimiter(),
+    // on PostgreSQL the limits hold for every instance sharing it; SQLite serves one process
+    limiter: isPostgres(orm) ? new DbLoginLimiter(orm, log) : new LoginLimiter(),
     agent,
     supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
     instance,
     logHub: createLogHub({ onRefused: refusalWarner(log) }),
   };
-  await ensureInitialAdmin(services);
+  // once for the deployment, not once per instance started at the same moment
+  await withStartupLock(orm, () => ensureInitialAdmin(services));
   await recoverOrphanedRuns(orm, instance, pubsub, log, true);
   // one instance (SQLite) has no one to take over from, and its cancels arrive in-process
   if (instance.shared) {

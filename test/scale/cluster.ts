@@ -211,6 +211,8 @@ export interface ClusterOptions {
   nginx?: boolean;
   /** start the instances one after another (default) or all at once */
   together?: boolean;
+  /** how long each instance may take to listen (default 20 s; several starting at once on a busy machine need more) */
+  startTimeoutMs?: number;
 }
 
 /** PostgreSQL, Redis, N instances sharing a data folder, and nginx in front when asked. */
@@ -239,7 +241,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         REDIS_URL: redis.url,
         ...opts.env,
       };
-      let spawned = await spawnServer(env, root);
+      let spawned = await spawnServer(env, root, opts.startTimeoutMs);
       const inst: Instance = {
         url: `http://127.0.0.1:${port}`,
         port,
@@ -259,15 +261,28 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         },
         async restart() {
           await inst.stop();
-          spawned = await spawnServer(env, root);
+          spawned = await spawnServer(env, root, opts.startTimeoutMs);
         },
       };
       return inst;
     };
   const starters = ports.map((_, i) => make(i));
   const instances: Instance[] = [];
-  if (opts.together) instances.push(...(await Promise.all(starters.map((s) => s()))));
-  else for (const s of starters) instances.push(await s());
+  try {
+    if (opts.together) {
+      const started = await Promise.allSettled(starters.map((s) => s()));
+      for (const r of started) if (r.status === 'fulfilled') instances.push(r.value);
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    } else for (const s of starters) instances.push(await s());
+  } catch (err) {
+    // an instance that did not start: nothing of this cluster outlives the failed start
+    await Promise.all(instances.map((i) => i.stop()));
+    await redis.kill();
+    await pg.destroy();
+    rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
 
   let nginx: RunningNginx | null = null;
   if (opts.nginx) {

@@ -27,6 +27,10 @@ const list = [
     name: '006-instances',
     load: async () => (await import('./migrations/006-instances.js')).Migration006Instances,
   },
+  {
+    name: '007-login-guesses',
+    load: async () => (await import('./migrations/007-login-guesses.js')).Migration007LoginGuesses,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);

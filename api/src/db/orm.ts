@@ -53,9 +53,41 @@ export async function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>)
       },
     } as Options);
   }
-  await migrate(orm);
+  await withStartupLock(orm, () => migrate(orm));
   return orm;
 }
+
+// any fixed 64-bit number works; this one spells "tinyagnt" so it is recognisable in pg_locks
+const STARTUP_LOCK = '8388357248558526068';
+
+/**
+ * Runs start-up work (migrations, the initial admin) one instance at a time. On PostgreSQL an
+ * advisory lock held on a connection of its own: instances started together wait for each other
+ * instead of racing, and a crashed holder's lock ends with its connection. SQLite serves one
+ * process, whose own file lock and busy timeout are enough: `work` simply runs.
+ */
+export async function withStartupLock<T>(orm: Orm, work: () => Promise<T>): Promise<T> {
+  if (!isPostgres(orm)) return work();
+  const knex = (orm.em as SqlEntityManager).getConnection().getKnex();
+  const client = knex.client as {
+    acquireConnection(): Promise<{ query(sql: string): Promise<unknown> }>;
+    releaseConnection(conn: unknown): Promise<void>;
+  };
+  const conn = await client.acquireConnection();
+  try {
+    await conn.query(`select pg_advisory_lock(${STARTUP_LOCK})`);
+    try {
+      return await work();
+    } finally {
+      await conn.query(`select pg_advisory_unlock(${STARTUP_LOCK})`);
+    }
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+export const isPostgres = (orm: Orm): boolean =>
+  orm.config.get('driver')?.name === 'PostgreSqlDriver';
 
 /** Applies pending migrations; on an up-to-date database (every start but the first) the migrator isn't loaded. */
 async function migrate(orm: Orm): Promise<void> {

@@ -26,6 +26,13 @@ export interface Transport {
   publish(channel: string, message: string): void;
   subscribe(channel: string, onMessage: (message: string) => void): () => void;
   close(): Promise<void>;
+  /**
+   * Whether events from other instances are arriving now; `listener` hears every change. While
+   * not healthy, events published elsewhere may be lost for good (a transport without this
+   * never loses any).
+   */
+  onHealth?(listener: (healthy: boolean) => void): () => void;
+  readonly healthy?: boolean;
 }
 
 type Listener = (payload: unknown) => void;
@@ -87,6 +94,22 @@ export class PubSub {
     let n = 0;
     for (const s of this.listeners.values()) n += s.size;
     return n;
+  }
+
+  /**
+   * False while events from other instances may be missed (Redis unreachable): whoever caches
+   * what those events would invalidate must not trust its cache meanwhile.
+   */
+  get healthy(): boolean {
+    return this.transport?.healthy ?? true;
+  }
+
+  /**
+   * Called each time events flow again after a gap in which some may have been missed: what
+   * was cached then, or kept alive on the strength of "no revocation came", is to be re-checked.
+   */
+  onReconnect(listener: () => void): () => void {
+    return this.transport?.onHealth?.((up) => up && listener()) ?? (() => {});
   }
 
   async close(): Promise<void> {

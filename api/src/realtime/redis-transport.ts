@@ -33,6 +33,11 @@ export class RedisTransport implements Transport {
   private readonly prefix: string;
   private readonly log: RedisTransportOptions['log'];
   private closed = false;
+  private readonly pattern: string;
+  /** each connection's state; events flow only while both are up and the pattern is active */
+  private readonly up = { publisher: false, subscriber: false };
+  private flowing = false;
+  private readonly healthListeners = new Set<(healthy: boolean) => void>();
   /** resolves once the pattern subscription is active (tests and start-up checks) */
   readonly subscribed: Promise<void>;
 
@@ -46,9 +51,14 @@ export class RedisTransport implements Transport {
     this.sub.on('pmessage', (_pattern: string, channel: string, message: string) =>
       this.receive(channel, message),
     );
+    this.pattern = `${globEscape(this.prefix)}*`;
     // ioredis re-issues PSUBSCRIBE after every reconnect (autoResubscribe)
-    this.subscribed = this.sub.psubscribe(`${globEscape(this.prefix)}*`).then(
-      () => undefined,
+    this.subscribed = this.sub.psubscribe(this.pattern).then(
+      () => {
+        this.up.subscriber = true;
+        this.up.publisher = this.pub.status === 'ready';
+        this.judge();
+      },
       (err: Error) => {
         if (!this.closed)
           this.log?.warn('redis: pattern subscription failed; retried on reconnect', {
@@ -79,9 +89,19 @@ export class RedisTransport implements Transport {
     };
   }
 
+  get healthy(): boolean {
+    return this.flowing;
+  }
+
+  onHealth(listener: (healthy: boolean) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.handlers.clear();
+    this.healthListeners.clear();
     await Promise.all(
       [this.pub, this.sub].map(async (c) => {
         // QUIT when connected (a clean goodbye); otherwise stop the reconnect loop at once
@@ -112,17 +132,45 @@ export class RedisTransport implements Transport {
     for (const h of [...set]) h(message);
   }
 
+  /** Tells the listeners when events stop or start flowing (not once per retry). */
+  private judge(): void {
+    const now = !this.closed && this.up.publisher && this.up.subscriber;
+    if (now === this.flowing) return;
+    this.flowing = now;
+    for (const l of [...this.healthListeners]) l(now);
+  }
+
   /** One line when a connection is lost and one when it is back, not one per retry. */
-  private watch(conn: Redis, role: string): void {
+  private watch(conn: Redis, role: 'publisher' | 'subscriber'): void {
     let healthy = true;
+    const lost = () => {
+      this.up[role] = false;
+      this.judge();
+    };
     conn.on('ready', () => {
       if (!healthy) this.log?.info(`redis: ${role} connection restored`);
       healthy = true;
+      if (role === 'publisher') {
+        this.up.publisher = true;
+        this.judge();
+        return;
+      }
+      // events flow again once the pattern is active: ioredis re-issues it; this reply comes after
+      this.sub.psubscribe(this.pattern).then(
+        () => {
+          if (conn.status !== 'ready') return;
+          this.up.subscriber = true;
+          this.judge();
+        },
+        () => {}, // the connection dropped again: its next 'ready' tries again
+      );
     });
+    conn.on('close', lost);
     conn.on('error', (err: Error) => {
       if (healthy && !this.closed)
         this.log?.warn(`redis: ${role} connection failed; retrying`, { reason: err.message });
       healthy = false;
+      lost();
     });
   }
 }

@@ -16,7 +16,11 @@ export interface Spawned {
 }
 
 /** The real entry point in its own process (for signals, crashes and start-up failures). */
-export async function spawnServer(env: Record<string, string>, cwd: string): Promise<Spawned> {
+export async function spawnServer(
+  env: Record<string, string>,
+  cwd: string,
+  startTimeoutMs = 20_000,
+): Promise<Spawned> {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN], {
     cwd,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', PORT: '0', ...env },
@@ -28,12 +32,14 @@ export async function spawnServer(env: Record<string, string>, cwd: string): Pro
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     const m = /listening \{"url":"([^"]+)"/.exec(out);
     if (m) return { child, url: m[1]!, output: () => out, exited };
-    if (child.exitCode !== null || Date.now() > deadline)
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL'); // a slow one must not outlive the failed start
       throw new Error(`server did not start:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -49,7 +49,7 @@ export async function reserveGuess(
   address: string | null,
   via: 'login' | 'changePassword',
 ): Promise<Attempt> {
-  const place = ctx.app.limiter.reserve(username, address);
+  const place = await ctx.app.limiter.reserve(username, address);
   if (place.ok) return place.attempt;
   if (place.first) {
     await recordAudit(ctx.app, {
@@ -81,11 +81,11 @@ export async function login(ctx: Context, args: { username: string; password: st
         ? await verifyPassword(user.passwordHash, args.password)
         : (await burnVerifyTime(args.password), false);
   } catch (err) {
-    attempt.cancel();
+    await attempt.cancel();
     throw err;
   }
   if (!ok || !user) {
-    attempt.fail();
+    await attempt.fail();
     metrics.failedLogins.inc();
     log.warn('sign-in failed', { username: args.username, ip: ctx.clientIp });
     const reason = !user ? 'unknown user' : user.disabled ? 'disabled' : 'wrong password';
@@ -98,7 +98,7 @@ export async function login(ctx: Context, args: { username: string; password: st
     });
     throw new UnauthenticatedError(WRONG);
   }
-  attempt.succeed();
+  await attempt.succeed();
   if (needsRehash(user.passwordHash)) user.passwordHash = await hashPassword(args.password);
   const token = newToken('session');
   const now = Date.now();

@@ -4,6 +4,7 @@ import type { PubSub, Topics } from '../../realtime/pubsub.js';
 import { User } from '../users/user.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import { Session } from './session.entity.js';
+import { recheckWatched } from './authenticator.recheck.js';
 import { hashToken, tokenKind, type TokenKind } from './token.js';
 import type { Viewer } from './viewer.js';
 
@@ -31,7 +32,7 @@ interface CacheEntry {
 }
 
 /** A stream tied to its viewer's identity. */
-interface Watch {
+export interface Watch {
   viewer: Viewer;
   onEnd: (reason: EndReason) => void;
 }
@@ -43,19 +44,26 @@ const TOUCH_EVERY_MS = 60_000;
  * Token → Viewer, cached so a request costs a hash and a map lookup, not a database read.
  * Revocations (logout, disable, role change, token revoke) arrive through pubsub, so every
  * instance drops its cache entries and ends the matching subscriptions within milliseconds.
+ * They are written to the database first, and pubsub between instances can lose events (Redis
+ * down): while it may, the cache is not trusted, and once events flow again every cached and
+ * watched identity is checked against the database (`recheck`).
  */
 export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly watchers = new Map<string, Set<Watch>>();
   private readonly users = new Map<string, { view: UserView; at: number }>();
 
+  private rechecking: Promise<void> | null = null;
+  private recheckAgain = false;
+
   constructor(
     private readonly orm: MikroORM,
-    pubsub: PubSub,
+    private readonly pubsub: PubSub,
     private readonly opts: { idleMs: number; log: Logger },
   ) {
     pubsub.on('authRevoked', (r) => this.onRevoked(r));
     pubsub.on('userChanged', (u) => this.users.delete(u.userId));
+    pubsub.onReconnect(() => void this.recheck());
   }
 
   /**
@@ -64,7 +72,7 @@ export class Authenticator {
    */
   user(userId: string): UserView | null | Promise<UserView | null> {
     const hit = this.users.get(userId);
-    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.view;
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS && this.pubsub.healthy) return hit.view;
     return this.userFromDb(userId);
   }
 
@@ -87,7 +95,8 @@ export class Authenticator {
     const now = Date.now();
     // keyed by the token itself: a hit costs no hashing (the cache is only in this process's memory)
     const hit = this.cache.get(token);
-    if (hit && now - hit.checkedAt < CACHE_TTL_MS) {
+    // events may be missed (Redis down): only the database knows of a revocation meanwhile
+    if (hit && now - hit.checkedAt < CACHE_TTL_MS && this.pubsub.healthy) {
       if (now > hit.hardExpiry || (kind === 'session' && now - hit.lastSeen > this.opts.idleMs)) {
         this.cache.delete(token);
         return null;
@@ -104,7 +113,7 @@ export class Authenticator {
     kind: TokenKind,
     now: number,
   ): Promise<Viewer | null> {
-    const entry = await this.load(kind, hashToken(token), now);
+    const entry = await this.load(kind, hashToken(token), now, this.cache.get(token));
     if (!entry) {
       this.cache.delete(token);
       return null;
@@ -155,6 +164,46 @@ export class Authenticator {
     for (const w of ending) w.onEnd('revoked');
   }
 
+  /**
+   * After a gap in which revocations may have been missed: the cache is dropped, and every
+   * watched identity is read again; those whose credential or user no longer holds (signed out,
+   * revoked, expired, disabled, deleted, role changed) end. A failed read is tried again.
+   */
+  recheck(): Promise<void> {
+    this.cache.clear();
+    this.users.clear();
+    if (this.rechecking) {
+      this.recheckAgain = true; // a gap during this check: check again once it ends
+      return this.rechecking;
+    }
+    this.rechecking = recheckWatched(this.orm, this.watched())
+      .then((ending) => {
+        if (ending.length)
+          this.opts.log.info('identities ended on re-check', { count: ending.length });
+        for (const w of ending) w.onEnd('revoked');
+      })
+      .catch((err: unknown) => {
+        this.opts.log.warn('re-checking open subscriptions failed; retrying in 5 s', {
+          reason: (err as Error).message,
+        });
+        setTimeout(() => void this.recheck(), 5_000).unref();
+      })
+      .finally(() => {
+        this.rechecking = null;
+        if (this.recheckAgain) {
+          this.recheckAgain = false;
+          void this.recheck();
+        }
+      });
+    return this.rechecking;
+  }
+
+  private watched(): Watch[] {
+    const all = new Set<Watch>();
+    for (const [k, set] of this.watchers) if (k.startsWith('c:')) for (const w of set) all.add(w);
+    return [...all];
+  }
+
   /** Shutdown: every watched stream completes normally. */
   endAll(): void {
     for (const [k, set] of this.watchers)
@@ -165,6 +214,7 @@ export class Authenticator {
     kind: 'session' | 'apiToken',
     hash: string,
     now: number,
+    previous?: CacheEntry,
   ): Promise<CacheEntry | null> {
     const em = this.orm.em.fork();
     const cred =
@@ -192,8 +242,10 @@ export class Authenticator {
       credentialId: cred.id,
     };
     this.users.set(user.id, { view: userView(user), at: now });
-    const entry: CacheEntry = { viewer, hardExpiry, lastSeen: now, lastWritten: 0, checkedAt: now };
-    this.touch(kind, entry);
+    // re-read on every request while Redis is down: still one write a minute, not one each
+    const lastWritten = previous?.viewer.credentialId === cred.id ? previous.lastWritten : 0;
+    const entry: CacheEntry = { viewer, hardExpiry, lastSeen: now, lastWritten, checkedAt: now };
+    if (now - lastWritten > TOUCH_EVERY_MS) this.touch(kind, entry);
     return entry;
   }
 

@@ -9,20 +9,26 @@ interface Window {
   noted: boolean;
 }
 
-/** One reserved guess. Exactly one of its methods is called once the password was checked. */
+/** One reserved guess. Exactly one of its methods is called (and awaited) once the password was checked. */
 export interface Attempt {
   /** wrong password: the place becomes a failure in the window */
-  fail(): void;
+  fail(): void | Promise<void>;
   /** right password: the place is given back and the account's failures are forgotten */
-  succeed(): void;
+  succeed(): void | Promise<void>;
   /** the check itself failed (database down): the place is given back, nothing is counted */
-  cancel(): void;
+  cancel(): void | Promise<void>;
 }
 
 export type Reservation =
   | { ok: true; attempt: Attempt }
   /** `first`: the first refusal of a limited key in its window (audit it once, not per request) */
   | { ok: false; retryAfterSeconds: number; first: boolean };
+
+/** Counts guesses: in this process (LoginLimiter), or for every instance sharing PostgreSQL (DbLoginLimiter). */
+export interface GuessLimiter {
+  /** Takes a place for one guess on `account` (from `address`, when given), or says why not. */
+  reserve(account: string, address: string | null): Reservation | Promise<Reservation>;
+}
 
 export interface LimiterOptions {
   windowMs: number;
@@ -32,7 +38,7 @@ export interface LimiterOptions {
   maxKeys: number;
 }
 
-const DEFAULTS: LimiterOptions = {
+export const DEFAULTS: LimiterOptions = {
   windowMs: 15 * 60_000,
   perAccount: 10,
   perAddress: 30,
@@ -40,7 +46,7 @@ const DEFAULTS: LimiterOptions = {
 };
 
 /** A fixed-size key: whatever was sent, a map holds 22 characters for it. */
-const digest = (value: string): string =>
+export const digest = (value: string): string =>
   createHash('sha256').update(value).digest('base64url').slice(0, 22);
 
 /**
@@ -49,7 +55,7 @@ const digest = (value: string): string =>
  * and guesses in flight count: under any concurrency at most `perAccount` guesses are verified
  * per account per window. 10 per 15 minutes keeps an account under 40 guesses an hour.
  */
-export class LoginLimiter {
+export class LoginLimiter implements GuessLimiter {
   private readonly byAccount = new Map<string, Window>();
   private readonly byAddress = new Map<string, Window>();
   private readonly opts: LimiterOptions;

@@ -10,10 +10,11 @@ import { StoredFile } from './file.entity.js';
 import { cleanDisplayName } from './file.name.js';
 import { enqueueProcessing } from './file.processor.js';
 import { typeAllowed } from './file.sniffer.js';
-import { FILE_ID } from './file.paths.js';
+import { FILE_ID, uploadsDir } from './file.paths.js';
 import type { RunFileCopies } from './file.run-copy.js';
 import { fileStore } from './file.store.js';
-import { sweepUploads, uploadsInFlight } from './file.sweep.js';
+import { uploadsInFlight } from './file.in-flight.js';
+import { sweepUploads } from './file.sweep.js';
 import { writeUpload } from './file.writer.js';
 
 export function fileVisible(viewer: Viewer, file: Pick<StoredFile, 'ownerId'>): boolean {
@@ -53,7 +54,7 @@ export async function uploadFile(ctx: Context, upload: Promise<FileUpload>): Pro
   await sweepUploads(ctx.app);
   const received = await receive(upload);
   const id = randomUUID();
-  uploadsInFlight.add(id);
+  uploadsInFlight.add(id, uploadsDir(ctx.app));
   try {
     return await storeUpload(ctx, viewer, received, id);
   } finally {

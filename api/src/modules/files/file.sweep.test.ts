@@ -78,10 +78,16 @@ it('a restart removes what a crash left (temporary files, recent rowless files) 
   const tmp = path.join(uploads, '.tmp-11111111-1111-4111-8111-111111111111');
   const recentOrphan = path.join(uploads, '22222222-2222-4222-8222-222222222222');
   const oldOrphan = path.join(uploads, '33333333-3333-4333-8333-333333333333');
-  for (const f of [tmp, recentOrphan, oldOrphan]) writeFileSync(f, 'left over');
+  // what another instance sharing the folder is writing right now: not leftovers
+  const liveTmp = path.join(uploads, '.tmp-44444444-4444-4444-8444-444444444444');
+  const liveRenamed = path.join(uploads, '55555555-5555-4555-8555-555555555555');
+  for (const f of [tmp, recentOrphan, oldOrphan, liveTmp, liveRenamed])
+    writeFileSync(f, 'left over');
   const twoDaysAgo = new Date(Date.now() - 2 * 86400_000);
+  const tenMinutesAgo = new Date(Date.now() - 600_000);
   utimesSync(oldOrphan, twoDaysAgo, twoDaysAgo);
   utimesSync(tmp, twoDaysAgo, twoDaysAgo);
+  utimesSync(recentOrphan, tenMinutesAgo, tenMinutesAgo);
 
   stall = false;
   const second = await createApp(config);
@@ -91,7 +97,9 @@ it('a restart removes what a crash left (temporary files, recent rowless files) 
     expect(existsSync(recentOrphan)).toBe(false);
     // an old file without a row is more likely another database's: reported, not destroyed
     expect(existsSync(oldOrphan)).toBe(true);
-    expect(listUploads(uploads)).toEqual([kept, path.basename(oldOrphan)].sort());
+    expect(listUploads(uploads)).toEqual(
+      [kept, ...[oldOrphan, liveTmp, liveRenamed].map((f) => path.basename(f))].sort(),
+    );
     const token2 = (
       await gqlAt(
         url2,

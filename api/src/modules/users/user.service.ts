@@ -152,14 +152,14 @@ export async function changePassword(
     user = await ctx.em.findOneOrFail(User, { id: viewer.userId });
     ok = await verifyPassword(user.passwordHash, args.currentPassword);
   } catch (err) {
-    attempt.cancel();
+    await attempt.cancel();
     throw err;
   }
   if (!ok) {
-    attempt.fail();
+    await attempt.fail();
     throw new BadUserInputError('The current password is wrong.', { field: 'currentPassword' });
   }
-  attempt.succeed();
+  await attempt.succeed();
   user.passwordHash = await hashPassword(args.newPassword);
   await ctx.em.flush();
   ctx.app.log.info('password changed', { userId: user.id });
