@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FileUpload } from 'graphql-upload-minimal';
-import type { Context } from '../../context.js';
+import type { AppServices, Context } from '../../context.js';
 import { AppError, BadUserInputError, NotFoundError, PayloadTooLargeError } from '../../errors.js';
 import { newestFirst, type Page } from '../../pagination/keyset.js';
 import { auditAs } from '../audit/audit.service.js';
@@ -139,6 +139,17 @@ export async function deleteFile(ctx: Context, id: string): Promise<boolean> {
     detail: { name: file.name, owner: file.ownerId },
   });
   return true;
+}
+
+/** The bytes of files whose rows are gone (a deleted user's, by cascade); a failure is logged, not thrown. */
+export async function removeStoredBytes(app: AppServices, ids: readonly string[]): Promise<void> {
+  const store = await fileStore(app);
+  for (const id of ids)
+    await store
+      .delete(id)
+      .catch((err) =>
+        app.log.warn('a deleted file’s bytes could not be removed', { fileId: id, err }),
+      );
 }
 
 /** Newest first; USER sees their own files, ADMIN every file. */

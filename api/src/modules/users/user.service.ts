@@ -9,6 +9,8 @@ import { auditAs } from '../audit/audit.service.js';
 import { reserveGuess } from '../auth/auth.service.js';
 import { requireAdmin, requireViewer } from '../auth/guards.js';
 import { endSessions } from '../auth/session.service.js';
+import { StoredFile } from '../files/file.entity.js';
+import { removeStoredBytes } from '../files/file.service.js';
 import { checkPasswordBounds, hashPassword, PASSWORD_MAX, verifyPassword } from './password.js';
 import { User, type Role } from './user.entity.js';
 
@@ -116,7 +118,7 @@ export async function updateUser(
 
 export async function deleteUser(ctx: Context, id: string): Promise<boolean> {
   requireAdmin(ctx);
-  const username = await ctx.em.transactional(async (em) => {
+  const { username, files } = await ctx.em.transactional(async (em) => {
     const user = await em.findOne(User, { id });
     if (!user) throw new NotFoundError('That user');
     if (await isLastActiveAdmin(em, user)) {
@@ -124,9 +126,12 @@ export async function deleteUser(ctx: Context, id: string): Promise<boolean> {
         'This is the last active administrator: make another administrator first.',
       );
     }
+    // their file rows go by cascade; their bytes are removed here, by id, once the rows are gone
+    const owned = await em.find(StoredFile, { ownerId: id }, { fields: ['id'] });
     em.remove(user);
-    return user.username;
+    return { username: user.username, files: owned.map((f) => f.id) };
   });
+  await removeStoredBytes(ctx.app, files);
   ctx.app.pubsub.publish('authRevoked', { userId: id });
   ctx.app.log.info('user deleted', { userId: id, by: ctx.viewer!.userId });
   await auditAs(ctx, 'USER_DELETED', { target: id, detail: { user: username } });
