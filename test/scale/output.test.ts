@@ -13,9 +13,11 @@ const AGENT = `commands:
   - name: short
     title: Three lines
     argv: ["printf", "one\\ntwo\\nthree\\n"]
+    maxConcurrent: 10
   - name: lines
     title: 400 lines
     argv: ["node", "-e", "${LINES}", "{{ms}}"]
+    maxConcurrent: 10
     args:
       - name: ms
         type: int
