@@ -31,7 +31,7 @@ logs: []
 `;
 const ALL_LINES = Array.from({ length: 400 }, (_, i) => `line ${i + 1}\n`).join('');
 
-const OUTPUT = `subscription($id: ID!) { commandOutput(runId: $id) { seq data } }`;
+const OUTPUT = `subscription($id: ID!) { commandOutput(runId: $id) { seq fromSeq data } }`;
 const RUN = `mutation($n: String!, $a: [CommandArgInput!]) { runCommand(name: $n, args: $a) { id } }`;
 const STATUS = `query($id: ID!) { commandRun(id: $id) { status outputTruncated } }`;
 
@@ -50,10 +50,16 @@ async function run(url: string, name: string, ms?: number): Promise<string> {
   return r.data.runCommand.id as string;
 }
 
-/** A subscription's text, after checking its seqs only rise (coalesced chunks carry their last seq). */
+/** A subscription's text, after checking its chunks cover every seq once: 1.., contiguous. */
 function textOf(events: any[]): string {
-  const chunks = events.map((e) => e.data.commandOutput as { seq: number; data: string });
-  chunks.forEach((ch, i) => i && expect(ch.seq).toBeGreaterThan(chunks[i - 1]!.seq));
+  const chunks = events.map(
+    (e) => e.data.commandOutput as { seq: number; fromSeq: number; data: string },
+  );
+  // a joined chunk covers fromSeq..seq: each starts right after the one before
+  expect(chunks.map((ch) => ch.fromSeq)).toEqual(
+    chunks.map((_, i) => (chunks[i - 1]?.seq ?? 0) + 1),
+  );
+  expect(chunks.every((ch) => ch.seq >= ch.fromSeq)).toBe(true);
   return chunks.map((ch) => ch.data).join('');
 }
 

@@ -92,7 +92,7 @@ const OutputChunkRef = builder.objectRef<LiveChunk>('OutputChunk').implement({
     }),
     fromSeq: t.int({
       description:
-        'The first seq this chunk covers (chunks may be joined): one more than the previous chunk\'s seq, else a gap.',
+        "The first seq this chunk covers (chunks may be joined): one more than the previous chunk's seq, else a gap.",
       resolve: (c) => c.from ?? c.seq,
     }),
     stream: t.field({ type: OutputStreamEnum, resolve: (c) => c.stream }),
