@@ -32,7 +32,8 @@ export async function* commandOutput(
   const live = new LiveWindow(ctx, run.id);
   try {
     let last = Math.max(0, afterSeq);
-    let checkedAt = 0; // the first empty read of the store asks for the run's status at once
+    let reading = true; // the store is read page by page until it has nothing more
+    let checkedAt = 0; // the first empty read asks for the run's status at once
     for (;;) {
       const next = live.after(last);
       if (next.length) {
@@ -42,24 +43,33 @@ export async function* commandOutput(
       }
       // the end says how far the output goes: reached, there is nothing to ask the store
       if (live.endSeq !== null && last >= live.endSeq) return;
-      const quiet = Date.now() - checkedAt >= IDLE_MS;
-      if (quiet || live.ahead(last)) {
+      if (reading || live.ahead(last)) {
         const page = await storedOutput(ctx, run.id, last, REPLAY_PAGE);
         ctx.em.clear();
         if (page.length) {
           for (const c of joinRun(page)) yield c;
           last = page[page.length - 1]!.seq;
+          reading = true;
           continue;
         }
+        reading = false;
         live.storeRead();
       }
-      if (quiet || live.endSeq !== null) {
+      if (live.endSeq !== null || Date.now() - checkedAt >= IDLE_MS) {
         checkedAt = Date.now();
-        // the row before the store: a truncation seen here has its stored notice in the store
+        // one query while idle; the row before the store, so a truncation seen here has its
+        // stored notice in the store (lastSeq counts every seq, stored or live-only)
         const row = await ctx.app.orm.em
           .fork()
-          .findOne(CommandRun, { id: run.id }, { fields: ['status', 'outputTruncated'] });
-        if ((await storedOutput(ctx, run.id, last, 1)).length) continue;
+          .findOne(
+            CommandRun,
+            { id: run.id },
+            { fields: ['status', 'outputTruncated', 'lastSeq'] },
+          );
+        if (row && row.lastSeq > last && (await storedOutput(ctx, run.id, last, 1)).length) {
+          reading = true;
+          continue;
+        }
         // an ended run's output is all stored (its end is recorded after the last write)
         const ended = live.endSeq !== null || !row || row.status !== 'RUNNING';
         // nothing stored after `last`: whatever live holds beyond it was live-only (past the cap)
