@@ -205,8 +205,8 @@ export class CommandSupervisor {
 
   /**
    * A live subscriber that falls behind holds the producer back (its pipe fills, the child
-   * waits) for at most HOLD_MAX_MS; one that still hasn't caught up is left to overflow its
-   * own queue and be closed, so a stalled viewer can never stall the command.
+   * waits) for at most HOLD_MAX_MS; one that still hasn't caught up overflows its own queue,
+   * which drops the backlog and reads it from the store, so a stalled viewer never stalls the command.
    */
   hold(runId: string): () => void {
     const a = this.active.get(runId);
