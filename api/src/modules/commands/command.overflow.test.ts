@@ -12,6 +12,10 @@ const AGENT = `commands:
     title: 80 MiB of output
     argv: ["node", "-e", "${producer}"]
     maxOutputBytes: 100000000
+  - name: capped
+    title: 80 MiB of output, 64 KiB of it kept
+    argv: ["node", "-e", "${producer}"]
+    maxOutputBytes: 65536
 logs: []
 `;
 const server = serverForFile(AGENT);
@@ -47,6 +51,32 @@ describe('a subscriber that stops reading', () => {
       true,
     );
     expect(stalled.got.bytes).toBe(TOTAL);
+    stalled.ws.close();
+  }, 120_000);
+
+  it('past the stored cap, what it fell behind on is replaced by a visible notice, and it completes', async () => {
+    const { s, admin } = server;
+    const id = (await s.gql('mutation { runCommand(name: "capped") { id } }', {}, admin)).data
+      .runCommand.id as string;
+    const stalled = await rawCommandOutput(s, admin.token, { id, after: 0 });
+    await waitUntil(() => stalled.got.seqs.length > 0, { timeoutMs: 10_000, what: 'a chunk' });
+    stalled.tcp.pause();
+    await waitUntil(
+      async () =>
+        (await s.gql('query($id: ID!) { commandRun(id: $id) { status } }', { id }, admin)).data
+          .commandRun.status !== 'RUNNING',
+      { timeoutMs: 60_000, what: 'the run to finish' },
+    );
+    stalled.tcp.resume();
+    await waitUntil(() => stalled.got.end !== null, { timeoutMs: 60_000, what: 'the end' });
+    expect(stalled.got.end!.type).toBe('complete');
+    // the stored notice of the cap, then ours for the live-only output it missed
+    expect(stalled.got.notices.some((n) => n.includes('is not kept'))).toBe(true);
+    expect(stalled.got.notices.some((n) => n.includes('were skipped'))).toBe(true);
+    expect(stalled.got.bytes).toBeLessThan(TOTAL);
+    expect(stalled.got.seqs.every((seq, i) => i === 0 || seq > stalled.got.seqs[i - 1]!)).toBe(
+      true,
+    );
     stalled.ws.close();
   }, 120_000);
 });
