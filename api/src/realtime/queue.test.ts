@@ -25,6 +25,18 @@ describe('BoundedQueue', () => {
     expect((await s.next()).done).toBe(true);
   });
 
+  it('close: the overflow message counts bytes for a weighed queue, events otherwise', async () => {
+    const bytes = new BoundedQueue<string>({ limit: 2 * 1024 * 1024, weigh: (t) => t.length });
+    bytes.push('x'.repeat(2 * 1024 * 1024 + 1));
+    await expect(bytes.stream().next()).rejects.toThrow('more than 2 MiB behind');
+    const events = new BoundedQueue<number>({ limit: 1 });
+    events.push(1);
+    events.push(2);
+    const s = events.stream();
+    await s.next();
+    await expect(s.next()).rejects.toThrow('more than 1 events behind');
+  });
+
   it('close: a failure reaches a consumer that is already waiting', async () => {
     const q = new BoundedQueue<number>({ limit: 1 });
     const waiting = q.take();

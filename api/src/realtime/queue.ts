@@ -6,9 +6,14 @@ import { Stream } from './stream.js';
  * and ending or failing the stream are the same for all.
  */
 export class QueueOverflowError extends Error {
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    unit: 'events' | 'bytes' = 'events',
+  ) {
+    const behind =
+      unit === 'bytes' ? `${+(limit / 1024 / 1024).toFixed(1)} MiB` : `${limit} events`;
     super(
-      `Subscriber fell more than ${limit} events behind and was closed; resume from the last event received.`,
+      `Subscriber fell more than ${behind} behind and was closed; resume from the last event received.`,
     );
     this.name = 'QueueOverflowError';
   }
@@ -89,7 +94,9 @@ export class BoundedQueue<T> {
     }
     const w = this.weigh(item);
     if (this.weight + w > this.limit && typeof this.overflow === 'string') {
-      if (this.overflow === 'close') this.fail(new QueueOverflowError(this.limit));
+      // a weighed queue counts bytes (every one here weighs output by its size)
+      if (this.overflow === 'close')
+        this.fail(new QueueOverflowError(this.limit, this.weigh === one ? 'events' : 'bytes'));
       return false;
     }
     const last = this.merge && this.size > 0 ? this.items[this.items.length - 1] : undefined;

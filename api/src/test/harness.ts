@@ -346,6 +346,8 @@ export async function rawCommandOutput(
   const got = {
     seqs: [] as number[],
     bytes: 0,
+    /** the start of every chunk with a notice of the agent's own in it */
+    notices: [] as string[],
     end: null as null | { type: string; payload?: any },
   };
   ws.on('message', (raw) => {
@@ -354,7 +356,9 @@ export async function rawCommandOutput(
       ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
     else if (m.type === 'next') {
       got.seqs.push(m.payload.data.commandOutput.seq);
-      got.bytes += m.payload.data.commandOutput.data.length;
+      const data = m.payload.data.commandOutput.data as string;
+      got.bytes += data.length;
+      if (data.includes('[tiny-agent]')) got.notices.push(data.slice(0, 300));
     } else if (m.type === 'error' || m.type === 'complete') got.end = m;
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));

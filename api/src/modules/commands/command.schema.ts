@@ -91,6 +91,11 @@ const OutputChunkRef = builder.objectRef<LiveChunk>('OutputChunk').implement({
     seq: t.exposeInt('seq', {
       description: 'Grows within a run; resume with afterSeq = the last seq received.',
     }),
+    fromSeq: t.int({
+      description:
+        "The first seq this chunk covers (chunks may be joined): one more than the previous chunk's seq, else a gap.",
+      resolve: (c) => c.from ?? c.seq,
+    }),
     stream: t.field({ type: OutputStreamEnum, resolve: (c) => c.stream }),
     data: t.exposeString('data'),
     at: t.field({ type: 'DateTime', resolve: (c) => new Date(c.at) }),

@@ -25,7 +25,13 @@ interface Active {
   released?: () => void;
   /** the server is stopping: the run ends INTERRUPTED, not CANCELLED */
   interrupted?: boolean;
-  flushing: Promise<void>;
+  /** the write under way, if any: one at a time, in order */
+  flushing: Promise<void> | null;
+  /** failed writes in a row, and when the next may be tried (backoff) */
+  failures: number;
+  retryAt: number;
+  /** bytes in `pending`: bounded while the database is away */
+  pendingBytes: number;
 }
 
 const FLUSH_MS = 50;
@@ -35,11 +41,18 @@ const FLUSH_MS = 50;
 // before a mark-compact took it back. 512 KiB: about 1 MiB over the first runs, then level
 const FLUSH_BYTES = 512 * 1024;
 const HOLD_MAX_MS = 2000;
+// while the database is away, a run's unstored output waits in memory up to this much; past it the
+// run records a notice of the hole and is marked truncated, as at the output cap
+const PENDING_MAX_BYTES = 16 * 1024 * 1024;
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 2000;
 
 /** Starts runs, numbers and batches their output, publishes it, and records how they end. */
 export class CommandSupervisor {
   private readonly active = new Map<string, Active>();
   stopping = false;
+  /** the store failed and has not succeeded since: logged once per outage */
+  private storeDown = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -135,7 +148,10 @@ export class CommandSupervisor {
       truncated: false,
       holds: 0,
       holdSince: 0,
-      flushing: Promise.resolve(),
+      flushing: null,
+      failures: 0,
+      retryAt: 0,
+      pendingBytes: 0,
     };
     this.active.set(run.id, a);
     this.metrics.runningCommands.inc();
@@ -155,19 +171,20 @@ export class CommandSupervisor {
           continue;
         }
         const bytes = Buffer.byteLength(c.data);
-        if (a.bytes + bytes <= a.spec.maxOutputBytes) this.emit(a, stream, c.data, true);
+        if (a.pendingBytes + bytes > PENDING_MAX_BYTES) this.dropWhileDown(a, stream, c.data);
+        else if (a.bytes + bytes <= a.spec.maxOutputBytes) this.emit(a, stream, c.data, true);
         else this.reachCap(a, stream, c.data);
         unflushed += bytes;
         if (unflushed > FLUSH_BYTES) {
           // storing paces the child: its pipe fills while a batch is written
           unflushed = 0;
-          await this.flush(a);
+          await this.flushNow(a);
         }
       }
       const result = await a.handle.done;
       if (result.error) this.emit(a, 'STDERR', result.error + '\n', true);
       clearInterval(timer);
-      await this.flush(a);
+      await this.stored(a);
       await this.finish(
         a,
         a.interrupted ? 'INTERRUPTED' : result.status,
@@ -199,10 +216,22 @@ export class CommandSupervisor {
     if (kept.length < data.length) this.emit(a, stream, data.slice(kept.length), false);
   }
 
+  /** The database has been away so long that the output waiting for it reached its bound. */
+  private dropWhileDown(a: Active, stream: StreamName, data: string): void {
+    a.truncated = true;
+    this.emit(
+      a,
+      'STDERR',
+      `\n[tiny-agent] the database was unreachable and ${PENDING_MAX_BYTES / 1024 / 1024} MiB of output waited for it: output from here on is not kept (live viewers still see it).\n`,
+      true,
+    );
+    this.emit(a, stream, data, false);
+  }
+
   /**
    * A live subscriber that falls behind holds the producer back (its pipe fills, the child
-   * waits) for at most HOLD_MAX_MS; one that still hasn't caught up is left to overflow its
-   * own queue and be closed, so a stalled viewer can never stall the command.
+   * waits) for at most HOLD_MAX_MS; one that still hasn't caught up overflows its own queue,
+   * which drops the backlog and reads it from the store, so a stalled viewer never stalls the command.
    */
   hold(runId: string): () => void {
     const a = this.active.get(runId);
@@ -232,31 +261,69 @@ export class CommandSupervisor {
   private emit(a: Active, stream: StreamName, data: string, store: boolean): void {
     const chunk: LiveChunk = { seq: ++a.seq, stream, data, at: new Date().toISOString() };
     if (store) {
-      a.bytes += Buffer.byteLength(data);
+      const bytes = Buffer.byteLength(data);
+      a.bytes += bytes;
+      a.pendingBytes += bytes;
       a.pending.push(chunk);
     }
     this.pubsub.publish('runOutput', { chunk }, a.run.id);
   }
 
-  /** One transaction per batch: chunks and the run's counters move together. */
+  /**
+   * One transaction per batch: chunks and the run's counters move together. A failed write keeps
+   * its chunks pending and is tried again after a backoff (the timer calls this every FLUSH_MS).
+   */
   private flush(a: Active): Promise<void> {
-    a.flushing = a.flushing.then(async () => {
-      if (!a.pending.length) return;
-      const batch = a.pending.slice();
-      const em = this.orm.em.fork();
-      await em.transactional(async (tx) => {
-        await insertChunks(tx, a.run.id, batch);
-        await tx.nativeUpdate(
-          CommandRun,
-          { id: a.run.id },
-          { lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated },
-        );
-      });
-      a.pending.splice(0, batch.length);
+    if (a.flushing) return a.flushing;
+    if (!a.pending.length || Date.now() < a.retryAt) return Promise.resolve();
+    const batch = a.pending.slice();
+    // the counters as they stand with this batch: a chunk emitted during the write is not in it
+    const counters = { lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated };
+    const write = this.orm.em.fork().transactional(async (tx) => {
+      await insertChunks(tx, a.run.id, batch);
+      await tx.nativeUpdate(CommandRun, { id: a.run.id }, counters);
     });
-    return a.flushing.catch((err) =>
-      this.log.error('could not store run output', { runId: a.run.id, err }),
+    a.flushing = write.then(
+      () => {
+        a.pending.splice(0, batch.length);
+        a.pendingBytes = a.pending.reduce((n, c) => n + Buffer.byteLength(c.data), 0);
+        a.failures = 0;
+        this.storeUp();
+      },
+      (err) => this.storeFailed(a, err),
     );
+    return a.flushing.finally(() => (a.flushing = null));
+  }
+
+  /** After the write under way, one with what is pending now (unless backing off). */
+  private async flushNow(a: Active): Promise<void> {
+    if (a.flushing) await a.flushing;
+    await this.flush(a);
+  }
+
+  /** Writes until nothing is pending, waiting out an outage of the database. */
+  private async stored(a: Active): Promise<void> {
+    while (a.pending.length) {
+      await this.flushNow(a);
+      if (a.pending.length) await sleep(Math.max(10, a.retryAt - Date.now()));
+    }
+  }
+
+  private storeFailed(a: Active, err: unknown): void {
+    a.failures++;
+    a.retryAt = Date.now() + Math.min(RETRY_MIN_MS * 2 ** (a.failures - 1), RETRY_MAX_MS);
+    if (this.storeDown) return;
+    this.storeDown = true;
+    this.log.error('could not store run output; retrying until the database answers', {
+      runId: a.run.id,
+      err,
+    });
+  }
+
+  private storeUp(): void {
+    if (!this.storeDown) return;
+    this.storeDown = false;
+    this.log.info('run output is stored again');
   }
 
   private async finish(
@@ -277,10 +344,21 @@ export class CommandSupervisor {
       outputBytes: a.bytes,
       outputTruncated: a.truncated,
     };
-    // only while it is still ours: a run another instance took over keeps the end it recorded
-    const changed = await this.orm.em
-      .fork()
-      .nativeUpdate(CommandRun, { id: a.run.id, status: 'RUNNING' }, ended);
+    // tried until stored: a run that ends while the database is away is recorded once it is back;
+    // and only while it is still ours: a run another instance took over keeps the end it recorded
+    let changed = 0;
+    for (let failures = 0; ; failures++) {
+      try {
+        changed = await this.orm.em
+          .fork()
+          .nativeUpdate(CommandRun, { id: a.run.id, status: 'RUNNING' }, ended);
+        break;
+      } catch (err) {
+        if (failures === 0) this.storeFailed(a, err);
+        await sleep(Math.min(RETRY_MIN_MS * 2 ** failures, RETRY_MAX_MS));
+      }
+    }
+    this.storeUp();
     Object.assign(a.run, ended); // the entity others hold shows what was stored
     this.active.delete(a.run.id);
     a.slot.release();
@@ -323,7 +401,7 @@ export class CommandSupervisor {
       return a.handle.done;
     });
     const settled = Promise.all(
-      [...this.active.values()].map((a) => a.handle.done.then(() => a.flushing)),
+      [...this.active.values()].map((a) => a.handle.done.then(() => this.stored(a))),
     );
     await Promise.race([
       Promise.all(ends)
@@ -347,6 +425,8 @@ export function refusal(
     return `${maxRunning} commands are already running, the most this server allows at once. Try again when one has finished.`;
   return null;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const ROWS_PER_INSERT = 500; // 2,500 parameters: well inside SQLite's and PostgreSQL's limits
 

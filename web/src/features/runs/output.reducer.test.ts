@@ -97,4 +97,40 @@ describe('outputReducer', () => {
     s = outputReducer(s, { type: 'chunks', chunks: [a] });
     expect(s.bytes).toBe(10);
   });
+
+  it('stops at a hole (fromSeq past lastSeq + 1) and says so; the refill continues it', () => {
+    const joinedOut = (data: string, from: number, to: number): OutputChunk => ({
+      seq: to,
+      fromSeq: from,
+      stream: 'STDOUT',
+      data,
+    });
+    const first = apply(INITIAL_OUTPUT, joinedOut('a\nb\n', 1, 2));
+    expect(first.gap).toBe(false);
+    // chunks 3-4 never arrived: 5-6 and what follows are not applied
+    const holed = apply(first, joinedOut('e\nf\n', 5, 6), joinedOut('g\n', 7, 7));
+    expect(text(holed)).toEqual(['a', 'b']);
+    expect(holed.lastSeq).toBe(2);
+    expect(holed.gap).toBe(true);
+    // the new subscription from seq 2 sends 3..7
+    const filled = apply(holed, joinedOut('c\nd\n', 3, 4), joinedOut('e\nf\ng\n', 5, 7));
+    expect(text(filled)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect(filled.gap).toBe(false);
+    expect(filled.lastSeq).toBe(7);
+  });
+
+  it('applies what comes before a hole in the same batch', () => {
+    const s = apply(
+      INITIAL_OUTPUT,
+      { seq: 1, fromSeq: 1, stream: 'STDOUT', data: 'x\n' },
+      {
+        seq: 9,
+        fromSeq: 5,
+        stream: 'STDOUT',
+        data: 'y\n',
+      },
+    );
+    expect(text(s)).toEqual(['x']);
+    expect(s.gap).toBe(true);
+  });
 });

@@ -1,12 +1,16 @@
 // Folds the commandOutput stream into terminal-like lines. Pure: same state + chunks → same
 // result, inputs never mutated. Chunks at or below `lastSeq` are repeats (a resumed stream,
 // urql's final echo) and are ignored, so resuming from `lastSeq` never shows a chunk twice.
+// A chunk whose `fromSeq` is past `lastSeq + 1` follows a hole: nothing from it on is applied
+// and `gap` says so, so the caller resumes from `lastSeq` and the hole is filled.
 import { type AnsiState, type AnsiStyle, INITIAL_ANSI, parseAnsi } from '../../lib/ui/ansi.parse';
 
 export type Stream = 'STDOUT' | 'STDERR';
 
 export interface OutputChunk {
   seq: number;
+  /** the first seq the chunk covers (joined chunks cover several); absent: not checked */
+  fromSeq?: number;
   stream: Stream;
   data: string;
 }
@@ -36,6 +40,8 @@ export interface OutputState {
   droppedLines: number;
   /** UTF-8 bytes of every chunk applied: the counter while the run's own figure lags */
   bytes: number;
+  /** the last batch had a chunk past a hole after `lastSeq`: resume from `lastSeq` to fill it */
+  gap: boolean;
 }
 
 export type OutputAction = { type: 'chunks'; chunks: readonly OutputChunk[] } | { type: 'reset' };
@@ -53,6 +59,7 @@ export const INITIAL_OUTPUT: OutputState = Object.freeze({
   nextId: 0,
   droppedLines: 0,
   bytes: 0,
+  gap: false,
 });
 
 export function outputReducer(
@@ -61,8 +68,8 @@ export function outputReducer(
   maxLines = MAX_LINES,
 ): OutputState {
   if (action.type === 'reset') return INITIAL_OUTPUT;
-  const fresh = newChunks(action.chunks, state.lastSeq);
-  if (fresh.length === 0) return state;
+  const { fresh, gap } = newChunks(action.chunks, state.lastSeq);
+  if (fresh.length === 0) return gap === state.gap ? state : { ...state, gap };
 
   const lines = state.lines.slice();
   let open = state.open;
@@ -135,15 +142,27 @@ export function outputReducer(
     nextId,
     droppedLines,
     bytes,
+    gap,
   };
 }
 
-/** Chunks after `lastSeq`, in seq order, each seq once. */
-function newChunks(chunks: readonly OutputChunk[], lastSeq: number | null): OutputChunk[] {
+/** Chunks after `lastSeq`, in seq order, each seq once, up to the first hole (if any). */
+function newChunks(
+  chunks: readonly OutputChunk[],
+  lastSeq: number | null,
+): { fresh: OutputChunk[]; gap: boolean } {
   const sorted = chunks
     .filter((c) => lastSeq === null || c.seq > lastSeq)
     .sort((a, b) => a.seq - b.seq);
-  return sorted.filter((c, i) => i === 0 || c.seq !== sorted[i - 1].seq);
+  const fresh: OutputChunk[] = [];
+  let last = lastSeq ?? 0;
+  for (const c of sorted) {
+    if (c.seq === last) continue; // the same seq twice in one batch
+    if (c.fromSeq !== undefined && c.fromSeq > last + 1) return { fresh, gap: true };
+    fresh.push(c);
+    last = c.seq;
+  }
+  return { fresh, gap: false };
 }
 
 /** A line's visible text, for copying and tests. */

@@ -68,6 +68,7 @@ export const CommandOutputSubscription = graphql(`
   subscription CommandOutput($runId: ID!, $afterSeq: Int) {
     commandOutput(runId: $runId, afterSeq: $afterSeq) {
       seq
+      fromSeq
       stream
       data
       at

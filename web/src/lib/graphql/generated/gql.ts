@@ -34,7 +34,7 @@ type Documents = {
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n": typeof types.RunSummaryFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": typeof types.CommandRunDocument,
     "\n  query CommandRuns(\n    $first: Int\n    $after: String\n    $command: String\n    $status: RunStatus\n    $startedBy: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    commandRuns(\n      first: $first\n      after: $after\n      command: $command\n      status: $status\n      startedBy: $startedBy\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CommandRunsDocument,
-    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n": typeof types.CommandOutputDocument,
+    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      fromSeq\n      stream\n      data\n      at\n    }\n  }\n": typeof types.CommandOutputDocument,
     "\n  subscription RunUpdated {\n    commandRunUpdated {\n      ...RunSummary\n    }\n  }\n": typeof types.RunUpdatedDocument,
     "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n": typeof types.CancelRunDocument,
     "\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
@@ -69,7 +69,7 @@ const documents: Documents = {
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    outputBytes\n    outputTruncated\n  }\n": types.RunSummaryFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": types.CommandRunDocument,
     "\n  query CommandRuns(\n    $first: Int\n    $after: String\n    $command: String\n    $status: RunStatus\n    $startedBy: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    commandRuns(\n      first: $first\n      after: $after\n      command: $command\n      status: $status\n      startedBy: $startedBy\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          ...RunSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CommandRunsDocument,
-    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n": types.CommandOutputDocument,
+    "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      fromSeq\n      stream\n      data\n      at\n    }\n  }\n": types.CommandOutputDocument,
     "\n  subscription RunUpdated {\n    commandRunUpdated {\n      ...RunSummary\n    }\n  }\n": types.RunUpdatedDocument,
     "\n  mutation CancelRun($id: ID!) {\n    cancelCommandRun(id: $id) {\n      ...RunSummary\n    }\n  }\n": types.CancelRunDocument,
     "\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n": types.ApiTokensDocument,
@@ -181,7 +181,7 @@ export function graphql(source: "\n  query CommandRuns(\n    $first: Int\n    $a
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      stream\n      data\n      at\n    }\n  }\n"];
+export function graphql(source: "\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      fromSeq\n      stream\n      data\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription CommandOutput($runId: ID!, $afterSeq: Int) {\n    commandOutput(runId: $runId, afterSeq: $afterSeq) {\n      seq\n      fromSeq\n      stream\n      data\n      at\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
