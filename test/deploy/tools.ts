@@ -70,16 +70,9 @@ export async function prefetchComposeConfigs(
   requireTool('docker-compose', ['version'], 'docker-compose');
   await Promise.all(
     sets.map(async ([file, profiles = [], env = {}]) => {
-      const child = spawn('docker-compose', composeArgs(file, profiles), {
-        cwd: ROOT,
+      const out = await runAsync('docker-compose', composeArgs(file, profiles), {
         env: composeEnv(env),
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const code = await new Promise<number | null>((r) => child.once('close', r));
-      const out = { code, stdout, out: stdout + stderr };
       composed.set(composeKey(file, profiles, env), composeParsed(out, file, profiles));
     }),
   );
@@ -114,6 +107,23 @@ export const inProfile = (cfg: any, profile?: string): string[] =>
     .filter(([, s]) => (profile ? (s.profiles ?? []).includes(profile) : !s.profiles))
     .map(([name]) => name)
     .sort();
+
+/** `run`, without blocking the event loop: independent builds can go side by side. */
+export function runAsync(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; out: string }> {
+  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, out: `${stdout}${stderr}` }));
+  });
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
