@@ -12,27 +12,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startServer, type TestServer } from '../../api/src/test/harness.js';
-import { requireTool, ROOT, run } from './tools.js';
+import {
+  composeConfig,
+  inProfile,
+  prefetchComposeConfigs,
+  requireTool,
+  ROOT,
+  run,
+} from './tools.js';
 
 const MON = path.join(ROOT, 'infra/monitoring');
-// compose reads variables from the shell and from .env: the defaults are what is checked here
-const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-
-function composeConfig(file: string, profiles: string[] = []): any {
-  requireTool('docker-compose', ['version'], 'docker-compose');
-  const args = [
-    '-f',
-    file,
-    '--project-directory',
-    ROOT,
-    ...profiles.flatMap((p) => ['--profile', p]),
-    'config',
-  ];
-  const r = run('docker-compose', args, { env: cleanEnv });
-  expect(r.code, `docker-compose ${args.join(' ')}\n${r.out}`).toBe(0);
-  return parse(r.stdout);
-}
-
 /** "host_ip:published:target", whichever syntax the compose version prints. */
 const portOf = (p: any) =>
   typeof p === 'string'
@@ -40,20 +29,24 @@ const portOf = (p: any) =>
     : [p.host_ip, p.published, p.target].filter((x) => x !== undefined).join(':');
 const commandOf = (c: string | string[]) => (Array.isArray(c) ? c.join(' ') : c);
 
-/** Services a plain `docker compose up` starts, and those each profile adds. */
-const inProfile = (cfg: any, profile?: string) =>
-  Object.entries(cfg.services as Record<string, any>)
-    .filter(([, s]) => (profile ? (s.profiles ?? []).includes(profile) : !s.profiles))
-    .map(([name]) => name)
-    .sort();
-
 describe('compose files', () => {
+  beforeAll(() =>
+    prefetchComposeConfigs([
+      ...[[], ['slim'], ['monitoring'], ['scale'], ['slim', 'monitoring']].map(
+        (p) => ['docker-compose.yml', p] as [string, string[]],
+      ),
+      ['docker-compose.yml', ['slim', 'monitoring', 'scale']],
+      ['docker-compose.dev.yml'],
+    ]),
+  );
+
   it('docker-compose.yml validates, alone and with every profile', () => {
-    for (const profiles of [[], ['slim'], ['monitoring'], ['slim', 'monitoring']])
+    for (const profiles of [[], ['slim'], ['monitoring'], ['scale'], ['slim', 'monitoring']])
       composeConfig('docker-compose.yml', profiles);
-    const cfg = composeConfig('docker-compose.yml', ['slim', 'monitoring']);
+    const cfg = composeConfig('docker-compose.yml', ['slim', 'monitoring', 'scale']);
     expect(inProfile(cfg)).toEqual(['app', 'nginx']);
     expect(inProfile(cfg, 'slim')).toEqual(['app-slim']);
+    expect(inProfile(cfg, 'scale')).toEqual(['postgres', 'redis']);
     expect(inProfile(cfg, 'monitoring')).toEqual([
       'alertmanager',
       'cadvisor',
@@ -107,7 +100,7 @@ describe('compose files', () => {
     for (const file of ['docker-compose.yml', 'docker-compose.dev.yml']) {
       const { services } = composeConfig(
         file,
-        file === 'docker-compose.yml' ? ['slim', 'monitoring'] : [],
+        file === 'docker-compose.yml' ? ['slim', 'monitoring', 'scale'] : [],
       );
       for (const s of Object.values(services as Record<string, any>)) {
         for (const v of (s.volumes ?? []) as string[]) {

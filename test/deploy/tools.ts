@@ -12,6 +12,7 @@ import {
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { renderStandalone, type NginxOptions } from '../../infra/nginx/render.js';
 import { spawnServer, type Spawned } from '../../api/src/test/spawn.js';
 
@@ -40,6 +41,88 @@ export function run(
   });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, out: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * `docker-compose config` of a compose file, parsed. Only PATH and HOME from the shell (plus `env`):
+ * compose reads variables from there and from .env, so the defaults are what is checked.
+ */
+export function composeConfig(
+  file: string,
+  profiles: string[] = [],
+  env: Record<string, string> = {},
+): any {
+  const key = composeKey(file, profiles, env);
+  if (!composed.has(key)) {
+    const r = run('docker-compose', composeArgs(file, profiles), { env: composeEnv(env) });
+    composed.set(key, composeParsed(r, file, profiles));
+  }
+  return structuredClone(composed.get(key));
+}
+
+/**
+ * Runs `docker-compose config` for each argument set at once, for composeConfig to answer from:
+ * each is a Python start-up, seconds apiece on a loaded machine.
+ */
+export async function prefetchComposeConfigs(
+  sets: [file: string, profiles?: string[], env?: Record<string, string>][],
+): Promise<void> {
+  requireTool('docker-compose', ['version'], 'docker-compose');
+  await Promise.all(
+    sets.map(async ([file, profiles = [], env = {}]) => {
+      const out = await runAsync('docker-compose', composeArgs(file, profiles), {
+        env: composeEnv(env),
+      });
+      composed.set(composeKey(file, profiles, env), composeParsed(out, file, profiles));
+    }),
+  );
+}
+
+const composed = new Map<string, unknown>();
+const composeKey = (file: string, profiles: string[], env: Record<string, string>) =>
+  JSON.stringify([file, profiles, env]);
+const composeEnv = (env: Record<string, string>) => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  ...env,
+});
+function composeArgs(file: string, profiles: string[]): string[] {
+  requireTool('docker-compose', ['version'], 'docker-compose');
+  const p = profiles.flatMap((x) => ['--profile', x]);
+  return ['-f', file, '--project-directory', ROOT, ...p, 'config'];
+}
+function composeParsed(
+  r: { code: number | null; stdout: string; out: string },
+  file: string,
+  profiles: string[],
+): unknown {
+  if (r.code !== 0)
+    throw new Error(`docker-compose ${composeArgs(file, profiles).join(' ')}\n${r.out}`);
+  return parse(r.stdout);
+}
+
+/** Services a plain `docker compose up` starts, or those a profile adds. */
+export const inProfile = (cfg: any, profile?: string): string[] =>
+  Object.entries(cfg.services as Record<string, any>)
+    .filter(([, s]) => (profile ? (s.profiles ?? []).includes(profile) : !s.profiles))
+    .map(([name]) => name)
+    .sort();
+
+/** `run`, without blocking the event loop: independent builds can go side by side. */
+export function runAsync(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; out: string }> {
+  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, out: `${stdout}${stderr}` }));
+  });
 }
 
 export function freePort(): Promise<number> {
@@ -116,6 +199,8 @@ export async function startNginx(opts: {
   webRoot: string;
   uploadMaxBytes: number;
   httpRedirect?: boolean;
+  /** replaces the templates' proxy_read_timeout (300s), so a test can outlast it in seconds */
+  proxyReadTimeout?: string;
 }): Promise<RunningNginx> {
   requireTool('nginx', ['-v'], 'nginx');
   requireTool('openssl', ['version'], 'openssl');
@@ -142,6 +227,7 @@ export async function startNginx(opts: {
       tlsKey: path.join(certs, 'tiny-agent.key'),
     };
     const conf = renderStandalone(dir, o);
+    if (opts.proxyReadTimeout) shortenReadTimeout(path.join(dir, 'conf.d'), opts.proxyReadTimeout);
     const errorLog = path.join(dir, 'error.log');
     const child = spawn('nginx', ['-p', dir, '-c', conf, '-e', errorLog, '-g', 'daemon off;'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -183,6 +269,20 @@ export async function startNginx(opts: {
       },
     };
   }
+}
+
+/** Every `proxy_read_timeout` in the rendered files set to `value`; throws if there is none. */
+function shortenReadTimeout(confDir: string, value: string): void {
+  let n = 0;
+  for (const f of readdirSync(confDir)) {
+    const file = path.join(confDir, f);
+    const text = readFileSync(file, 'utf8').replace(
+      /proxy_read_timeout \S+;/g,
+      () => (n++, `proxy_read_timeout ${value};`),
+    );
+    writeFileSync(file, text);
+  }
+  if (n === 0) throw new Error('no proxy_read_timeout in the nginx templates to shorten');
 }
 
 /** The real entry point (`api/src/main.ts`) in its own process, without NODE_ENV=test. */

@@ -100,7 +100,10 @@ describe('log scroll-back', () => {
       ...Array.from({ length: appended }, (_, i) => `appended ${i + 1}`),
     ];
     await expect.poll(count).toBe(want.length);
+    // read at 5x the height: viewLines scrolls a screenful per two frames, 10,000 lines are many
+    await page.setViewportSize({ width: 1280, height: 4000 });
     expect(await viewLines(page, 'log-view')).toEqual(want);
+    await page.setViewportSize({ width: 1280, height: 800 });
     expect(problems).toEqual([]);
   }, 180_000);
 

@@ -75,14 +75,25 @@ async function rawTail({ s, token }: Server, opts: { autoPong?: boolean } = {}) 
   return { ws, tcp, got };
 }
 
+// graphql-ws's own server (FAST_PATHS=off) waits on every write, so it never queues 64 KiB: a
+// write it cannot finish for half a second is its stall (else a keepalive drop ends the wait)
+const STOCK = process.env.FAST_PATHS === 'off';
+
 /** Stops reading at the TCP level and appends until the server holds more than the 64 KiB it queues before a stream waits on its writes. */
 async function stall(srv: Server, tcp: import('node:net').Socket) {
   tcp.pause();
   const file = path.join(srv.s.dir, 'app.log');
+  let heldSince = 0;
   await waitUntil(
     async () => {
       // (a keepalive may drop the peer first: then its stream must be gone)
-      if ((await buffered(srv.s)) > 64 * 1024 || (await gauge(srv.s)) === 0) return true;
+      if ((await gauge(srv.s)) === 0) return true;
+      const bytes = await buffered(srv.s);
+      if (!STOCK && bytes > 64 * 1024) return true;
+      if (STOCK && bytes > 0) {
+        heldSince ||= Date.now();
+        if (Date.now() - heldSince >= 500) return true;
+      } else heldSince = 0;
       appendFileSync(file, BIG_LINE.repeat(8));
       return false;
     },
