@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, until, type Cluster } from './cluster.js';
+
+// issue 20's own check: Redis killed for 20 s with a logout, a cancel and output in the gap, on
+// three instances behind nginx; every line once, the cancel answered, the session ended everywhere
+const AGENT = `commands:
+  - name: counting
+    title: Counting
+    argv: ["sh", "-c", "i=1; while [ $i -le 500 ]; do echo line $i; i=$((i+1)); sleep 0.06; done"]
+    timeout: 300
+  - name: waiting
+    title: Waiting
+    argv: ["sh", "-c", "while true; do sleep 0.1; done"]
+    timeout: 300
+logs: []
+`;
+const LINES = Array.from({ length: 500 }, (_, i) => `line ${i + 1}\n`).join('');
+const RUN = 'mutation($name: String!) { runCommand(name: $name) { id } }';
+const OUTPUT = 'subscription($id: ID!) { commandOutput(runId: $id) { seq data } }';
+const STATUS = 'query($id: ID!) { commandRun(id: $id) { status } }';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+  r.errors?.[0]?.extensions?.code ?? 'OK';
+
+let c: Cluster;
+beforeAll(async () => {
+  c = await startCluster({
+    agentYaml: AGENT,
+    nginx: true,
+    env: { INSTANCE_LEASE_SECONDS: '3', INSTANCE_HEARTBEAT_SECONDS: '0.5' },
+  });
+}, 120_000);
+afterAll(() => c?.stop(), 60_000);
+
+/** seqs strictly increasing by one from 1, and the text they carry */
+function joined(events: { data?: { commandOutput: { seq: number; data: string } } }[]) {
+  const chunks = events.map((e) => e.data!.commandOutput);
+  chunks.forEach((ch, i) => expect(ch.seq, `seq ${i}`).toBeGreaterThan(chunks[i - 1]?.seq ?? 0));
+  return chunks.map((ch) => ch.data).join('');
+}
+
+describe('Redis killed for 20 s', () => {
+  it('output, a cancel and a sign-out in the gap: nothing lost, the cancel answered, the session ended everywhere', async () => {
+    const [a, b, d] = c.instances.map((i) => i.url) as [string, string, string];
+    const admin = await c.login(a);
+    const made = await c.gql(
+      a,
+      'mutation { createUser(username: "gap-user", password: "gap-password-1", role: USER) { id } }',
+      {},
+      admin,
+    );
+    expect(made.errors).toBeUndefined();
+    const user = await c.login(a, 'gap-user', 'gap-password-1');
+
+    const counting = (await c.gql(a, RUN, { name: 'counting' }, admin)).data.runCommand.id;
+    const waiting = (await c.gql(a, RUN, { name: 'waiting' }, admin)).data.runCommand.id;
+    // readers of A's run on every instance and through nginx; the user's stream open on B
+    const readers = [a, b, d, c.url].map((url) =>
+      c.subscribe(url, OUTPUT, { id: counting }, admin.token),
+    );
+    const usersStream = c.subscribe(b, 'subscription { commandRunUpdated { id } }', {}, user.token);
+    expect(codeOf(await c.gql(b, '{ commands { name } }', {}, user))).toBe('OK');
+    await until(() => readers.every((r) => r.events.length > 0), 'the first lines everywhere');
+
+    await c.redis.kill();
+    const down = Date.now();
+    // a sign-out on A: refused on B at once, with no event to tell B
+    expect(codeOf(await c.gql(a, 'mutation { logout }', {}, user))).toBe('OK');
+    expect(codeOf(await c.gql(b, '{ commands { name } }', {}, user))).toBe('UNAUTHENTICATED');
+    // a cancel on D of A's run: answered with the run's end, through the database
+    const cancelled = await c.gql(
+      d,
+      'mutation($id: ID!) { cancelCommandRun(id: $id) { status } }',
+      { id: waiting },
+      admin,
+    );
+    expect(cancelled.data.cancelCommandRun.status).toBe('CANCELLED');
+    await sleep(20_000 - (Date.now() - down));
+    await c.redis.start();
+
+    // the user's stream on B ends once B hears from Redis again and re-checks what it holds
+    await usersStream.waitEnd(10_000);
+    expect(JSON.stringify(usersStream.events)).toContain('UNAUTHENTICATED');
+    for (const r of readers) {
+      const end = await r.waitEnd(40_000);
+      expect(end.error).toBeUndefined();
+      expect(joined(r.events)).toBe(LINES);
+    }
+    for (const url of [a, b, d])
+      expect((await c.gql(url, STATUS, { id: counting }, admin)).data.commandRun.status).toBe(
+        'SUCCEEDED',
+      );
+  }, 120_000);
+});
