@@ -12,6 +12,8 @@ commands:
       - { name: times, type: int, min: 1, max: 9, default: "1" }
       - { name: loud, type: boolean, default: "false" }
     roles: [admin, user]
+    # runs follow one another here faster than echo ends: the test is not about concurrency
+    maxConcurrent: 5
 logs: []
 `);
 
