@@ -8,6 +8,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
@@ -208,6 +209,11 @@ export interface ClusterOptions {
   agentYaml: string;
   /** extra environment for every instance */
   env?: Record<string, string>;
+  /** extra environment for instance `i` (0-based), over `env` */
+  envFor?: (
+    i: number,
+    deps: { pg: Postgres; redis: RedisServer },
+  ) => Record<string, string> | Promise<Record<string, string>>;
   nginx?: boolean;
   /** start the instances one after another (default) or all at once */
   together?: boolean;
@@ -240,6 +246,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         DATABASE_URL: pg.url,
         REDIS_URL: redis.url,
         ...opts.env,
+        ...(await opts.envFor?.(i, { pg, redis })),
       };
       let spawned = await spawnServer(env, root, opts.startTimeoutMs);
       const inst: Instance = {
@@ -345,6 +352,50 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       await pg.destroy();
       rmSync(root, { recursive: true, force: true });
     },
+  };
+}
+
+export interface TcpProxy {
+  /** `host:port` of the proxy */
+  port: number;
+  /** drops every connection and refuses new ones (accepted, then closed at once) */
+  cut(): void;
+  /** passes connections through again */
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** A loopback TCP proxy to `targetPort`: cutting it cuts one instance off a dependency, alone. */
+export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+  const open = new Set<Socket>();
+  let cut = false;
+  const server = createServer((client) => {
+    if (cut) return client.destroy();
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut() {
+      cut = true;
+      for (const s of open) s.destroy();
+    },
+    restore() {
+      cut = false;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, until, type Cluster } from './cluster.js';
+import { startCluster, startTcpProxy, until, type Cluster, type TcpProxy } from './cluster.js';
 
 // issue 20's own check: Redis killed for 20 s with a logout, a cancel and output in the gap, on
 // three instances behind nginx; every line once, the cancel answered, the session ended everywhere
@@ -23,14 +23,24 @@ const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) =>
   r.errors?.[0]?.extensions?.code ?? 'OK';
 
 let c: Cluster;
+// the third instance reaches Redis through a proxy the test can cut: Redis lost by it alone
+let proxy: TcpProxy;
 beforeAll(async () => {
   c = await startCluster({
     agentYaml: AGENT,
     nginx: true,
     env: { INSTANCE_LEASE_SECONDS: '3', INSTANCE_HEARTBEAT_SECONDS: '0.5' },
+    envFor: async (i, { redis }) => {
+      if (i !== 2) return {};
+      proxy = await startTcpProxy(Number(new URL(redis.url).port));
+      return { REDIS_URL: `redis://127.0.0.1:${proxy.port}` };
+    },
   });
 }, 120_000);
-afterAll(() => c?.stop(), 60_000);
+afterAll(async () => {
+  await c?.stop();
+  await proxy?.close();
+}, 60_000);
 
 /** seqs strictly increasing by one from 1, and the text they carry */
 function joined(events: { data?: { commandOutput: { seq: number; data: string } } }[]) {
@@ -91,4 +101,32 @@ describe('Redis killed for 20 s', () => {
         'SUCCEEDED',
       );
   }, 120_000);
+});
+
+describe('one instance loses Redis alone', () => {
+  it('a sign-out made there reaches the others once it is back: their streams of it end', async () => {
+    const [a, b, d] = c.instances.map((i) => i.url) as [string, string, string];
+    const admin = await c.login(a);
+    await c.gql(
+      a,
+      'mutation { createUser(username: "cut-user", password: "cut-password-1", role: USER) { id } }',
+      {},
+      admin,
+    );
+    const user = await c.login(d, 'cut-user', 'cut-password-1');
+    expect(codeOf(await c.gql(b, '{ commands { name } }', {}, user))).toBe('OK');
+    const stream = c.subscribe(b, 'subscription { commandRunUpdated { id } }', {}, user.token);
+
+    proxy.cut();
+    await sleep(500); // D notices: its connections were dropped
+    expect(codeOf(await c.gql(d, 'mutation { logout }', {}, user))).toBe('OK');
+    // past ioredis's ~10 s of queued retries: D's event of the sign-out is lost for good
+    await sleep(12_000);
+    expect(stream.ended).toBeNull(); // B, which never lost Redis, could not know
+    proxy.restore();
+
+    await stream.waitEnd(10_000);
+    expect(JSON.stringify(stream.events)).toContain('UNAUTHENTICATED');
+    expect(codeOf(await c.gql(b, '{ commands { name } }', {}, user))).toBe('UNAUTHENTICATED');
+  }, 60_000);
 });

@@ -9,6 +9,11 @@ export interface Topics {
    * only that user's sessions end (API tokens stay), all but `keep` (the session that asked).
    */
   authRevoked: { credentialId?: string; userId?: string; sessionsOnly?: boolean; keep?: string };
+  /**
+   * an instance hears Redis again after losing it: what it published meanwhile (a sign-out, a
+   * revocation) may never have reached the others, so every instance re-checks what it holds
+   */
+  authResync: { at: number };
   /** a user's shown data changed (login time, role, …): cached copies are dropped */
   userChanged: { userId: string };
   /** a run's output, scoped by run id */

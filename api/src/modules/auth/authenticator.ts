@@ -63,7 +63,10 @@ export class Authenticator {
   ) {
     pubsub.on('authRevoked', (r) => this.onRevoked(r));
     pubsub.on('userChanged', (u) => this.users.delete(u.userId));
-    pubsub.onReconnect(() => void this.recheck());
+    // back after a gap: this instance re-checks, and so do the others (the event reaches this
+    // one too), since its own revocations of the gap may never have reached them
+    pubsub.onReconnect(() => pubsub.publish('authResync', { at: Date.now() }));
+    pubsub.on('authResync', () => void this.recheck());
   }
 
   /**
