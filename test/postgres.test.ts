@@ -1,82 +1,14 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../api/src/test/harness.js';
+import { startPostgres, type Postgres } from './scale/cluster.js';
 
 // A real PostgreSQL (Debian's package), started for this test on a free loopback port.
-function pgBin(name: string): string {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).sort() : [];
-  const bin = versions
-    .map((v) => path.join(root, v, 'bin', name))
-    .reverse()
-    .find(existsSync);
-  if (!bin)
-    throw new Error(
-      `PostgreSQL is not installed: apt-get install -y postgresql (needed for ${name})`,
-    );
-  return bin;
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
-// postgres refuses to run as root: run it as the package's `postgres` user when we are root
-const asPg = (cmd: string, args: string[]) =>
-  process.getuid?.() === 0
-    ? (['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const)
-    : ([cmd, args] as const);
-
-let dir: string;
-let pg: ChildProcess;
+let pg: Postgres;
 let s: TestServer;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-pg-'));
-  chmodSync(dir, 0o777);
-  const data = path.join(dir, 'pgdata');
-  const [initCmd, initArgs] = asPg(pgBin('initdb'), [
-    '-D',
-    data,
-    '-U',
-    'postgres',
-    '--auth=trust',
-    '-E',
-    'UTF8',
-  ]);
-  execFileSync(initCmd, initArgs, { stdio: 'ignore' });
-  const port = await freePort();
-  const [cmd, args] = asPg(pgBin('postgres'), [
-    '-D',
-    data,
-    '-p',
-    String(port),
-    '-h',
-    '127.0.0.1',
-    '-k',
-    dir,
-  ]);
-  pg = spawn(cmd, args, { stdio: 'ignore' });
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  for (let i = 0; ; i++) {
-    try {
-      execFileSync(pgBin('pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], {
-        stdio: 'ignore',
-      });
-      break;
-    } catch {
-      if (i > 100) throw new Error('PostgreSQL did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  pg = await startPostgres();
+  const url = pg.url;
   s = await startServer(
     { DATABASE_URL: url },
     {
@@ -88,19 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s?.stop();
-  if (pg) {
-    const exited = new Promise((r) => pg.once('exit', r));
-    const [cmd, args] = asPg(pgBin('pg_ctl'), [
-      'stop',
-      '-D',
-      path.join(dir, 'pgdata'),
-      '-m',
-      'fast',
-    ]);
-    execFileSync(cmd, args, { stdio: 'ignore' });
-    await exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await pg?.destroy();
 });
 
 describe('on PostgreSQL (DATABASE_URL=postgres://…)', () => {
