@@ -30,7 +30,7 @@ beforeAll(async () => {
     agentYaml: AGENT,
     nginx: true,
     env: { INSTANCE_LEASE_SECONDS: '3', INSTANCE_HEARTBEAT_SECONDS: '0.5' },
-    envFor: async (i, { redis }) => {
+    envFor: async (i, { redis }): Promise<Record<string, string>> => {
       if (i !== 2) return {};
       proxy = await startTcpProxy(Number(new URL(redis.url).port));
       return { REDIS_URL: `redis://127.0.0.1:${proxy.port}` };
