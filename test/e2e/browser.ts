@@ -220,7 +220,9 @@ export async function tcpProxy(): Promise<TcpProxy> {
 function watchPage(page: Page, problems: string[]) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    // a failed resource's address is the message's location: it names what failed
+    if (m.type() === 'error')
+      problems.push(`console: ${m.text()}${m.location().url ? ` <${m.location().url}>` : ''}`);
   });
 }
 
