@@ -359,15 +359,14 @@ export class CommandSupervisor {
       }
     }
     this.storeUp();
-    Object.assign(a.run, ended); // the entity others hold shows what was stored
     this.active.delete(a.run.id);
     a.slot.release();
+    this.metrics.runningCommands.dec();
     if (!changed) {
-      this.metrics.runningCommands.dec();
       this.log.warn('run ended after another instance had taken it over', { runId: a.run.id });
       return;
     }
-    this.metrics.runningCommands.dec();
+    Object.assign(a.run, ended); // the entity others hold shows what was stored
     this.metrics.commandResults.inc({ command: a.spec.name, status });
     this.metrics.commandSeconds.observe(
       { command: a.spec.name },
