@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { APP, fmt, pct, ROOT, startProc, type Proc } from './lib.js';
+import { benchLogSearch } from './logs-search.js';
 
 const APPENDS = 1000;
 const PACE_MS = 5;
@@ -365,6 +366,8 @@ function appendAtRate(file: string, rate: number): Promise<void> {
 }
 
 export async function benchLogs(): Promise<string[]> {
+  // the search figures alone: BENCH_LOG_SEARCH_ONLY=1 npm run bench -- logs
+  if (process.env.BENCH_LOG_SEARCH_ONLY === '1') return benchLogSearch();
   const dir = mkdtempSync(path.join(tmpdir(), 'tiny-agent-bench-logs-'));
   const file = path.join(dir, 'bench.log');
   writeFileSync(file, '');
@@ -444,5 +447,5 @@ export async function benchLogs(): Promise<string[]> {
     await bare?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  return out;
+  return [...out, ...(await benchLogSearch())];
 }

@@ -39,6 +39,8 @@ export interface ServerContext {
   setCookies: string[];
   secure: boolean;
   transport: 'http' | 'ws';
+  /** HTTP: a signal that aborts when this request's connection ends (queries have no `signal`). */
+  clientGone?: () => AbortSignal;
 }
 
 export interface Context extends ServerContext, YogaInitialContext {

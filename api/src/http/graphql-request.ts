@@ -4,6 +4,7 @@ import { PayloadTooLargeError } from '../errors.js';
 import { createFastPath, MAX_JSON_BODY, readJsonBody } from '../fast/index.js';
 import type { Yoga } from '../yoga.js';
 import { guardBodyPace, type BodyPace } from './body-pace.js';
+import { closeSignal } from './close-signal.js';
 import { prepareMultipart } from './multipart.js';
 import { clientIp, credentialsOf, isSecure } from './request-identity.js';
 import { sendError } from './respond.js';
@@ -47,6 +48,7 @@ export function createGraphqlHandler(services: AppServices, yoga: Yoga) {
       setCookies: [],
       secure: isSecure(req, config.TRUST_PROXY),
       transport: 'http',
+      clientGone: () => closeSignal(res),
     };
     const type = req.method === 'POST' ? String(req.headers['content-type'] ?? '') : undefined;
     if (type !== undefined && isJson(type)) {

@@ -113,7 +113,7 @@ describe('logSources and logLines', () => {
       { n: -1 },
       { before: 'garbage' },
       { before: 'bDIuMS4x' },
-      { f: '/(a+)+/' },
+      { f: '/(x)\\1/' }, // RE2 runs (a+)+ in linear time; a backreference it cannot
       { f: '/(?<=x)y/' },
     ]) {
       expect(code(await s.gql(LINES, { s: 'app', ...vars }, user)), JSON.stringify(vars)).toBe(

@@ -4,6 +4,7 @@ import type { FollowEvent, LineEvent } from './log.event.js';
 import { openLog, type OpenLog, type RefusalSink } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, decodeLine } from './log.lines.js';
+import { scanBackward, scanForward } from './log.scan.js';
 
 export interface ReadOptions {
   /** Only lines it accepts are returned (and counted towards `n`). Compile user input with compileFilter. */
@@ -11,6 +12,8 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** Hears of a path that now leads to another file (read as missing). */
   onRefused?: RefusalSink;
+  /** A filtered read stops when this aborts (the client went away) and returns what it found. */
+  signal?: AbortSignal | null;
 }
 
 const BLOCK = 65536;
@@ -64,30 +67,29 @@ export async function* readAfter(
   return undefined;
 }
 
-/** Lines that start at or after `from` and end (newline included) at or before `to`. */
+/** Lines that start at or after `from` and end (newline included) at or before `to`; a filter reads through log.scan.ts. */
 export async function* linesForward(
   file: OpenLog,
   from: number,
   to: number,
   options: ReadOptions = {},
 ): AsyncGenerator<LineEvent, undefined> {
+  const { filter } = options;
+  if (filter) return yield* scanForward(file, from, to, { ...options, filter });
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const block = Buffer.allocUnsafe(BLOCK);
   for (let pos = from; pos < to;) {
     const { bytesRead } = await file.fh.read(block, 0, Math.min(BLOCK, to - pos), pos);
     if (bytesRead === 0) break; // shrank under us: stop at what exists
-    for (const l of splitter.push(block.subarray(0, bytesRead), pos)) {
-      if (!options.filter || options.filter(l.text)) {
-        yield { kind: 'LINE', text: l.text, truncated: l.truncated, cursor: cursorIn(file, l.end) };
-      }
-    }
+    for (const l of splitter.push(block.subarray(0, bytesRead), pos))
+      yield { kind: 'LINE', text: l.text, truncated: l.truncated, cursor: cursorIn(file, l.end) };
     pos += bytesRead;
   }
   return undefined;
 }
 
 /**
- * The last `n` accepted lines ending at or before `end`, oldest first. Scans back block by block and
+ * The last `n` accepted lines ending at or before `end`, oldest first (filtered: log.scan.ts). Scans back block by block and
  * keeps at most one block plus one capped line in memory; a long line's head is read separately.
  */
 export async function linesBackward(
@@ -96,6 +98,8 @@ export async function linesBackward(
   n: number,
   options: ReadOptions & { skipEnd?: number } = {},
 ): Promise<LineEvent[]> {
+  const { filter } = options;
+  if (filter) return scanBackward(file, end, n, { ...options, filter });
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const out: LineEvent[] = [];
   let buf = Buffer.alloc(0);
@@ -116,8 +120,7 @@ export async function linesBackward(
       head = head.subarray(0, bytesRead);
     }
     const { text, truncated } = decodeLine(head, len > max + 1, max);
-    if (!options.filter || options.filter(text))
-      out.push({ kind: 'LINE', text, truncated, cursor: cursorIn(file, stop) });
+    out.push({ kind: 'LINE', text, truncated, cursor: cursorIn(file, stop) });
   };
 
   while (out.length < n) {

@@ -73,6 +73,8 @@ export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLin
     before,
     filter,
     onRefused: ctx.app.logHub.onRefused,
+    // queries carry no ctx.signal (only streams pay for one): over HTTP, the connection's end
+    signal: ctx.signal ?? ctx.clientGone?.(),
   });
   return lines.map(toLogLine);
 }
