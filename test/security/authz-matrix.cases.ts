@@ -312,4 +312,22 @@ export const CASES: Case[] = [
     // the source is checked before the stream exists, so a plain POST hears it too
     on: { HTTP: { ADMIN: 'BAD_USER_INPUT' } },
   },
+  {
+    field: 'Subscription.logTailMerged',
+    query: 'subscription { logTailMerged(sources: ["user-log"], backfill: 1) { source text } }',
+    read: 'first',
+    expect: SIGNED_IN,
+    on: STREAM_ONLY,
+  },
+  {
+    field: 'Subscription.logTailMerged',
+    variant: 'with an admin-only source',
+    query:
+      'subscription($s: String!) { logTailMerged(sources: ["user-log", $s], backfill: 1) { source text } }',
+    vars: () => ({ s: 'admin-log' }),
+    missing: { s: 'no-such-log' },
+    read: 'first',
+    expect: ADMIN_CONFIG,
+    on: { HTTP: { ADMIN: 'BAD_USER_INPUT' } },
+  },
 ];

@@ -31,6 +31,8 @@ export type LogEventKind = LogEvent['kind'];
 
 /** The contract's `LogLine` shape: what a resolver returns for any event. */
 export interface LogLineView {
+  /** The log source's name in agent.yaml (merged tails interleave several). */
+  source: string;
   cursor: string;
   kind: LogEventKind;
   text: string;
@@ -39,10 +41,11 @@ export interface LogLineView {
   droppedCount: number | null;
 }
 
-export function toLogLine(event: LogEvent): LogLineView {
+export function toLogLine(event: LogEvent, source: string): LogLineView {
   switch (event.kind) {
     case 'LINE':
       return {
+        source,
         cursor: encodeCursor(event.cursor),
         kind: 'LINE',
         text: event.text,
@@ -51,6 +54,7 @@ export function toLogLine(event: LogEvent): LogLineView {
       };
     case 'DROPPED':
       return {
+        source,
         cursor: encodeCursor(event.cursor),
         kind: 'DROPPED',
         text: `${event.count} lines dropped`,
@@ -59,6 +63,7 @@ export function toLogLine(event: LogEvent): LogLineView {
       };
     default:
       return {
+        source,
         cursor: encodeCursor(event.cursor),
         kind: event.kind,
         text: '',

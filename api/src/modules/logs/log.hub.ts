@@ -18,6 +18,8 @@ export interface SubscribeOptions {
   /** Live events buffered for this subscriber; beyond it lines are counted and reported as DROPPED. */
   queueSize?: number;
   signal?: AbortSignal;
+  /** Called once, when the history is all delivered: every event pulled after it is live. */
+  onLive?: () => void;
 }
 
 /** Its return() leaves the hub (the follower closes with its last subscriber); `break` and disconnects call it. */
@@ -150,6 +152,7 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
           : past.next().then((r) => {
               if (!r.done) return r;
               live = true;
+              o.onLive?.();
               return liveNext();
             }),
       async () => {

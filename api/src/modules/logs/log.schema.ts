@@ -1,6 +1,7 @@
 import { builder } from '../../builder.js';
 import { SHARED_EVENTS } from '../../fast/index.js';
 import type { LogLineView } from './log.event.js';
+import { logTailMerged, MAX_MERGED_SOURCES } from './log.merged.js';
 import { listLogSources, logLines, logTail, type LogSourceView } from './log.service.js';
 
 const LogEventKindEnum = builder.enumType('LogEventKind', {
@@ -38,6 +39,9 @@ const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
 const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
   description: 'A line of a log file, or an event in its life (kind).',
   fields: (t) => ({
+    source: t.exposeString('source', {
+      description: 'The log source (its name in agent.yaml) the line comes from.',
+    }),
     cursor: t.exposeString('cursor', {
       description: 'Opaque: pass it as logTail(after) to resume or logLines(before) to page back.',
     }),
@@ -92,5 +96,38 @@ builder.subscriptionField('logTail', (t) =>
     subscribe: (_r, args, ctx) => logTail(ctx, args),
     resolve: (line) => line,
     extensions: SHARED_EVENTS, // every subscriber of a file gets the same line objects
+  }),
+);
+
+const LogSourceCursorInput = builder.inputType('LogSourceCursor', {
+  description: 'Where one source of a merged tail resumes: the cursor of its last line received.',
+  fields: (t) => ({
+    source: t.string({ required: true }),
+    cursor: t.string({ required: true }),
+  }),
+});
+
+builder.subscriptionField('logTailMerged', (t) =>
+  t.field({
+    type: LogLineRef,
+    description: `Several sources (1 to ${MAX_MERGED_SOURCES}) as one tail, each line tagged with its source: the last \`backfill\` lines of each (merged by their timestamps where lines have one), then live lines in the order they arrive. Every source must be readable, else NOT_FOUND.`,
+    args: {
+      sources: t.arg.stringList({ required: true }),
+      backfill: t.arg.int({
+        defaultValue: 0,
+        description: 'Lines per source (at most 5000), for sources without a cursor in `after`.',
+      }),
+      filter: t.arg.string({
+        description:
+          'Plain text to contain, or /regex/ (optional i flag); applies to every source.',
+      }),
+      after: t.arg({
+        type: [LogSourceCursorInput],
+        description: 'Resume: each listed source continues after its own cursor.',
+      }),
+    },
+    subscribe: (_r, args, ctx) => logTailMerged(ctx, args),
+    resolve: (line) => line,
+    extensions: SHARED_EVENTS, // live lines are the shared views of logTail, one per source name
   }),
 );

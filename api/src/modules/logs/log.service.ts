@@ -1,5 +1,5 @@
 // Log sources from agent.yaml, read through the viewer's role: listing, paging back, tailing.
-import type { LogSourceSpec } from '../../config/agent-config.js';
+import type { AgentConfig, LogSourceSpec } from '../../config/agent-config.js';
 import type { Context } from '../../context.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import { requireViewer } from '../auth/guards.js';
@@ -26,7 +26,7 @@ export function mayRead(viewer: Viewer, spec: LogSourceSpec): boolean {
 }
 
 /** A source that is not configured, may not be read, or was never a name (a path) answers alike. */
-function findSource(ctx: Context, name: string): LogSourceSpec {
+export function findSource(ctx: Context, name: string): LogSourceSpec {
   const viewer = requireViewer(ctx);
   const spec = ctx.app.agent.config.logs.find((l) => l.name === name);
   if (!spec || !mayRead(viewer, spec))
@@ -34,7 +34,7 @@ function findSource(ctx: Context, name: string): LogSourceSpec {
   return spec;
 }
 
-function lineCount(value: number, arg: string): number {
+export function lineCount(value: number, arg: string): number {
   if (!Number.isSafeInteger(value) || value < 0 || value > MAX_LINES) {
     throw new BadUserInputError(`${arg} must be between 0 and ${MAX_LINES}.`, {
       argument: arg,
@@ -76,7 +76,7 @@ export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLin
     // queries carry no ctx.signal (only streams pay for one): over HTTP, the connection's end
     signal: ctx.signal ?? ctx.clientGone?.(),
   });
-  return lines.map(toLogLine);
+  return lines.map((line) => toLogLine(line, spec.name));
 }
 
 export interface LogTailArgs {
@@ -122,12 +122,10 @@ function tail(
     // agent.yaml is replaced as a whole on change: compare by identity, look up only then
     if (ctx.app.agent.config !== config) {
       config = ctx.app.agent.config;
-      const now = config.logs.find((l) => l.name === spec.name);
-      if (!now || !mayRead(viewer, now)) throw new NotFoundError(`The log source "${spec.name}"`);
-      if (now.path !== spec.path) return { value: undefined, done: true }; // the name now means another file: the client re-subscribes
+      if (!stillSame(config, viewer, spec)) return { value: undefined, done: true }; // the name now means another file: the client re-subscribes
     }
     if (r.value.kind === 'LINE') metrics.logLinesStreamed.inc();
-    return { value: viewOf(r.value), done: false };
+    return { value: viewOf(r.value, spec.name), done: false };
   };
   // the stream's end, an error or the consumer's return() leave the hub
   return new Stream(
@@ -136,10 +134,33 @@ function tail(
   );
 }
 
+/**
+ * After an agent.yaml change: throws NOT_FOUND once the viewer may no longer read the source,
+ * false when its name now means another file, true when nothing changed for it.
+ */
+export function stillSame(config: AgentConfig, viewer: Viewer, spec: LogSourceSpec): boolean {
+  const now = config.logs.find((l) => l.name === spec.name);
+  if (!now || !mayRead(viewer, now)) throw new NotFoundError(`The log source "${spec.name}"`);
+  return now.path === spec.path;
+}
+
 // live events are shared by every subscriber of a file: encode each one once, not once per subscriber
 const views = new WeakMap<LogEvent, LogLineView>();
-function viewOf(event: LogEvent): LogLineView {
-  let view = views.get(event);
-  if (!view) views.set(event, (view = toLogLine(event)));
-  return view;
+// the rare case of two sources naming one file: a view per source name, so each is tagged right
+const otherViews = new WeakMap<LogEvent, Map<string, LogLineView>>();
+
+/** The shared LogLine of a live event, as seen through the source named `source`. */
+export function viewOf(event: LogEvent, source: string): LogLineView {
+  const view = views.get(event);
+  if (!view) {
+    const first = toLogLine(event, source);
+    views.set(event, first);
+    return first;
+  }
+  if (view.source === source) return view;
+  let bySource = otherViews.get(event);
+  if (!bySource) otherViews.set(event, (bySource = new Map()));
+  let other = bySource.get(source);
+  if (!other) bySource.set(source, (other = toLogLine(event, source)));
+  return other;
 }

@@ -9,6 +9,8 @@ import { formatLogText, type LogLevel } from './log.format';
 export type LogKind = 'LINE' | 'ROTATED' | 'TRUNCATED' | 'DROPPED';
 
 export interface LogEvent {
+  /** the source's name; the merged view tags each row with it */
+  source?: string;
   cursor: string;
   kind: LogKind;
   text: string;
@@ -26,6 +28,8 @@ export interface LogGap {
 
 export interface LogRow {
   id: number;
+  /** set in the merged view: the row's source, shown as a tag */
+  source?: string;
   kind: LogKind;
   cursor: string;
   /** what the row shows: the formatted line (escape codes removed), or the notice */
@@ -40,7 +44,7 @@ export interface LogRow {
 }
 
 /** Why no older page can be loaded: the file's start was reached, the row cap, a cleared view. */
-export type OlderEnd = 'file' | 'limit' | 'cleared';
+export type OlderEnd = 'file' | 'limit' | 'cleared' | 'merged';
 
 export interface LogState {
   rows: readonly LogRow[];
@@ -113,6 +117,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
     const { level, json } = f;
     return {
       id,
+      source: event.source,
       kind,
       cursor,
       raw,
@@ -130,7 +135,19 @@ export function toRow(event: LogEvent, id: number): LogRow {
   const extra = count || (raw.trim() ? ` (${raw.trim()})` : '');
   const display = NOTICES[kind] + extra;
   const spans = [{ text: display, style: PLAIN }];
-  return { id, kind, cursor, raw, display, spans, level: null, truncated: false, json: null };
+  const source = event.source;
+  return {
+    id,
+    source,
+    kind,
+    cursor,
+    raw,
+    display,
+    spans,
+    level: null,
+    truncated: false,
+    json: null,
+  };
 }
 
 export function logReducer(state: LogState, action: LogAction, maxRows = MAX_ROWS): LogState {
