@@ -37,6 +37,8 @@ export interface LogLineView {
   truncated: boolean;
   /** DROPPED only: how many lines were skipped. */
   droppedCount: number | null;
+  /** Set for a `format: text` source: the line is never read as JSON. */
+  plain?: true;
 }
 
 export function toLogLine(event: LogEvent): LogLineView {
