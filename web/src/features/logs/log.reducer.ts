@@ -14,6 +14,22 @@ export interface LogEvent {
   text: string;
   truncated: boolean;
   droppedCount?: number | null;
+  /** set by the server for a line that is one JSON object (log.json.ts) */
+  level?: string | null;
+  message?: string | null;
+  fields?: readonly LogField[] | null;
+}
+
+export interface LogField {
+  name: string;
+  value: string;
+}
+
+/** A JSON line as the server read it: its canonical level, message and flattened fields. */
+export interface LogEntry {
+  level: string | null;
+  message: string | null;
+  fields: readonly LogField[];
 }
 
 /** Lines the server skipped for this view, and where to fetch them from once known. */
@@ -37,6 +53,8 @@ export interface LogRow {
   /** the raw line as the server sent it */
   raw: string;
   json: Record<string, unknown> | null;
+  /** null unless the server read the line as a JSON object */
+  entry: LogEntry | null;
 }
 
 /** Why no older page can be loaded: the file's start was reached, the row cap, a cleared view. */
@@ -111,6 +129,9 @@ export function toRow(event: LogEvent, id: number): LogRow {
     // a JSON line is shown reformatted: its values may hold escape codes of their own
     const shown = f.json ? styled(f.display) : line;
     const { level, json } = f;
+    const entry = event.fields
+      ? { level: event.level ?? null, message: event.message ?? null, fields: event.fields }
+      : null;
     return {
       id,
       kind,
@@ -121,6 +142,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
       level,
       truncated: event.truncated,
       json,
+      entry,
     };
   }
   const count =
@@ -130,7 +152,18 @@ export function toRow(event: LogEvent, id: number): LogRow {
   const extra = count || (raw.trim() ? ` (${raw.trim()})` : '');
   const display = NOTICES[kind] + extra;
   const spans = [{ text: display, style: PLAIN }];
-  return { id, kind, cursor, raw, display, spans, level: null, truncated: false, json: null };
+  return {
+    id,
+    kind,
+    cursor,
+    raw,
+    display,
+    spans,
+    level: null,
+    truncated: false,
+    json: null,
+    entry: null,
+  };
 }
 
 export function logReducer(state: LogState, action: LogAction, maxRows = MAX_ROWS): LogState {
