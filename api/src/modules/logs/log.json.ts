@@ -135,6 +135,7 @@ const recent = new Map<string, JsonLine | null>();
 
 /** parseJsonLine through a small cache of recent lines. Treat the result as read-only. */
 export function jsonLine(text: string): JsonLine | null {
+  if (!/^\s*\{/.test(text)) return null; // most text lines: no cache churn, no parse
   const hit = recent.get(text);
   if (hit !== undefined) return hit;
   const parsed = parseJsonLine(text);
