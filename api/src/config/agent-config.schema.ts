@@ -182,6 +182,10 @@ const logSchema = (baseDir: string) =>
       name,
       path: z.string().min(1).refine(noNul, 'must not contain NUL bytes'),
       roles,
+      // auto: JSON when most of the file's last lines are JSON objects (log.format.ts)
+      format: z
+        .enum(['text', 'json', 'auto'], { error: 'must be one of: text, json, auto' })
+        .default('auto'),
     })
     .transform(async (l): Promise<LogSourceSpec> => ({
       ...l,

@@ -44,6 +44,7 @@ describe('loadAgentConfig', () => {
         name: 'system',
         path: path.join(path.dirname(shipped), 'logs/system.log'),
         roles: ['admin'],
+        format: 'auto',
       },
     ]);
   });
@@ -113,6 +114,9 @@ describe('loadAgentConfig', () => {
 logs:
   - name: system
     roles: [admin]
+  - name: app
+    path: app.log
+    format: yaml
 limits: { maxRunning: 0 }
 `,
     );
@@ -130,6 +134,7 @@ limits: { maxRunning: 0 }
       'commands[2].name: duplicate command name "dup" (also at commands[1])',
       'commands[2].roles[0]:',
       'logs[0].path: is required',
+      'logs[1].format: must be one of: text, json, auto',
       'limits.maxRunning:',
     ];
     for (const e of expected)

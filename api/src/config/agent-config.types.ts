@@ -79,6 +79,8 @@ export interface LogSourceSpec {
   /** Absolute, its folders' symlinks resolved at load (agent-config.paths.ts); the file may not exist yet. */
   path: string;
   roles: ConfigRole[];
+  /** How lines are shown: `auto` is detected from the file's last lines. */
+  format: 'text' | 'json' | 'auto';
 }
 
 export interface AgentConfig {

@@ -39,9 +39,18 @@ export interface LogLineView {
   truncated: boolean;
   /** DROPPED only: how many lines were skipped. */
   droppedCount: number | null;
+  /** Set for a `format: text` source: the line is never read as JSON. */
+  plain?: true;
 }
 
-export function toLogLine(event: LogEvent, source: string): LogLineView {
+/** The view of `event` through a source; `plain` for a `format: text` source (never read as JSON). */
+export function toLogLine(event: LogEvent, source: string, plain = false): LogLineView {
+  const view = lineView(event, source);
+  if (plain) view.plain = true;
+  return view;
+}
+
+function lineView(event: LogEvent, source: string): LogLineView {
   switch (event.kind) {
     case 'LINE':
       return {

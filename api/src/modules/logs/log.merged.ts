@@ -128,7 +128,7 @@ function mergedTail(
   function mergeBackfill(): void {
     const lists = parts.map((p) => p.history.map((event): Arrival => ({ part: p, event })));
     backlog = mergeHistories(lists, (a) => a.event, isoTimeOf).map((a) =>
-      toLogLine(a.event, a.part.spec.name),
+      toLogLine(a.event, a.part.spec.name, a.part.spec.format === 'text'),
     );
     for (const p of parts) p.history = [];
     wake();
@@ -181,7 +181,7 @@ function mergedTail(
     const next = arrived.shift();
     if (!next) return new Promise<void>((r) => (waiting = r)).then(pull);
     request(next.part);
-    return deliver(viewOf(next.event, next.part.spec.name));
+    return deliver(viewOf(next.event, next.part.spec));
   };
 
   return new Stream(pull, async () => {

@@ -1,8 +1,9 @@
 import { builder } from '../../builder.js';
 import { SHARED_EVENTS } from '../../fast/index.js';
 import type { LogLineView } from './log.event.js';
+import type { JsonField } from './log.json.js';
 import { logTailMerged, MAX_MERGED_SOURCES } from './log.merged.js';
-import { listLogSources, logLines, logTail, type LogSourceView } from './log.service.js';
+import { jsonOf, listLogSources, logLines, logTail, type LogSourceView } from './log.service.js';
 
 const LogEventKindEnum = builder.enumType('LogEventKind', {
   values: {
@@ -22,6 +23,27 @@ const LogEventKindEnum = builder.enumType('LogEventKind', {
   } as const,
 });
 
+const LogFormatEnum = builder.enumType('LogFormat', {
+  values: {
+    TEXT: { description: 'Plain lines.' },
+    JSON: { description: 'One JSON object per line: level, time, message and fields.' },
+  } as const,
+});
+
+const LogFieldRef = builder.objectRef<JsonField>('LogField').implement({
+  description:
+    "A JSON line's key (nested keys joined with dots: req.method) and its value as text.",
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    value: t.exposeString('value', {
+      description: 'Strings as they are, other values as JSON; cut after 4096 characters.',
+    }),
+  }),
+});
+
+const WHERE_DESCRIPTION =
+  'JSON fields: conditions separated by spaces, all must hold (level>=warn status>=500 msg~"connection reset"); operators = != > >= < <= ~ (contains). Lines that are not JSON objects never match.';
+
 const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
   description: 'A log file the operator listed in agent.yaml and your role may read.',
   fields: (t) => ({
@@ -32,6 +54,12 @@ const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
     sizeBytes: t.exposeFloat('sizeBytes', {
       nullable: true,
       description: 'Bytes; null when the file is missing.',
+    }),
+    format: t.field({
+      type: LogFormatEnum,
+      description:
+        "agent.yaml's format; for auto (the default), JSON when most of the file's last lines are JSON objects.",
+      resolve: (s) => s.format,
     }),
   }),
 });
@@ -56,6 +84,24 @@ const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
       nullable: true,
       description: 'DROPPED only: how many lines were skipped.',
     }),
+    level: t.string({
+      nullable: true,
+      description:
+        "A JSON line's level (level, lvl or severity): pino numbers and aliases as trace, debug, info, warn, error, fatal.",
+      resolve: (l) => jsonOf(l)?.level ?? null,
+    }),
+    message: t.string({
+      nullable: true,
+      description: "A JSON line's msg or message.",
+      resolve: (l) => jsonOf(l)?.message ?? null,
+    }),
+    fields: t.field({
+      type: [LogFieldRef],
+      nullable: true,
+      description:
+        "A JSON line's other keys (at most 100); null when the line is not a JSON object or the source is format: text.",
+      resolve: (l) => jsonOf(l)?.fields ?? null,
+    }),
   }),
 });
 
@@ -77,6 +123,7 @@ builder.queryField('logLines', (t) =>
       last: t.arg.int({ defaultValue: 100 }),
       before: t.arg.string(),
       filter: t.arg.string({ description: 'Plain text to contain, or /regex/ (optional i flag).' }),
+      where: t.arg.string({ description: WHERE_DESCRIPTION }),
     },
     resolve: (_r, args, ctx) => logLines(ctx, args),
   }),
@@ -92,6 +139,7 @@ builder.subscriptionField('logTail', (t) =>
       backfill: t.arg.int({ defaultValue: 0 }),
       after: t.arg.string(),
       filter: t.arg.string({ description: 'Plain text to contain, or /regex/ (optional i flag).' }),
+      where: t.arg.string({ description: WHERE_DESCRIPTION }),
     },
     subscribe: (_r, args, ctx) => logTail(ctx, args),
     resolve: (line) => line,

@@ -7,9 +7,12 @@ import type { Viewer } from '../auth/viewer.js';
 import { decodeCursor } from './log.cursor.js';
 import { toLogLine, type LogEvent, type LogLineView } from './log.event.js';
 import { statLog } from './log.file.js';
-import { compileFilter } from './log.filter.js';
+import { compileFilter, type LineFilter } from './log.filter.js';
+import { effectiveFormat, type LogFormat } from './log.format.js';
 import type { SubscribeStart } from './log.hub.js';
+import { jsonLine, type JsonLine } from './log.json.js';
 import { readLastLines } from './log.reader.js';
+import { bothFilters, compileWhere } from './log.where.js';
 import { Stream } from '../../realtime/stream.js';
 
 /** Most lines one logLines page or one logTail backfill may ask for. */
@@ -19,6 +22,7 @@ export interface LogSourceView {
   name: string;
   exists: boolean;
   sizeBytes: number | null;
+  format: LogFormat;
 }
 
 export function mayRead(viewer: Viewer, spec: LogSourceSpec): boolean {
@@ -51,7 +55,8 @@ export async function listLogSources(ctx: Context): Promise<LogSourceView[]> {
     visible.map(async (l) => {
       // a symlink planted at the path or among its folders is never followed: it counts as missing
       const st = await statLog(l.path);
-      return { name: l.name, exists: st !== null, sizeBytes: st?.size ?? null };
+      const format = await effectiveFormat(l, ctx.app.logHub.onRefused);
+      return { name: l.name, exists: st !== null, sizeBytes: st?.size ?? null, format };
     }),
   );
 }
@@ -61,6 +66,18 @@ export interface LogLinesArgs {
   last?: number | null;
   before?: string | null;
   filter?: string | null;
+  where?: string | null;
+}
+
+/** `filter` and `where` as one LineFilter; `where` needs a source that may hold JSON. */
+function lineFilter(spec: LogSourceSpec, args: { filter?: string | null; where?: string | null }) {
+  const text = compileFilter(args.filter);
+  if (spec.format === 'text' && args.where?.trim())
+    throw new BadUserInputError(
+      `The log source "${spec.name}" is set to format: text in agent.yaml, so it has no fields: use filter instead of where.`,
+      { argument: 'where' },
+    );
+  return bothFilters(text, compileWhere(args.where));
 }
 
 /** The last `last` lines (matching `filter`) before cursor `before`, or before the end; oldest first. */
@@ -68,7 +85,7 @@ export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLin
   const spec = findSource(ctx, args.source);
   const n = lineCount(args.last ?? 100, 'last');
   const before = args.before ? decodeCursor(args.before) : null;
-  const filter = compileFilter(args.filter);
+  const filter = lineFilter(spec, args);
   const lines = await readLastLines(spec.path, n, {
     before,
     filter,
@@ -76,7 +93,8 @@ export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLin
     // queries carry no ctx.signal (only streams pay for one): over HTTP, the connection's end
     signal: ctx.signal ?? ctx.clientGone?.(),
   });
-  return lines.map((line) => toLogLine(line, spec.name));
+  const plain = spec.format === 'text';
+  return lines.map((line) => toLogLine(line, spec.name, plain));
 }
 
 export interface LogTailArgs {
@@ -84,6 +102,7 @@ export interface LogTailArgs {
   backfill?: number | null;
   after?: string | null;
   filter?: string | null;
+  where?: string | null;
 }
 
 /** Validates everything before the stream starts, so a bad argument is an error, not an empty stream. */
@@ -100,7 +119,7 @@ export async function logTail(
     : backfill > 0
       ? { backfill }
       : 'end';
-  return tail(ctx, spec, startAt, compileFilter(args.filter));
+  return tail(ctx, spec, startAt, lineFilter(spec, args));
 }
 
 /**
@@ -111,7 +130,7 @@ function tail(
   ctx: Context,
   spec: LogSourceSpec,
   startAt: SubscribeStart,
-  filter: ReturnType<typeof compileFilter>,
+  filter: LineFilter | null,
 ): AsyncIterableIterator<LogLineView> {
   const { logHub, metrics } = ctx.app;
   const viewer = requireViewer(ctx);
@@ -125,7 +144,7 @@ function tail(
       if (!stillSame(config, viewer, spec)) return { value: undefined, done: true }; // the name now means another file: the client re-subscribes
     }
     if (r.value.kind === 'LINE') metrics.logLinesStreamed.inc();
-    return { value: viewOf(r.value, spec.name), done: false };
+    return { value: viewOf(r.value, spec), done: false };
   };
   // the stream's end, an error or the consumer's return() leave the hub
   return new Stream(
@@ -149,18 +168,29 @@ const views = new WeakMap<LogEvent, LogLineView>();
 // the rare case of two sources naming one file: a view per source name, so each is tagged right
 const otherViews = new WeakMap<LogEvent, Map<string, LogLineView>>();
 
-/** The shared LogLine of a live event, as seen through the source named `source`. */
-export function viewOf(event: LogEvent, source: string): LogLineView {
+/** The shared LogLine of a live event, as seen through the source `spec`. */
+export function viewOf(event: LogEvent, spec: Pick<LogSourceSpec, 'name' | 'format'>): LogLineView {
+  const plain = spec.format === 'text';
   const view = views.get(event);
   if (!view) {
-    const first = toLogLine(event, source);
+    const first = toLogLine(event, spec.name, plain);
     views.set(event, first);
     return first;
   }
-  if (view.source === source) return view;
+  if (view.source === spec.name) return view;
   let bySource = otherViews.get(event);
   if (!bySource) otherViews.set(event, (bySource = new Map()));
-  let other = bySource.get(source);
-  if (!other) bySource.set(source, (other = toLogLine(event, source)));
+  let other = bySource.get(spec.name);
+  if (!other) bySource.set(spec.name, (other = toLogLine(event, spec.name, plain)));
   return other;
+}
+
+// per view: a live line's level, message and fields resolve once for every subscriber and document
+const parsed = new WeakMap<LogLineView, JsonLine | null>();
+/** The line read as a JSON object, or null (not one, not a line, or a `format: text` source). */
+export function jsonOf(line: LogLineView): JsonLine | null {
+  if (line.plain || line.kind !== 'LINE') return null;
+  let json = parsed.get(line);
+  if (json === undefined) parsed.set(line, (json = jsonLine(line.text)));
+  return json;
 }

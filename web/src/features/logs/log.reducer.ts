@@ -16,6 +16,22 @@ export interface LogEvent {
   text: string;
   truncated: boolean;
   droppedCount?: number | null;
+  /** set by the server for a line that is one JSON object (log.json.ts) */
+  level?: string | null;
+  message?: string | null;
+  fields?: readonly LogField[] | null;
+}
+
+export interface LogField {
+  name: string;
+  value: string;
+}
+
+/** A JSON line as the server read it: its canonical level, message and flattened fields. */
+export interface LogEntry {
+  level: string | null;
+  message: string | null;
+  fields: readonly LogField[];
 }
 
 /** Lines the server skipped for this view, and where to fetch them from once known. */
@@ -41,6 +57,8 @@ export interface LogRow {
   /** the raw line as the server sent it */
   raw: string;
   json: Record<string, unknown> | null;
+  /** null unless the server read the line as a JSON object */
+  entry: LogEntry | null;
 }
 
 /** Why no older page can be loaded: the file's start was reached, the row cap, a cleared view. */
@@ -115,6 +133,9 @@ export function toRow(event: LogEvent, id: number): LogRow {
     // a JSON line is shown reformatted: its values may hold escape codes of their own
     const shown = f.json ? styled(f.display) : line;
     const { level, json } = f;
+    const entry = event.fields
+      ? { level: event.level ?? null, message: event.message ?? null, fields: event.fields }
+      : null;
     return {
       id,
       source: event.source,
@@ -126,6 +147,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
       level,
       truncated: event.truncated,
       json,
+      entry,
     };
   }
   const count =
@@ -135,10 +157,9 @@ export function toRow(event: LogEvent, id: number): LogRow {
   const extra = count || (raw.trim() ? ` (${raw.trim()})` : '');
   const display = NOTICES[kind] + extra;
   const spans = [{ text: display, style: PLAIN }];
-  const source = event.source;
   return {
     id,
-    source,
+    source: event.source,
     kind,
     cursor,
     raw,
@@ -147,6 +168,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
     level: null,
     truncated: false,
     json: null,
+    entry: null,
   };
 }
 
