@@ -261,7 +261,7 @@ describe('logTailMerged: who may read what', () => {
       { s: eleven },
       { s: ['app', 'app'] },
       { s: ['app'], b: 5001 },
-      { s: ['app'], f: '/(a+)+/' },
+      { s: ['app'], f: '/(a)\\1/' },
       { s: ['app'], a: [{ source: 'web', cursor: 'l1' }] },
       { s: ['app'], a: [{ source: 'app', cursor: 'garbage' }] },
     ] as Vars[]) {
