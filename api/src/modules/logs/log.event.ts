@@ -7,6 +7,8 @@ export interface LineEvent {
   text: string;
   truncated: boolean;
   cursor: LogCursor;
+  /** The name (in its folder) of the file it was read from: `app.log`, `app.log.1`, `app.log.2.gz`. */
+  file?: string;
 }
 /** The path now names another file (rename+create, delete+recreate); reading restarts at its byte 0. */
 export interface RotatedEvent {
@@ -37,6 +39,8 @@ export interface LogLineView {
   truncated: boolean;
   /** DROPPED only: how many lines were skipped. */
   droppedCount: number | null;
+  /** The name of the file a LINE was read from (null for other kinds, or when unknown). */
+  file: string | null;
 }
 
 export function toLogLine(event: LogEvent): LogLineView {
@@ -48,6 +52,7 @@ export function toLogLine(event: LogEvent): LogLineView {
         text: event.text,
         truncated: event.truncated,
         droppedCount: null,
+        file: event.file ?? null,
       };
     case 'DROPPED':
       return {
@@ -56,6 +61,7 @@ export function toLogLine(event: LogEvent): LogLineView {
         text: `${event.count} lines dropped`,
         truncated: false,
         droppedCount: event.count,
+        file: null,
       };
     default:
       return {
@@ -64,6 +70,7 @@ export function toLogLine(event: LogEvent): LogLineView {
         text: '',
         truncated: false,
         droppedCount: null,
+        file: null,
       };
   }
 }
