@@ -96,3 +96,30 @@ function sortRotated(files: Candidate[]): Candidate[] {
 export function indexOfFile(files: HistoryFile[], key: LogFileKey): number {
   return files.findIndex((f) => sameLogFile(f, key));
 }
+
+/**
+ * Rotated files that came between `older` and `newer` (two files a follower has open) and are
+ * still uncompressed, oldest first: by birth time where the filesystem keeps one, else by their
+ * places in the listing (when `older` is still listed). A follower that reacted too late to two
+ * rotations reads these so that none is skipped.
+ */
+export function filesBetween(
+  files: HistoryFile[],
+  older: LogFileKey,
+  newer: LogFileKey,
+  skip: (f: HistoryFile) => boolean,
+): HistoryFile[] {
+  const plain = files.filter((f) => !f.compressed && !skip(f));
+  if (older.born && newer.born) {
+    return plain
+      .filter((f) => f.born > older.born! && f.born < newer.born!)
+      .sort((a, b) => a.born - b.born);
+  }
+  const from = indexOfFile(files, older);
+  const to = indexOfFile(files, newer);
+  if (from < 0 || to < 0) return [];
+  return files
+    .slice(to + 1, from)
+    .filter((f) => plain.includes(f))
+    .reverse();
+}
