@@ -1,7 +1,14 @@
 import { builder } from '../../builder.js';
 import { SHARED_EVENTS } from '../../fast/index.js';
 import type { LogLineView } from './log.event.js';
-import { listLogSources, logLines, logTail, type LogSourceView } from './log.service.js';
+import {
+  listLogSources,
+  logFiles,
+  logLines,
+  logTail,
+  type LogFileView,
+  type LogSourceView,
+} from './log.service.js';
 
 const LogEventKindEnum = builder.enumType('LogEventKind', {
   values: {
@@ -21,6 +28,20 @@ const LogEventKindEnum = builder.enumType('LogEventKind', {
   } as const,
 });
 
+const LogFileRef = builder.objectRef<LogFileView>('LogFile').implement({
+  description: "One file of a log source's history: the current file or a rotated one.",
+  fields: (t) => ({
+    name: t.exposeString('name', {
+      description: 'Its name in the folder: app.log, app.log.1, app.log.2.gz, app.log-20261206.',
+    }),
+    sizeBytes: t.exposeFloat('sizeBytes', {
+      description: 'Bytes on disk (compressed size for a .gz).',
+    }),
+    compressed: t.exposeBoolean('compressed', { description: 'A .gz file, read decompressed.' }),
+    modifiedAt: t.field({ type: 'DateTime', resolve: (f) => f.modifiedAt }),
+  }),
+});
+
 const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
   description: 'A log file the operator listed in agent.yaml and your role may read.',
   fields: (t) => ({
@@ -31,6 +52,12 @@ const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
     sizeBytes: t.exposeFloat('sizeBytes', {
       nullable: true,
       description: 'Bytes; null when the file is missing.',
+    }),
+    files: t.field({
+      type: [LogFileRef],
+      description:
+        'The current file (if there) and its rotated files (at most 100), newest first: what logLines pages back through.',
+      resolve: (source) => logFiles(source),
     }),
   }),
 });
@@ -51,6 +78,11 @@ const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
     droppedCount: t.exposeInt('droppedCount', {
       nullable: true,
       description: 'DROPPED only: how many lines were skipped.',
+    }),
+    file: t.exposeString('file', {
+      nullable: true,
+      description:
+        'LINE only: the name of the file it was read from (app.log, app.log.1, app.log.2.gz), so a view can show where each file begins.',
     }),
   }),
 });

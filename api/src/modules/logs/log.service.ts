@@ -7,6 +7,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { decodeCursor } from './log.cursor.js';
 import { toLogLine, type LogEvent, type LogLineView } from './log.event.js';
 import { statLog } from './log.file.js';
+import { listHistory } from './log.history.js';
 import { compileFilter } from './log.filter.js';
 import type { SubscribeStart } from './log.hub.js';
 import { readLastLines } from './log.reader.js';
@@ -19,6 +20,15 @@ export interface LogSourceView {
   name: string;
   exists: boolean;
   sizeBytes: number | null;
+  /** The configured (canonical) path: resolvers only, never exposed. */
+  path: string;
+}
+
+export interface LogFileView {
+  name: string;
+  sizeBytes: number;
+  compressed: boolean;
+  modifiedAt: Date;
 }
 
 export function mayRead(viewer: Viewer, spec: LogSourceSpec): boolean {
@@ -51,9 +61,20 @@ export async function listLogSources(ctx: Context): Promise<LogSourceView[]> {
     visible.map(async (l) => {
       // a symlink planted at the path or among its folders is never followed: it counts as missing
       const st = await statLog(l.path);
-      return { name: l.name, exists: st !== null, sizeBytes: st?.size ?? null };
+      return { name: l.name, exists: st !== null, sizeBytes: st?.size ?? null, path: l.path };
     }),
   );
+}
+
+/** The source's history, newest first (the viewer's role was checked when the source was listed). */
+export async function logFiles(source: LogSourceView): Promise<LogFileView[]> {
+  const files = await listHistory(source.path);
+  return files.map((f) => ({
+    name: f.name,
+    sizeBytes: f.size,
+    compressed: f.compressed,
+    modifiedAt: new Date(f.mtimeMs),
+  }));
 }
 
 export interface LogLinesArgs {
@@ -73,6 +94,7 @@ export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLin
     before,
     filter,
     onRefused: ctx.app.logHub.onRefused,
+    signal: ctx.signal, // a search through many rotated files stops when the client goes away
   });
   return lines.map(toLogLine);
 }
