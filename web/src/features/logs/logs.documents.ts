@@ -18,6 +18,7 @@ export const LogTailSubscription = graphql(`
       text
       truncated
       droppedCount
+      file
     }
   }
 `);
@@ -30,6 +31,7 @@ export const LogLinesQuery = graphql(`
       text
       truncated
       droppedCount
+      file
     }
   }
 `);
