@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { LogEvent } from './log.event.js';
 import { Feed, type FeedOptions } from './log.feed.js';
-import type { OpenLog, RefusalSink } from './log.file.js';
+import type { RefusalSink } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
 import { indexOfFile, listHistory, type HistoryFile } from './log.history.js';
 import type { ReadOptions } from './log.reader.js';
@@ -44,7 +44,6 @@ export interface LogHub {
 }
 
 interface Handover {
-  file: OpenLog | null;
   history: AsyncIterable<LogEvent> | LogEvent[];
   floor: LogCursor | null; // live LINE events at or before this (same file) were already covered
 }
@@ -97,7 +96,6 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
         open.delete(sub);
         if (!feed) return;
         feed.queues.delete(queue);
-        await handover?.file?.fh.close();
         release(feed);
       })());
 
@@ -111,8 +109,6 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
         if (signal.aborted) return undefined;
         yield event;
       }
-      await handover.file?.fh.close();
-      handover.file = null;
       return undefined;
     }
     const past = history();
@@ -206,14 +202,13 @@ async function attach(
   for (let attempt = 1; ; attempt++) {
     const at = feed.position;
     feed.queues.add(queue); // same tick as reading `at`: every later event reaches the queue
-    if (start === 'end') return { file: null, history: [], floor: at };
-    if (at === null)
-      return { file: null, history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
+    if (start === 'end') return { history: [], floor: at };
+    if (at === null) return { history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
     const files = await listHistory(feed.path);
     const f = files[indexOfFile(files, at)];
     if (f && (f.compressed || f.size >= at.offset))
       return history(feed.path, files, at, start, { filter: o.filter ?? null, onRefused, signal });
-    if (attempt >= HANDOVER_TRIES || signal.aborted) return { file: null, history: [], floor: at };
+    if (attempt >= HANDOVER_TRIES || signal.aborted) return { history: [], floor: at };
     feed.queues.delete(queue);
     queue.clear();
     await new Promise((r) => setTimeout(r, HANDOVER_RETRY_MS));
@@ -229,7 +224,7 @@ async function history(
 ): Promise<Handover> {
   if ('backfill' in start) {
     const lines = await readBack(path, start.backfill, { ...read, before: at, inclusive: true });
-    return { file: null, history: lines, floor: at };
+    return { history: lines, floor: at };
   }
   const after = start.after;
   const known = indexOfFile(files, after);
@@ -238,6 +233,6 @@ async function history(
   const ahead = sameLogFile(after, at)
     ? after.offset > at.offset && (files[atIndex].compressed || after.offset <= files[atIndex].size)
     : known >= 0 && known < atIndex;
-  if (ahead) return { file: null, history: [], floor: after };
-  return { file: null, history: readForward(path, after, { ...read, until: at }), floor: at };
+  if (ahead) return { history: [], floor: after };
+  return { history: readForward(path, after, { ...read, until: at }), floor: at };
 }
