@@ -7,6 +7,8 @@ export interface LineEvent {
   text: string;
   truncated: boolean;
   cursor: LogCursor;
+  /** The name (in its folder) of the file it was read from: `app.log`, `app.log.1`, `app.log.2.gz`. */
+  file?: string;
 }
 /** The path now names another file (rename+create, delete+recreate); reading restarts at its byte 0. */
 export interface RotatedEvent {
@@ -41,6 +43,8 @@ export interface LogLineView {
   droppedCount: number | null;
   /** Set for a `format: text` source: the line is never read as JSON. */
   plain?: true;
+  /** The name of the file a LINE was read from (null for other kinds, or when unknown). */
+  file: string | null;
 }
 
 /** The view of `event` through a source; `plain` for a `format: text` source (never read as JSON). */
@@ -60,6 +64,7 @@ function lineView(event: LogEvent, source: string): LogLineView {
         text: event.text,
         truncated: event.truncated,
         droppedCount: null,
+        file: event.file ?? null,
       };
     case 'DROPPED':
       return {
@@ -69,6 +74,7 @@ function lineView(event: LogEvent, source: string): LogLineView {
         text: `${event.count} lines dropped`,
         truncated: false,
         droppedCount: event.count,
+        file: null,
       };
     default:
       return {
@@ -78,6 +84,7 @@ function lineView(event: LogEvent, source: string): LogLineView {
         text: '',
         truncated: false,
         droppedCount: null,
+        file: null,
       };
   }
 }

@@ -14,6 +14,8 @@ export interface OpenLog extends FileId {
   size: number;
   /** Birth time in µs (statx), 0 where the filesystem has none. */
   born: number;
+  /** The file's name in its folder when opened (lines say which file they came from). */
+  name: string;
 }
 
 // O_NOFOLLOW: a symlink planted at the final component fails with ELOOP instead of being followed.
@@ -45,7 +47,14 @@ export async function openLog(path: string, onRefused?: RefusalSink): Promise<Op
       if (reached !== null) onRefused?.(path, reached);
       return null;
     }
-    return { fh, dev: st.dev, ino: st.ino, size: st.size, born: Math.round(st.birthtimeMs * 1000) };
+    return {
+      fh,
+      dev: st.dev,
+      ino: st.ino,
+      size: st.size,
+      born: Math.round(st.birthtimeMs * 1000),
+      name: basename(path),
+    };
   } catch (err) {
     await fh.close();
     throw err;

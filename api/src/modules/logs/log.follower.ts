@@ -12,6 +12,8 @@ import {
   type RefusalSink,
 } from './log.file.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitLine } from './log.lines.js';
+import { filesBetween, listHistory } from './log.history.js';
+import { openListed } from './log.walk.js';
 import { DirWaker } from './log.wake.js';
 
 export interface FollowOptions {
@@ -89,12 +91,40 @@ async function follow(
   let cur: Current | null = null;
   let missingAtStart = false;
   let leaving: { since: number; quietSince: number } | null = null;
+  // files newer than `cur`, oldest first, opened (fds held) as soon as seen: drained in turn
+  const next: Current[] = [];
+
+  /**
+   * Opens the file the path names now and any rotated file we never saw between the last one we
+   * hold and it (two rotations faster than we switch); renames what we hold by inode, so lines
+   * say where they are now (`app.log.1`).
+   */
+  async function holdNew(c: Current): Promise<void> {
+    const opened = await openLog(path, o.onRefused); // a path now leading elsewhere: keep what we have
+    if (opened === null || sameFile(opened, c) || next.some((f) => sameFile(f, opened))) {
+      await opened?.fh.close();
+      return;
+    }
+    const files = await listHistory(path);
+    const held = [c, ...next];
+    for (const f of held) f.name = files.find((h) => sameFile(h, f))?.name ?? f.name;
+    const missed = filesBetween(files, held.at(-1)!, opened, (f) =>
+      held.some((h) => sameFile(h, f)),
+    );
+    for (const f of missed) {
+      const file = await openListed(f, o);
+      if (file)
+        next.push({ ...file, name: f.name, offset: 0, splitter: new LineSplitter(o.maxLineBytes) });
+    }
+    next.push({ ...opened, offset: 0, splitter: new LineSplitter(o.maxLineBytes) });
+  }
 
   const line = (file: OpenLog, l: SplitLine): LineEvent => ({
     kind: 'LINE',
     text: l.text,
     truncated: l.truncated,
     cursor: cursorIn(file, l.end),
+    file: file.name,
   });
 
   /** Reads what was appended: the first read is synchronous, so a live line needs no await at all. */
@@ -157,33 +187,36 @@ async function follow(
           emit({ kind: 'TRUNCATED', cursor: cursorIn(cur, 0) });
           continue;
         }
-      } else if (now !== null) {
-        // the path names another file: finish the old one (writers may not have reopened yet)
+      } else {
+        // the path names another file, or none: hold a new one at once, drain the old one first
+        if (now !== null && !next.some((f) => sameFile(f, now))) await holdNew(cur);
+        if (next.length === 0) {
+          leaving = null; // renamed or deleted, nothing new yet: keep the old fd and wait
+          await waker.wait(o.pollMs, signal);
+          continue;
+        }
+        // writers may not have reopened yet: switch once the old file has been quiet a while
         const t = Date.now();
         if (leaving === null) leaving = { since: t, quietSince: t };
         else if (grew > 0) leaving.quietSince = t;
         if (t - leaving.quietSince >= o.rotateWaitMs || t - leaving.since >= o.maxRotateWaitMs) {
-          const next = await openLog(path, o.onRefused); // a path now leading elsewhere: keep the old file
-          if (next !== null) {
-            const rest = cur.splitter.flush(cur.offset);
-            if (rest) emit(line(cur, rest));
-            await cur.fh.close();
-            cur = { ...next, offset: 0, splitter: new LineSplitter(o.maxLineBytes) };
-            leaving = null;
-            emit({ kind: 'ROTATED', cursor: cursorIn(cur, 0) });
-            continue;
-          }
+          const rest = cur.splitter.flush(cur.offset);
+          if (rest) emit(line(cur, rest));
+          await cur.fh.close();
+          cur = next.shift()!;
+          leaving = null;
+          emit({ kind: 'ROTATED', cursor: cursorIn(cur, 0) });
+          continue;
         }
         await waker.wait(Math.min(o.pollMs, o.rotateWaitMs), signal);
         continue;
-      } else {
-        leaving = null; // renamed or deleted, nothing new yet: keep the old fd and wait
       }
       await waker.wait(o.pollMs, signal);
     }
   } finally {
     waker.close();
     await cur?.fh.close();
+    for (const f of next) await f.fh.close();
   }
 }
 

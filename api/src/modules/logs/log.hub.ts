@@ -3,9 +3,11 @@ import { resolve } from 'node:path';
 import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
 import type { LogEvent } from './log.event.js';
 import { Feed, type FeedOptions } from './log.feed.js';
-import { openLog, type OpenLog, type RefusalSink } from './log.file.js';
+import type { RefusalSink } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
-import { linesBackward, linesForward } from './log.reader.js';
+import { indexOfFile, listHistory, type HistoryFile } from './log.history.js';
+import type { ReadOptions } from './log.reader.js';
+import { readBack, readForward } from './log.walk.js';
 import { SubscriberQueue } from './log.queue.js';
 import { Stream } from '../../realtime/stream.js';
 
@@ -44,7 +46,6 @@ export interface LogHub {
 }
 
 interface Handover {
-  file: OpenLog | null;
   history: AsyncIterable<LogEvent> | LogEvent[];
   floor: LogCursor | null; // live LINE events at or before this (same file) were already covered
 }
@@ -97,7 +98,6 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
         open.delete(sub);
         if (!feed) return;
         feed.queues.delete(queue);
-        await handover?.file?.fh.close();
         release(feed);
       })());
 
@@ -111,8 +111,6 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
         if (signal.aborted) return undefined;
         yield event;
       }
-      await handover.file?.fh.close();
-      handover.file = null;
       return undefined;
     }
     const past = history();
@@ -185,8 +183,9 @@ export function createLogHub(options: FeedOptions = {}): LogHub {
 
 /**
  * Registers `queue` at the feed's position P and returns the history that ends exactly at P, so
- * history + live has no gap and no duplicate. History is read by name, so it must be the same file
- * as P's; if a rotation or truncation is in flight we retry briefly, then fall back to live only.
+ * history + live has no gap and no duplicate. P may lie in the current file or in a rotated one the
+ * follower still drains (found in the history by inode); if P's file cannot be found (a rotation
+ * in flight) we retry briefly, then fall back to live only.
  */
 async function attach(
   feed: Feed,
@@ -206,13 +205,13 @@ async function attach(
   for (let attempt = 1; ; attempt++) {
     const at = feed.position;
     feed.queues.add(queue); // same tick as reading `at`: every later event reaches the queue
-    if (start === 'end') return { file: null, history: [], floor: at };
-    if (at === null)
-      return { file: null, history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
-    const file = await openLog(feed.path, onRefused);
-    if (file && sameLogFile(file, at) && file.size >= at.offset) return history(file, at, start, o);
-    await file?.fh.close();
-    if (attempt >= HANDOVER_TRIES || signal.aborted) return { file: null, history: [], floor: at };
+    if (start === 'end') return { history: [], floor: at };
+    if (at === null) return { history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
+    const files = await listHistory(feed.path);
+    const f = files[indexOfFile(files, at)];
+    if (f && (f.compressed || f.size >= at.offset))
+      return history(feed.path, files, at, start, { filter: o.filter ?? null, onRefused, signal });
+    if (attempt >= HANDOVER_TRIES || signal.aborted) return { history: [], floor: at };
     feed.queues.delete(queue);
     queue.clear();
     await new Promise((r) => setTimeout(r, HANDOVER_RETRY_MS));
@@ -220,28 +219,23 @@ async function attach(
 }
 
 async function history(
-  file: OpenLog,
+  path: string,
+  files: HistoryFile[],
   at: LogCursor,
   start: Exclude<SubscribeStart, 'end'>,
-  o: SubscribeOptions,
+  read: ReadOptions,
 ): Promise<Handover> {
-  const read = { filter: o.filter ?? null };
-  if ('backfill' in start)
-    return { file, history: await linesBackward(file, at.offset, start.backfill, read), floor: at };
+  if ('backfill' in start) {
+    const lines = await readBack(path, start.backfill, { ...read, before: at, inclusive: true });
+    return { history: lines, floor: at };
+  }
   const after = start.after;
-  const same = sameLogFile(after, at);
-  if (same && after.offset <= at.offset)
-    return { file, history: linesForward(file, after.offset, at.offset, read), floor: at };
-  if (same && after.offset <= file.size) return { file, history: [], floor: after }; // cursor ahead of the feed
-  const marker: LogEvent = { kind: same ? 'TRUNCATED' : 'ROTATED', cursor: cursorIn(at, 0) };
-  return { file, history: prepend(marker, linesForward(file, 0, at.offset, read)), floor: at };
-}
-
-async function* prepend(
-  first: LogEvent,
-  rest: AsyncIterable<LogEvent>,
-): AsyncGenerator<LogEvent, undefined> {
-  yield first;
-  yield* rest;
-  return undefined;
+  const known = indexOfFile(files, after);
+  // a cursor ahead of the feed (same file, or a newer one): live lines after it only
+  const atIndex = indexOfFile(files, at);
+  const ahead = sameLogFile(after, at)
+    ? after.offset > at.offset && (files[atIndex].compressed || after.offset <= files[atIndex].size)
+    : known >= 0 && known < atIndex;
+  if (ahead) return { history: [], floor: after };
+  return { history: readForward(path, after, { ...read, until: at }), floor: at };
 }

@@ -109,13 +109,14 @@ describe('readAfter', () => {
     expect(texts(await all(readAfter(path, null)))).toEqual(['a', 'b', 'c']);
   });
 
-  it('says ROTATED and starts at the beginning when the cursor names another file', async () => {
+  it('drains the rotated file (found by inode) before ROTATED and the new file', async () => {
     const path = join(dir, 'app.log');
     writeFileSync(path, 'old1\nold2\n');
     const [old1] = await readLastLines(path, 2);
     renameSync(path, `${path}.1`);
     writeFileSync(path, 'new1\n');
-    expect(texts(await all(readAfter(path, old1.cursor)))).toEqual(['ROTATED', 'new1']);
+    // the rest of the rotated file is not lost (it used to be: ROTATED, new1)
+    expect(texts(await all(readAfter(path, old1.cursor)))).toEqual(['old2', 'ROTATED', 'new1']);
   });
 
   it('tells a re-created file from the old one even when the inode number is reused', async () => {

@@ -1,10 +1,11 @@
 // History without reading whole files: the last lines by scanning back in blocks, or lines after a cursor.
-import { cursorIn, sameLogFile, type LogCursor } from './log.cursor.js';
+import { cursorIn, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
 import { openLog, type OpenLog, type RefusalSink } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, decodeLine } from './log.lines.js';
 import { scanBackward, scanForward } from './log.scan.js';
+import { readBack, readForward } from './log.walk.js';
 
 export interface ReadOptions {
   /** Only lines it accepts are returned (and counted towards `n`). Compile user input with compileFilter. */
@@ -20,9 +21,9 @@ const BLOCK = 65536;
 const NL = 0x0a;
 
 /**
- * Up to `n` complete lines, oldest first, ending at the file's end, or strictly before `before`
- * (the line that cursor names is excluded) when `before` names the current file. A cursor into a
- * rotated-away or truncated file has nothing older here: returns []. A missing file: [].
+ * Up to `n` complete lines, oldest first, ending at the current file's end, or strictly before
+ * `before` (the line that cursor names is excluded), going on into the rotated files (log.history.ts)
+ * as far as needed. A cursor whose file has left the history, or now shorter than the cursor: [].
  */
 export async function readLastLines(
   path: string,
@@ -30,37 +31,25 @@ export async function readLastLines(
   options: ReadOptions & { before?: LogCursor | null } = {},
 ): Promise<LineEvent[]> {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
-  const file = await openLog(path, options.onRefused);
-  if (file === null) return [];
-  try {
-    const { before } = options;
-    if (!before) return await linesBackward(file, file.size, n, options);
-    if (!sameLogFile(before, file) || before.offset > file.size) return [];
-    return await linesBackward(file, before.offset, n, { ...options, skipEnd: before.offset });
-  } finally {
-    await file.fh.close();
-  }
+  return readBack(path, n, options);
 }
 
 /**
- * Complete lines after `cursor` up to the file's size when opened (the live follower takes over
- * from there). When the cursor names another inode (rotated) a ROTATED event comes first, when the
- * file is now shorter than the cursor a TRUNCATED one; both restart at byte 0 of the current file.
+ * Complete lines after `cursor` up to the current file's size when opened (the live follower
+ * takes over from there). A cursor into a rotated file drains the rest of it (found by inode),
+ * then each newer file after a ROTATED; a cursor whose file is gone gives ROTATED and the current
+ * file from byte 0, one past its file's end TRUNCATED and that file from byte 0.
  */
 export async function* readAfter(
   path: string,
   cursor: LogCursor | null,
   options: ReadOptions = {},
 ): AsyncGenerator<FollowEvent, undefined> {
+  if (cursor) return yield* readForward(path, cursor, options);
   const file = await openLog(path, options.onRefused);
   if (file === null) return undefined;
   try {
-    let from = 0;
-    if (cursor && !sameLogFile(cursor, file)) yield { kind: 'ROTATED', cursor: cursorIn(file, 0) };
-    else if (cursor && cursor.offset > file.size)
-      yield { kind: 'TRUNCATED', cursor: cursorIn(file, 0) };
-    else if (cursor) from = cursor.offset;
-    yield* linesForward(file, from, file.size, options);
+    yield* linesForward(file, 0, file.size, options);
   } finally {
     await file.fh.close();
   }
@@ -82,7 +71,13 @@ export async function* linesForward(
     const { bytesRead } = await file.fh.read(block, 0, Math.min(BLOCK, to - pos), pos);
     if (bytesRead === 0) break; // shrank under us: stop at what exists
     for (const l of splitter.push(block.subarray(0, bytesRead), pos))
-      yield { kind: 'LINE', text: l.text, truncated: l.truncated, cursor: cursorIn(file, l.end) };
+      yield {
+        kind: 'LINE',
+        text: l.text,
+        truncated: l.truncated,
+        cursor: cursorIn(file, l.end),
+        file: file.name,
+      };
     pos += bytesRead;
   }
   return undefined;
@@ -120,7 +115,7 @@ export async function linesBackward(
       head = head.subarray(0, bytesRead);
     }
     const { text, truncated } = decodeLine(head, len > max + 1, max);
-    out.push({ kind: 'LINE', text, truncated, cursor: cursorIn(file, stop) });
+    out.push({ kind: 'LINE', text, truncated, cursor: cursorIn(file, stop), file: file.name });
   };
 
   while (out.length < n) {

@@ -222,7 +222,9 @@ function accept(
   o: ScanOptions,
 ): LineEvent | null {
   const { text, truncated } = decodeLine(head, overflow, o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  return o.filter(text) ? { kind: 'LINE', text, truncated, cursor: cursorIn(file, stop) } : null;
+  return o.filter(text)
+    ? { kind: 'LINE', text, truncated, cursor: cursorIn(file, stop), file: file.name }
+    : null;
 }
 
 /** Offset of the first newline in [from, to), or -1. */

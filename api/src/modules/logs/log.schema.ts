@@ -3,7 +3,15 @@ import { SHARED_EVENTS } from '../../fast/index.js';
 import type { LogLineView } from './log.event.js';
 import type { JsonField } from './log.json.js';
 import { logTailMerged, MAX_MERGED_SOURCES } from './log.merged.js';
-import { jsonOf, listLogSources, logLines, logTail, type LogSourceView } from './log.service.js';
+import {
+  jsonOf,
+  listLogSources,
+  logFiles,
+  logLines,
+  logTail,
+  type LogFileView,
+  type LogSourceView,
+} from './log.service.js';
 
 const LogEventKindEnum = builder.enumType('LogEventKind', {
   values: {
@@ -44,6 +52,20 @@ const LogFieldRef = builder.objectRef<JsonField>('LogField').implement({
 const WHERE_DESCRIPTION =
   'JSON fields: conditions separated by spaces, all must hold (level>=warn status>=500 msg~"connection reset"); operators = != > >= < <= ~ (contains). Lines that are not JSON objects never match.';
 
+const LogFileRef = builder.objectRef<LogFileView>('LogFile').implement({
+  description: "One file of a log source's history: the current file or a rotated one.",
+  fields: (t) => ({
+    name: t.exposeString('name', {
+      description: 'Its name in the folder: app.log, app.log.1, app.log.2.gz, app.log-20261206.',
+    }),
+    sizeBytes: t.exposeFloat('sizeBytes', {
+      description: 'Bytes on disk (compressed size for a .gz).',
+    }),
+    compressed: t.exposeBoolean('compressed', { description: 'A .gz file, read decompressed.' }),
+    modifiedAt: t.field({ type: 'DateTime', resolve: (f) => f.modifiedAt }),
+  }),
+});
+
 const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
   description: 'A log file the operator listed in agent.yaml and your role may read.',
   fields: (t) => ({
@@ -60,6 +82,12 @@ const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
       description:
         "agent.yaml's format; for auto (the default), JSON when most of the file's last lines are JSON objects.",
       resolve: (s) => s.format,
+    }),
+    files: t.field({
+      type: [LogFileRef],
+      description:
+        'The current file (if there) and its rotated files (at most 100), newest first: what logLines pages back through.',
+      resolve: (source) => logFiles(source),
     }),
   }),
 });
@@ -101,6 +129,11 @@ const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
       description:
         "A JSON line's other keys (at most 100); null when the line is not a JSON object or the source is format: text.",
       resolve: (l) => jsonOf(l)?.fields ?? null,
+    }),
+    file: t.exposeString('file', {
+      nullable: true,
+      description:
+        'LINE only: the name of the file it was read from (app.log, app.log.1, app.log.2.gz), so a view can show where each file begins.',
     }),
   }),
 });

@@ -9,6 +9,7 @@ import { toLogLine, type LogEvent, type LogLineView } from './log.event.js';
 import { statLog } from './log.file.js';
 import { compileFilter, type LineFilter } from './log.filter.js';
 import { effectiveFormat, type LogFormat } from './log.format.js';
+import { listHistory } from './log.history.js';
 import type { SubscribeStart } from './log.hub.js';
 import { jsonLine, type JsonLine } from './log.json.js';
 import { readLastLines } from './log.reader.js';
@@ -23,6 +24,15 @@ export interface LogSourceView {
   exists: boolean;
   sizeBytes: number | null;
   format: LogFormat;
+  /** The configured (canonical) path: resolvers only, never exposed. */
+  path: string;
+}
+
+export interface LogFileView {
+  name: string;
+  sizeBytes: number;
+  compressed: boolean;
+  modifiedAt: Date;
 }
 
 export function mayRead(viewer: Viewer, spec: LogSourceSpec): boolean {
@@ -56,9 +66,26 @@ export async function listLogSources(ctx: Context): Promise<LogSourceView[]> {
       // a symlink planted at the path or among its folders is never followed: it counts as missing
       const st = await statLog(l.path);
       const format = await effectiveFormat(l, ctx.app.logHub.onRefused);
-      return { name: l.name, exists: st !== null, sizeBytes: st?.size ?? null, format };
+      return {
+        name: l.name,
+        exists: st !== null,
+        sizeBytes: st?.size ?? null,
+        format,
+        path: l.path,
+      };
     }),
   );
+}
+
+/** The source's history, newest first (the viewer's role was checked when the source was listed). */
+export async function logFiles(source: LogSourceView): Promise<LogFileView[]> {
+  const files = await listHistory(source.path);
+  return files.map((f) => ({
+    name: f.name,
+    sizeBytes: f.size,
+    compressed: f.compressed,
+    modifiedAt: new Date(f.mtimeMs),
+  }));
 }
 
 export interface LogLinesArgs {

@@ -20,6 +20,8 @@ export interface LogEvent {
   level?: string | null;
   message?: string | null;
   fields?: readonly LogField[] | null;
+  /** LINE: the name of the file it was read from (app.log.1 …) */
+  file?: string | null;
 }
 
 export interface LogField {
@@ -59,6 +61,8 @@ export interface LogRow {
   json: Record<string, unknown> | null;
   /** null unless the server read the line as a JSON object */
   entry: LogEntry | null;
+  /** the name of the file a LINE was read from; null for notices or when unknown */
+  file: string | null;
 }
 
 /** Why no older page can be loaded: the file's start was reached, the row cap, a cleared view. */
@@ -148,6 +152,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
       truncated: event.truncated,
       json,
       entry,
+      file: event.file ?? null,
     };
   }
   const count =
@@ -169,6 +174,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
     truncated: false,
     json: null,
     entry: null,
+    file: null,
   };
 }
 

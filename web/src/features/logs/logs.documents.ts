@@ -31,6 +31,7 @@ export const LogTailSubscription = graphql(`
         name
         value
       }
+      file
     }
   }
 `);
@@ -49,6 +50,7 @@ export const LogLinesQuery = graphql(`
         name
         value
       }
+      file
     }
   }
 `);
