@@ -6,10 +6,12 @@ import { Feed, type FeedOptions } from './log.feed.js';
 import { openLog, type OpenLog, type RefusalSink } from './log.file.js';
 import type { LineFilter } from './log.filter.js';
 import { linesBackward, linesForward } from './log.reader.js';
+import { offsetAtTime } from './log.seek.js';
 import { SubscriberQueue } from './log.queue.js';
 import { Stream } from '../../realtime/stream.js';
 
-export type SubscribeStart = 'end' | { after: LogCursor } | { backfill: number };
+export type SubscribeStart =
+  'end' | { after: LogCursor } | { backfill: number } | { since: number; max: number }; // the latest `max` lines from time `since` (epoch ms)
 
 export interface SubscribeOptions {
   /** 'end' (default): live only; { backfill: n }: the last n lines first; { after }: everything after it. */
@@ -225,6 +227,11 @@ async function history(
   const read = { filter: o.filter ?? null };
   if ('backfill' in start)
     return { file, history: await linesBackward(file, at.offset, start.backfill, read), floor: at };
+  if ('since' in start) {
+    const from = await offsetAtTime(file, start.since, { to: at.offset });
+    const lines = await linesBackward(file, at.offset, start.max, { ...read, floor: from });
+    return { file, history: lines, floor: at };
+  }
   const after = start.after;
   const same = sameLogFile(after, at);
   if (same && after.offset <= at.offset)

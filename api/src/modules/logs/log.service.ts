@@ -3,17 +3,18 @@ import type { LogSourceSpec } from '../../config/agent-config.js';
 import type { Context } from '../../context.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import { requireViewer } from '../auth/guards.js';
+import type { LineQueryArgs } from './log.query.js';
 import type { Viewer } from '../auth/viewer.js';
 import { decodeCursor } from './log.cursor.js';
 import { toLogLine, type LogEvent, type LogLineView } from './log.event.js';
 import { statLog } from './log.file.js';
 import { compileFilter } from './log.filter.js';
 import type { SubscribeStart } from './log.hub.js';
-import { readLastLines } from './log.reader.js';
+import { lineCount, linePage, MAX_LINES, timeRange } from './log.query.js';
+import { readRange } from './log.range.js';
 import { Stream } from '../../realtime/stream.js';
 
-/** Most lines one logLines page or one logTail backfill may ask for. */
-export const MAX_LINES = 5000;
+export { MAX_LINES };
 
 export interface LogSourceView {
   name: string;
@@ -27,21 +28,14 @@ export function mayRead(viewer: Viewer, spec: LogSourceSpec): boolean {
 
 /** A source that is not configured, may not be read, or was never a name (a path) answers alike. */
 function findSource(ctx: Context, name: string): LogSourceSpec {
-  const viewer = requireViewer(ctx);
-  const spec = ctx.app.agent.config.logs.find((l) => l.name === name);
+  return readableSource(requireViewer(ctx), ctx.app.agent.config.logs, name);
+}
+
+export function readableSource(viewer: Viewer, logs: LogSourceSpec[], name: string): LogSourceSpec {
+  const spec = logs.find((l) => l.name === name);
   if (!spec || !mayRead(viewer, spec))
     throw new NotFoundError(`The log source "${name.slice(0, 64)}"`);
   return spec;
-}
-
-function lineCount(value: number, arg: string): number {
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_LINES) {
-    throw new BadUserInputError(`${arg} must be between 0 and ${MAX_LINES}.`, {
-      argument: arg,
-      max: MAX_LINES,
-    });
-  }
-  return value;
 }
 
 export async function listLogSources(ctx: Context): Promise<LogSourceView[]> {
@@ -56,23 +50,24 @@ export async function listLogSources(ctx: Context): Promise<LogSourceView[]> {
   );
 }
 
-export interface LogLinesArgs {
+export interface LogLinesArgs extends LineQueryArgs {
   source: string;
-  last?: number | null;
-  before?: string | null;
   filter?: string | null;
 }
 
-/** The last `last` lines (matching `filter`) before cursor `before`, or before the end; oldest first. */
+/**
+ * The last `last` lines (matching `filter`) before cursor `before`, or the first `first` after
+ * `after`; within [since, until) when given. Oldest first.
+ */
 export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLineView[]> {
   const spec = findSource(ctx, args.source);
-  const n = lineCount(args.last ?? 100, 'last');
-  const before = args.before ? decodeCursor(args.before) : null;
+  const page = linePage(args);
+  const range = timeRange(args);
   const filter = compileFilter(args.filter);
-  const lines = await readLastLines(spec.path, n, {
-    before,
+  const lines = await readRange(spec.path, range, page, {
     filter,
     onRefused: ctx.app.logHub.onRefused,
+    signal: ctx.signal,
   });
   return lines.map(toLogLine);
 }
@@ -82,6 +77,7 @@ export interface LogTailArgs {
   backfill?: number | null;
   after?: string | null;
   filter?: string | null;
+  since?: Date | null;
 }
 
 /** Validates everything before the stream starts, so a bad argument is an error, not an empty stream. */
@@ -93,11 +89,17 @@ export async function logTail(
   const backfill = lineCount(args.backfill ?? 0, 'backfill');
   if (args.after && backfill > 0)
     throw new BadUserInputError('Give either backfill or after, not both.');
+  if (args.after && args.since)
+    throw new BadUserInputError('Give either since or after, not both.');
+  const { since } = timeRange({ since: args.since });
+  // since: the latest lines from then (backfill, else 5000, at most), then live
   const startAt: SubscribeStart = args.after
     ? { after: decodeCursor(args.after) }
-    : backfill > 0
-      ? { backfill }
-      : 'end';
+    : since !== null
+      ? { since, max: backfill || MAX_LINES }
+      : backfill > 0
+        ? { backfill }
+        : 'end';
   return tail(ctx, spec, startAt, compileFilter(args.filter));
 }
 
