@@ -92,7 +92,8 @@ export async function* streamRange(
     if (before) to = Math.min(to, before.offset);
     if (after && sameLogFile(after, file) && after.offset <= file.size)
       from = Math.max(from, after.offset);
-    for await (const line of linesForward(file, from, to, { filter: o.filter ?? null })) {
+    const read = { filter: o.filter ?? null, signal: o.signal };
+    for await (const line of linesForward(file, from, to, read)) {
       if (o.signal?.aborted) break;
       if (line.cursor.offset !== before?.offset) yield line;
     }

@@ -11,6 +11,8 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** Hears of a path that now leads to another file (read as missing). */
   onRefused?: RefusalSink;
+  /** Stops a forward read between blocks (the client went away). */
+  signal?: AbortSignal;
 }
 
 const BLOCK = 65536;
@@ -73,7 +75,7 @@ export async function* linesForward(
 ): AsyncGenerator<LineEvent, undefined> {
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const block = Buffer.allocUnsafe(BLOCK);
-  for (let pos = from; pos < to;) {
+  for (let pos = from; pos < to && !options.signal?.aborted;) {
     const { bytesRead } = await file.fh.read(block, 0, Math.min(BLOCK, to - pos), pos);
     if (bytesRead === 0) break; // shrank under us: stop at what exists
     for (const l of splitter.push(block.subarray(0, bytesRead), pos)) {
