@@ -14,6 +14,8 @@ export interface LogEvent {
   text: string;
   truncated: boolean;
   droppedCount?: number | null;
+  /** the time the line starts with (ISO), when the server found one */
+  time?: string | null;
 }
 
 /** Lines the server skipped for this view, and where to fetch them from once known. */
@@ -37,6 +39,8 @@ export interface LogRow {
   /** the raw line as the server sent it */
   raw: string;
   json: Record<string, unknown> | null;
+  /** the time the line starts with (ISO), or null */
+  time: string | null;
 }
 
 /** Why no older page can be loaded: the file's start was reached, the row cap, a cleared view. */
@@ -121,6 +125,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
       level,
       truncated: event.truncated,
       json,
+      time: event.time ?? null,
     };
   }
   const count =
@@ -130,7 +135,18 @@ export function toRow(event: LogEvent, id: number): LogRow {
   const extra = count || (raw.trim() ? ` (${raw.trim()})` : '');
   const display = NOTICES[kind] + extra;
   const spans = [{ text: display, style: PLAIN }];
-  return { id, kind, cursor, raw, display, spans, level: null, truncated: false, json: null };
+  return {
+    id,
+    kind,
+    cursor,
+    raw,
+    display,
+    spans,
+    level: null,
+    truncated: false,
+    json: null,
+    time: null,
+  };
 }
 
 export function logReducer(state: LogState, action: LogAction, maxRows = MAX_ROWS): LogState {

@@ -11,25 +11,51 @@ export const LogSourcesQuery = graphql(`
 `);
 
 export const LogTailSubscription = graphql(`
-  subscription LogTail($source: String!, $backfill: Int, $after: String, $filter: String) {
-    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter) {
+  subscription LogTail(
+    $source: String!
+    $backfill: Int
+    $after: String
+    $filter: String
+    $since: DateTime
+  ) {
+    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter, since: $since) {
       cursor
       kind
       text
       truncated
       droppedCount
+      time
     }
   }
 `);
 
 export const LogLinesQuery = graphql(`
-  query LogLines($source: String!, $last: Int, $before: String, $filter: String) {
-    logLines(source: $source, last: $last, before: $before, filter: $filter) {
+  query LogLines(
+    $source: String!
+    $last: Int
+    $before: String
+    $filter: String
+    $first: Int
+    $after: String
+    $since: DateTime
+    $until: DateTime
+  ) {
+    logLines(
+      source: $source
+      last: $last
+      before: $before
+      filter: $filter
+      first: $first
+      after: $after
+      since: $since
+      until: $until
+    ) {
       cursor
       kind
       text
       truncated
       droppedCount
+      time
     }
   }
 `);
