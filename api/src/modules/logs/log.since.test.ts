@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
@@ -8,6 +8,9 @@ const AGENT = `commands: []
 logs:
   - name: app
     path: app.log
+    roles: [admin, user]
+  - name: rot
+    path: rot.log
     roles: [admin, user]
 `;
 const PAGE = `query($s: String!, $since: DateTime, $until: DateTime, $first: Int, $after: String,
@@ -104,6 +107,21 @@ describe('logLines since/until', () => {
     ]);
     const filtered = await page({ since: at(19_000), first: 3, f: '/job 19\\d\\d7 /' });
     expect(minutes(filtered)).toEqual([19_007, 19_017, 19_027]);
+  });
+
+  it('pages forward from a cursor of a rotated-away file: ROTATED, then the new file from its start', async () => {
+    const rot = path.join(s.dir, 'rot.log');
+    writeFileSync(rot, `${at(0)} old 0\n${at(1)} old 1\n`);
+    const [first] = await page({ s: 'rot', first: 1 });
+    renameSync(rot, `${rot}.1`);
+    writeFileSync(rot, `${at(2)} new 2\n`);
+    const next = await page({ s: 'rot', after: first!.cursor, first: 10 });
+    expect(next.map((l) => [l.kind, l.text])).toEqual([
+      ['ROTATED', ''],
+      ['LINE', `${at(2)} new 2`],
+    ]);
+    // back from it: nothing older in this file
+    expect(await page({ s: 'rot', before: first!.cursor, last: 10 })).toEqual([]);
   });
 
   it('refuses contradictory or out-of-range arguments with BAD_USER_INPUT and a clear message', async () => {
