@@ -99,3 +99,17 @@ export async function startDownload(
   }
   return span;
 }
+
+/** Resolves once the client takes more, or has gone away. */
+export function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve(); // gone already: 'close' will not come again
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

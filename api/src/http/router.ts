@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { BodyEndedError } from '../fast/index.js';
 import { RUN_OUTPUT_PATH, serveRunOutput } from '../modules/commands/command.download.js';
 import { serveFileDownload } from '../modules/files/file.download.js';
+import { LOG_LINES_PATH, serveLogDownload } from '../modules/logs/log.download.js';
 import { httpStatusFor } from '../plugins/error-codes.js';
 import type { Yoga } from '../yoga.js';
 import { serveGraphiQL, wantsGraphiQL } from './graphiql.js';
@@ -15,8 +16,8 @@ import { setSecurityHeaders } from './security-headers.js';
 import { serveStatic } from './static-files.js';
 
 /**
- * Routes every HTTP request: /graphql (GraphiQL's page for a browser), file and run-output
- * downloads, health, readiness, metrics, the web UI.
+ * Routes every HTTP request: /graphql (GraphiQL's page for a browser), file, run-output and
+ * log-lines downloads, health, readiness, metrics, the web UI.
  */
 export function createRouter(services: AppServices, yoga: Yoga) {
   const { orm, log } = services;
@@ -46,6 +47,8 @@ export function createRouter(services: AppServices, yoga: Yoga) {
         return await serveFileDownload(req, res, services, await caller());
       if (reading && RUN_OUTPUT_PATH.test(pathname))
         return await serveRunOutput(req, res, services, await caller());
+      if (reading && LOG_LINES_PATH.test(pathname))
+        return await serveLogDownload(req, res, services, await caller());
       if (pathname === '/ready') {
         const ok = await ready();
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unreachable' });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppServices } from '../../context.js';
-import { refuseSignedOut, startDownload } from '../../http/download.js';
+import { drained, refuseSignedOut, startDownload } from '../../http/download.js';
 import { sendError } from '../../http/respond.js';
 import type { Viewer } from '../auth/viewer.js';
 import { CommandRun, OutputChunkRow } from './command-run.entity.js';
@@ -70,17 +70,4 @@ export async function serveRunOutput(
   }
   if (strip) res.write(strip.STDOUT.end() + strip.STDERR.end());
   res.end();
-}
-
-/** Resolves once the client takes more, or has gone away. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }

@@ -1,5 +1,6 @@
 // Events shared by the follower, the reader and the hub. Plain data: no GraphQL, no I/O.
 import { encodeCursor, type LogCursor } from './log.cursor.js';
+import { parseLineTime } from './log.time.js';
 
 /** A complete line. `cursor.offset` is the byte offset just after its newline. */
 export interface LineEvent {
@@ -87,4 +88,18 @@ function lineView(event: LogEvent, source: string): LogLineView {
         file: null,
       };
   }
+}
+
+// live views are shared by every subscriber of a file: parse each line's time once, when asked
+const times = new WeakMap<LogLineView, Date | null>();
+
+/** The time a LINE starts with, or null (other kinds, lines without one). */
+export function lineTime(view: LogLineView): Date | null {
+  if (view.kind !== 'LINE') return null;
+  let time = times.get(view);
+  if (time === undefined) {
+    const t = parseLineTime(view.text);
+    times.set(view, (time = t === null ? null : new Date(t)));
+  }
+  return time;
 }

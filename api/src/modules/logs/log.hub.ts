@@ -11,7 +11,8 @@ import { readBack, readForward } from './log.walk.js';
 import { SubscriberQueue } from './log.queue.js';
 import { Stream } from '../../realtime/stream.js';
 
-export type SubscribeStart = 'end' | { after: LogCursor } | { backfill: number };
+export type SubscribeStart =
+  'end' | { after: LogCursor } | { backfill: number } | { since: number; max: number }; // the latest `max` lines from time `since` (epoch ms)
 
 export interface SubscribeOptions {
   /** 'end' (default): live only; { backfill: n }: the last n lines first; { after }: everything after it. */
@@ -227,6 +228,15 @@ async function history(
 ): Promise<Handover> {
   if ('backfill' in start) {
     const lines = await readBack(path, start.backfill, { ...read, before: at, inclusive: true });
+    return { history: lines, floor: at };
+  }
+  if ('since' in start) {
+    const lines = await readBack(path, start.max, {
+      ...read,
+      before: at,
+      inclusive: true,
+      since: start.since,
+    });
     return { history: lines, floor: at };
   }
   const after = start.after;

@@ -67,7 +67,7 @@ export async function* linesForward(
   if (filter) return yield* scanForward(file, from, to, { ...options, filter });
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const block = Buffer.allocUnsafe(BLOCK);
-  for (let pos = from; pos < to;) {
+  for (let pos = from; pos < to && !options.signal?.aborted;) {
     const { bytesRead } = await file.fh.read(block, 0, Math.min(BLOCK, to - pos), pos);
     if (bytesRead === 0) break; // shrank under us: stop at what exists
     for (const l of splitter.push(block.subarray(0, bytesRead), pos))
@@ -91,11 +91,12 @@ export async function linesBackward(
   file: OpenLog,
   end: number,
   n: number,
-  options: ReadOptions & { skipEnd?: number } = {},
+  options: ReadOptions & { skipEnd?: number; floor?: number } = {},
 ): Promise<LineEvent[]> {
   const { filter } = options;
   if (filter) return scanBackward(file, end, n, { ...options, filter });
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const floor = options.floor ?? 0; // a line start: lines before it are not read (a time range's start)
   const out: LineEvent[] = [];
   let buf = Buffer.alloc(0);
   let bufStart = end; // buf holds the file's bytes [bufStart, bufStart + buf.length)
@@ -121,11 +122,11 @@ export async function linesBackward(
   while (out.length < n) {
     const idx = searchBelow > bufStart ? buf.lastIndexOf(NL, searchBelow - bufStart - 1) : -1;
     if (idx === -1) {
-      if (bufStart === 0) {
-        if (lineEnd !== null && lineEnd > 0) await emit(0, lineEnd);
+      if (bufStart <= floor) {
+        if (lineEnd !== null && lineEnd > floor) await emit(floor, lineEnd);
         break;
       }
-      const from = Math.max(0, bufStart - BLOCK);
+      const from = Math.max(floor, bufStart - BLOCK);
       const block = Buffer.allocUnsafe(bufStart - from);
       const { bytesRead } = await file.fh.read(block, 0, block.length, from);
       if (bytesRead < block.length) break; // shrank under us

@@ -31,17 +31,18 @@ export async function scanBackward(
   file: OpenLog,
   end: number,
   n: number,
-  o: ScanOptions & { skipEnd?: number },
+  o: ScanOptions & { skipEnd?: number; floor?: number },
 ): Promise<LineEvent[]> {
   const out: LineEvent[] = []; // newest first
   const buf = Buffer.allocUnsafe(o.blockSize ?? SCAN_BLOCK);
+  const floor = o.floor ?? 0; // a line start: lines before it are not read (a time range's start)
   let hi = (await lineStartBefore(file.fh, end, Infinity)) ?? 0; // after the last newline
-  while (out.length < n && hi > 0 && !o.signal?.aborted) {
-    const lo = Math.max(0, hi - buf.length);
+  while (out.length < n && hi > floor && !o.signal?.aborted) {
+    const lo = Math.max(floor, hi - buf.length);
     const { bytesRead } = await file.fh.read(buf, 0, hi - lo, lo);
     if (bytesRead < hi - lo) break; // shrank under us
     // bytes before the first newline belong to a line that starts before this block
-    const from = lo === 0 ? 0 : buf.indexOf(NL) + 1;
+    const from = lo === floor ? 0 : buf.indexOf(NL) + 1;
     if (from === hi - lo) {
       // the line ending at `hi` is longer than a block: found, and checked, on its own
       const start = (await lineStartBefore(file.fh, hi - 1, Infinity)) ?? 0;

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
 import { SHARED_EVENTS } from '../../fast/index.js';
-import type { LogLineView } from './log.event.js';
+import { lineTime, type LogLineView } from './log.event.js';
 import type { JsonField } from './log.json.js';
 import { logTailMerged, MAX_MERGED_SOURCES } from './log.merged.js';
 import {
@@ -108,6 +108,13 @@ const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
     truncated: t.exposeBoolean('truncated', {
       description: 'The line was longer than 64 KiB and was cut.',
     }),
+    time: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'LINE only: the time the line starts with (ISO-8601, syslog, journald, access log); null when it has none. Zone-less times are the server’s local time.',
+      resolve: (l) => lineTime(l),
+    }),
     droppedCount: t.exposeInt('droppedCount', {
       nullable: true,
       description: 'DROPPED only: how many lines were skipped.',
@@ -150,13 +157,21 @@ builder.queryField('logLines', (t) =>
   t.field({
     type: [LogLineRef],
     description:
-      'The last `last` lines (at most 5000), oldest first; with `before`, the page before that cursor.',
+      'Oldest first. The last `last` lines (default 100, at most 5000), with `before` the page before that cursor; or the first `first` lines (at most 5000) after cursor `after`, or from `since`. `since`/`until` keep lines timed since <= time < until (an untimed line goes with the timed one before it).',
     args: {
       source: t.arg.string({ required: true }),
-      last: t.arg.int({ defaultValue: 100 }),
+      last: t.arg.int({
+        description: 'Page back: default 100 unless `first` or `after` is given.',
+      }),
       before: t.arg.string(),
+      first: t.arg.int({
+        description: 'Page forward (default 100 with `after`); not with `last`.',
+      }),
+      after: t.arg.string({ description: 'A cursor: the lines after it; not with `before`.' }),
       filter: t.arg.string({ description: 'Plain text to contain, or /regex/ (optional i flag).' }),
       where: t.arg.string({ description: WHERE_DESCRIPTION }),
+      since: t.arg({ type: 'DateTime', description: 'Lines timed at or after this.' }),
+      until: t.arg({ type: 'DateTime', description: 'Lines timed before this.' }),
     },
     resolve: (_r, args, ctx) => logLines(ctx, args),
   }),
@@ -166,13 +181,14 @@ builder.subscriptionField('logTail', (t) =>
   t.field({
     type: LogLineRef,
     description:
-      'The last `backfill` lines (at most 5000) or everything after cursor `after`, then live lines.',
+      'The last `backfill` lines (at most 5000) or everything after cursor `after`, or the lines since `since` (the latest `backfill`, default 5000, if more), then live lines.',
     args: {
       source: t.arg.string({ required: true }),
       backfill: t.arg.int({ defaultValue: 0 }),
       after: t.arg.string(),
       filter: t.arg.string({ description: 'Plain text to contain, or /regex/ (optional i flag).' }),
       where: t.arg.string({ description: WHERE_DESCRIPTION }),
+      since: t.arg({ type: 'DateTime', description: 'Backfill the lines timed at or after this.' }),
     },
     subscribe: (_r, args, ctx) => logTail(ctx, args),
     resolve: (line) => line,

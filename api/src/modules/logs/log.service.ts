@@ -3,6 +3,7 @@ import type { AgentConfig, LogSourceSpec } from '../../config/agent-config.js';
 import type { Context } from '../../context.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import { requireViewer } from '../auth/guards.js';
+import type { LineQueryArgs } from './log.query.js';
 import type { Viewer } from '../auth/viewer.js';
 import { decodeCursor } from './log.cursor.js';
 import { toLogLine, type LogEvent, type LogLineView } from './log.event.js';
@@ -12,12 +13,13 @@ import { effectiveFormat, type LogFormat } from './log.format.js';
 import { listHistory } from './log.history.js';
 import type { SubscribeStart } from './log.hub.js';
 import { jsonLine, type JsonLine } from './log.json.js';
-import { readLastLines } from './log.reader.js';
+import { lineCount, linePage, MAX_LINES, timeRange } from './log.query.js';
+import { readRange } from './log.range.js';
+import { readBack } from './log.walk.js';
 import { bothFilters, compileWhere } from './log.where.js';
 import { Stream } from '../../realtime/stream.js';
 
-/** Most lines one logLines page or one logTail backfill may ask for. */
-export const MAX_LINES = 5000;
+export { lineCount, MAX_LINES };
 
 export interface LogSourceView {
   name: string;
@@ -41,21 +43,14 @@ export function mayRead(viewer: Viewer, spec: LogSourceSpec): boolean {
 
 /** A source that is not configured, may not be read, or was never a name (a path) answers alike. */
 export function findSource(ctx: Context, name: string): LogSourceSpec {
-  const viewer = requireViewer(ctx);
-  const spec = ctx.app.agent.config.logs.find((l) => l.name === name);
+  return readableSource(requireViewer(ctx), ctx.app.agent.config.logs, name);
+}
+
+export function readableSource(viewer: Viewer, logs: LogSourceSpec[], name: string): LogSourceSpec {
+  const spec = logs.find((l) => l.name === name);
   if (!spec || !mayRead(viewer, spec))
     throw new NotFoundError(`The log source "${name.slice(0, 64)}"`);
   return spec;
-}
-
-export function lineCount(value: number, arg: string): number {
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_LINES) {
-    throw new BadUserInputError(`${arg} must be between 0 and ${MAX_LINES}.`, {
-      argument: arg,
-      max: MAX_LINES,
-    });
-  }
-  return value;
 }
 
 export async function listLogSources(ctx: Context): Promise<LogSourceView[]> {
@@ -88,10 +83,8 @@ export async function logFiles(source: LogSourceView): Promise<LogFileView[]> {
   }));
 }
 
-export interface LogLinesArgs {
+export interface LogLinesArgs extends LineQueryArgs {
   source: string;
-  last?: number | null;
-  before?: string | null;
   filter?: string | null;
   where?: string | null;
 }
@@ -107,19 +100,25 @@ function lineFilter(spec: LogSourceSpec, args: { filter?: string | null; where?:
   return bothFilters(text, compileWhere(args.where));
 }
 
-/** The last `last` lines (matching `filter`) before cursor `before`, or before the end; oldest first. */
+/**
+ * The last `last` lines (matching `filter`) before cursor `before`, or the first `first` after
+ * `after`; within [since, until) when given. Oldest first.
+ */
 export async function logLines(ctx: Context, args: LogLinesArgs): Promise<LogLineView[]> {
   const spec = findSource(ctx, args.source);
-  const n = lineCount(args.last ?? 100, 'last');
-  const before = args.before ? decodeCursor(args.before) : null;
-  const filter = lineFilter(spec, args);
-  const lines = await readLastLines(spec.path, n, {
-    before,
-    filter,
+  const page = linePage(args);
+  const range = timeRange(args);
+  const read = {
+    filter: lineFilter(spec, args),
     onRefused: ctx.app.logHub.onRefused,
     // queries carry no ctx.signal (only streams pay for one): over HTTP, the connection's end
     signal: ctx.signal ?? ctx.clientGone?.(),
-  });
+  };
+  // paging back with no time range walks the rotated files too
+  const lines =
+    page.direction === 'back' && range.since === null && range.until === null
+      ? await readBack(spec.path, page.n, { ...read, before: page.before })
+      : await readRange(spec.path, range, page, read);
   const plain = spec.format === 'text';
   return lines.map((line) => toLogLine(line, spec.name, plain));
 }
@@ -130,6 +129,7 @@ export interface LogTailArgs {
   after?: string | null;
   filter?: string | null;
   where?: string | null;
+  since?: Date | null;
 }
 
 /** Validates everything before the stream starts, so a bad argument is an error, not an empty stream. */
@@ -141,11 +141,17 @@ export async function logTail(
   const backfill = lineCount(args.backfill ?? 0, 'backfill');
   if (args.after && backfill > 0)
     throw new BadUserInputError('Give either backfill or after, not both.');
+  if (args.after && args.since)
+    throw new BadUserInputError('Give either since or after, not both.');
+  const { since } = timeRange({ since: args.since });
+  // since: the latest lines from then (backfill, else 5000, at most), then live
   const startAt: SubscribeStart = args.after
     ? { after: decodeCursor(args.after) }
-    : backfill > 0
-      ? { backfill }
-      : 'end';
+    : since !== null
+      ? { since, max: backfill || MAX_LINES }
+      : backfill > 0
+        ? { backfill }
+        : 'end';
   return tail(ctx, spec, startAt, lineFilter(spec, args));
 }
 

@@ -5,6 +5,7 @@ import { openLog, type OpenLog } from './log.file.js';
 import { gzLines, gzLinesBackward } from './log.gz.js';
 import { indexOfFile, listHistory, type HistoryFile } from './log.history.js';
 import { linesBackward, linesForward, type ReadOptions } from './log.reader.js';
+import { offsetAtTime } from './log.seek.js';
 
 // a rotation while we walk renames files under us: list again, at most this often per walk
 const RELISTS = 3;
@@ -50,12 +51,13 @@ class HistoryWalk {
 /**
  * Up to `n` lines (accepted by the filter), oldest first, ending before `before` (exclusive; with
  * `inclusive`, its own line too) or at the end of the current file, going on into older rotated
- * files as far as needed. A cursor whose file is in no longer in the history: [].
+ * files as far as needed. A cursor whose file is in no longer in the history: []. With `since`
+ * (epoch ms), only lines from the first one timed at or after it (found by bisection per file).
  */
 export async function readBack(
   path: string,
   n: number,
-  o: ReadOptions & { before?: LogCursor | null; inclusive?: boolean } = {},
+  o: ReadOptions & { before?: LogCursor | null; inclusive?: boolean; since?: number } = {},
 ): Promise<LineEvent[]> {
   const walk = new HistoryWalk(path, await listHistory(path), o);
   let i = o.before ? indexOfFile(walk.files, o.before) : 0;
@@ -74,11 +76,16 @@ export async function readBack(
     try {
       if (end !== null && !f.compressed && end > file.size) break; // cut short since: nothing older here
       const skipEnd = end !== null && !o.inclusive ? end : undefined;
+      // a time floor inside this file ends the walk here; gzip has no random access to bisect
+      if (o.since !== undefined && f.compressed) break;
+      const floor =
+        o.since === undefined ? 0 : await offsetAtTime(file, o.since, { to: end ?? file.size });
       const page = f.compressed
         ? await gzLinesBackward(file, end ?? Infinity, n - got, { ...o, skipEnd })
-        : await linesBackward(file, end ?? file.size, n - got, { ...o, skipEnd });
+        : await linesBackward(file, end ?? file.size, n - got, { ...o, skipEnd, floor });
       pages.unshift(page);
       got += page.length;
+      if (floor > 0) break;
     } finally {
       await file.fh.close();
     }

@@ -22,6 +22,8 @@ export interface LogEvent {
   fields?: readonly LogField[] | null;
   /** LINE: the name of the file it was read from (app.log.1 …) */
   file?: string | null;
+  /** the time the line starts with (ISO), when the server found one */
+  time?: string | null;
 }
 
 export interface LogField {
@@ -63,6 +65,8 @@ export interface LogRow {
   entry: LogEntry | null;
   /** the name of the file a LINE was read from; null for notices or when unknown */
   file: string | null;
+  /** the time the line starts with (ISO), or null */
+  time: string | null;
 }
 
 /** Why no older page can be loaded: the file's start was reached, the row cap, a cleared view. */
@@ -153,6 +157,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
       json,
       entry,
       file: event.file ?? null,
+      time: event.time ?? null,
     };
   }
   const count =
@@ -175,6 +180,7 @@ export function toRow(event: LogEvent, id: number): LogRow {
     json: null,
     entry: null,
     file: null,
+    time: null,
   };
 }
 

@@ -18,8 +18,16 @@ export const LogTailSubscription = graphql(`
     $after: String
     $filter: String
     $where: String
+    $since: DateTime
   ) {
-    logTail(source: $source, backfill: $backfill, after: $after, filter: $filter, where: $where) {
+    logTail(
+      source: $source
+      backfill: $backfill
+      after: $after
+      filter: $filter
+      where: $where
+      since: $since
+    ) {
       cursor
       kind
       text
@@ -32,13 +40,34 @@ export const LogTailSubscription = graphql(`
         value
       }
       file
+      time
     }
   }
 `);
 
 export const LogLinesQuery = graphql(`
-  query LogLines($source: String!, $last: Int, $before: String, $filter: String, $where: String) {
-    logLines(source: $source, last: $last, before: $before, filter: $filter, where: $where) {
+  query LogLines(
+    $source: String!
+    $last: Int
+    $before: String
+    $filter: String
+    $where: String
+    $first: Int
+    $after: String
+    $since: DateTime
+    $until: DateTime
+  ) {
+    logLines(
+      source: $source
+      last: $last
+      before: $before
+      filter: $filter
+      where: $where
+      first: $first
+      after: $after
+      since: $since
+      until: $until
+    ) {
       cursor
       kind
       text
@@ -51,6 +80,7 @@ export const LogLinesQuery = graphql(`
         value
       }
       file
+      time
     }
   }
 `);
