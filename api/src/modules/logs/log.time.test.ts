@@ -67,12 +67,19 @@ describe('parseLineTime', () => {
       '2026-12-07T25:02:03Z',
       'Dex  7 01:02:03 host',
       '12345',
-      '{"time":"2026-12-07T01:02:03Z"}',
+      '{"msg":"a JSON line without a time field"}',
       `${'x'.repeat(130)} [07/Dec/2026:01:02:03 +0000]`,
       'x [07/Dec/2026:01:02:03 +9900]',
       'id 42 took 2026-12-07T01:02:03Z', // not at the start
     ]) {
       expect(parseLineTime(text, { now: NOW }), text).toBeNull();
     }
+  });
+
+  it('reads a JSON line by its time field', () => {
+    expect(parseLineTime('{"time":"2026-12-07T01:02:03Z","msg":"up"}')).toBe(
+      Date.UTC(2026, 11, 7, 1, 2, 3),
+    );
+    expect(parseLineTime('{"level":30,"time":1796000000123,"msg":"up"}')).toBe(1796000000123);
   });
 });
