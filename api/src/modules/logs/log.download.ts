@@ -1,5 +1,5 @@
 // `GET /logs/:source/lines.txt`: the lines of a range or a search as a text file, streamed from
-// the log file with backpressure (a 200 MB file is never held in memory). Same access as logLines.
+// the log's files (rotated ones too) with backpressure (a 200 MB file is never held in memory). Same access as logLines.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppServices } from '../../context.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
@@ -8,17 +8,16 @@ import { sendError } from '../../http/respond.js';
 import type { LogSourceSpec } from '../../config/agent-config.js';
 import type { Viewer } from '../auth/viewer.js';
 import { decodeCursor } from './log.cursor.js';
-import { compileFilter } from './log.filter.js';
 import { parseDateParam, timeRange } from './log.query.js';
 import { streamRange } from './log.range.js';
-import { readableSource } from './log.service.js';
+import { lineFilter, readableSource } from './log.service.js';
 
 export const LOG_LINES_PATH = /^\/logs\/([^/?]+)\/lines\.txt$/;
 /** Text gathered before one write: big enough that the per-write cost vanishes, small in memory. */
 const CHUNK_CHARS = 64 * 1024;
 
 /**
- * The matching lines of `?since=&until=&after=&before=&filter=` (each optional, as in logLines, with
+ * The matching lines of `?since=&until=&after=&before=&filter=&where=` (each optional, as in logLines, with
  * no line count limit), oldest first. Bad arguments answer 400 in logLines' words; a source the
  * role may not read 404, as an unknown one. Reading stops when the client goes away.
  */
@@ -41,7 +40,7 @@ export async function serveLogDownload(
   const after = params.get('after') ? decodeCursor(params.get('after')!) : null;
   const before = params.get('before') ? decodeCursor(params.get('before')!) : null;
   if (after && before) throw new BadUserInputError('Give either after or before, not both.');
-  const filter = compileFilter(params.get('filter'));
+  const filter = lineFilter(spec, { filter: params.get('filter'), where: params.get('where') });
 
   const stamp = new Date().toISOString().slice(0, 19).replace(/[T:]/g, '-');
   const span = await startDownload(req, res, {

@@ -13,7 +13,7 @@ import {
 } from './log.file.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitLine } from './log.lines.js';
 import { filesBetween, listHistory } from './log.history.js';
-import { openListed } from './log.walk.js';
+import { openListed } from './log.history-walk.js';
 import { DirWaker } from './log.wake.js';
 
 export interface FollowOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from './log.event.js';
-import { isoTimeOf, mergeHistories } from './log.merge-order.js';
+import { mergeHistories } from './log.merge-order.js';
 
 const line = (text: string): LogEvent => ({
   kind: 'LINE',
@@ -12,7 +12,6 @@ const merge = (...lists: string[][]) =>
   mergeHistories(
     lists.map((l) => l.map(line)),
     (e) => e,
-    isoTimeOf,
   ).map((e) => (e.kind === 'LINE' ? e.text : e.kind));
 
 describe('mergeHistories', () => {
@@ -45,11 +44,23 @@ describe('mergeHistories', () => {
     ]);
   });
 
-  it('reads RFC 3339 / ISO-8601 at the start of a line only', () => {
-    expect(isoTimeOf('2024-05-01T10:00:00Z x')).toBe(Date.UTC(2024, 4, 1, 10));
-    expect(isoTimeOf('2024-05-01T12:00:00+0200 x')).toBe(Date.UTC(2024, 4, 1, 10));
-    expect(isoTimeOf('[2024-05-01 10:00:00,250] x')).toBe(Date.UTC(2024, 4, 1, 10, 0, 0, 250));
-    expect(isoTimeOf('x 2024-05-01T10:00:00Z')).toBeNull();
-    expect(isoTimeOf('2024-13-45T99:00:00Z')).toBeNull();
+  it('orders syslog, access-log and JSON lines by their times too (log.time.ts)', () => {
+    // syslog has no year and no zone: recent local instants, every line built from the same ones
+    const base = Math.floor(Date.now() / 1000) * 1000 - 2 * 86_400_000;
+    const t = (sec: number) => new Date(base + sec * 1000);
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+    const mon = (d: Date, utc: boolean) => MONTHS[utc ? d.getUTCMonth() : d.getMonth()];
+    const syslog = (d: Date, what: string) =>
+      `${mon(d, false)} ${String(d.getDate()).padStart(2, ' ')} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} host app: ${what}`;
+    const access = (d: Date) =>
+      `10.0.0.1 - - [${p2(d.getUTCDate())}/${mon(d, true)}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000] "GET / HTTP/1.1" 200 1`;
+    const json = `{"time":"${t(3).toISOString()}","msg":"json b"}`;
+    expect(merge([syslog(t(1), 'sys a'), syslog(t(5), 'sys c')], [json], [access(t(0))])).toEqual([
+      access(t(0)),
+      syslog(t(1), 'sys a'),
+      json,
+      syslog(t(5), 'sys c'),
+    ]);
   });
 });

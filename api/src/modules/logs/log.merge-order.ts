@@ -1,20 +1,9 @@
 // The order of a merged backfill: several sources' histories in one list, by the lines' own times.
 import type { LogEvent } from './log.event.js';
+import { parseLineTime } from './log.time.js';
 
 /** A line's time in ms since the epoch, or null when it carries none. */
 export type TimeOf = (text: string) => number | null;
-
-// Stand-in until log.time.ts (issue 21 item 3) is joined: RFC 3339 / ISO-8601 at the line's start.
-const ISO_START =
-  /^\[?(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?/;
-
-export const isoTimeOf: TimeOf = (text) => {
-  const m = ISO_START.exec(text);
-  if (!m) return null;
-  const zone = m[3] ? (m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3]) : 'Z';
-  const ms = Date.parse(`${m[1]}T${m[2]!.replace(',', '.').slice(0, 12)}${zone}`);
-  return Number.isNaN(ms) ? null : ms;
-};
 
 /**
  * Merges per-source histories (each oldest first) into one list, stable within each source.
@@ -25,7 +14,13 @@ export const isoTimeOf: TimeOf = (text) => {
 export function mergeHistories<T>(
   lists: T[][],
   eventOf: (item: T) => LogEvent,
-  timeOf: TimeOf,
+  // one `now` per merge: year-less (syslog) times then agree across every source
+  timeOf: TimeOf = (
+    (context) => (text: string) =>
+      parseLineTime(text, context)
+  )({
+    now: Date.now(),
+  }),
 ): T[] {
   const at = lists.map(() => 0);
   const lastTime = lists.map(() => -Infinity);

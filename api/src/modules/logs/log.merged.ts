@@ -8,7 +8,7 @@ import { decodeCursor, type LogCursor } from './log.cursor.js';
 import { toLogLine, type LogEvent, type LogLineView } from './log.event.js';
 import { compileFilter, type LineFilter } from './log.filter.js';
 import type { LogSubscription, SubscribeStart } from './log.hub.js';
-import { isoTimeOf, mergeHistories } from './log.merge-order.js';
+import { mergeHistories } from './log.merge-order.js';
 import { findSource, lineCount, stillSame, viewOf } from './log.service.js';
 
 /** Most sources one merged tail may follow: each holds a hub subscription (a follower at most). */
@@ -127,7 +127,7 @@ function mergedTail(
 
   function mergeBackfill(): void {
     const lists = parts.map((p) => p.history.map((event): Arrival => ({ part: p, event })));
-    backlog = mergeHistories(lists, (a) => a.event, isoTimeOf).map((a) =>
+    backlog = mergeHistories(lists, (a) => a.event).map((a) =>
       toLogLine(a.event, a.part.spec.name, a.part.spec.format === 'text'),
     );
     for (const p of parts) p.history = [];

@@ -90,7 +90,10 @@ export interface LogLinesArgs extends LineQueryArgs {
 }
 
 /** `filter` and `where` as one LineFilter; `where` needs a source that may hold JSON. */
-function lineFilter(spec: LogSourceSpec, args: { filter?: string | null; where?: string | null }) {
+export function lineFilter(
+  spec: LogSourceSpec,
+  args: { filter?: string | null; where?: string | null },
+) {
   const text = compileFilter(args.filter);
   if (spec.format === 'text' && args.where?.trim())
     throw new BadUserInputError(

@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
@@ -109,7 +109,7 @@ describe('logLines since/until', () => {
     expect(minutes(filtered)).toEqual([19_007, 19_017, 19_027]);
   });
 
-  it('pages forward from a cursor of a rotated-away file: ROTATED, then the new file from its start', async () => {
+  it('pages forward from a cursor of a rotated file: its rest, ROTATED, the new file; of a deleted one: ROTATED, the new file', async () => {
     const rot = path.join(s.dir, 'rot.log');
     writeFileSync(rot, `${at(0)} old 0\n${at(1)} old 1\n`);
     const [first] = await page({ s: 'rot', first: 1 });
@@ -117,10 +117,21 @@ describe('logLines since/until', () => {
     writeFileSync(rot, `${at(2)} new 2\n`);
     const next = await page({ s: 'rot', after: first!.cursor, first: 10 });
     expect(next.map((l) => [l.kind, l.text])).toEqual([
+      ['LINE', `${at(1)} old 1`],
       ['ROTATED', ''],
       ['LINE', `${at(2)} new 2`],
     ]);
-    // back from it: nothing older in this file
+    expect((await page({ s: 'rot', before: first!.cursor, last: 10 })).map((l) => l.text)).toEqual(
+      [],
+    );
+    // the rotated file gone from the history: ROTATED, then the current file from its start
+    rmSync(`${rot}.1`);
+    const gone = await page({ s: 'rot', after: first!.cursor, first: 10 });
+    expect(gone.map((l) => [l.kind, l.text])).toEqual([
+      ['ROTATED', ''],
+      ['LINE', `${at(2)} new 2`],
+    ]);
+    // back from it: nothing older
     expect(await page({ s: 'rot', before: first!.cursor, last: 10 })).toEqual([]);
   });
 

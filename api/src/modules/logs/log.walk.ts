@@ -1,64 +1,33 @@
 // Reading across a source's history: back from a cursor into older files, forward into newer ones.
 import { cursorIn, type LogCursor } from './log.cursor.js';
 import type { FollowEvent, LineEvent } from './log.event.js';
-import { openLog, type OpenLog } from './log.file.js';
 import { gzLines, gzLinesBackward } from './log.gz.js';
-import { indexOfFile, listHistory, type HistoryFile } from './log.history.js';
+import { indexOfFile, listHistory } from './log.history.js';
+import { HistoryWalk } from './log.history-walk.js';
+import { rangeBack } from './log.range.js';
 import { linesBackward, linesForward, type ReadOptions } from './log.reader.js';
-import { offsetAtTime } from './log.seek.js';
-
-// a rotation while we walk renames files under us: list again, at most this often per walk
-const RELISTS = 3;
-
-/** Opens a listed file by its path, if it is still the same file (by inode); null if it moved or went. */
-export async function openListed(f: HistoryFile, o: ReadOptions): Promise<OpenLog | null> {
-  const file = await openLog(f.path, o.onRefused);
-  if (file && (file.ino !== f.ino || (f.born && file.born && file.born !== f.born))) {
-    await file.fh.close();
-    return null;
-  }
-  return file;
-}
-
-/** A walk over the history by identity: when a file moved since the listing, list again and find our place. */
-class HistoryWalk {
-  private relists = 0;
-  constructor(
-    private readonly path: string,
-    public files: HistoryFile[],
-    private readonly o: ReadOptions,
-  ) {}
-
-  /** Opens files[i]; after a rotation renamed things, re-lists and returns the index `key` now has (+ shift). */
-  async open(
-    i: number,
-    key: HistoryFile,
-    shift: number,
-  ): Promise<{ file: OpenLog; i: number } | null> {
-    for (;;) {
-      const f = this.files[i];
-      const file = f ? await openListed(f, this.o) : null;
-      if (file) return { file, i };
-      if (this.relists++ >= RELISTS) return null;
-      this.files = await listHistory(this.path);
-      const at = indexOfFile(this.files, key);
-      if (at < 0) return null;
-      i = at + shift;
-    }
-  }
-}
 
 /**
  * Up to `n` lines (accepted by the filter), oldest first, ending before `before` (exclusive; with
  * `inclusive`, its own line too) or at the end of the current file, going on into older rotated
  * files as far as needed. A cursor whose file is in no longer in the history: []. With `since`
- * (epoch ms), only lines from the first one timed at or after it (found by bisection per file).
+ * (epoch ms), only lines from the first one timed at or after it (log.range.ts: bisection per plain
+ * file, a streamed scan of a .gz file).
  */
 export async function readBack(
   path: string,
   n: number,
   o: ReadOptions & { before?: LogCursor | null; inclusive?: boolean; since?: number } = {},
 ): Promise<LineEvent[]> {
+  // a time floor: the range reader finds it per file, .gz files included
+  if (o.since !== undefined)
+    return rangeBack(
+      path,
+      { since: o.since, until: null },
+      n,
+      { before: o.before ?? null, inclusive: o.inclusive },
+      o,
+    );
   const walk = new HistoryWalk(path, await listHistory(path), o);
   let i = o.before ? indexOfFile(walk.files, o.before) : 0;
   if (i < 0) return [];
@@ -76,16 +45,11 @@ export async function readBack(
     try {
       if (end !== null && !f.compressed && end > file.size) break; // cut short since: nothing older here
       const skipEnd = end !== null && !o.inclusive ? end : undefined;
-      // a time floor inside this file ends the walk here; gzip has no random access to bisect
-      if (o.since !== undefined && f.compressed) break;
-      const floor =
-        o.since === undefined ? 0 : await offsetAtTime(file, o.since, { to: end ?? file.size });
       const page = f.compressed
         ? await gzLinesBackward(file, end ?? Infinity, n - got, { ...o, skipEnd })
-        : await linesBackward(file, end ?? file.size, n - got, { ...o, skipEnd, floor });
+        : await linesBackward(file, end ?? file.size, n - got, { ...o, skipEnd });
       pages.unshift(page);
       got += page.length;
-      if (floor > 0) break;
     } finally {
       await file.fh.close();
     }
