@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCondition, condition, fieldNames, timeText } from './log.json-view';
+import { addCondition, condition, fieldNames } from './log.json-view';
 import { toRow } from './log.reducer';
 
 const row = (fields: { name: string; value: string }[] | null, id = 0) =>
@@ -26,15 +26,6 @@ describe('JSON columns', () => {
     ];
     expect(fieldNames(rows)).toEqual(['err', 'req.method', 'status']);
     expect(rows[1]!.entry).toBeNull();
-  });
-
-  it('shows a time of epoch s, ms or ISO as HH:MM:SS.mmm', () => {
-    expect(timeText({ time: 1765069323456 })).toBe('01:02:03.456');
-    expect(timeText({ ts: 1765069323.456 })).toBe('01:02:03.456');
-    expect(timeText({ '@timestamp': '2026-12-07T01:02:03.456Z' })).toBe('01:02:03.456');
-    expect(timeText({ time: 'teatime' })).toBe('teatime');
-    expect(timeText({ msg: 'no time' })).toBe('');
-    expect(timeText(null)).toBe('');
   });
 
   it('builds name=value conditions, quoted when needed, added once', () => {

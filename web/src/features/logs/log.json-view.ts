@@ -1,5 +1,5 @@
-// JSON lines as columns: which field names the loaded lines have, a row's time text, and the
-// `name=value` condition a click on a value adds to the where box. Pure.
+// JSON lines as columns: which field names the loaded lines have, and the `name=value` condition
+// a click on a value adds to the where box. Pure. The time column is the server's LogLine.time.
 import type { LogField, LogRow } from './log.reducer';
 
 /** Most field names offered in the column chooser, and rows looked at for them (the newest). */
@@ -20,18 +20,6 @@ export function fieldNames(rows: readonly LogRow[]): string[] {
 export const fieldValue = (fields: readonly LogField[], name: string): string | undefined =>
   fields.find((f) => f.name === name)?.value;
 
-const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp'];
-
-/** The line's time as HH:MM:SS.mmm (UTC) when it is epoch s/ms or an ISO string, else as written. */
-export function timeText(json: Record<string, unknown> | null): string {
-  const key = json && TIME_KEYS.find((k) => json[k] !== undefined && json[k] !== null);
-  if (!json || !key) return '';
-  const v = json[key];
-  const ms = typeof v === 'number' ? (v < 1e11 ? v * 1000 : v) : Date.parse(String(v));
-  if (!Number.isFinite(ms)) return String(v).slice(0, 32);
-  return new Date(ms).toISOString().slice(11, 23);
-}
-
 /** `name=value`, quoted when the value has spaces or quotes, for the where box. */
 export function condition(name: string, value: string): string {
   const bare = value !== '' && !/[\s"]/.test(value);
@@ -45,5 +33,8 @@ export function addCondition(where: string, cond: string): string {
   return w ? `${w} ${cond}` : cond;
 }
 
-/** Column widths in characters, shared by the header and the rows so they line up. */
-export const COLUMN_CH = { level: 6, time: 13, message: 48, field: 18 } as const;
+/**
+ * Column widths in characters, shared by the header and the rows so they line up. The time column
+ * is as wide as the view's time gutter (`--time-ch`, set by LogView from the rows' times).
+ */
+export const COLUMN_CH = { level: 6, message: 48, field: 18 } as const;

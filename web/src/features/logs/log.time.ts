@@ -29,10 +29,36 @@ export function fromLocalInput(value: string): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-/** `/logs/<source>/lines.txt?…`: the current source, range and filter as a text file. */
+/**
+ * The time gutter's width in characters, 0 when no row has a time. The oldest and newest timed rows
+ * decide it (the oldest shows the most of its date), so a long view costs two short scans.
+ */
+export function gutterChars(rows: readonly { time: string | null }[], now = new Date()): number {
+  const first = rows.find((r) => r.time)?.time;
+  if (!first) return 0;
+  let last = first;
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const t = rows[i]!.time;
+    if (t) {
+      last = t;
+      break;
+    }
+  }
+  const width = (iso: string) => formatLineTime(iso, now).length;
+  return Math.max(CLOCK_CHARS, width(first), width(last));
+}
+/** `01:02:03.123`: the narrowest a time is shown. */
+const CLOCK_CHARS = 12;
+
+/** `/logs/<source>/lines.txt?…`: the current source, range, filter and where as a text file. */
 export function downloadHref(
   source: string,
-  o: { filter?: string | null; since?: string | null; until?: string | null },
+  o: {
+    filter?: string | null;
+    where?: string | null;
+    since?: string | null;
+    until?: string | null;
+  },
 ): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(o)) if (v) q.set(k, v);

@@ -14,6 +14,7 @@ export const LogTailMergedSubscription = graphql(`
       text
       truncated
       droppedCount
+      time
     }
   }
 `);
