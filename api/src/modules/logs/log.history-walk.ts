@@ -36,7 +36,7 @@ export class HistoryWalk {
       const file = f ? await openListed(f, this.o) : null;
       if (file) return { file, i };
       if (this.relists++ >= RELISTS) return null;
-      this.files = await listHistory(this.path);
+      this.files = await listHistory(this.path, this.o.onRefused);
       const at = indexOfFile(this.files, key);
       if (at < 0) return null;
       i = at + shift;

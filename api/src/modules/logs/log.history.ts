@@ -2,7 +2,7 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { sameLogFile, type LogFileKey } from './log.cursor.js';
-import { statLog } from './log.file.js';
+import { statLog, type RefusalSink } from './log.file.js';
 
 /** Rotated files listed at most (the newest); older ones are not read. */
 export const MAX_ROTATED = 100;
@@ -42,12 +42,17 @@ function nameRule(base: string): RegExp {
  * The current file (if it is there) and its rotated siblings in its own folder, newest first:
  * numbered ones by number, dated ones by date, ties by mtime. Regular files only (lstat: a
  * symlink is never listed), at most MAX_ROTATED rotated files. `path` is canonical (log.file.ts).
+ * `onRefused` hears of a folder that now leads elsewhere (nothing is listed then).
  */
-export async function listHistory(path: string): Promise<HistoryFile[]> {
+export async function listHistory(path: string, onRefused?: RefusalSink): Promise<HistoryFile[]> {
   const dir = dirname(path);
   const base = basename(path);
   // the same rule as statLog: a folder that became a symlink is not read
-  if ((await fsp.realpath(dir).catch(() => null)) !== dir) return [];
+  const real = await fsp.realpath(dir).catch(() => null);
+  if (real !== dir) {
+    if (real !== null) onRefused?.(path, join(real, base));
+    return [];
+  }
   const out: HistoryFile[] = [];
   const current = await statLog(path);
   if (current) out.push(describe(path, base, current));

@@ -208,7 +208,7 @@ async function attach(
     feed.queues.add(queue); // same tick as reading `at`: every later event reaches the queue
     if (start === 'end') return { history: [], floor: at };
     if (at === null) return { history: [], floor: 'after' in start ? start.after : null }; // file missing: all live
-    const files = await listHistory(feed.path);
+    const files = await listHistory(feed.path, onRefused);
     const f = files[indexOfFile(files, at)];
     if (f && (f.compressed || f.size >= at.offset))
       return history(feed.path, files, at, start, { filter: o.filter ?? null, onRefused, signal });

@@ -68,7 +68,7 @@ export async function rangeBack(
   o: RangeOptions = {},
 ): Promise<LineEvent[]> {
   const now = Date.now();
-  const walk = new HistoryWalk(path, await listHistory(path), o);
+  const walk = new HistoryWalk(path, await listHistory(path, o.onRefused), o);
   let i = at.before ? indexOfFile(walk.files, at.before) : 0;
   if (i < 0) return [];
   const pages: LineEvent[][] = [];
@@ -119,7 +119,7 @@ export async function* rangeForward(
 ): AsyncGenerator<FollowEvent, undefined> {
   const now = Date.now();
   const { after, before } = at;
-  const walk = new HistoryWalk(path, await listHistory(path), o);
+  const walk = new HistoryWalk(path, await listHistory(path, o.onRefused), o);
   const last = (): number => (before ? indexOfFile(walk.files, before) : 0);
   const stopFile = walk.files[last()];
   // `before` in a file that left the history, or that was cut short since: nothing before it here

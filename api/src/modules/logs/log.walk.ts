@@ -28,7 +28,7 @@ export async function readBack(
       { before: o.before ?? null, inclusive: o.inclusive },
       o,
     );
-  const walk = new HistoryWalk(path, await listHistory(path), o);
+  const walk = new HistoryWalk(path, await listHistory(path, o.onRefused), o);
   let i = o.before ? indexOfFile(walk.files, o.before) : 0;
   if (i < 0) return [];
   const pages: LineEvent[][] = [];
@@ -72,7 +72,7 @@ export async function* readForward(
   after: LogCursor,
   o: ReadOptions & { until?: LogCursor | null } = {},
 ): AsyncGenerator<FollowEvent, undefined> {
-  const walk = new HistoryWalk(path, await listHistory(path), o);
+  const walk = new HistoryWalk(path, await listHistory(path, o.onRefused), o);
   const stopAt = (): number => (o.until ? indexOfFile(walk.files, o.until) : 0);
   let i = indexOfFile(walk.files, after);
   let from = after.offset;
