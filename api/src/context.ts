@@ -39,7 +39,7 @@ export interface ServerContext {
   setCookies: string[];
   secure: boolean;
   transport: 'http' | 'ws';
-  /** HTTP: a signal that aborts when this request's connection ends (queries have no `signal`). */
+  /** A signal that aborts when the client goes away: the HTTP connection, or the WebSocket (queries have no `signal`). */
   clientGone?: () => AbortSignal;
 }
 

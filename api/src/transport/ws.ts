@@ -5,6 +5,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { AppServices, ServerContext } from '../context.js';
 import { clientIp, credentialsOf, originAllowed } from '../http/request-identity.js';
+import { socketCloseSignal } from '../http/close-signal.js';
 import { isGraphQLError, withContractCode } from '../plugins/error-codes.js';
 import { quotaRefusal } from '../plugins/subscription-guard.js';
 import {
@@ -127,6 +128,7 @@ export function attachWebSocket(
         setCookies: [],
         secure: false,
         transport: 'ws',
+        clientGone: () => socketCloseSignal(ctx.socket),
       };
       const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
         ...serverContext,

@@ -2,6 +2,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startServer, type TestServer } from '../../test/harness.js';
 import { LINES, code } from '../../test/log.api-testkit.js';
 import { waitUntil } from '../../test/wait.js';
@@ -92,6 +93,32 @@ describe('logLines(filter:)', () => {
     expect(await abandoned).toBeInstanceOf(Error);
     await waitUntil(() => openOn(target) === 0, { timeoutMs: 20_000, what: 'the file to close' });
     // the old code read all 48 MiB before it closed the file
+    expect(bytesReadSoFar() - before).toBeLessThan(BIG_BYTES / 2);
+  });
+
+  it('stops reading when a WebSocket client goes away mid-search', async () => {
+    const target = file('big.log');
+    const before = bytesReadSoFar();
+    const ws = new WebSocket(s.wsUrl, 'graphql-transport-ws');
+    ws.on('message', (raw) => {
+      const m = JSON.parse(String(raw)) as { type: string };
+      if (m.type !== 'connection_ack') return;
+      const variables = { s: 'big', n: 10, f: '/a\\sb/' };
+      ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: LINES, variables } }));
+    });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${admin.token}` },
+      }),
+    );
+    await waitUntil(() => openOn(target) === 1, {
+      what: 'the search to open the file',
+      everyMs: 5,
+    });
+    ws.terminate(); // the connection drops, as a closed laptop's does
+    await waitUntil(() => openOn(target) === 0, { timeoutMs: 20_000, what: 'the file to close' });
     expect(bytesReadSoFar() - before).toBeLessThan(BIG_BYTES / 2);
   });
 });
