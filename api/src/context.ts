@@ -8,6 +8,7 @@ import type { Authenticator } from './modules/auth/authenticator.js';
 import type { GuessLimiter } from './modules/auth/login-limiter.js';
 import type { Viewer } from './modules/auth/viewer.js';
 import type { CommandSupervisor } from './modules/commands/command.supervisor.js';
+import type { OutputStore } from './modules/commands/output.store.js';
 import type { LogHub } from './modules/logs/log.hub.js';
 import type { Metrics } from './observability/metrics.js';
 import type { PubSub } from './realtime/pubsub.js';
@@ -28,6 +29,8 @@ export interface AppServices {
   instance: InstanceLease;
   /** one follower per log file, shared by every logTail */
   logHub: LogHub;
+  /** every run's whole output, in files under DATA_DIR/output */
+  outputStore: OutputStore;
 }
 
 /** What each transport supplies per request or WebSocket operation. */

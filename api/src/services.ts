@@ -13,6 +13,7 @@ import { LoginLimiter } from './modules/auth/login-limiter.js';
 import { DbLoginLimiter } from './modules/auth/login-limiter.db.js';
 import { recoverOrphanedRuns } from './modules/commands/command.recovery.js';
 import { CommandSupervisor } from './modules/commands/command.supervisor.js';
+import { OutputStore } from './modules/commands/output.store.js';
 import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
 import { createLogHub } from './modules/logs/log.hub.js';
@@ -79,6 +80,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
     instance,
     logHub: createLogHub({ onRefused: refusalWarner(log) }),
+    outputStore: OutputStore.inDataDir(config.DATA_DIR),
   };
   // once for the deployment, not once per instance started at the same moment
   await withStartupLock(orm, () => ensureInitialAdmin(services));

@@ -31,6 +31,11 @@ const list = [
     name: '007-login-guesses',
     load: async () => (await import('./migrations/007-login-guesses.js')).Migration007LoginGuesses,
   },
+  {
+    name: '008-run-output-files',
+    load: async () =>
+      (await import('./migrations/008-run-output-files.js')).Migration008RunOutputFiles,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);

@@ -25,6 +25,8 @@ export class CommandRun {
   ownerId: string | null = null;
   /** a cancel asked for from any instance; the owner sees it on its next heartbeat */
   cancelRequestedAt: Date | null = null;
+  /** retention removed this finished run's output (the run itself is kept) */
+  outputRemovedAt: Date | null = null;
 }
 
 export const CommandRunSchema = new EntitySchema<CommandRun>({
@@ -47,6 +49,7 @@ export const CommandRunSchema = new EntitySchema<CommandRun>({
     lastSeq: { type: 'integer', fieldName: 'last_seq' },
     ownerId: { type: 'string', fieldName: 'owner_id', length: 36, nullable: true },
     cancelRequestedAt: { type: 'datetime', fieldName: 'cancel_requested_at', nullable: true },
+    outputRemovedAt: { type: 'datetime', fieldName: 'output_removed_at', nullable: true },
   },
 });
 
