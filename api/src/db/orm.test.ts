@@ -25,14 +25,18 @@ describe('migrations at start', () => {
     const em = orm.em.fork() as SqlEntityManager;
     expect(await applied(em)).toEqual(migrationNames);
     // as if the last migration were new in this release
-    await em.execute('drop table login_guesses');
+    await em.execute('drop index command_runs_command_name_started_at_index');
+    await em.execute('drop index command_runs_finished_at_index');
+    await em.execute('alter table command_runs drop column output_removed_at');
     await em.execute(`delete from mikro_orm_migrations where name = '${migrationNames.at(-1)}'`);
     await orm.close();
 
     orm = await initOrm(config);
     const again = orm.em.fork() as SqlEntityManager;
     expect(await applied(again)).toEqual(migrationNames);
-    expect(await again.execute('select count(*) as n from login_guesses')).toEqual([{ n: 0 }]);
+    expect(
+      await again.execute('select count(*) as n from command_runs where output_removed_at is null'),
+    ).toEqual([{ n: 0 }]);
     await orm.close();
   });
 });
