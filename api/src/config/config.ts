@@ -100,6 +100,12 @@ const envSchema = z.object({
         .filter(Boolean),
     ),
   UPLOAD_QUOTA_BYTES: z.coerce.number().int().positive().optional(),
+  // all runs' stored output together: past it, runs go on but their further output is not kept
+  OUTPUT_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 ** 3),
   AI_BASE_URL: url(['http:', 'https:']).optional(),
   AI_MODEL: z.string().min(1).optional(),
   AI_API_KEY: z.string().min(1).optional(),
