@@ -13,6 +13,7 @@ import { LoginLimiter } from './modules/auth/login-limiter.js';
 import { DbLoginLimiter } from './modules/auth/login-limiter.db.js';
 import { recoverOrphanedRuns } from './modules/commands/command.recovery.js';
 import { CommandSupervisor } from './modules/commands/command.supervisor.js';
+import { moveLegacyOutput } from './modules/commands/output.legacy.js';
 import { OutputStore } from './modules/commands/output.store.js';
 import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
@@ -67,6 +68,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     log,
   });
   await instance.register();
+  const outputStore = OutputStore.inDataDir(config.DATA_DIR);
   const services: AppServices = {
     config,
     log,
@@ -77,18 +79,28 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     // on PostgreSQL the limits hold for every instance sharing it; SQLite serves one process
     limiter: isPostgres(orm) ? new DbLoginLimiter(orm, log) : new LoginLimiter(),
     agent,
-    supervisor: new CommandSupervisor(orm, pubsub, log, metrics),
+    supervisor: new CommandSupervisor(
+      orm,
+      pubsub,
+      log,
+      metrics,
+      outputStore,
+      config.OUTPUT_QUOTA_BYTES,
+    ),
     instance,
     logHub: createLogHub({ onRefused: refusalWarner(log) }),
-    outputStore: OutputStore.inDataDir(config.DATA_DIR),
+    outputStore,
   };
   // once for the deployment, not once per instance started at the same moment
   await withStartupLock(orm, () => ensureInitialAdmin(services));
-  await recoverOrphanedRuns(orm, instance, pubsub, log, true);
+  await moveLegacyOutput(orm, outputStore, log);
+  await recoverOrphanedRuns(orm, instance, pubsub, log, outputStore, true);
   // one instance (SQLite) has no one to take over from, and its cancels arrive in-process
   if (instance.shared) {
     instance.onBeat(() => services.supervisor.checkRequests());
-    instance.onBeat(() => recoverOrphanedRuns(orm, instance, pubsub, log).then(() => {}));
+    instance.onBeat(() =>
+      recoverOrphanedRuns(orm, instance, pubsub, log, outputStore).then(() => {}),
+    );
     instance.start();
   }
   await sweepUploads(services);

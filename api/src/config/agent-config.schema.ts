@@ -164,7 +164,7 @@ const commandSchema = (baseDir: string) =>
         .int()
         .min(1)
         .max(1024 * MiB)
-        .default(10 * MiB),
+        .default(1024 * MiB),
       group: groupSchema.optional(),
       icon: iconSchema.optional(),
       confirm: confirmSchema,

@@ -67,7 +67,7 @@ describe('loadAgentConfig', () => {
       maxConcurrent: 1,
       roles: ['admin'],
       env: {},
-      maxOutputBytes: 10 * 1024 * 1024,
+      maxOutputBytes: 1024 * 1024 * 1024,
     });
     expect(config.commands[0].args[0]).toMatchObject({
       required: true,

@@ -142,8 +142,8 @@ describe('two instances with REDIS_URL', () => {
     const updates = b.subscribeWs(UPDATES, {}, { token: admin.token });
     await b.listening('runUpdated', 1); // the subscription is open on B (Redis is subscribed from the start)
     const id = (await a.gql(RUN, {}, admin)).data.runCommand.id;
-    // past A's output flush (50 ms): B replays "one" from the database. Output younger than that
-    // lives only in A's memory and B can't replay it yet (see docs/deployment.md, scale-out).
+    // past A's output flush (50 ms): B replays "one" from its file in the shared data folder.
+    // Output younger than that lives only in A's memory and B can't replay it yet (docs/deployment.md).
     await new Promise((r) => setTimeout(r, 300));
     const output = b.subscribeSse(OUTPUT, { id }, { token: admin.token });
     const end = await output.waitEnd(10_000);

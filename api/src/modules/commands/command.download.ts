@@ -3,14 +3,12 @@ import type { AppServices } from '../../context.js';
 import { drained, refuseSignedOut, startDownload } from '../../http/download.js';
 import { sendError } from '../../http/respond.js';
 import type { Viewer } from '../auth/viewer.js';
-import { CommandRun, OutputChunkRow } from './command-run.entity.js';
+import { CommandRun } from './command-run.entity.js';
 import { PlainText } from './command.plain.js';
 import { runVisible } from './command.service.js';
 
 export const RUN_OUTPUT_PATH = /^\/runs\/([^/?]+)\/output\.txt$/;
 const RUN_ID = /^[0-9a-f-]{36}$/;
-// rows read from the store at a time: memory stays flat however long the output is
-const PAGE = 500;
 
 /**
  * `GET /runs/:id/output.txt`: the run's whole stored output, stdout and stderr interleaved as they
@@ -46,27 +44,13 @@ export async function serveRunOutput(
   const { start, end } = span;
 
   const strip = plain ? { STDOUT: new PlainText(), STDERR: new PlainText() } : null;
-  let offset = 0; // bytes of stored output before the current row
-  let afterSeq = 0;
-  for (;;) {
-    const rows = await em.find(
-      OutputChunkRow,
-      { runId: run.id, seq: { $gt: afterSeq } },
-      { orderBy: { seq: 'asc' }, limit: PAGE, fields: ['seq', 'stream', 'data'] },
-    );
-    em.clear();
-    for (const row of rows) {
-      let bytes = Buffer.from(strip ? strip[row.stream].push(row.data) : row.data);
-      const from = offset;
-      offset += bytes.length;
-      if (offset <= start) continue;
-      if (from < start || offset - 1 > end)
-        bytes = bytes.subarray(Math.max(0, start - from), end - from + 1);
-      if (!res.write(bytes)) await drained(res);
-      if (res.destroyed || offset - 1 >= end) return void res.end();
-    }
-    if (rows.length < PAGE) break;
-    afterSeq = rows[rows.length - 1]!.seq;
+  let left = end - start + 1; // Infinity-safe: an unsized download has end = Infinity
+  for await (const { stream, data } of app.outputStore.bytes(run.id, strip ? 0 : start)) {
+    let bytes = strip ? Buffer.from(strip[stream].push(data.toString('utf8'))) : data;
+    if (bytes.length > left) bytes = bytes.subarray(0, left);
+    left -= bytes.length;
+    if (!res.write(bytes)) await drained(res);
+    if (res.destroyed || left <= 0) return void res.end();
   }
   if (strip) res.write(strip.STDOUT.end() + strip.STDERR.end());
   res.end();

@@ -5,6 +5,7 @@ import type { InstanceLease } from '../../cluster/instance.lease.js';
 import type { Logger } from '../../logger.js';
 import type { PubSub } from '../../realtime/pubsub.js';
 import { CommandRun } from './command-run.entity.js';
+import type { OutputStore } from './output.store.js';
 
 /** Pids whose environment carries this run's id: exactly what the run started, never a reused pid. */
 function processesOfRun(runId: string): number[] {
@@ -54,6 +55,7 @@ export async function recoverOrphanedRuns(
   lease: InstanceLease,
   pubsub: PubSub,
   log: Logger,
+  store: OutputStore,
   atStart = false,
 ): Promise<number> {
   const em = orm.em.fork() as SqlEntityManager;
@@ -76,7 +78,8 @@ export async function recoverOrphanedRuns(
     claimed++;
     const pids = processesOfRun(o.id);
     killAll(pids);
-    pubsub.publish('runOutput', { end: { lastSeq: Number(o.last_seq) } }, o.id);
+    const lastSeq = await settleOutput(em, store, o, everyOtherIsGone, log);
+    pubsub.publish('runOutput', { end: { lastSeq } }, o.id);
     pubsub.publish('runUpdated', { runId: o.id, startedById: o.started_by_id });
     log.warn('run interrupted: the server running it is gone', {
       runId: o.id,
@@ -92,4 +95,29 @@ export async function recoverOrphanedRuns(
     'run',
   );
   return claimed;
+}
+
+/**
+ * The row's counters trail the output file by up to a second: they are set from the file, read to
+ * its last whole frame. When nobody else can be writing it (`cut`), a torn last frame is cut off,
+ * so a restart leaves no half-written record. The end published is the larger seq of the two.
+ */
+async function settleOutput(
+  em: SqlEntityManager,
+  store: OutputStore,
+  o: Orphan,
+  cut: boolean,
+  log: Logger,
+): Promise<number> {
+  const rowSeq = Number(o.last_seq);
+  try {
+    const extent = await store.extent(o.id, cut);
+    if (!extent) return rowSeq;
+    const lastSeq = Math.max(rowSeq, extent.lastSeq);
+    await em.nativeUpdate(CommandRun, { id: o.id }, { lastSeq, outputBytes: extent.bytes });
+    return lastSeq;
+  } catch (err) {
+    log.error("could not read an interrupted run's output file", { runId: o.id, err });
+    return rowSeq;
+  }
 }

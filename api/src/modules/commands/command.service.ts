@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { admitShared, runningShared } from '../../cluster/run.admission.js';
-import type { Context } from '../../context.js';
+import type { AppServices, Context } from '../../context.js';
 import type { CommandSpec } from '../../config/agent-config.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
 import { newestFirst, type Page } from '../../pagination/keyset.js';
@@ -10,9 +10,10 @@ import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { RunFileCopies } from '../files/file.run-copy.js';
 import { resolveFileForCommand } from '../files/file.service.js';
-import { CommandRun, OutputChunkRow, type RunStatus } from './command-run.entity.js';
+import { CommandRun, type RunStatus } from './command-run.entity.js';
 import { resolveArgv, type CommandArgInput } from './command.args.js';
 import type { LiveChunk } from './command.live-chunk.js';
+import type { ReadPosition } from './output.store.js';
 
 export function mayRun(viewer: Viewer, spec: CommandSpec): boolean {
   return viewer.role === 'ADMIN' || spec.roles.includes('user');
@@ -219,27 +220,45 @@ export async function listRuns(ctx: Context, args: RunsArgs): Promise<Page<Comma
   return newestFirst(ctx.em, CommandRun, where, 'startedAt', args);
 }
 
-/** Stored output after `afterSeq`, then what is published but not yet written. */
-export async function storedOutput(
-  ctx: Pick<Context, 'em' | 'app'>,
+// a page of stored output holds about this much (a GraphQL `output` page, a replay step)
+const PAGE_BYTES = 1024 * 1024;
+
+/**
+ * A run's stored output read in seq order, a page at a time: from its file, then what is
+ * published but not yet written. The file position is kept between pages of one reader.
+ */
+export class OutputPages {
+  private at: ReadPosition | undefined;
+
+  constructor(
+    private readonly app: Pick<AppServices, 'outputStore' | 'supervisor'>,
+    private readonly runId: string,
+  ) {}
+
+  async after(afterSeq: number, first: number, maxBytes = PAGE_BYTES): Promise<LiveChunk[]> {
+    const limits = { maxChunks: first, maxBytes };
+    const { chunks, next } = await this.app.outputStore.read(this.runId, afterSeq, limits, this.at);
+    this.at = next;
+    if (chunks.length < first) {
+      // only pending chunks that continue the page: a batch written (and no longer pending) since
+      // the file was read is read from the file next time, never skipped
+      let last = chunks.length ? chunks[chunks.length - 1]!.seq : afterSeq;
+      for (const c of this.app.supervisor.pendingAfter(this.runId, last)) {
+        if (c.seq !== last + 1 || chunks.length >= first) break;
+        chunks.push(c);
+        last = c.seq;
+      }
+    }
+    return chunks;
+  }
+}
+
+/** Stored output after `afterSeq` (at most `first` chunks and about PAGE_BYTES of output). */
+export function storedOutput(
+  ctx: Pick<Context, 'app'>,
   runId: string,
   afterSeq: number,
   first: number,
 ): Promise<LiveChunk[]> {
-  const rows = await ctx.em.find(
-    OutputChunkRow,
-    { runId, seq: { $gt: afterSeq } },
-    { orderBy: { seq: 'asc' }, limit: first },
-  );
-  const out: LiveChunk[] = rows.map((r) => ({
-    seq: r.seq,
-    stream: r.stream,
-    data: r.data,
-    at: r.at.toISOString(),
-  }));
-  if (out.length < first) {
-    const last = out.length ? out[out.length - 1]!.seq : afterSeq;
-    out.push(...ctx.app.supervisor.pendingAfter(runId, last).slice(0, first - out.length));
-  }
-  return out;
+  return new OutputPages(ctx.app, runId).after(afterSeq, first);
 }

@@ -2,7 +2,7 @@ import type { Context } from '../../context.js';
 import { BoundedQueue } from '../../realtime/queue.js';
 import { CommandRun } from './command-run.entity.js';
 import { joined } from './command.coalesce.js';
-import { getRun, storedOutput } from './command.service.js';
+import { getRun, OutputPages } from './command.service.js';
 import type { LiveChunk, OutputEvent } from './command.live-chunk.js';
 
 const HIGH_WATER_BYTES = 32 * 1024 * 1024;
@@ -30,6 +30,7 @@ export async function* commandOutput(
 ): AsyncGenerator<LiveChunk> {
   const run = await getRun(ctx, runId);
   const live = new LiveWindow(ctx, run.id);
+  const store = new OutputPages(ctx.app, run.id);
   try {
     let last = Math.max(0, afterSeq);
     let reading = true; // the store is read page by page until it has nothing more
@@ -44,8 +45,7 @@ export async function* commandOutput(
       // the end says how far the output goes: reached, there is nothing to ask the store
       if (live.endSeq !== null && last >= live.endSeq) return;
       if (reading || live.ahead(last)) {
-        const page = await storedOutput(ctx, run.id, last, REPLAY_PAGE);
-        ctx.em.clear();
+        const page = await store.after(last, REPLAY_PAGE);
         if (page.length) {
           for (const c of joinRun(page)) yield c;
           last = page[page.length - 1]!.seq;
@@ -66,7 +66,7 @@ export async function* commandOutput(
             { id: run.id },
             { fields: ['status', 'outputTruncated', 'lastSeq'] },
           );
-        if (row && row.lastSeq > last && (await storedOutput(ctx, run.id, last, 1)).length) {
+        if (row && row.lastSeq > last && (await store.after(last, 1)).length) {
           reading = true;
           continue;
         }

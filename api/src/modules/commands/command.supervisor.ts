@@ -1,13 +1,14 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import type { Knex } from '@mikro-orm/knex';
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { CommandSpec } from '../../config/agent-config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { PubSub } from '../../realtime/pubsub.js';
 import { cutUtf8 } from '../logs/log.lines.js';
-import { CommandRun, OutputChunkRow, type StreamName } from './command-run.entity.js';
+import { CommandRun, type StreamName } from './command-run.entity.js';
 import type { LiveChunk } from './command.live-chunk.js';
 import { childEnv, startProcess, type ProcessHandle } from './command.runner.js';
+import type { OutputStore, OutputWriter } from './output.store.js';
 
 interface Active {
   run: CommandRun;
@@ -30,18 +31,30 @@ interface Active {
   /** failed writes in a row, and when the next may be tried (backoff) */
   failures: number;
   retryAt: number;
-  /** bytes in `pending`: bounded while the database is away */
+  /** bytes in `pending`: bounded while the store is away */
   pendingBytes: number;
+  /** the run's output file, opened by the first write */
+  writer: OutputWriter | null;
+  /** the counters as the file has them, as the row last got them, when, and whether a write is under way */
+  written: Counters;
+  counted: Counters;
+  countedAt: number;
+  counting: boolean;
 }
 
+type Counters = Pick<CommandRun, 'lastSeq' | 'outputBytes' | 'outputTruncated'>;
+
 const FLUSH_MS = 50;
-// a batch costs a transaction (3-5 ms, more when it triggers a WAL checkpoint) besides its bytes.
-// 2 MiB batches stored a run's first 10 MiB 10-15% faster, but the chunks waiting for them lived
-// long enough to be promoted: the server's RSS rose 5 MiB with every run, to about 40 MiB more
-// before a mark-compact took it back. 512 KiB: about 1 MiB over the first runs, then level
+// a batch is one write to the run's file. Batches much larger than this keep the chunks waiting
+// for them alive long enough to be promoted (the RSS rose 5 MiB a run with 2 MiB batches, when
+// they were database transactions); 512 KiB keeps it level
 const FLUSH_BYTES = 512 * 1024;
+// the row's lastSeq/outputBytes follow the file this often while a run runs (exact at its end)
+const COUNTERS_MS = 1000;
+// the total stored output (for OUTPUT_QUOTA_BYTES) is asked of the database this often
+const QUOTA_MS = 5000;
 const HOLD_MAX_MS = 2000;
-// while the database is away, a run's unstored output waits in memory up to this much; past it the
+// while the store is away, a run's unstored output waits in memory up to this much; past it the
 // run records a notice of the hole and is marked truncated, as at the output cap
 const PENDING_MAX_BYTES = 16 * 1024 * 1024;
 const RETRY_MIN_MS = 100;
@@ -54,11 +67,16 @@ export class CommandSupervisor {
   /** the store failed and has not succeeded since: logged once per outage */
   private storeDown = false;
 
+  /** every run's stored output as the database last summed it, and what this instance stored since */
+  private quota = { used: 0, since: 0, at: 0, asking: false };
+
   constructor(
     private readonly orm: MikroORM,
     private readonly pubsub: PubSub,
     private readonly log: Logger,
     private readonly metrics: Metrics,
+    private readonly store: OutputStore,
+    private readonly quotaBytes: number,
   ) {
     pubsub.on('runCancel', ({ runId }) => this.cancel(runId));
   }
@@ -152,14 +170,24 @@ export class CommandSupervisor {
       failures: 0,
       retryAt: 0,
       pendingBytes: 0,
+      writer: null,
+      written: NOTHING_WRITTEN,
+      counted: NOTHING_WRITTEN,
+      countedAt: 0,
+      counting: false,
     };
     this.active.set(run.id, a);
+    this.askQuota();
     this.metrics.runningCommands.inc();
     void this.follow(a);
   }
 
   private async follow(a: Active): Promise<void> {
-    const timer = setInterval(() => this.flush(a), FLUSH_MS);
+    const timer = setInterval(() => {
+      void this.flush(a);
+      this.count(a);
+      this.askQuota();
+    }, FLUSH_MS);
     let unflushed = 0;
     try {
       for await (const c of a.handle.chunks) {
@@ -171,9 +199,11 @@ export class CommandSupervisor {
           continue;
         }
         const bytes = Buffer.byteLength(c.data);
+        const quotaLeft = this.quotaBytes - this.quota.used - this.quota.since;
         if (a.pendingBytes + bytes > PENDING_MAX_BYTES) this.dropWhileDown(a, stream, c.data);
+        else if (bytes > quotaLeft) this.reachCap(a, stream, c.data, quotaLeft, 'quota');
         else if (a.bytes + bytes <= a.spec.maxOutputBytes) this.emit(a, stream, c.data, true);
-        else this.reachCap(a, stream, c.data);
+        else this.reachCap(a, stream, c.data, a.spec.maxOutputBytes - a.bytes, 'command');
         unflushed += bytes;
         if (unflushed > FLUSH_BYTES) {
           // storing paces the child: its pipe fills while a batch is written
@@ -185,6 +215,7 @@ export class CommandSupervisor {
       if (result.error) this.emit(a, 'STDERR', result.error + '\n', true);
       clearInterval(timer);
       await this.stored(a);
+      await this.closeFile(a);
       await this.finish(
         a,
         a.interrupted ? 'INTERRUPTED' : result.status,
@@ -194,6 +225,7 @@ export class CommandSupervisor {
       );
     } catch (err) {
       clearInterval(timer);
+      await this.closeFile(a);
       this.log.error('run supervision failed', { runId: a.run.id, err });
       await this.finish(a, 'FAILED', null, null, 'Internal error while following the run.').catch(
         () => {},
@@ -201,28 +233,40 @@ export class CommandSupervisor {
     }
   }
 
-  /** The chunk that crosses the cap: what fits is stored (whole characters), a notice says the rest is not. */
-  private reachCap(a: Active, stream: StreamName, data: string): void {
-    const kept = cutUtf8(Buffer.from(data), a.spec.maxOutputBytes - a.bytes).toString('utf8');
+  /**
+   * The chunk that crosses a limit (the command's maxOutputBytes, or the server's output quota):
+   * what fits is stored (whole characters), a notice says the rest is not.
+   */
+  private reachCap(
+    a: Active,
+    stream: StreamName,
+    data: string,
+    room: number,
+    limit: 'command' | 'quota',
+  ): void {
+    const kept = cutUtf8(Buffer.from(data), Math.max(0, room)).toString('utf8');
     if (kept) this.emit(a, stream, kept, true);
     a.truncated = true;
-    const cap = `${Math.round(a.spec.maxOutputBytes / 1024)} KiB`;
+    const why =
+      limit === 'command'
+        ? `output past ${Math.round(a.spec.maxOutputBytes / 1024)} KiB is not kept`
+        : `the server's output quota (OUTPUT_QUOTA_BYTES, ${Math.round(this.quotaBytes / 1024 ** 2)} MiB for all runs) is full: further output is not kept`;
     this.emit(
       a,
       'STDERR',
-      `\n[tiny-agent] output past ${cap} is not kept (live viewers still see it); the command goes on running.\n`,
+      `\n[tiny-agent] ${why} (live viewers still see it); the command goes on running.\n`,
       true,
     );
     if (kept.length < data.length) this.emit(a, stream, data.slice(kept.length), false);
   }
 
-  /** The database has been away so long that the output waiting for it reached its bound. */
+  /** The store has been failing so long that the output waiting for it reached its bound. */
   private dropWhileDown(a: Active, stream: StreamName, data: string): void {
     a.truncated = true;
     this.emit(
       a,
       'STDERR',
-      `\n[tiny-agent] the database was unreachable and ${PENDING_MAX_BYTES / 1024 / 1024} MiB of output waited for it: output from here on is not kept (live viewers still see it).\n`,
+      `\n[tiny-agent] the output could not be written and ${PENDING_MAX_BYTES / 1024 / 1024} MiB of it waited: output from here on is not kept (live viewers still see it).\n`,
       true,
     );
     this.emit(a, stream, data, false);
@@ -264,14 +308,15 @@ export class CommandSupervisor {
       const bytes = Buffer.byteLength(data);
       a.bytes += bytes;
       a.pendingBytes += bytes;
+      this.quota.since += bytes;
       a.pending.push(chunk);
     }
     this.pubsub.publish('runOutput', { chunk }, a.run.id);
   }
 
   /**
-   * One transaction per batch: chunks and the run's counters move together. A failed write keeps
-   * its chunks pending and is tried again after a backoff (the timer calls this every FLUSH_MS).
+   * One write per batch to the run's file; the run's row follows every COUNTERS_MS. A failed write
+   * keeps its chunks pending and is tried again after a backoff (the timer calls this every FLUSH_MS).
    */
   private flush(a: Active): Promise<void> {
     if (a.flushing) return a.flushing;
@@ -279,20 +324,79 @@ export class CommandSupervisor {
     const batch = a.pending.slice();
     // the counters as they stand with this batch: a chunk emitted during the write is not in it
     const counters = { lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated };
-    const write = this.orm.em.fork().transactional(async (tx) => {
-      await insertChunks(tx, a.run.id, batch);
-      await tx.nativeUpdate(CommandRun, { id: a.run.id }, counters);
-    });
+    const write = (async () => {
+      a.writer ??= await this.store.create(a.run.id);
+      await a.writer.append(batch);
+    })();
     a.flushing = write.then(
       () => {
         a.pending.splice(0, batch.length);
         a.pendingBytes = a.pending.reduce((n, c) => n + Buffer.byteLength(c.data), 0);
         a.failures = 0;
         this.storeUp();
+        a.written = counters;
+        this.count(a);
       },
       (err) => this.storeFailed(a, err),
     );
     return a.flushing.finally(() => (a.flushing = null));
+  }
+
+  /** The row follows the file, at most every COUNTERS_MS (at once when the run just became truncated). */
+  private count(a: Active): void {
+    const next = a.written;
+    if (a.counting || next === a.counted) return;
+    const due =
+      Date.now() - a.countedAt >= COUNTERS_MS || next.outputTruncated !== a.counted.outputTruncated;
+    if (!due) return;
+    a.counting = true;
+    a.countedAt = Date.now();
+    this.orm.em
+      .fork()
+      .nativeUpdate(CommandRun, { id: a.run.id, status: 'RUNNING' }, next)
+      .then(
+        () => (a.counted = next),
+        // the file has the output; the row catches up on a later tick or at the end
+        () => {},
+      )
+      .finally(() => (a.counting = false));
+  }
+
+  /** The output file synced and closed; a failure is logged (its frames are whole or cut at a frame). */
+  private async closeFile(a: Active): Promise<void> {
+    const w = a.writer;
+    a.writer = null;
+    await w
+      ?.close()
+      .catch((err) =>
+        this.log.error("closing a run's output file failed", { runId: a.run.id, err }),
+      );
+  }
+
+  /** Asks the database for every run's stored output, at most every QUOTA_MS (never waited for). */
+  private askQuota(): void {
+    const q = this.quota;
+    if (q.asking || Date.now() - q.at < QUOTA_MS) return;
+    q.asking = true;
+    const since = q.since;
+    const em = this.orm.em.fork() as SqlEntityManager;
+    em.execute<{ total: number | string | null }[]>(
+      'select sum(output_bytes) as total from command_runs where output_removed_at is null',
+    )
+      .then(
+        ([row]) => {
+          q.used = Number(row?.total ?? 0);
+          q.since -= since; // what was stored while asking counts on top
+          q.at = Date.now();
+        },
+        () => {},
+      )
+      .finally(() => (q.asking = false));
+  }
+
+  /** Every run's stored output as far as this instance knows (for the storage view). */
+  get outputStoredBytes(): number {
+    return this.quota.used + this.quota.since;
   }
 
   /** After the write under way, one with what is pending now (unless backing off). */
@@ -314,7 +418,7 @@ export class CommandSupervisor {
     a.retryAt = Date.now() + Math.min(RETRY_MIN_MS * 2 ** (a.failures - 1), RETRY_MAX_MS);
     if (this.storeDown) return;
     this.storeDown = true;
-    this.log.error('could not store run output; retrying until the database answers', {
+    this.log.error('could not store run output; retrying until it can be written', {
       runId: a.run.id,
       err,
     });
@@ -425,29 +529,6 @@ export function refusal(
   return null;
 }
 
+const NOTHING_WRITTEN: Counters = { lastSeq: 0, outputBytes: 0, outputTruncated: false };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const ROWS_PER_INSERT = 500; // 2,500 parameters: well inside SQLite's and PostgreSQL's limits
-
-/**
- * Output rows through the query builder with bound parameters. MikroORM's insertMany inlines every
- * value into the SQL text (escaping each chunk, then SQLite parsing it back): storing ran at about
- * 50 MiB/s and cost 14 ns of CPU per byte. Bound, the text goes to the database as it is.
- */
-async function insertChunks(tx: EntityManager, runId: string, chunks: LiveChunk[]): Promise<void> {
-  const meta = tx.getMetadata().get(OutputChunkRow.name);
-  const column = (p: keyof OutputChunkRow) => meta.properties[p].fieldNames[0]!;
-  const platform = tx.getPlatform();
-  const trx = tx.getTransactionContext<Knex.Transaction>()!;
-  for (let i = 0; i < chunks.length; i += ROWS_PER_INSERT) {
-    const rows = chunks.slice(i, i + ROWS_PER_INSERT).map((c) => ({
-      [column('runId')]: runId,
-      [column('seq')]: c.seq,
-      [column('stream')]: c.stream,
-      [column('data')]: c.data,
-      // as MikroORM writes a date on this platform (a timestamp in SQLite)
-      [column('at')]: platform.processDateProperty(new Date(c.at)),
-    }));
-    await trx.insert(rows).into(meta.tableName);
-  }
-}
