@@ -72,16 +72,18 @@ export async function visibleData(
   s: { gql: (q: string, v?: Record<string, unknown>, a?: Auth) => Promise<any>; url: string },
   auth: Auth,
   finishedOnly: Set<string> | null = null,
+  runFields = 'id commandName argv status exitCode outputBytes',
 ) {
+  const q = async (query: string) => {
+    const r = await s.gql(query, {}, auth);
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    return r;
+  };
   const runs = (
-    await s.gql(
-      `{ commandRuns(first: 100) { edges { node { id commandName argv status exitCode outputBytes } } } }`,
-      {},
-      auth,
-    )
+    await q(`{ commandRuns(first: 100) { edges { node { ${runFields} } } } }`)
   ).data.commandRuns.edges.map((e: any) => e.node);
   const files = (
-    await s.gql(`{ files(first: 100) { edges { node { id name size sha256 } } } }`, {}, auth)
+    await q(`{ files(first: 100) { edges { node { id name size sha256 } } } }`)
   ).data.files.edges.map((e: any) => e.node);
   const outputs: Record<string, string> = {};
   for (const r of runs)
