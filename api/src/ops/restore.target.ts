@@ -4,15 +4,19 @@ import path from 'node:path';
 import { dbNowSql } from '../cluster/instance.lease.js';
 import { connect, ifNoTable, rows, type Database } from './ops.database.js';
 
-/** Instances whose lease in `db` still holds: a server is running on this data. */
-export async function liveInstances(db: Database): Promise<{ host: string; pid: number }[]> {
+/** Instances whose lease in `db` still holds (a server runs on this data), with seconds left. */
+export async function liveInstances(
+  db: Database,
+): Promise<{ host: string; pid: number; left: number }[]> {
   if (db.kind === 'sqlite' && !(await stat(db.file).catch(() => null))) return [];
   const k = connect(db);
+  const now = dbNowSql(db.kind === 'postgresql');
   try {
-    return await rows<{ host: string; pid: number }>(
+    const live = await rows<{ host: string; pid: number; left: number | string }>(
       k,
-      `select host, pid from instances where lease_until > ${dbNowSql(db.kind === 'postgresql')}`,
+      `select host, pid, lease_until - ${now} as "left" from instances where lease_until > ${now}`,
     ).catch(ifNoTable([])); // a database no server has started on
+    return live.map((i) => ({ ...i, left: Math.ceil(Number(i.left) / 1000) }));
   } finally {
     await k.destroy();
   }

@@ -60,7 +60,7 @@ export async function restoreBackup(
   const live = await liveInstances(db);
   if (live.length)
     throw new OpsError(
-      `an instance is running on this data (${live.map((i) => `${i.host} pid ${i.pid}`).join(', ')}): stop it first, then restore`,
+      `an instance is running on this data (${live.map((i) => `${i.host} pid ${i.pid}`).join(', ')}): stop it first, then restore (a server that crashed lets go within ${Math.max(...live.map((i) => i.left))} s)`,
       EXIT.IN_USE,
     );
   const dbHeld = await databaseHoldsData(db);
