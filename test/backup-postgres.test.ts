@@ -1,6 +1,6 @@
 // `npm run backup` / `npm run restore` on PostgreSQL: pg_dump and pg_restore against a real
 // server (Debian's package, on a free loopback port), checked through the API of a second server.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,34 @@ describe('backup and restore (PostgreSQL)', () => {
         await k.destroy();
       }
     };
+    expect(await table(target)).toEqual(await table(url));
+
+    // again onto that data with --force: the database is dumped aside, the folder moved aside
+    const again = await runOps(
+      'restore',
+      [dir, '--data-dir', fresh, '--force'],
+      { ...env, DATABASE_URL: target },
+      tmp,
+    );
+    expect(again.code, again.err).toBe(0);
+    const aside = readdirSync(tmp).filter((n) => n.startsWith('restored-data.before-restore-'));
+    expect(aside.filter((n) => n.endsWith('.pgdump'))).toHaveLength(1);
+    expect(
+      statSync(
+        path.join(
+          tmp,
+          aside.find((n) => n.endsWith('.pgdump'))!,
+        ),
+      ).size,
+    ).toBeGreaterThan(0);
+    expect(
+      readdirSync(
+        path.join(
+          tmp,
+          aside.find((n) => !n.endsWith('.pgdump'))!,
+        ),
+      ),
+    ).toContain('uploads');
     expect(await table(target)).toEqual(await table(url));
   });
 });
