@@ -30,6 +30,7 @@ async function listFiles(dir: string, rel = ''): Promise<{ rel: string; size: nu
     },
   );
   const out: { rel: string; size: number }[] = [];
+  // by name, so a run's `.idx` is copied before its `.out`: the index never points past the output
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     // `.tmp-<id>`: an upload still being written; it is not data yet
     if (e.name.startsWith('.')) continue;
