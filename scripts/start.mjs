@@ -1,5 +1,5 @@
 // `npm start`: build what is missing or older than its sources, then run the server as our child.
-// Usage: node scripts/start.mjs node [node flags] api/dist/main.js — package.json holds the server command.
+// Usage: node scripts/start.mjs [--api-only] node [node flags] api/dist/main.js — package.json holds the server command.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -8,9 +8,11 @@ import { staleParts } from './build.freshness.mjs';
 import { exitLike, forwardSignals } from './child.signals.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const [command, ...args] = process.argv.slice(2);
+// --api-only: a command of the API alone (npm run backup / restore) needs no web UI built
+const apiOnly = process.argv[2] === '--api-only';
+const [command, ...args] = process.argv.slice(apiOnly ? 3 : 2);
 if (!command) {
-  console.error('usage: node scripts/start.mjs node [flags] api/dist/main.js');
+  console.error('usage: node scripts/start.mjs [--api-only] node [flags] api/dist/main.js');
   process.exit(64);
 }
 
@@ -23,7 +25,7 @@ function run(cmd, argv, stdio) {
   return new Promise((resolve) => child.once('exit', () => resolve(child)));
 }
 
-const stale = staleParts(root);
+const stale = staleParts(root).filter((p) => !apiOnly || p.workspace === 'api');
 if (stale.length) {
   const reasons = [...new Set(stale.map((p) => p.reason))].join(', ');
   console.error(`building the ${stale.map((p) => p.name).join(' and ')} (${reasons})…`);

@@ -162,9 +162,10 @@ describe('kill -9 at random moments of big runs', () => {
       for (const id of ids) appendFileSync(store.pathOf(id), torn.subarray(0, 300));
       previous = ids;
     }
-    server.child.kill('SIGTERM');
-    await server.exited;
+    const last = server!;
     server = null;
+    last.child.kill('SIGTERM');
+    await last.exited;
     expect(sizes).toHaveLength(KILLS * 2);
     // the kills landed while output was flowing: every run had stored something
     expect(sizes.every((n) => n > 0)).toBe(true);

@@ -101,8 +101,9 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     instance.onBeat(() =>
       recoverOrphanedRuns(orm, instance, pubsub, log, outputStore).then(() => {}),
     );
-    instance.start();
   }
+  // renewed on SQLite too: a live lease is how `npm run restore` knows a server runs on the data
+  instance.start();
   await sweepUploads(services);
   const auditRetention = startAuditRetention(services);
   const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it

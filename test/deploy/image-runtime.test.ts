@@ -187,6 +187,21 @@ describe('the runtime image, laid out without Docker', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(status).toEqual({ status: 'SUCCEEDED', output: [{ data: 'Hello, image!\n' }] });
+
+      // the README's `docker compose exec app node api/dist/ops/backup.js data/backups/…`: the
+      // image has no npm, and data/ is where it may write
+      const backup = await runAsync(
+        process.execPath,
+        ['api/dist/ops/backup.js', 'data/backups/b1'],
+        {
+          cwd: app,
+          env,
+        },
+      );
+      expect(backup.code, backup.out).toBe(0);
+      expect(backup.out).toMatch(
+        /backup written to .*data\/backups\/b1: sqlite database \(1 users, 1 runs/,
+      );
     } finally {
       child.kill('SIGTERM');
     }

@@ -14,6 +14,12 @@ export interface LeaseOptions {
 
 type Beat = () => Promise<void>;
 
+/** SQL for "now" in milliseconds since the epoch on PostgreSQL (`shared`) or SQLite: lease times */
+export const dbNowSql = (shared: boolean): string =>
+  shared
+    ? '(extract(epoch from clock_timestamp()) * 1000)::bigint'
+    : "cast((julianday('now') - 2440587.5) * 86400000 as integer)";
+
 /**
  * This process's row in `instances`, renewed on a timer: while its lease holds, its runs are
  * its own. Times are the database's clock, so hosts whose clocks differ still agree.
@@ -36,9 +42,7 @@ export class InstanceLease {
 
   /** SQL for "now" in milliseconds since the epoch, on the database's clock */
   get nowSql(): string {
-    return this.opts.shared
-      ? '(extract(epoch from clock_timestamp()) * 1000)::bigint'
-      : "cast((julianday('now') - 2440587.5) * 86400000 as integer)";
+    return dbNowSql(this.opts.shared);
   }
 
   /** SQL true when the instance row aliased `alias` still holds its lease */
