@@ -181,8 +181,10 @@ export async function createBackup(
       uploads,
       counts: {
         ...counts,
-        outputFiles: files.filter((f) => f.path.startsWith(`${DATA_PREFIX}${OUTPUT_FOLDER}/`))
-          .length,
+        // one `.out` per run (its `.idx` index beside it is not counted)
+        outputFiles: files.filter(
+          (f) => f.path.startsWith(`${DATA_PREFIX}${OUTPUT_FOLDER}/`) && f.path.endsWith('.out'),
+        ).length,
         uploadFiles: files.filter((f) => f.path.startsWith(`${DATA_PREFIX}${UPLOADS_FOLDER}/`))
           .length,
       },
