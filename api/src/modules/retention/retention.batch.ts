@@ -21,27 +21,39 @@ export const nothing = (): Removed => ({ count: 0, bytes: 0, batches: 0 });
 /** Lets waiting requests run: a sweep never holds the event loop for more than one batch. */
 export const yieldToRequests = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/** how long a folder's absence is believed: long enough to spare a stat per run, short enough that a new folder is soon seen */
+const ABSENT_FOR_MS = 1000;
+const absentSince = new WeakMap<object, Map<string, number>>();
+
+/** Each sweep starts by looking again: what was absent in an earlier sweep may exist now. */
+export const forgetFolders = (store: object): boolean => absentSince.delete(store);
+
 /**
- * Removes the runs' output files (OutputStore.remove), skipping the fan-out folders that do not
- * exist: runs from before output files, or a sweep of many runs without output, cost one stat per folder.
+ * Removes the runs' output files (OutputStore.remove), skipping fan-out folders that do not exist
+ * (runs from before output files): a sweep of many such runs costs a stat per folder, not per run.
  */
 export async function removeOutputs(
   store: Pick<OutputStore, 'dir' | 'pathOf' | 'remove'>,
   ids: readonly string[],
 ): Promise<number> {
-  const folders = new Map<string, Promise<boolean>>();
-  const exists = (dir: string) =>
-    stat(dir).then(
+  let absent = absentSince.get(store);
+  if (!absent) absentSince.set(store, (absent = new Map()));
+  const known = absent;
+  const missing = async (dir: string) => {
+    const since = known.get(dir);
+    if (since !== undefined && Date.now() - since < ABSENT_FOR_MS) return true;
+    const isDir = await stat(dir).then(
       (s) => s.isDirectory(),
       () => false,
     );
-  const root = await exists(store.dir);
-  if (!root) return 0;
-  return eachLimited(ids, async (id) => {
-    const folder = path.dirname(store.pathOf(id));
-    if (!folders.has(folder)) folders.set(folder, exists(folder));
-    return (await folders.get(folder)) ? store.remove(id) : 0;
-  });
+    if (isDir) known.delete(dir);
+    else known.set(dir, Date.now());
+    return !isDir;
+  };
+  if (await missing(store.dir)) return 0;
+  return eachLimited(ids, async (id) =>
+    (await missing(path.dirname(store.pathOf(id)))) ? 0 : store.remove(id),
+  );
 }
 
 /** Runs `work` on every item, FILE_CONCURRENCY at a time; the sum of what each returned. */

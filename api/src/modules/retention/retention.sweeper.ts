@@ -2,7 +2,7 @@
 // hour, each rule in small batches. It reads the current agent config each time, so edits apply live.
 import type { AppServices } from '../../context.js';
 import { sweepAuditEvents } from '../audit/audit.retention.js';
-import { nothing, type Removed } from './retention.batch.js';
+import { forgetFolders, nothing, type Removed } from './retention.batch.js';
 import { withSweepLock } from './retention.lock.js';
 import { sweepOutputOverLimit } from './retention.output.js';
 import { sweepOldRuns, sweepRunsPerCommand } from './retention.runs.js';
@@ -74,6 +74,7 @@ export class RetentionSweeper {
 
   private async sweepAll(now: number): Promise<SweepReport> {
     const started = Date.now();
+    forgetFolders(this.app.outputStore);
     const rules = this.app.agent.config.retention;
     const stopped = () => this.stopped;
     const skip = async () => nothing();
