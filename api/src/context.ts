@@ -10,6 +10,7 @@ import type { Viewer } from './modules/auth/viewer.js';
 import type { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import type { OutputStore } from './modules/commands/output.store.js';
 import type { LogHub } from './modules/logs/log.hub.js';
+import type { RetentionSweeper } from './modules/retention/retention.sweeper.js';
 import type { Metrics } from './observability/metrics.js';
 import type { PubSub } from './realtime/pubsub.js';
 
@@ -31,6 +32,8 @@ export interface AppServices {
   logHub: LogHub;
   /** every run's whole output, in files under DATA_DIR/output */
   outputStore: OutputStore;
+  /** agent.yaml `retention:` applied soon after start and hourly; `sweep()` runs one now */
+  retention: RetentionSweeper;
 }
 
 /** What each transport supplies per request or WebSocket operation. */

@@ -7,6 +7,7 @@ import './modules/commands/command.schema.js';
 import './modules/files/file.schema.js';
 import './modules/logs/log.schema.js';
 import './modules/audit/audit.schema.js';
+import './modules/retention/retention.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -6,7 +6,6 @@ import { secureDataDir } from './db/data-dir.js';
 import { initOrm, isPostgres, withStartupLock } from './db/orm.js';
 import { installAsyncContextSwitch } from './fast/index.js';
 import { createLogger } from './logger.js';
-import { startAuditRetention } from './modules/audit/audit.retention.js';
 import { recordAudit } from './modules/audit/audit.service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginLimiter } from './modules/auth/login-limiter.js';
@@ -18,6 +17,7 @@ import { OutputStore } from './modules/commands/output.store.js';
 import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
 import { createLogHub } from './modules/logs/log.hub.js';
+import { RetentionSweeper } from './modules/retention/retention.sweeper.js';
 import { refusalWarner } from './modules/logs/log.refusal.js';
 import { ensureInitialAdmin } from './modules/users/user.service.js';
 import { createMetrics } from './observability/metrics.js';
@@ -69,7 +69,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
   });
   await instance.register();
   const outputStore = OutputStore.inDataDir(config.DATA_DIR);
-  const services: AppServices = {
+  const base: Omit<AppServices, 'retention'> = {
     config,
     log,
     orm,
@@ -91,6 +91,8 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     logHub: createLogHub({ onRefused: refusalWarner(log) }),
     outputStore,
   };
+  // the same object: what is keyed by the app (the uploads store) is shared with the sweeper
+  const services: AppServices = Object.assign(base, { retention: new RetentionSweeper(base) });
   // once for the deployment, not once per instance started at the same moment
   await withStartupLock(orm, () => ensureInitialAdmin(services));
   await moveLegacyOutput(orm, outputStore, log);
@@ -105,7 +107,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
   // renewed on SQLite too: a live lease is how `npm run restore` knows a server runs on the data
   instance.start();
   await sweepUploads(services);
-  const auditRetention = startAuditRetention(services);
+  services.retention.start();
   const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
   const agentWatcher = watchAgentConfig(
     agentFile,
@@ -138,7 +140,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     async close() {
       await services.logHub.close(); // every follower's watcher and fds released
       await pubsub.close();
-      await auditRetention.stop();
+      await services.retention.stop();
       await orm.close();
       log.info('stopped');
       log.close();

@@ -89,6 +89,11 @@ export const CASES: Case[] = [
   },
   { field: 'Query.users', query: '{ users { id username } }', expect: ADMIN_ONLY },
   {
+    field: 'Query.storage',
+    query: '{ storage { outputBytes outputQuotaBytes runs uploads lastSweepAt } }',
+    expect: ADMIN_ONLY,
+  },
+  {
     field: 'Query.auditEvents',
     query: '{ auditEvents(first: 5) { edges { node { id action } } } }',
     expect: ADMIN_ONLY,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
 import { canonicalLogPath } from './agent-config.paths.js';
+import { retentionSchema } from './agent-config.retention.js';
 import { valueProblem } from './agent-config.rules.js';
 import type {
   AgentConfig,
@@ -206,4 +207,5 @@ export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unkno
         socketsPerUser: z.int().min(1).max(100_000).default(20),
       })
       .prefault({}),
+    retention: retentionSchema.prefault({}),
   });

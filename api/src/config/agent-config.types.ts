@@ -83,6 +83,18 @@ export interface LogSourceSpec {
   format: 'text' | 'json' | 'auto';
 }
 
+/** What the retention sweeper removes; an absent key keeps that data forever. */
+export interface RetentionSpec {
+  /** finished runs older than `days`, and beyond the newest `perCommand` of each command: deleted with their output */
+  runs: { days?: number; perCommand?: number };
+  /** past this total of kept output, the oldest finished runs' output is removed (the runs stay) */
+  outputBytes?: number;
+  /** uploaded files older than this many days are deleted */
+  uploads: { days?: number };
+  /** audit events older than this many days are deleted; overrides AUDIT_RETENTION_DAYS */
+  audit: { days?: number };
+}
+
 export interface AgentConfig {
   commands: CommandSpec[];
   logs: LogSourceSpec[];
@@ -96,4 +108,5 @@ export interface AgentConfig {
     /** WebSockets one user may hold open (signed out: one client address). */
     socketsPerUser: number;
   };
+  retention: RetentionSpec;
 }

@@ -115,6 +115,17 @@ export function createMetrics({ tally = true }: { tally?: boolean } = {}) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    retentionRemoved: new Counter({
+      name: 'tiny_agent_retention_removed_total',
+      help: 'What the retention sweeper removed, by kind: runs, outputs (run kept), uploads, audit_events.',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    retentionFreedBytes: new Counter({
+      name: 'tiny_agent_retention_freed_bytes_total',
+      help: 'Bytes of run output and uploads the retention sweeper freed.',
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -1,10 +1,9 @@
 import type { AppServices } from '../../context.js';
 import { AuditEvent } from './audit-event.entity.js';
 
-type Services = Pick<AppServices, 'orm' | 'log' | 'config'>;
+type Services = Pick<AppServices, 'orm' | 'log' | 'config'> & Partial<Pick<AppServices, 'agent'>>;
 
 const DAY_MS = 86_400_000;
-const EVERY_MS = 3_600_000;
 /** rows per delete: a short write lock each time, so requests get in between batches */
 export const AUDIT_SWEEP_BATCH = 1_000;
 
@@ -12,7 +11,8 @@ export const AUDIT_SWEEP_BATCH = 1_000;
 const running = new WeakMap<object, Promise<unknown>>();
 
 /**
- * Deletes audit events older than AUDIT_RETENTION_DAYS (0 keeps them all), oldest first, in
+ * Deletes audit events older than agent.yaml `retention.audit.days`, else AUDIT_RETENTION_DAYS
+ * (0 keeps them all), oldest first, in
  * batches of at most AUDIT_SWEEP_BATCH with a yield to the event loop between them.
  */
 export function sweepAuditEvents(
@@ -34,7 +34,7 @@ async function sweep(
   now: number,
   stopped: () => boolean,
 ): Promise<{ removed: number; batches: number }> {
-  const days = app.config.AUDIT_RETENTION_DAYS;
+  const days = auditRetentionDays(app);
   let removed = 0;
   let batches = 0;
   if (!days) return { removed, batches };
@@ -62,23 +62,6 @@ async function sweep(
   return { removed, batches };
 }
 
-/** Sweeps now and then every hour; `stop()` ends the timer and waits for a sweep in progress. */
-export function startAuditRetention(app: Services): { stop(): Promise<void> } {
-  let stopped = false;
-  let current: Promise<unknown> = Promise.resolve();
-  const run = () => {
-    current = sweepAuditEvents(app, Date.now(), () => stopped).catch((err) =>
-      app.log.error('audit retention sweep failed', { err: String(err) }),
-    );
-  };
-  run();
-  const timer = setInterval(run, EVERY_MS);
-  timer.unref(); // never the reason the process stays up
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await current;
-    },
-  };
-}
+/** The days audit events are kept (0: forever): agent.yaml overrides the environment. */
+export const auditRetentionDays = (app: Services): number =>
+  app.agent?.config.retention.audit.days ?? app.config.AUDIT_RETENTION_DAYS;

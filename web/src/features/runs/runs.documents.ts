@@ -16,6 +16,7 @@ export const RunSummaryFragment = graphql(`
     }
     outputBytes
     outputTruncated
+    outputRemovedAt
   }
 `);
 
