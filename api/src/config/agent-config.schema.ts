@@ -7,6 +7,7 @@ import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.j
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
 import { valueProblem } from './agent-config.rules.js';
+import { sizeSchema } from './agent-config.size.js';
 import type {
   AgentConfig,
   CommandArgSpec,
@@ -161,11 +162,8 @@ const commandSchema = (baseDir: string) =>
           z.string().refine(noNul, 'must not contain NUL bytes'),
         )
         .default({}),
-      maxOutputBytes: z
-        .int()
-        .min(1)
-        .max(1024 * MiB)
-        .default(1024 * MiB),
+      // the run's whole output is kept up to this (bytes, or 512MiB, 1GiB); 1 GiB at most
+      maxOutputBytes: sizeSchema(1, 1024 * MiB).default(1024 * MiB),
       group: groupSchema.optional(),
       icon: iconSchema.optional(),
       confirm: confirmSchema,

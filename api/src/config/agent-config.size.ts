@@ -34,8 +34,8 @@ export function formatSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** A size of at least `min` bytes (default 1 MiB); the message names the accepted forms. */
-export const sizeSchema = (min = MIB) =>
+/** A size from `min` (default 1 MiB) to `max` bytes; the message names the accepted forms. */
+export const sizeSchema = (min = MIB, max = MAX_BYTES) =>
   z
     .union([z.number(), z.string()], {
       error: 'must be a size: bytes as an integer, or a number with a unit like 512MiB, 5GiB, 10GB',
@@ -49,10 +49,10 @@ export const sizeSchema = (min = MIB) =>
         });
         return z.NEVER;
       }
-      if (bytes < min || bytes > MAX_BYTES) {
+      if (bytes < min || bytes > max) {
         ctx.addIssue({
           code: 'custom',
-          message: `must be between ${formatSize(min)} and ${formatSize(MAX_BYTES)} (got ${bytes} bytes)`,
+          message: `must be between ${formatSize(min)} and ${formatSize(max)} (got ${bytes} bytes)`,
         });
         return z.NEVER;
       }
