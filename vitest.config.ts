@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -17,6 +18,10 @@ const PROTOCOL_SUITES = [
   'test/security/ws-limit-errors.test.ts',
 ];
 
+// at least two files at a time: vitest's default (cores - 1) is one on CI's 2 cores, and a file
+// spends most of its time waiting (servers, browsers, timers): one at a time used ~45 % of a core
+const maxWorkers = Math.max(2, availableParallelism() - 1);
+
 const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
@@ -29,6 +34,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
+    maxWorkers,
     projects: [
       {
         extends: true,

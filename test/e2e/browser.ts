@@ -128,14 +128,23 @@ export async function startE2E(
   // cookie-authenticated WebSockets are accepted only from the public origin: the proxy's, then
   const env = { ...(proxy ? { PUBLIC_ORIGIN: proxy.url } : {}), ...opts.env };
   // relative paths in agent.yaml (log files) are relative to its folder: the server's temp dir
-  const server = await startServer(env, { agentYaml });
+  // the server and Chromium start side by side: neither waits on the other (~1 s a file)
+  const [started, launched] = await Promise.allSettled([
+    startServer(env, { agentYaml }),
+    launchBrowser(),
+  ]);
+  if (started.status === 'rejected' || launched.status === 'rejected') {
+    await proxy?.close();
+    if (started.status === 'fulfilled') await started.value.stop();
+    if (launched.status === 'fulfilled') await launched.value.close().catch(() => {});
+    throw started.status === 'rejected'
+      ? started.reason
+      : (launched as PromiseRejectedResult).reason;
+  }
+  const server = started.value;
+  const browser = launched.value;
   proxy?.setTarget(Number(new URL(server.url).port));
   const url = proxy?.url ?? server.url;
-  const browser = await launchBrowser().catch(async (err) => {
-    await proxy?.close();
-    await server.stop();
-    throw err;
-  });
   const contexts: BrowserContext[] = [];
   return {
     server,

@@ -1,12 +1,21 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, startTcpProxy, until, type Cluster, type TcpProxy } from './cluster.js';
 
 // issue 20's own check: Redis killed for 20 s with a logout, a cancel and output in the gap, on
 // three instances behind nginx; every line once, the cancel answered, the session ended everywhere
+// the counting run prints a line every 60 ms until the test creates this file (once Redis is back
+// and lines flow again): output before, during and after the gap, and no idle tail after it
+// and then writes how many it printed, the count the readers' text is checked against
+const DIR = mkdtempSync(path.join(tmpdir(), 'tiny-agent-outage-'));
+const GO = path.join(DIR, 'go');
+const COUNT = path.join(DIR, 'count');
 const AGENT = `commands:
   - name: counting
     title: Counting
-    argv: ["sh", "-c", "i=1; while [ $i -le 500 ]; do echo line $i; i=$((i+1)); sleep 0.06; done"]
+    argv: ["sh", "-c", "i=1; while [ ! -e '${GO}' ]; do echo line $i; i=$((i+1)); sleep 0.06; done; echo $((i-1)) > '${COUNT}'"]
     timeout: 300
   - name: waiting
     title: Waiting
@@ -14,7 +23,10 @@ const AGENT = `commands:
     timeout: 300
 logs: []
 `;
-const LINES = Array.from({ length: 500 }, (_, i) => `line ${i + 1}\n`).join('');
+const linesUpTo = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}\n`).join('');
+/** the number of the last whole line a reader has */
+const lastLine = (r: { events: { data?: { commandOutput: { data: string } } }[] }) =>
+  Number(/line (\d+)\n$/.exec(r.events.map((e) => e.data!.commandOutput.data).join(''))?.[1] ?? 0);
 const RUN = 'mutation($name: String!) { runCommand(name: $name) { id } }';
 const OUTPUT = 'subscription($id: ID!) { commandOutput(runId: $id) { seq data } }';
 const STATUS = 'query($id: ID!) { commandRun(id: $id) { status } }';
@@ -40,6 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await c?.stop();
   await proxy?.close();
+  rmSync(DIR, { recursive: true, force: true });
 }, 60_000);
 
 /** seqs strictly increasing by one from 1, and the text they carry */
@@ -74,6 +87,7 @@ describe('Redis killed for 20 s', () => {
 
     await c.redis.kill();
     const down = Date.now();
+    const atKill = lastLine(readers[0]!);
     // a sign-out on A: refused on B at once, with no event to tell B
     expect(codeOf(await c.gql(a, 'mutation { logout }', {}, user))).toBe('OK');
     expect(codeOf(await c.gql(b, '{ commands { name } }', {}, user))).toBe('UNAUTHENTICATED');
@@ -88,14 +102,25 @@ describe('Redis killed for 20 s', () => {
     await sleep(20_000 - (Date.now() - down));
     await c.redis.start();
 
+    const back = lastLine(readers[0]!); // A's own reader: it never depended on Redis
+
     // the user's stream on B ends once B hears from Redis again and re-checks what it holds
     await usersStream.waitEnd(10_000);
     expect(JSON.stringify(usersStream.events)).toContain('UNAUTHENTICATED');
+    // output after the gap too (20 lines, ~1.2 s), then the run may end
+    await until(() => lastLine(readers[0]!) >= back + 20, 'lines after Redis is back');
+    writeFileSync(GO, '');
+    const ends = [];
     for (const r of readers) {
       const end = await r.waitEnd(40_000);
       expect(end.error).toBeUndefined();
-      expect(joined(r.events)).toBe(LINES);
+      ends.push(joined(r.events));
     }
+    // every reader has every line once, in order: those before, during and after the gap
+    const total = Number(readFileSync(COUNT, 'utf8'));
+    expect(back).toBeGreaterThan(atKill);
+    expect(total).toBeGreaterThanOrEqual(back + 20);
+    for (const text of ends) expect(text).toBe(linesUpTo(total));
     for (const url of [a, b, d])
       expect((await c.gql(url, STATUS, { id: counting }, admin)).data.commandRun.status).toBe(
         'SUCCEEDED',
