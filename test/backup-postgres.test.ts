@@ -90,9 +90,7 @@ describe('backup and restore (PostgreSQL)', () => {
     expect(restored.out).toMatch(/integrity check passed/);
     for (const r of [taken, alive, restored]) expect(r.out + r.err).not.toContain(PASSWORD);
 
-    // argv is left out: on PostgreSQL commandRuns { argv } fails before any backup (a text column
-    // read back unparsed), a bug of its own; the table rows are compared directly below
-    const fields = 'id commandName status exitCode outputBytes startedAt finishedAt';
+    const fields = 'id commandName argv status exitCode outputBytes startedAt finishedAt';
     const before = await visibleData(s, admin, null, fields);
     const r = await startServer({ DATABASE_URL: target, DATA_DIR: fresh }, { agentYaml: AGENT });
     try {

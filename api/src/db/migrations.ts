@@ -36,6 +36,11 @@ const list = [
     load: async () =>
       (await import('./migrations/008-run-output-files.js')).Migration008RunOutputFiles,
   },
+  {
+    name: '009-run-json-columns',
+    load: async () =>
+      (await import('./migrations/009-run-json-columns.js')).Migration009RunJsonColumns,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);

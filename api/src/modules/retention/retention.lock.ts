@@ -5,7 +5,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { isPostgres } from '../../db/orm.js';
 
 // "tinyswep": another fixed 64-bit key, distinct from the start-up lock's
-const SWEEP_LOCK = '8388357248726083952';
+export const SWEEP_LOCK = '8388357248726083952';
 
 /** `work`'s result, or null when another instance is sweeping right now (it does the job). */
 export async function withSweepLock<T>(orm: MikroORM, work: () => Promise<T>): Promise<T | null> {

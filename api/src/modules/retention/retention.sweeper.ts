@@ -56,9 +56,12 @@ export class RetentionSweeper {
 
   /** Sweeps now, after a sweep in progress; null when another instance holds the sweep lock. */
   sweep(now = Date.now()): Promise<SweepReport | null> {
-    const mine = this.queue.then(() =>
-      this.stopped ? null : withSweepLock(this.app.orm, () => this.sweepAll(now)),
-    );
+    const mine = this.queue.then(async () => {
+      if (this.stopped) return null;
+      const report = await withSweepLock(this.app.orm, () => this.sweepAll(now));
+      if (!report) this.app.log.info('retention sweep skipped: another instance is sweeping');
+      return report;
+    });
     this.queue = mine.catch((err: unknown) =>
       this.app.log.error('retention sweep failed', { err: String(err) }),
     );

@@ -32,6 +32,8 @@ export async function insertRuns(s: TestServer, userId: string, runs: RunFixture
       finishedAt: ended,
       startedById: userId,
       outputBytes: r.outputBytes ?? 0,
+      // a live owner: another instance's orphan recovery would end a RUNNING row without one
+      ownerId: ended ? null : s.app.services.instance.id,
     });
   });
   const em = s.app.services.orm.em.fork();
