@@ -240,6 +240,8 @@ describe('Prometheus, alerts and /metrics', () => {
       tiny_agent_log_lines_streamed_total: 'counter',
       tiny_agent_uploaded_bytes_total: 'counter',
       tiny_agent_uploads_total: 'counter',
+      tiny_agent_retention_removed_total: 'counter',
+      tiny_agent_retention_freed_bytes_total: 'counter',
     });
     expect(metricsText).toMatch(/^tiny_agent_open_subscriptions\{kind="commandRunUpdated"\} 1$/m);
     expect(metricsText).toMatch(/^tiny_agent_failed_logins_total 1$/m);
