@@ -3,6 +3,7 @@
 // removed says so, with the date, instead of showing an empty output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRuns } from '../../api/src/modules/retention/retention.testkit.js';
+import { waitUntil } from '../../api/src/test/wait.js';
 import { screenshot, signIn, startE2E, type E2E } from './browser.js';
 
 const AGENT = `
@@ -23,6 +24,11 @@ afterAll(() => e?.close());
 describe('storage and retention in the UI', () => {
   it('shows an admin what the data takes and the rules, and a run whose output was removed', async () => {
     const s = e.server;
+    // the server's own first sweep (1 s after start) is done: the one below is the last one shown
+    await waitUntil(() => s.app.services.retention.last !== null, {
+      timeoutMs: 20_000,
+      what: 'the first sweep',
+    });
     const admin = await s.login();
     const [removed, kept] = await insertRuns(s, admin.userId, [
       { command: 'nightly-backup', endedDaysAgo: 3, outputBytes: 2 * 2 ** 20 },
