@@ -8,6 +8,7 @@ import { cutUtf8 } from '../logs/log.lines.js';
 import { CommandRun, type StreamName } from './command-run.entity.js';
 import type { LiveChunk } from './command.live-chunk.js';
 import { childEnv, startProcess, type ProcessHandle } from './command.runner.js';
+import { FrameBatch } from './output.frame.js';
 import type { OutputStore, OutputWriter } from './output.store.js';
 
 interface Active {
@@ -15,8 +16,11 @@ interface Active {
   spec: CommandSpec;
   handle: ProcessHandle;
   slot: { release(): void };
-  /** published but not yet written: replay reads these too, so there is no gap at the seam */
-  pending: LiveChunk[];
+  /**
+   * published but not yet written, encoded (the chunks' strings are not kept alive for the write,
+   * so they die young); replay reads these too, so there is no gap at the seam
+   */
+  pending: FrameBatch;
   seq: number;
   bytes: number;
   truncated: boolean;
@@ -31,8 +35,6 @@ interface Active {
   /** failed writes in a row, and when the next may be tried (backoff) */
   failures: number;
   retryAt: number;
-  /** bytes in `pending`: bounded while the store is away */
-  pendingBytes: number;
   /** the run's output file, opened by the first write */
   writer: OutputWriter | null;
   /** the counters as the file has them, as the row last got them, when, and whether a write is under way */
@@ -137,7 +139,7 @@ export class CommandSupervisor {
   }
 
   pendingAfter(runId: string, afterSeq: number): LiveChunk[] {
-    return this.active.get(runId)?.pending.filter((c) => c.seq > afterSeq) ?? [];
+    return this.active.get(runId)?.pending.after(afterSeq) ?? [];
   }
 
   cancel(runId: string): boolean {
@@ -160,7 +162,7 @@ export class CommandSupervisor {
       spec,
       handle,
       slot,
-      pending: [],
+      pending: new FrameBatch(),
       seq: 0,
       bytes: 0,
       truncated: false,
@@ -169,7 +171,6 @@ export class CommandSupervisor {
       flushing: null,
       failures: 0,
       retryAt: 0,
-      pendingBytes: 0,
       writer: null,
       written: NOTHING_WRITTEN,
       counted: NOTHING_WRITTEN,
@@ -200,15 +201,17 @@ export class CommandSupervisor {
         }
         const bytes = Buffer.byteLength(c.data);
         const quotaLeft = this.quotaBytes - this.quota.used - this.quota.since;
-        if (a.pendingBytes + bytes > PENDING_MAX_BYTES) this.dropWhileDown(a, stream, c.data);
+        if (a.pending.bytes + bytes > PENDING_MAX_BYTES) this.dropWhileDown(a, stream, c.data);
         else if (bytes > quotaLeft) this.reachCap(a, stream, c.data, quotaLeft, 'quota');
         else if (a.bytes + bytes <= a.spec.maxOutputBytes) this.emit(a, stream, c.data, true);
         else this.reachCap(a, stream, c.data, a.spec.maxOutputBytes - a.bytes, 'command');
         unflushed += bytes;
         if (unflushed > FLUSH_BYTES) {
-          // storing paces the child: its pipe fills while a batch is written
+          // one batch is written while the next gathers; storing paces the child (its pipe
+          // fills) only when the disk is slower than it
           unflushed = 0;
-          await this.flushNow(a);
+          if (a.flushing) await a.flushing;
+          void this.flush(a);
         }
       }
       const result = await a.handle.done;
@@ -307,9 +310,8 @@ export class CommandSupervisor {
     if (store) {
       const bytes = Buffer.byteLength(data);
       a.bytes += bytes;
-      a.pendingBytes += bytes;
       this.quota.since += bytes;
-      a.pending.push(chunk);
+      a.pending.push(chunk, bytes);
     }
     this.pubsub.publish('runOutput', { chunk }, a.run.id);
   }
@@ -320,18 +322,17 @@ export class CommandSupervisor {
    */
   private flush(a: Active): Promise<void> {
     if (a.flushing) return a.flushing;
-    if (!a.pending.length || Date.now() < a.retryAt) return Promise.resolve();
-    const batch = a.pending.slice();
+    if (!a.pending.size || Date.now() < a.retryAt) return Promise.resolve();
+    const batch = a.pending.head();
     // the counters as they stand with this batch: a chunk emitted during the write is not in it
     const counters = { lastSeq: a.seq, outputBytes: a.bytes, outputTruncated: a.truncated };
     const write = (async () => {
       a.writer ??= await this.store.create(a.run.id);
-      await a.writer.append(batch);
+      await a.writer.append(batch.frames);
     })();
     a.flushing = write.then(
       () => {
-        a.pending.splice(0, batch.length);
-        a.pendingBytes = a.pending.reduce((n, c) => n + Buffer.byteLength(c.data), 0);
+        a.pending.drop(batch);
         a.failures = 0;
         this.storeUp();
         a.written = counters;
@@ -407,9 +408,9 @@ export class CommandSupervisor {
 
   /** Writes until nothing is pending, waiting out an outage of the database. */
   private async stored(a: Active): Promise<void> {
-    while (a.pending.length) {
+    while (a.pending.size) {
       await this.flushNow(a);
-      if (a.pending.length) await sleep(Math.max(10, a.retryAt - Date.now()));
+      if (a.pending.size) await sleep(Math.max(10, a.retryAt - Date.now()));
     }
   }
 

@@ -24,31 +24,11 @@ export interface Frame {
   dataEnd: number;
 }
 
-/** Frames for `chunks`, back to back in one buffer (one write). */
+/** Frames for `chunks`, back to back in one buffer of its own. */
 export function encodeFrames(chunks: readonly LiveChunk[]): Buffer {
-  let size = 0;
-  const lengths = chunks.map((c) => {
-    const n = Buffer.byteLength(c.data);
-    size += FRAME_HEADER + n;
-    return n;
-  });
-  const buf = Buffer.allocUnsafe(size);
-  let at = 0;
-  chunks.forEach((c, i) => {
-    const n = lengths[i]!;
-    buf.writeUInt32LE(n, at);
-    buf.writeUInt32LE(c.seq, at + 4);
-    buf.writeDoubleLE(Date.parse(c.at), at + 8);
-    buf.writeUInt32LE(STREAM_CODE[c.stream], at + 16); // the stream, then 3 zero bytes
-    buf.write(c.data, at + FRAME_HEADER, n, 'utf8');
-    const crc = crc32(
-      buf.subarray(at + FRAME_HEADER, at + FRAME_HEADER + n),
-      crc32(buf.subarray(at, at + CRC_AT)),
-    );
-    buf.writeUInt32LE(crc, at + CRC_AT);
-    at += FRAME_HEADER + n;
-  });
-  return buf;
+  const batch = new FrameBatch();
+  for (const c of chunks) batch.push(c, Buffer.byteLength(c.data));
+  return Buffer.from(batch.head().frames);
 }
 
 export type FrameAt =
@@ -78,6 +58,65 @@ export function frameAt(buf: Buffer, pos: number): FrameAt {
     },
     next: end,
   };
+}
+
+/**
+ * A run's frames not yet written, encoded back to back into one reused buffer (no allocation per
+ * chunk, and the chunks' strings are not kept alive until the write). A write takes `head()`; the
+ * buffer is only appended to meanwhile (grown into a new one if need be), and `drop()` after the
+ * write moves what came since to the front.
+ */
+export class FrameBatch {
+  private buf = Buffer.allocUnsafe(1024 * 1024);
+  /** bytes of frames held, and output bytes in them */
+  size = 0;
+  bytes = 0;
+
+  /** Encodes `c` (`bytes` its UTF-8 length) after the frames held. */
+  push(c: LiveChunk, bytes: number): void {
+    const need = this.size + FRAME_HEADER + bytes;
+    if (need > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, this.size);
+      this.buf = grown;
+    }
+    const at = this.size;
+    const b = this.buf;
+    b.writeUInt32LE(bytes, at);
+    b.writeUInt32LE(c.seq, at + 4);
+    b.writeDoubleLE(Date.parse(c.at), at + 8);
+    b.writeUInt32LE(STREAM_CODE[c.stream], at + 16); // the stream, then 3 zero bytes
+    b.write(c.data, at + FRAME_HEADER, bytes, 'utf8');
+    const data = b.subarray(at + FRAME_HEADER, need);
+    b.writeUInt32LE(crc32(data, crc32(b.subarray(at, at + CRC_AT))), at + CRC_AT);
+    this.size = need;
+    this.bytes += bytes;
+  }
+
+  /** The frames held now, and their output bytes: what one write takes. */
+  head(): { frames: Buffer; bytes: number } {
+    return { frames: this.buf.subarray(0, this.size), bytes: this.bytes };
+  }
+
+  /** After the write of a `head()`: its frames go, the ones pushed since move to the front. */
+  drop(taken: { frames: Buffer; bytes: number }): void {
+    this.buf.copyWithin(0, taken.frames.length, this.size);
+    this.size -= taken.frames.length;
+    this.bytes -= taken.bytes;
+  }
+
+  /** The chunks held with a seq after `afterSeq`. */
+  after(afterSeq: number): LiveChunk[] {
+    const view = this.buf.subarray(0, this.size);
+    const out: LiveChunk[] = [];
+    for (let at = 0; at < view.length;) {
+      const r = frameAt(view, at);
+      if (!('frame' in r)) break;
+      if (r.frame.seq > afterSeq) out.push(chunkOf(view, r.frame));
+      at = r.next;
+    }
+    return out;
+  }
 }
 
 /** The chunk a frame holds. */

@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Logger } from '../../logger.js';
 import type { StreamName } from './command-run.entity.js';
+import { encodeFrames } from './output.frame.js';
 import type { OutputStore } from './output.store.js';
 
 const ROWS = 500;
@@ -41,14 +42,16 @@ export async function moveLegacyOutput(
             [runId, after, ROWS],
           );
           await writer.append(
-            rows.map((r) => ({
-              seq: Number(r.seq),
-              stream: r.stream,
-              data: r.data,
-              at: new Date(
-                typeof r.at === 'string' && /^\d+$/.test(r.at) ? Number(r.at) : r.at,
-              ).toISOString(),
-            })),
+            encodeFrames(
+              rows.map((r) => ({
+                seq: Number(r.seq),
+                stream: r.stream,
+                data: r.data,
+                at: new Date(
+                  typeof r.at === 'string' && /^\d+$/.test(r.at) ? Number(r.at) : r.at,
+                ).toISOString(),
+              })),
+            ),
           );
           if (rows.length < ROWS) break;
           after = Number(rows[rows.length - 1]!.seq);

@@ -38,7 +38,7 @@ function chunks(n: number, from = 1): LiveChunk[] {
 
 async function written(runId: string, batches: LiveChunk[][]): Promise<LiveChunk[]> {
   const w = await store.create(runId);
-  for (const b of batches) await w.append(b);
+  for (const b of batches) await w.append(encodeFrames(b));
   await w.close();
   return batches.flat();
 }

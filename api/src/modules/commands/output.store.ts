@@ -7,7 +7,6 @@ import type { LiveChunk } from './command.live-chunk.js';
 import {
   chunkOf,
   decodeIndex,
-  encodeFrames,
   encodeIndex,
   FRAME_HEADER,
   frameAt,
@@ -238,34 +237,32 @@ export class OutputWriter {
     private readonly idx: FileHandle,
   ) {}
 
-  async append(chunks: readonly LiveChunk[]): Promise<void> {
-    if (!chunks.length) return;
-    const buf = encodeFrames(chunks);
+  /** Frames encoded back to back (output.frame.ts), in seq order: one write. */
+  async append(frames: Buffer): Promise<void> {
+    if (!frames.length) return;
     const entries: IndexEntry[] = [];
     let data = this.dataBytes;
-    for (let at = 0; at < buf.length;) {
-      const length = buf.readUInt32LE(at);
-      if (this.position + at - this.indexedAt >= INDEX_EVERY) {
-        this.indexedAt = this.position + at;
-        entries.push({
-          seq: buf.readUInt32LE(at + 4),
-          offset: this.position + at,
-          dataOffset: data,
-        });
+    let at = this.position;
+    for (let p = 0; p < frames.length;) {
+      const length = frames.readUInt32LE(p);
+      if (at - this.indexedAt >= INDEX_EVERY) {
+        this.indexedAt = at;
+        entries.push({ seq: frames.readUInt32LE(p + 4), offset: at, dataOffset: data });
       }
       data += length;
       at += FRAME_HEADER + length;
+      p += FRAME_HEADER + length;
     }
+    const size = at - this.position;
     try {
-      const { bytesWritten } = await this.fd.write(buf, 0, buf.length, this.position);
-      if (bytesWritten !== buf.length)
-        throw new Error(`short write (${bytesWritten} of ${buf.length} bytes)`);
+      const { bytesWritten } = await this.fd.write(frames, 0, size, this.position);
+      if (bytesWritten !== size) throw new Error(`short write (${bytesWritten} of ${size} bytes)`);
     } catch (err) {
       await this.fd.truncate(this.position).catch(() => {});
       if (entries.length) this.indexedAt = entries[0]!.offset - INDEX_EVERY;
       throw err;
     }
-    this.position += buf.length;
+    this.position = at;
     this.dataBytes = data;
     if (entries.length) {
       const index = encodeIndex(entries);
