@@ -142,9 +142,14 @@ describe('two instances with REDIS_URL', () => {
     const updates = b.subscribeWs(UPDATES, {}, { token: admin.token });
     await b.listening('runUpdated', 1); // the subscription is open on B (Redis is subscribed from the start)
     const id = (await a.gql(RUN, {}, admin)).data.runCommand.id;
-    // past A's output flush (50 ms): B replays "one" from its file in the shared data folder.
-    // Output younger than that lives only in A's memory and B can't replay it yet (docs/deployment.md).
-    await new Promise((r) => setTimeout(r, 300));
+    // once A has written "one" to the run's file (its flush, every 50 ms), B replays it from there,
+    // in the shared data folder: output younger than that lives only in A's memory (docs/deployment.md)
+    await waitUntil(
+      async () =>
+        (await a.app.services.outputStore.read(id, 0, { maxChunks: 1, maxBytes: 1024 })).chunks
+          .length > 0,
+      { timeoutMs: 10_000, what: '"one" in the output file' },
+    );
     const output = b.subscribeSse(OUTPUT, { id }, { token: admin.token });
     const end = await output.waitEnd(10_000);
     expect(end.error).toBeUndefined();
