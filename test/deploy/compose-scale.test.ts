@@ -147,7 +147,12 @@ describe('the profile run with the real programs: PostgreSQL, Redis, three app i
       .replaceAll('$$', '$')
       .replace('dir /data', `dir ${path.join(work, 'redis')}`)
       .replace('redis-server -', `redis-server - --port ${port} --bind 127.0.0.1`);
-    const child = spawn('sh', ['-c', script], { env: { PATH: process.env.PATH, ...env } });
+    // its own process group: the script pipes its config into redis-server, which a kill of `sh`
+    // alone would leave running after the tests (one leaked per CI run)
+    const child = spawn('sh', ['-c', script], {
+      env: { PATH: process.env.PATH, ...env },
+      detached: true,
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -205,7 +210,7 @@ describe('the profile run with the real programs: PostgreSQL, Redis, three app i
     for (const a of apps) a.child.kill('SIGTERM');
     await Promise.all(apps.map((a) => a.exited));
     await nginx?.stop();
-    redis?.child.kill('SIGKILL');
+    if (redis?.child.pid) process.kill(-redis.child.pid, 'SIGKILL');
     await pg?.destroy();
     if (work) rmSync(work, { recursive: true, force: true });
   });
