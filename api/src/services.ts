@@ -7,6 +7,7 @@ import { initOrm, isPostgres, withStartupLock } from './db/orm.js';
 import { installAsyncContextSwitch } from './fast/index.js';
 import { createLogger } from './logger.js';
 import { recordAudit } from './modules/audit/audit.service.js';
+import { ensureAutomationUser } from './modules/automation/automation.run.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginLimiter } from './modules/auth/login-limiter.js';
 import { DbLoginLimiter } from './modules/auth/login-limiter.db.js';
@@ -94,7 +95,10 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
   // the same object: what is keyed by the app (the uploads store) is shared with the sweeper
   const services: AppServices = Object.assign(base, { retention: new RetentionSweeper(base) });
   // once for the deployment, not once per instance started at the same moment
-  await withStartupLock(orm, () => ensureInitialAdmin(services));
+  await withStartupLock(orm, async () => {
+    await ensureInitialAdmin(services);
+    await ensureAutomationUser(orm);
+  });
   await moveLegacyOutput(orm, outputStore, log);
   await recoverOrphanedRuns(orm, instance, pubsub, log, outputStore, true);
   // one instance (SQLite) has no one to take over from, and its cancels arrive in-process

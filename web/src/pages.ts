@@ -19,5 +19,6 @@ export const pages: Record<RouteName, Loader> = {
   users: () => import('./features/users/UsersPage.svelte'),
   account: () => import('./features/tokens/AccountPage.svelte'),
   audit: () => import('./features/audit/AuditPage.svelte'),
+  automation: () => import('./features/automation/AutomationPage.svelte'),
   'not-found': () => import('./NotFoundPage.svelte'),
 };

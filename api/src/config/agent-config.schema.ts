@@ -167,6 +167,8 @@ const commandSchema = (baseDir: string) =>
       group: groupSchema.optional(),
       icon: iconSchema.optional(),
       confirm: confirmSchema,
+      schedules: z.array(z.never()).default([]),
+      notify: z.array(z.never()).default([]),
     })
     .transform((c): CommandSpec => {
       const { cwd, confirm, ...rest } = c;
@@ -206,4 +208,7 @@ export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unkno
       })
       .prefault({}),
     retention: retentionSchema.prefault({}),
+    hooks: z.array(z.never()).default([]),
+    triggers: z.array(z.never()).default([]),
+    notify: z.array(z.never()).default([]),
   });

@@ -72,7 +72,91 @@ export interface CommandSpec {
   /** The UI asks before running it; with `confirmMessage` when the file gave one. */
   confirm: boolean;
   confirmMessage?: string;
+  /** times it runs by itself (agent-config.schedules.ts) */
+  schedules: ScheduleSpec[];
+  /** who hears of its runs' ends (agent-config.notify.ts) */
+  notify: CommandNotifySpec[];
 }
+
+/** An argument as given by a schedule, hook or trigger: validated like a person's. */
+export interface ArgValue {
+  name: string;
+  value: string;
+}
+
+export type ScheduleOverlap = 'skip' | 'queue' | 'allow';
+
+export interface ScheduleSpec {
+  /** `<command>:<cron>@<timezone>`: names the schedule in runs (`triggerName`) and slots */
+  id: string;
+  /** as written: five fields, or six with seconds first */
+  cron: string;
+  /** IANA zone the fields are read in; `UTC` unless the file says otherwise */
+  timezone: string;
+  /** checked against the command's args when the file loads (defaults not repeated) */
+  args: ArgValue[];
+  /** when the previous run of this command still runs: skip this time, queue it, or run beside it */
+  overlap: ScheduleOverlap;
+  /** after downtime, run the last missed time once (default: missed times are not made up) */
+  catchUp: boolean;
+}
+
+export type NotifyWhen = 'failure' | 'success' | 'always';
+
+export interface CommandNotifySpec {
+  /** a `notify:` target's name */
+  target: string;
+  on: NotifyWhen;
+}
+
+/** A signed webhook, `POST /hooks/<name>` (agent-config.hooks.ts). */
+export interface HookSpec {
+  name: string;
+  command: string;
+  /** the environment variable the secret was read from (shown; the secret never is) */
+  secretEnv: string;
+  /** read from `secretEnv` when the file loads; never in the file, a log, argv or a child */
+  secret: string;
+  /** tiny-agent: X-Tiny-Agent-Timestamp + X-Tiny-Agent-Signature; github: X-Hub-Signature-256 */
+  style: 'tiny-agent' | 'github';
+  /** argument name → dotted path of a JSON body field (`repository.full_name`) */
+  args: { name: string; field: string }[];
+  /** requests accepted per minute (signed or not, before the body is read) */
+  perMinute: number;
+}
+
+/** A log line matching `pattern` in `source` runs a command and/or notifies (agent-config.triggers.ts). */
+export interface TriggerSpec {
+  name: string;
+  /** a `logs:` source name */
+  source: string;
+  /** the log filter syntax (log.filter.ts): a substring, or /regex/ with named captures */
+  pattern: string;
+  /** after a firing, matches are ignored this long */
+  cooldownSeconds: number;
+  /** argument values may hold `{{capture}}` of the pattern's named groups */
+  run?: { command: string; args: ArgValue[] };
+  /** `notify:` target names told of each firing */
+  notify: string[];
+}
+
+/** Where notifications go (agent-config.notify.ts); secrets come from environment variables. */
+export type NotifyTargetSpec =
+  | { name: string; type: 'webhook'; url: string; headers: Record<string, string> }
+  | { name: string; type: 'ntfy'; url: string; token?: string; priority?: number }
+  | { name: string; type: 'slack'; url: string }
+  | {
+      name: string;
+      type: 'smtp';
+      host: string;
+      port: number;
+      /** TLS from the start (465); otherwise STARTTLS when the server offers it */
+      secure: boolean;
+      username?: string;
+      password?: string;
+      from: string;
+      to: string[];
+    };
 
 export interface LogSourceSpec {
   name: string;
@@ -109,4 +193,7 @@ export interface AgentConfig {
     socketsPerUser: number;
   };
   retention: RetentionSpec;
+  hooks: HookSpec[];
+  triggers: TriggerSpec[];
+  notify: NotifyTargetSpec[];
 }

@@ -3,6 +3,7 @@ import { ApiTokenSchema } from '../modules/auth/api-token.entity.js';
 import { SessionSchema } from '../modules/auth/session.entity.js';
 import { CommandRunSchema, OutputChunkSchema } from '../modules/commands/command-run.entity.js';
 import { StoredFileSchema } from '../modules/files/file.entity.js';
+import { NotificationSchema } from '../modules/notify/notification.entity.js';
 import { UserSchema } from '../modules/users/user.entity.js';
 
 export const entities = [
@@ -13,4 +14,5 @@ export const entities = [
   OutputChunkSchema,
   StoredFileSchema,
   AuditEventSchema,
+  NotificationSchema,
 ];

@@ -41,6 +41,10 @@ const list = [
     load: async () =>
       (await import('./migrations/009-run-json-columns.js')).Migration009RunJsonColumns,
   },
+  {
+    name: '010-automation',
+    load: async () => (await import('./migrations/010-automation.js')).Migration010Automation,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);

@@ -33,12 +33,13 @@ describe('migrations at start', () => {
       `insert into command_runs (id, command_name, argv, args, status, started_at, started_by_id)
        values ('r1', 'old', '["ls","-l"]', '[{"name":"dir","value":"/tmp"}]', 'SUCCEEDED', 0, 'u1')`,
     );
-    await em.execute(`delete from mikro_orm_migrations where name = '${migrationNames.at(-1)}'`);
+    // 009 changes nothing on SQLite, so running it again over the current tables is safe
+    await em.execute(`delete from mikro_orm_migrations where name = '009-run-json-columns'`);
     await orm.close();
 
     orm = await initOrm(config);
     const again = orm.em.fork() as SqlEntityManager;
-    expect(await applied(again)).toEqual(migrationNames);
+    expect((await applied(again)).sort()).toEqual(migrationNames);
     const run = await again.findOneOrFail(CommandRun, 'r1');
     expect([run.argv, run.args]).toEqual([['ls', '-l'], [{ name: 'dir', value: '/tmp' }]]);
     await orm.close();

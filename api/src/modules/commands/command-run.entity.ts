@@ -4,6 +4,18 @@ import { randomUUID } from 'node:crypto';
 export type RunStatus =
   'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT' | 'INTERRUPTED';
 
+/** What started a run: a person (or a script with their token), a schedule, a signed webhook, a log line. */
+export type RunTrigger = 'MANUAL' | 'SCHEDULE' | 'WEBHOOK' | 'LOG_PATTERN';
+
+/** What started a run, kept on it (`trigger`, `triggerName`). */
+export interface RunOrigin {
+  trigger: RunTrigger;
+  /** the schedule's id, the hook's or the trigger's name */
+  name: string | null;
+}
+
+export const MANUAL: RunOrigin = { trigger: 'MANUAL', name: null };
+
 export class CommandRun {
   id: string = randomUUID();
   commandName!: string;
@@ -27,6 +39,9 @@ export class CommandRun {
   cancelRequestedAt: Date | null = null;
   /** retention removed this finished run's output (the run itself is kept) */
   outputRemovedAt: Date | null = null;
+  trigger: RunTrigger = 'MANUAL';
+  /** the schedule's id, the hook's or the log trigger's name; null for a manual run */
+  triggerName: string | null = null;
 }
 
 export const CommandRunSchema = new EntitySchema<CommandRun>({
@@ -50,6 +65,8 @@ export const CommandRunSchema = new EntitySchema<CommandRun>({
     ownerId: { type: 'string', fieldName: 'owner_id', length: 36, nullable: true },
     cancelRequestedAt: { type: 'datetime', fieldName: 'cancel_requested_at', nullable: true },
     outputRemovedAt: { type: 'datetime', fieldName: 'output_removed_at', nullable: true },
+    trigger: { type: 'string', length: 16 },
+    triggerName: { type: 'string', fieldName: 'trigger_name', length: 200, nullable: true },
   },
 });
 

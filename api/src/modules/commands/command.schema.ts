@@ -23,6 +23,15 @@ const CommandArgTypeEnum = builder.enumType('CommandArgType', {
 const RunStatusEnum = builder.enumType('RunStatus', {
   values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const,
 });
+const RunTriggerEnum = builder.enumType('RunTrigger', {
+  description: 'What started a run.',
+  values: {
+    MANUAL: { description: 'A person, or a script with their API token (`runCommand`).' },
+    SCHEDULE: { description: "One of the command's `schedules` in agent.yaml." },
+    WEBHOOK: { description: 'A signed request to `POST /hooks/<name>` (`hooks` in agent.yaml).' },
+    LOG_PATTERN: { description: 'A log line matching a `triggers` pattern in agent.yaml.' },
+  } as const,
+});
 const OutputStreamEnum = builder.enumType('OutputStream', {
   values: ['STDOUT', 'STDERR'] as const,
 });
@@ -130,8 +139,16 @@ export const CommandRunRef = builder.objectType(CommandRun, {
     }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    trigger: t.field({ type: RunTriggerEnum, resolve: (r) => r.trigger }),
+    triggerName: t.exposeString('triggerName', {
+      nullable: true,
+      description:
+        'Which schedule (its id), hook or log trigger (its name) started the run; null for a manual run.',
+    }),
     startedBy: t.field({
       type: UserRef,
+      description:
+        'Who asked for the run; runs started by a schedule, a hook or a log trigger show the built-in `@automation` account.',
       resolve: (r, _a, ctx) => ctx.em.findOneOrFail(User, { id: r.startedById }),
     }),
     outputBytes: t.exposeInt('outputBytes'),

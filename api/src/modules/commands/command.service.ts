@@ -10,7 +10,7 @@ import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { RunFileCopies } from '../files/file.run-copy.js';
 import { resolveFileForCommand } from '../files/file.service.js';
-import { CommandRun, type RunStatus } from './command-run.entity.js';
+import { CommandRun, MANUAL, type RunOrigin, type RunStatus } from './command-run.entity.js';
 import { resolveArgv, type CommandArgInput } from './command.args.js';
 import type { LiveChunk } from './command.live-chunk.js';
 import type { ReadPosition } from './output.store.js';
@@ -39,6 +39,7 @@ function findCommand(ctx: Context, name: string): CommandSpec {
 export async function runCommand(
   ctx: Context,
   args: { name: string; args?: readonly CommandArgInput[] | null },
+  origin: RunOrigin = MANUAL,
 ): Promise<CommandRun> {
   const viewer = requireViewer(ctx);
   const spec = findCommand(ctx, args.name);
@@ -63,6 +64,8 @@ export async function runCommand(
         args: (args.args ?? []).map(({ name, value }) => ({ name, value })),
         startedById: viewer.userId,
         ownerId: instance.id,
+        trigger: origin.trigger,
+        triggerName: origin.name,
       } as CommandRun);
     let run: CommandRun;
     if (instance.shared) {
@@ -75,8 +78,12 @@ export async function runCommand(
     }
     supervisor.start(run, spec, slot);
     pubsub.publish('runUpdated', { runId: run.id, startedById: run.startedById });
-    log.info('run started', { runId: run.id, command: spec.name, by: viewer.userId });
-    await auditAs(ctx, 'RUN_STARTED', { target: run.id, detail: { command: spec.name, argv } });
+    const by = origin.trigger === 'MANUAL' ? {} : { trigger: origin.trigger, via: origin.name };
+    log.info('run started', { runId: run.id, command: spec.name, by: viewer.userId, ...by });
+    await auditAs(ctx, 'RUN_STARTED', {
+      target: run.id,
+      detail: { command: spec.name, argv, ...by },
+    });
     return run;
   } catch (err) {
     slot.release();

@@ -3,6 +3,11 @@ import { randomUUID } from 'node:crypto';
 
 export type Role = 'ADMIN' | 'USER';
 
+/** The built-in account runs started by schedules, hooks and log triggers carry (automation.run.ts). */
+export const AUTOMATION_USER_ID = '00000000-0000-4000-8000-00000000a770';
+/** Not a name createUser accepts (no `@`), so no person can hold it. */
+export const AUTOMATION_USERNAME = '@automation';
+
 export class User {
   id: string = randomUUID();
   username!: string;

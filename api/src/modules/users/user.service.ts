@@ -12,7 +12,7 @@ import { endSessions } from '../auth/session.service.js';
 import { StoredFile } from '../files/file.entity.js';
 import { removeStoredBytes } from '../files/file.service.js';
 import { checkPasswordBounds, hashPassword, PASSWORD_MAX, verifyPassword } from './password.js';
-import { User, type Role } from './user.entity.js';
+import { AUTOMATION_USER_ID, User, type Role } from './user.entity.js';
 
 const USERNAME = /^[a-zA-Z0-9_.-]{1,64}$/;
 
@@ -30,7 +30,7 @@ export function me(ctx: Context): UserView | null | Promise<UserView | null> {
 
 export async function listUsers(ctx: Context): Promise<User[]> {
   requireAdmin(ctx);
-  return ctx.em.find(User, {}, { orderBy: { username: 'asc' } });
+  return ctx.em.find(User, { id: { $ne: AUTOMATION_USER_ID } }, { orderBy: { username: 'asc' } });
 }
 
 export async function createUser(
@@ -71,7 +71,7 @@ export async function updateUser(
   const passwordHash = args.password != null ? await hashPassword(args.password) : null;
   const { user, changed } = await ctx.em.transactional(async (em) => {
     const user = await em.findOne(User, { id: args.id });
-    if (!user) throw new NotFoundError('That user');
+    if (!user || user.id === AUTOMATION_USER_ID) throw new NotFoundError('That user');
     const demotes = args.role === 'USER' && user.role === 'ADMIN';
     const disables = args.disabled === true && !user.disabled;
     if ((demotes || disables) && (await isLastActiveAdmin(em, user))) {
@@ -120,7 +120,7 @@ export async function deleteUser(ctx: Context, id: string): Promise<boolean> {
   requireAdmin(ctx);
   const { username, files } = await ctx.em.transactional(async (em) => {
     const user = await em.findOne(User, { id });
-    if (!user) throw new NotFoundError('That user');
+    if (!user || user.id === AUTOMATION_USER_ID) throw new NotFoundError('That user');
     if (await isLastActiveAdmin(em, user)) {
       throw new ConflictError(
         'This is the last active administrator: make another administrator first.',
@@ -182,7 +182,8 @@ async function isLastActiveAdmin(em: EntityManager, user: User): Promise<boolean
 /** First start with no users: create the admin. A generated password goes to a 0600 file, never a log. */
 export async function ensureInitialAdmin(app: AppServices): Promise<void> {
   const em = app.orm.em.fork();
-  if ((await em.count(User, {})) > 0) return;
+  // the built-in @automation account (automation.run.ts) is not a person
+  if ((await em.count(User, { id: { $ne: AUTOMATION_USER_ID } })) > 0) return;
   const { ADMIN_USERNAME: username, ADMIN_PASSWORD, DATA_DIR } = app.config;
   const password = ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');
   em.create(User, { username, role: 'ADMIN', passwordHash: await hashPassword(password) } as User);

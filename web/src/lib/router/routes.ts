@@ -11,6 +11,7 @@ export type RouteName =
   | 'users'
   | 'account'
   | 'audit'
+  | 'automation'
   | 'not-found';
 
 export interface Route {
@@ -29,6 +30,7 @@ const TABLE: [RegExp, RouteName, string[]][] = [
   [/^\/users\/?$/, 'users', []],
   [/^\/account\/?$/, 'account', []],
   [/^\/audit\/?$/, 'audit', []],
+  [/^\/automation\/?$/, 'automation', []],
 ];
 
 export function matchRoute(pathname: string): Route {
