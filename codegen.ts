@@ -6,11 +6,11 @@ export const SCHEMA_PATH = 'schema/schema.graphql';
 
 const config: CodegenConfig = {
   schema: SCHEMA_PATH,
-  // documents live in *.documents.ts files next to the components that use them
-  documents: ['web/src/**/*.documents.ts'],
   ignoreNoDocuments: false,
   generates: {
+    // documents live in *.documents.ts files next to the components that use them
     'web/src/lib/graphql/generated/': {
+      documents: ['web/src/**/*.documents.ts'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
@@ -18,6 +18,19 @@ const config: CodegenConfig = {
         enumType: 'string-literal',
         scalars: { DateTime: 'string', Upload: 'File' },
         strictScalars: true,
+      },
+    },
+    // the `tiny-agent` CLI's own documents, compiled by the api's tsc (Node ESM: imports end in .js)
+    'api/src/cli/generated/': {
+      documents: ['api/src/cli/**/*.documents.ts'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumType: 'string-literal',
+        scalars: { DateTime: 'string', Upload: 'File' },
+        strictScalars: true,
+        importExtension: '.js',
       },
     },
     'web/src/lib/graphql/generated/error-codes.ts': {

@@ -9,6 +9,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/dist/**',
       'web/src/lib/graphql/generated/**',
+      'api/src/cli/generated/**',
       'data/**',
       'logs/**',
       'scratch/**',
