@@ -44,7 +44,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     level: config.LOG_LEVEL,
     console: opts.consoleLog,
   });
-  const agent = { config: await loadAgentConfig(config.AGENT_CONFIG) };
+  const agent = { config: await loadAgentConfig(config.AGENT_CONFIG, config.secretEnv) };
   const unfixed = await secureDataDir(config.DATA_DIR);
   if (unfixed.length)
     log.warn('could not make these private to the server (chmod refused); fix their owner', {
@@ -129,6 +129,8 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
         detail: { reason: err.message.slice(0, 1000) },
       });
     },
+    100,
+    config.secretEnv,
   );
 
   return {

@@ -89,6 +89,11 @@ export const CASES: Case[] = [
   },
   { field: 'Query.users', query: '{ users { id username } }', expect: ADMIN_ONLY },
   {
+    field: 'Query.hooks',
+    query: '{ hooks { name command style url recent { receivedAt run { id } } } }',
+    expect: ADMIN_ONLY,
+  },
+  {
     field: 'Query.storage',
     query: '{ storage { outputBytes outputQuotaBytes runs uploads lastSweepAt } }',
     expect: ADMIN_ONLY,

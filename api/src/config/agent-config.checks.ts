@@ -1,5 +1,6 @@
 // Checks across entries, run on the raw parsed YAML rather than inside zod: zod skips an
 // object's refinements once any of its fields fails, and the operator should see every error at once.
+import { checkHooks } from './agent-config.hooks.js';
 import { placeholderNames } from './agent-config.rules.js';
 
 export interface ConfigIssue {
@@ -59,6 +60,7 @@ export function crossCheck(raw: unknown): ConfigIssue[] {
       }
     });
   });
+  issues.push(...checkHooks(raw));
   return issues;
 }
 

@@ -4,6 +4,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
+import { hooksSchema } from './agent-config.hooks.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
 import { valueProblem } from './agent-config.rules.js';
@@ -13,6 +14,7 @@ import type {
   CommandArgSpec,
   CommandSpec,
   LogSourceSpec,
+  SecretEnv,
 } from './agent-config.types.js';
 
 export const NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
@@ -194,7 +196,10 @@ const logSchema = (baseDir: string) =>
     }));
 
 /** The whole file; `baseDir` is the folder relative paths are resolved against. Parse with parseAsync. */
-export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unknown> =>
+export const agentConfigSchema = (
+  baseDir: string,
+  env: SecretEnv = () => undefined,
+): z.ZodType<AgentConfig, unknown> =>
   z.strictObject({
     commands: z.array(commandSchema(baseDir)).default([]),
     logs: z.array(logSchema(baseDir)).default([]),
@@ -208,7 +213,7 @@ export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unkno
       })
       .prefault({}),
     retention: retentionSchema.prefault({}),
-    hooks: z.array(z.never()).default([]),
+    hooks: hooksSchema(env),
     triggers: z.array(z.never()).default([]),
     notify: z.array(z.never()).default([]),
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { crossCheck, formatPath, type ConfigIssue } from './agent-config.checks.js';
 import { agentConfigSchema } from './agent-config.schema.js';
-import type { AgentConfig } from './agent-config.types.js';
+import type { AgentConfig, SecretEnv } from './agent-config.types.js';
 
 export type {
   AgentConfig,
@@ -27,8 +27,15 @@ export class AgentConfigError extends Error {
   }
 }
 
-/** Validates YAML text; relative paths in it are resolved against the folder of `file`. */
-export async function parseAgentConfig(text: string, file: string): Promise<AgentConfig> {
+/**
+ * Validates YAML text; relative paths in it are resolved against the folder of `file`, and the
+ * secrets it names (`secretEnv`) are read through `env`.
+ */
+export async function parseAgentConfig(
+  text: string,
+  file: string,
+  env?: SecretEnv,
+): Promise<AgentConfig> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -39,17 +46,20 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
     throw new AgentConfigError(file, problems);
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  const result = await agentConfigSchema(path.dirname(path.resolve(file))).safeParseAsync(raw, {
-    error: (iss) => {
-      if (iss.code !== 'invalid_type') return undefined;
-      if (iss.input === undefined) return 'is required';
-      // `commands:` with nothing after it: YAML reads null, which is a slip, not "none"
-      const key = iss.path?.length === 1 ? String(iss.path[0]) : undefined;
-      if (iss.input === null && iss.expected === 'array' && key)
-        return `is empty: list entries under it, or write \`${key}: []\` to have none`;
-      return undefined;
+  const result = await agentConfigSchema(path.dirname(path.resolve(file)), env).safeParseAsync(
+    raw,
+    {
+      error: (iss) => {
+        if (iss.code !== 'invalid_type') return undefined;
+        if (iss.input === undefined) return 'is required';
+        // `commands:` with nothing after it: YAML reads null, which is a slip, not "none"
+        const key = iss.path?.length === 1 ? String(iss.path[0]) : undefined;
+        if (iss.input === null && iss.expected === 'array' && key)
+          return `is empty: list entries under it, or write \`${key}: []\` to have none`;
+        return undefined;
+      },
     },
-  });
+  );
   const issues: ConfigIssue[] = [...(result.error?.issues ?? []).map(fromZod), ...crossCheck(raw)];
   if (issues.length > 0 || !result.success) {
     const located = issues.map((i) => ({ ...i, line: lineOf(doc, lines, i.path) }));
@@ -63,7 +73,7 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
 }
 
 /** Reads and validates the file; throws AgentConfigError listing every problem. */
-export async function loadAgentConfig(file: string): Promise<AgentConfig> {
+export async function loadAgentConfig(file: string, env?: SecretEnv): Promise<AgentConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -72,7 +82,7 @@ export async function loadAgentConfig(file: string): Promise<AgentConfig> {
       `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
     ]);
   }
-  return parseAgentConfig(text, file);
+  return parseAgentConfig(text, file, env);
 }
 
 export interface AgentConfigWatcher {
@@ -89,6 +99,7 @@ export function watchAgentConfig(
   onChange: (config: AgentConfig) => void,
   onError: (err: Error) => void,
   debounceMs = 100,
+  env?: SecretEnv,
 ): AgentConfigWatcher {
   const abs = path.resolve(file);
   const base = path.basename(abs);
@@ -101,7 +112,7 @@ export function watchAgentConfig(
     reloading = reloading.then(async () => {
       if (closed) return;
       try {
-        const config = await loadAgentConfig(abs);
+        const config = await loadAgentConfig(abs, env);
         if (!closed) onChange(config);
       } catch (err) {
         if (!closed) onError(err as Error);

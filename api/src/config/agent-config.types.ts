@@ -109,6 +109,9 @@ export interface CommandNotifySpec {
   on: NotifyWhen;
 }
 
+/** Reads an environment variable agent.yaml names for a secret (`secretEnv`); from loadConfig only. */
+export type SecretEnv = (name: string) => string | undefined;
+
 /** A signed webhook, `POST /hooks/<name>` (agent-config.hooks.ts). */
 export interface HookSpec {
   name: string;

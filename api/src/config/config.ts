@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseStorageUrl } from '../storage/storage-url.js';
+import type { SecretEnv } from './agent-config.types.js';
 
 const DEFAULT_TYPES = [
   'text/*',
@@ -164,6 +165,10 @@ export type Config = Omit<z.infer<typeof envSchema>, 'DATA_DIR' | 'LOGS_DIR' | '
   sessionMaxSeconds: number;
   /** a quiet WebSocket peer is pinged this often and dropped if it neither answers nor reads; tests shorten it */
   wsKeepAliveMs: number;
+  /** each hook's `perMinute` is counted over this window; tests shorten it */
+  hookWindowMs: number;
+  /** the variables agent.yaml names for secrets (a hook's `secretEnv`); a function, so never logged whole */
+  secretEnv: SecretEnv;
 };
 
 export class ConfigError extends Error {
@@ -214,6 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     sessionIdleSeconds: 8 * 3600,
     sessionMaxSeconds: 7 * 24 * 3600,
     wsKeepAliveMs: 10_000,
+    hookWindowMs: 60_000,
+    secretEnv: (name) => cleaned[name],
   };
 }
 

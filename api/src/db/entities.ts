@@ -3,6 +3,7 @@ import { ApiTokenSchema } from '../modules/auth/api-token.entity.js';
 import { SessionSchema } from '../modules/auth/session.entity.js';
 import { CommandRunSchema, OutputChunkSchema } from '../modules/commands/command-run.entity.js';
 import { StoredFileSchema } from '../modules/files/file.entity.js';
+import { HookDeliverySchema } from '../modules/hooks/hook-delivery.entity.js';
 import { NotificationSchema } from '../modules/notify/notification.entity.js';
 import { UserSchema } from '../modules/users/user.entity.js';
 
@@ -15,4 +16,5 @@ export const entities = [
   StoredFileSchema,
   AuditEventSchema,
   NotificationSchema,
+  HookDeliverySchema,
 ];

@@ -3,6 +3,7 @@ import type { AppServices } from '../context.js';
 import { AppError } from '../errors.js';
 import { BodyEndedError } from '../fast/index.js';
 import { RUN_OUTPUT_PATH, serveRunOutput } from '../modules/commands/command.download.js';
+import { createHookRoute, HOOK_PATH } from '../modules/hooks/hook.route.js';
 import { serveFileDownload } from '../modules/files/file.download.js';
 import { LOG_LINES_PATH, serveLogDownload } from '../modules/logs/log.download.js';
 import { httpStatusFor } from '../plugins/error-codes.js';
@@ -22,6 +23,7 @@ import { serveStatic } from './static-files.js';
 export function createRouter(services: AppServices, yoga: Yoga) {
   const { orm, log } = services;
   const handleGraphQL = createGraphqlHandler(services, yoga);
+  const serveHook = createHookRoute(services);
 
   const ready = async () =>
     (await orm.isConnected().catch(() => false)) &&
@@ -40,6 +42,7 @@ export function createRouter(services: AppServices, yoga: Yoga) {
       if (pathname === '/graphql') return await handleGraphQL(req, res);
       setSecurityHeaders(res);
       if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (req.method === 'POST' && HOOK_PATH.test(pathname)) return await serveHook(req, res);
       const reading = req.method === 'GET' || req.method === 'HEAD';
       const caller = () => services.auth.authenticate(credentialsOf(req.headers).token);
       // `/files/` itself is the Files page (a reload with a trailing slash), not a download

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'FILE_DELETED',
   'CONFIG_RELOADED',
   'CONFIG_REFUSED',
+  'HOOK_REFUSED',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -21,6 +21,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   FILE_DELETED: 'File deleted',
   CONFIG_RELOADED: 'Config reloaded',
   CONFIG_REFUSED: 'Config refused',
+  HOOK_REFUSED: 'Webhook refused',
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
