@@ -4,6 +4,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
+import { commandNotifySchema, notifyTargetsSchema } from './agent-config.notify.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
 import { valueProblem } from './agent-config.rules.js';
@@ -168,7 +169,7 @@ const commandSchema = (baseDir: string) =>
       icon: iconSchema.optional(),
       confirm: confirmSchema,
       schedules: z.array(z.never()).default([]),
-      notify: z.array(z.never()).default([]),
+      notify: commandNotifySchema.default([]),
     })
     .transform((c): CommandSpec => {
       const { cwd, confirm, ...rest } = c;
@@ -210,5 +211,6 @@ export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unkno
     retention: retentionSchema.prefault({}),
     hooks: z.array(z.never()).default([]),
     triggers: z.array(z.never()).default([]),
-    notify: z.array(z.never()).default([]),
+    // secrets come from the server's environment, named in the file
+    notify: notifyTargetsSchema(process.env).default([]),
   });
