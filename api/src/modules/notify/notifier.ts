@@ -108,6 +108,8 @@ export class Notifier {
   }
 
   private async deliver(n: Notification): Promise<void> {
+    // claimed just as the server began to stop: handed back unsent
+    if (this.stopped) return this.settle(n, { status: 'PENDING' });
     const target = this.app.agent.config.notify.find((t) => t.name === n.target);
     if (!target)
       return this.failed(n, undefined, `target "${n.target}" is no longer in agent.yaml`, true);
