@@ -263,6 +263,8 @@ describe('notifications', () => {
     const down = targets.data.notificationTargets.find((t: any) => t.name === 'down');
     expect(down).toMatchObject({ type: 'WEBHOOK', lastError: n.lastError, lastSentAt: null });
     expect(down.where).toMatch(/^127\.0\.0\.1:\d+$/);
+    const failedOnly = await s.gql('{ notifications(status: FAILED) { id status } }', {}, admin);
+    expect(failedOnly.data.notifications).toEqual([{ id: sent.id, status: 'FAILED' }]);
     await waitUntil(() => s.logText().includes('gave up'));
     const log = s.logText();
     expect(log).toMatch(/"msg":"notification not delivered; gave up".*"target":"down"/);
