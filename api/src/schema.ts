@@ -9,6 +9,7 @@ import './modules/logs/log.schema.js';
 import './modules/audit/audit.schema.js';
 import './modules/retention/retention.schema.js';
 import './modules/hooks/hook.schema.js';
+import './modules/notify/notify.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -20,6 +20,8 @@ import { sweepUploads } from './modules/files/file.sweep.js';
 import { createLogHub } from './modules/logs/log.hub.js';
 import { RetentionSweeper } from './modules/retention/retention.sweeper.js';
 import { refusalWarner } from './modules/logs/log.refusal.js';
+import { Notifier } from './modules/notify/notifier.js';
+import { notifyRunEnd } from './modules/notify/notify.run-end.js';
 import { ensureInitialAdmin } from './modules/users/user.service.js';
 import { createMetrics } from './observability/metrics.js';
 import { PubSub } from './realtime/pubsub.js';
@@ -112,6 +114,13 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
   instance.start();
   await sweepUploads(services);
   services.retention.start();
+  const notifier = new Notifier(services);
+  const queueing = new Set<Promise<void>>(); // waited for at stop: the database closes after
+  services.supervisor.onRunEnd((run) => {
+    const p = notifyRunEnd(services, run).finally(() => queueing.delete(p));
+    queueing.add(p);
+  });
+  notifier.start();
   const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
   const agentWatcher = watchAgentConfig(
     agentFile,
@@ -139,6 +148,8 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
       agentWatcher.close();
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();
+      await Promise.all(queueing);
+      await notifier.stop(); // after the runs: their end notices are queued for the next start
       await instance.stop(); // our runs have ended: the lease goes
       services.auth.endAll();
       await stopFileProcessing(services);

@@ -242,6 +242,7 @@ describe('Prometheus, alerts and /metrics', () => {
       tiny_agent_uploads_total: 'counter',
       tiny_agent_retention_removed_total: 'counter',
       tiny_agent_retention_freed_bytes_total: 'counter',
+      tiny_agent_notifications_total: 'counter',
     });
     expect(metricsText).toMatch(/^tiny_agent_open_subscriptions\{kind="commandRunUpdated"\} 1$/m);
     expect(metricsText).toMatch(/^tiny_agent_failed_logins_total 1$/m);

@@ -104,6 +104,16 @@ export const CASES: Case[] = [
     expect: ADMIN_ONLY,
   },
   {
+    field: 'Query.notificationTargets',
+    query: '{ notificationTargets { name type where lastError lastSentAt } }',
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'Query.notifications',
+    query: '{ notifications(first: 5) { id status lastError } }',
+    expect: ADMIN_ONLY,
+  },
+  {
     field: 'Query.commands',
     query: '{ commands { name } }',
     expect: SIGNED_IN,
@@ -234,6 +244,12 @@ export const CASES: Case[] = [
     vars: async (w) => ({ id: await w.freshToken() }),
     missing: NO_ID,
     expect: OWNED,
+  },
+  {
+    field: 'Mutation.sendTestNotification',
+    query: 'mutation($t: String!) { sendTestNotification(target: $t) { id status } }',
+    vars: () => ({ t: 'ops' }),
+    expect: ADMIN_ONLY,
   },
   {
     field: 'Mutation.runCommand',

@@ -14,6 +14,9 @@ logs:
   - { name: user-log, path: user.log, roles: [admin, user] }
   - { name: admin-log, path: admin.log, roles: [admin] }
 limits: { maxRunning: 1000 }
+# nothing listens on port 9 (discard): test messages to it fail in the background
+notify:
+  - { name: ops, type: webhook, url: "http://127.0.0.1:9/hook" }
 `;
 
 export interface Account {

@@ -1,6 +1,7 @@
 // Checks across entries, run on the raw parsed YAML rather than inside zod: zod skips an
 // object's refinements once any of its fields fails, and the operator should see every error at once.
 import { checkHooks } from './agent-config.hooks.js';
+import { notifyIssues } from './agent-config.notify.js';
 import { placeholderNames } from './agent-config.rules.js';
 
 export interface ConfigIssue {
@@ -36,6 +37,7 @@ export function crossCheck(raw: unknown): ConfigIssue[] {
     issues.push({ path: [], message: NOTHING_CONFIGURED });
   }
   duplicates(list(raw.commands), ['commands'], 'command', issues);
+  issues.push(...notifyIssues(raw));
   duplicates(list(raw.logs), ['logs'], 'log source', issues);
   list(raw.commands).forEach((cmd, i) => {
     if (!isRecord(cmd)) return;

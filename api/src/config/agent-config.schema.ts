@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
 import { hooksSchema } from './agent-config.hooks.js';
+import { commandNotifySchema, notifyTargetsSchema } from './agent-config.notify.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
 import { valueProblem } from './agent-config.rules.js';
@@ -170,7 +171,7 @@ const commandSchema = (baseDir: string) =>
       icon: iconSchema.optional(),
       confirm: confirmSchema,
       schedules: z.array(z.never()).default([]),
-      notify: z.array(z.never()).default([]),
+      notify: commandNotifySchema.default([]),
     })
     .transform((c): CommandSpec => {
       const { cwd, confirm, ...rest } = c;
@@ -215,5 +216,6 @@ export const agentConfigSchema = (
     retention: retentionSchema.prefault({}),
     hooks: hooksSchema(env),
     triggers: z.array(z.never()).default([]),
-    notify: z.array(z.never()).default([]),
+    // secrets come from the server's environment, named in the file
+    notify: notifyTargetsSchema(env).default([]),
   });

@@ -154,6 +154,8 @@ const envSchema = z.object({
   INSTANCE_LEASE_SECONDS: z.coerce.number().min(0.5).max(3600).default(15),
   // how often an instance renews its lease and looks for cancels and runs to take over
   INSTANCE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(3),
+  // a failed notification is tried again after 1, 6, 30, 180 and 720 times this (10 s … 2 h), then given up
+  NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().min(0.001).max(3600).default(10),
 });
 
 export type Config = Omit<z.infer<typeof envSchema>, 'DATA_DIR' | 'LOGS_DIR' | 'AGENT_CONFIG'> & {

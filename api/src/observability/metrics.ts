@@ -126,6 +126,12 @@ export function createMetrics({ tally = true }: { tally?: boolean } = {}) {
       help: 'Bytes of run output and uploads the retention sweeper freed.',
       registers: [registry],
     }),
+    notifications: new Counter({
+      name: 'tiny_agent_notifications_total',
+      help: 'Notification delivery attempts by target type and outcome: sent, retry (failed, tried again later), failed (given up).',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
   };
   return m;
 }

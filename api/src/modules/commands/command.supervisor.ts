@@ -66,6 +66,8 @@ const RETRY_MAX_MS = 2000;
 export class CommandSupervisor {
   private readonly active = new Map<string, Active>();
   stopping = false;
+  /** told once of each run whose end this instance recorded (notifications) */
+  private readonly endListeners: ((run: CommandRun) => void)[] = [];
   /** the store failed and has not succeeded since: logged once per outage */
   private storeDown = false;
 
@@ -136,6 +138,11 @@ export class CommandSupervisor {
       if (r.status !== 'RUNNING') a.interrupted = true;
       a.handle.cancel();
     }
+  }
+
+  /** `listener` hears of each run's end recorded here (not of runs another instance took over). */
+  onRunEnd(listener: (run: CommandRun) => void): void {
+    this.endListeners.push(listener);
   }
 
   pendingAfter(runId: string, afterSeq: number): LiveChunk[] {
@@ -486,6 +493,7 @@ export class CommandSupervisor {
       exitCode,
       signal,
     });
+    for (const listener of this.endListeners) listener(a.run);
   }
 
   private idle(): Promise<void> {

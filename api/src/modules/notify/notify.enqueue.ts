@@ -2,6 +2,7 @@
 // delivers it in the background, so a slow or broken receiver never holds up a run or a trigger.
 import type { AppServices } from '../../context.js';
 import { Notification, type NotifyEvent } from './notification.entity.js';
+import { wakeNotifier } from './notify.wake.js';
 
 export interface NotifyMessage {
   event: NotifyEvent;
@@ -19,22 +20,24 @@ const BODY_MAX = 8192;
 /**
  * Queues `message` for each of `targets` (names in agent.yaml `notify:`; unknown names are
  * skipped with a warning: the file changed since). Never throws: a failure to queue is logged.
+ * Returns the rows queued (none when nothing was).
  */
 export async function enqueueNotifications(
   app: Pick<AppServices, 'orm' | 'log' | 'agent'>,
   targets: readonly string[],
   message: NotifyMessage,
-): Promise<void> {
+): Promise<Notification[]> {
   const known = new Set(app.agent.config.notify.map((t) => t.name));
   const names = [...new Set(targets)].filter((t) => {
     if (!known.has(t))
       app.log.warn('notification target not in agent.yaml; skipped', { target: t });
     return known.has(t);
   });
-  if (names.length === 0) return;
+  if (names.length === 0) return [];
   const now = new Date();
   try {
     const em = app.orm.em.fork();
+    const rows: Notification[] = [];
     for (const target of names) {
       const n = new Notification();
       n.target = target;
@@ -46,9 +49,13 @@ export async function enqueueNotifications(
       n.nextAt = now;
       n.createdAt = now;
       em.persist(n);
+      rows.push(n);
     }
     await em.flush();
+    wakeNotifier(app.orm);
+    return rows;
   } catch (err) {
     app.log.error('could not queue a notification', { event: message.event, err: String(err) });
+    return [];
   }
 }

@@ -20,6 +20,8 @@ type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  query Hooks {\n    hooks {\n      name\n      command\n      style\n      secretEnv\n      perMinute\n      url\n      args {\n        name\n        field\n      }\n      recent(first: 5) {\n        receivedAt\n        run {\n          id\n          status\n        }\n      }\n    }\n  }\n": typeof types.HooksDocument,
+    "\n  query Notifications($first: Int) {\n    notificationTargets {\n      name\n      type\n      where\n      lastError\n      lastSentAt\n    }\n    notifications(first: $first) {\n      id\n      target\n      event\n      subject\n      status\n      attempts\n      lastError\n      createdAt\n      sentAt\n      nextAt\n      run {\n        id\n      }\n    }\n  }\n": typeof types.NotificationsDocument,
+    "\n  mutation SendTestNotification($target: String!) {\n    sendTestNotification(target: $target) {\n      id\n      status\n    }\n  }\n": typeof types.SendTestNotificationDocument,
     "\n  query Commands {\n    commands {\n      name\n      title\n      description\n      group\n      icon\n      confirm\n      confirmMessage\n      timeoutSeconds\n      maxConcurrent\n      running\n      args {\n        name\n        type\n        required\n        description\n        default\n        choices\n        pattern\n        min\n        max\n      }\n    }\n  }\n": typeof types.CommandsDocument,
     "\n  query RecentRuns {\n    commandRuns(first: 100) {\n      edges {\n        node {\n          id\n          commandName\n          status\n          startedAt\n        }\n      }\n    }\n  }\n": typeof types.RecentRunsDocument,
     "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) {\n      id\n    }\n  }\n": typeof types.RunCommandDocument,
@@ -58,6 +60,8 @@ const documents: Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  query Hooks {\n    hooks {\n      name\n      command\n      style\n      secretEnv\n      perMinute\n      url\n      args {\n        name\n        field\n      }\n      recent(first: 5) {\n        receivedAt\n        run {\n          id\n          status\n        }\n      }\n    }\n  }\n": types.HooksDocument,
+    "\n  query Notifications($first: Int) {\n    notificationTargets {\n      name\n      type\n      where\n      lastError\n      lastSentAt\n    }\n    notifications(first: $first) {\n      id\n      target\n      event\n      subject\n      status\n      attempts\n      lastError\n      createdAt\n      sentAt\n      nextAt\n      run {\n        id\n      }\n    }\n  }\n": types.NotificationsDocument,
+    "\n  mutation SendTestNotification($target: String!) {\n    sendTestNotification(target: $target) {\n      id\n      status\n    }\n  }\n": types.SendTestNotificationDocument,
     "\n  query Commands {\n    commands {\n      name\n      title\n      description\n      group\n      icon\n      confirm\n      confirmMessage\n      timeoutSeconds\n      maxConcurrent\n      running\n      args {\n        name\n        type\n        required\n        description\n        default\n        choices\n        pattern\n        min\n        max\n      }\n    }\n  }\n": types.CommandsDocument,
     "\n  query RecentRuns {\n    commandRuns(first: 100) {\n      edges {\n        node {\n          id\n          commandName\n          status\n          startedAt\n        }\n      }\n    }\n  }\n": types.RecentRunsDocument,
     "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) {\n      id\n    }\n  }\n": types.RunCommandDocument,
@@ -128,6 +132,14 @@ export function graphql(source: "\n  mutation ChangePassword($currentPassword: S
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Hooks {\n    hooks {\n      name\n      command\n      style\n      secretEnv\n      perMinute\n      url\n      args {\n        name\n        field\n      }\n      recent(first: 5) {\n        receivedAt\n        run {\n          id\n          status\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Hooks {\n    hooks {\n      name\n      command\n      style\n      secretEnv\n      perMinute\n      url\n      args {\n        name\n        field\n      }\n      recent(first: 5) {\n        receivedAt\n        run {\n          id\n          status\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Notifications($first: Int) {\n    notificationTargets {\n      name\n      type\n      where\n      lastError\n      lastSentAt\n    }\n    notifications(first: $first) {\n      id\n      target\n      event\n      subject\n      status\n      attempts\n      lastError\n      createdAt\n      sentAt\n      nextAt\n      run {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  query Notifications($first: Int) {\n    notificationTargets {\n      name\n      type\n      where\n      lastError\n      lastSentAt\n    }\n    notifications(first: $first) {\n      id\n      target\n      event\n      subject\n      status\n      attempts\n      lastError\n      createdAt\n      sentAt\n      nextAt\n      run {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendTestNotification($target: String!) {\n    sendTestNotification(target: $target) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation SendTestNotification($target: String!) {\n    sendTestNotification(target: $target) {\n      id\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
