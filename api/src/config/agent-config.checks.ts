@@ -1,6 +1,7 @@
 // Checks across entries, run on the raw parsed YAML rather than inside zod: zod skips an
 // object's refinements once any of its fields fails, and the operator should see every error at once.
 import { placeholderNames } from './agent-config.rules.js';
+import { triggerIssues } from './agent-config.triggers.js';
 
 export interface ConfigIssue {
   path: (string | number)[];
@@ -36,6 +37,7 @@ export function crossCheck(raw: unknown): ConfigIssue[] {
   }
   duplicates(list(raw.commands), ['commands'], 'command', issues);
   duplicates(list(raw.logs), ['logs'], 'log source', issues);
+  issues.push(...triggerIssues(raw));
   list(raw.commands).forEach((cmd, i) => {
     if (!isRecord(cmd)) return;
     const at = ['commands', i];

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
+import { triggersSchema } from './agent-config.triggers.js';
 import { valueProblem } from './agent-config.rules.js';
 import { sizeSchema } from './agent-config.size.js';
 import type {
@@ -209,6 +210,6 @@ export const agentConfigSchema = (baseDir: string): z.ZodType<AgentConfig, unkno
       .prefault({}),
     retention: retentionSchema.prefault({}),
     hooks: z.array(z.never()).default([]),
-    triggers: z.array(z.never()).default([]),
+    triggers: triggersSchema,
     notify: z.array(z.never()).default([]),
   });
