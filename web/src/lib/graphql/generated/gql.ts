@@ -19,6 +19,7 @@ type Documents = {
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  query LogTriggers {\n    logTriggers {\n      name\n      source\n      pattern\n      cooldownSeconds\n      command\n      args {\n        name\n        value\n      }\n      notify\n      lastFiredAt\n      firings(first: 5) {\n        id\n        at\n        line\n        error\n        run {\n          id\n          status\n        }\n      }\n    }\n  }\n": typeof types.LogTriggersDocument,
     "\n  query Commands {\n    commands {\n      name\n      title\n      description\n      group\n      icon\n      confirm\n      confirmMessage\n      timeoutSeconds\n      maxConcurrent\n      running\n      args {\n        name\n        type\n        required\n        description\n        default\n        choices\n        pattern\n        min\n        max\n      }\n    }\n  }\n": typeof types.CommandsDocument,
     "\n  query RecentRuns {\n    commandRuns(first: 100) {\n      edges {\n        node {\n          id\n          commandName\n          status\n          startedAt\n        }\n      }\n    }\n  }\n": typeof types.RecentRunsDocument,
     "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) {\n      id\n    }\n  }\n": typeof types.RunCommandDocument,
@@ -56,6 +57,7 @@ const documents: Documents = {
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
+    "\n  query LogTriggers {\n    logTriggers {\n      name\n      source\n      pattern\n      cooldownSeconds\n      command\n      args {\n        name\n        value\n      }\n      notify\n      lastFiredAt\n      firings(first: 5) {\n        id\n        at\n        line\n        error\n        run {\n          id\n          status\n        }\n      }\n    }\n  }\n": types.LogTriggersDocument,
     "\n  query Commands {\n    commands {\n      name\n      title\n      description\n      group\n      icon\n      confirm\n      confirmMessage\n      timeoutSeconds\n      maxConcurrent\n      running\n      args {\n        name\n        type\n        required\n        description\n        default\n        choices\n        pattern\n        min\n        max\n      }\n    }\n  }\n": types.CommandsDocument,
     "\n  query RecentRuns {\n    commandRuns(first: 100) {\n      edges {\n        node {\n          id\n          commandName\n          status\n          startedAt\n        }\n      }\n    }\n  }\n": types.RecentRunsDocument,
     "\n  mutation RunCommand($name: String!, $args: [CommandArgInput!]) {\n    runCommand(name: $name, args: $args) {\n      id\n    }\n  }\n": types.RunCommandDocument,
@@ -122,6 +124,10 @@ export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (ty
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogTriggers {\n    logTriggers {\n      name\n      source\n      pattern\n      cooldownSeconds\n      command\n      args {\n        name\n        value\n      }\n      notify\n      lastFiredAt\n      firings(first: 5) {\n        id\n        at\n        line\n        error\n        run {\n          id\n          status\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LogTriggers {\n    logTriggers {\n      name\n      source\n      pattern\n      cooldownSeconds\n      command\n      args {\n        name\n        value\n      }\n      notify\n      lastFiredAt\n      firings(first: 5) {\n        id\n        at\n        line\n        error\n        run {\n          id\n          status\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
