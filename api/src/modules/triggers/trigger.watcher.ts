@@ -5,10 +5,11 @@ import type { AgentConfig } from '../../config/agent-config.types.js';
 import type { AppServices } from '../../context.js';
 import { encodeCursor, type LogCursor } from '../logs/log.cursor.js';
 import { compileFilter } from '../logs/log.filter.js';
+import type { LineEvent } from '../logs/log.event.js';
 import type { LogSubscription } from '../logs/log.hub.js';
 import { fire } from './trigger.fire.js';
 import { TriggerFiring } from './trigger.firing.entity.js';
-import { compileTrigger } from './trigger.match.js';
+import { compileTrigger, type TriggerMatcher } from './trigger.match.js';
 
 export interface TriggerWatcherOptions {
   /** how often agent.yaml's current config is compared with the one followed */
@@ -89,7 +90,7 @@ export class TriggerWatcher {
     const signal = f.ac.signal;
     const match = compileTrigger(pattern);
     const filter = compileFilter(pattern);
-    let lastFired = await lastFiringAt(app, name);
+    const state = { lastFired: await lastFiringAt(app, name) };
     let after: LogCursor | null = null; // resume here after a failure, so no line is missed
     while (!signal.aborted) {
       try {
@@ -108,25 +109,9 @@ export class TriggerWatcher {
             });
           if (event.kind !== 'LINE') continue;
           after = event.cursor;
-          // read at the moment it acts: an edit may have changed its cooldown, command or targets
-          const spec = app.agent.config.triggers.find((t) => t.name === name);
-          if (!spec) continue;
-          const cooldownMs = spec.cooldownSeconds * 1000;
-          // the cooldown first: a burst of matches costs a comparison each, no query and no run
-          if (lastFired && Date.now() - lastFired.getTime() < cooldownMs) continue;
-          const captures = match(event.text);
-          if (!captures) continue;
-          if (cooldownMs > 0) {
-            // another instance following the same file may have fired it since
-            const last = await lastFiringAt(app, name);
-            if (last && (!lastFired || last > lastFired)) lastFired = last;
-            if (lastFired && Date.now() - lastFired.getTime() < cooldownMs) continue;
-          }
-          // one firing at a time: the next line waits (in the bounded queue) until this one is done
-          const firing = await fire(app, spec, event, captures);
-          lastFired = firing?.firedAt ?? new Date();
-          if (!firing)
-            app.log.debug('log trigger line fired by another instance', {
+          const outcome = await this.handle(name, event, match, state);
+          if (outcome !== 'fired')
+            app.log.debug(`log trigger line ${outcome}`, {
               trigger: name,
               cursor: encodeCursor(event.cursor),
             });
@@ -139,7 +124,38 @@ export class TriggerWatcher {
       }
     }
   }
+
+  /** One matching line: fired, unless within the cooldown (of any instance) or fired elsewhere. */
+  private async handle(
+    name: string,
+    line: LineEvent,
+    match: TriggerMatcher,
+    state: { lastFired: Date | null },
+  ): Promise<Outcome> {
+    const { app } = this;
+    // read at the moment it acts: an edit may have changed its cooldown, command or targets
+    const spec = app.agent.config.triggers.find((t) => t.name === name);
+    if (!spec) return 'not matched';
+    const cooldownMs = spec.cooldownSeconds * 1000;
+    const cooling = () => state.lastFired && Date.now() - state.lastFired.getTime() < cooldownMs;
+    // the cooldown first: a burst of matches costs a comparison each, no query and no run
+    if (cooling()) return 'within the cooldown';
+    const captures = match(line.text);
+    if (!captures) return 'not matched';
+    if (cooldownMs > 0) {
+      // another instance following the same file may have fired it since
+      const last = await lastFiringAt(app, name);
+      if (last && (!state.lastFired || last > state.lastFired)) state.lastFired = last;
+      if (cooling()) return 'within the cooldown';
+    }
+    // one firing at a time: the next line waits (in the bounded queue) until this one is done
+    const firing = await fire(app, spec, line, captures);
+    state.lastFired = firing?.firedAt ?? new Date();
+    return firing ? 'fired' : 'fired by another instance';
+  }
 }
+
+type Outcome = 'fired' | 'fired by another instance' | 'within the cooldown' | 'not matched';
 
 async function lastFiringAt(app: AppServices, name: string): Promise<Date | null> {
   const last = await app.orm.em
