@@ -9,6 +9,7 @@ import type { LineEvent } from '../logs/log.event.js';
 import type { LogSubscription } from '../logs/log.hub.js';
 import { fire } from './trigger.fire.js';
 import { TriggerFiring } from './trigger.firing.entity.js';
+import { pruneFirings, PRUNE_EVERY } from './trigger.prune.js';
 import { compileTrigger, type TriggerMatcher } from './trigger.match.js';
 
 export interface TriggerWatcherOptions {
@@ -90,7 +91,7 @@ export class TriggerWatcher {
     const signal = f.ac.signal;
     const match = compileTrigger(pattern);
     const filter = compileFilter(pattern);
-    const state = { lastFired: await lastFiringAt(app, name) };
+    const state = { lastFired: await lastFiringAt(app, name), fired: 0 };
     let after: LogCursor | null = null; // resume here after a failure, so no line is missed
     while (!signal.aborted) {
       try {
@@ -130,7 +131,7 @@ export class TriggerWatcher {
     name: string,
     line: LineEvent,
     match: TriggerMatcher,
-    state: { lastFired: Date | null },
+    state: { lastFired: Date | null; fired: number },
   ): Promise<Outcome> {
     const { app } = this;
     // read at the moment it acts: an edit may have changed its cooldown, command or targets
@@ -151,7 +152,12 @@ export class TriggerWatcher {
     // one firing at a time: the next line waits (in the bounded queue) until this one is done
     const firing = await fire(app, spec, line, captures);
     state.lastFired = firing?.firedAt ?? new Date();
-    return firing ? 'fired' : 'fired by another instance';
+    if (!firing) return 'fired by another instance';
+    if (++state.fired % PRUNE_EVERY === 0)
+      await pruneFirings(app, name).catch((err: unknown) =>
+        app.log.warn('could not prune old trigger firings', { trigger: name, err }),
+      );
+    return 'fired';
   }
 }
 
