@@ -30,7 +30,7 @@ describe('agent.yaml triggers:', () => {
     expect((await parse('')).triggers).toEqual([]);
   });
 
-  it('reads a trigger with its defaults, its args as strings and its captures kept', async () => {
+  it('reads a trigger with its defaults, and its captures kept', async () => {
     const { triggers } = await parse(
       trigger(
         '  - name: oom-restart',
@@ -39,7 +39,7 @@ describe('agent.yaml triggers:', () => {
         '    run:',
         '      command: restart-service',
         '      args: { service: "{{proc}}" }',
-        '  - { name: quiet, source: app, pattern: panic, cooldown: 0, run: { command: restart-service, args: { service: 7 } } }',
+        '  - { name: quiet, source: app, pattern: panic, cooldown: 0, run: { command: restart-service, args: { service: web } } }',
       ),
     );
     expect(triggers).toEqual([
@@ -56,7 +56,7 @@ describe('agent.yaml triggers:', () => {
         source: 'app',
         pattern: 'panic',
         cooldownSeconds: 0,
-        run: { command: 'restart-service', args: [{ name: 'service', value: '7' }] },
+        run: { command: 'restart-service', args: [{ name: 'service', value: 'web' }] },
         notify: [],
       },
     ]);
@@ -91,6 +91,24 @@ describe('agent.yaml triggers:', () => {
       'triggers[1].run.command: unknown command "missing-command": not in `commands:` (line 24)',
       'triggers[2]: does nothing: give it `run:` (a command), `notify:` (target names), or both (line 25)',
       'triggers[2].name: duplicate trigger name "a" (also at triggers[0]) (line 25)',
+    ]);
+  });
+
+  it("checks a value with no capture by the argument's rules, and the required arguments", async () => {
+    const p = await problems(
+      trigger(
+        '  - name: fixed',
+        '    source: app',
+        '    pattern: boom',
+        '    run:',
+        '      command: restart-service',
+        '      args: { service: "--all" }', // line 16
+        '  - { name: bare, source: app, pattern: boom, run: { command: restart-service } }', // line 17
+      ),
+    );
+    expect(p).toEqual([
+      'triggers[0].run.args.service: "--all" must not start with "-" (line 16)',
+      'triggers[1].run.args: command "restart-service" needs argument "service": give it a value or a {{capture}} (line 17)',
     ]);
   });
 

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { compileFilter } from '../modules/logs/log.filter.js';
 import { namedGroups } from '../modules/triggers/trigger.match.js';
 import type { ConfigIssue } from './agent-config.checks.js';
-import { MAX_VALUE_LENGTH, placeholderNames } from './agent-config.rules.js';
-import type { TriggerSpec } from './agent-config.types.js';
+import { MAX_VALUE_LENGTH, placeholderNames, valueProblem } from './agent-config.rules.js';
+import type { AgentConfig, TriggerSpec } from './agent-config.types.js';
 
 const NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
 const ARG_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
@@ -141,4 +141,32 @@ function groupsOf(p: string | undefined): Set<string> | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Once the whole file parsed: a value with no capture in it is checked now by the argument's own
+ * rules (it would be refused at every firing), and the command's required arguments must be given.
+ */
+export function triggerArgIssues(config: AgentConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  config.triggers.forEach((t, i) => {
+    const command = t.run && config.commands.find((c) => c.name === t.run!.command);
+    if (!t.run || !command) return;
+    const at = ['triggers', i, 'run'];
+    for (const { name, value } of t.run.args) {
+      const arg = command.args.find((a) => a.name === name);
+      if (!arg || placeholderNames(value).length > 0) continue;
+      const problem = valueProblem(arg, value);
+      if (problem) issues.push({ path: [...at, 'args', name], message: `"${value}" ${problem}` });
+    }
+    const given = new Set(t.run.args.map((a) => a.name));
+    for (const arg of command.args) {
+      if (arg.required && !given.has(arg.name))
+        issues.push({
+          path: [...at, 'args'],
+          message: `command "${command.name}" needs argument "${arg.name}": give it a value or a {{capture}}`,
+        });
+    }
+  });
+  return issues;
 }
