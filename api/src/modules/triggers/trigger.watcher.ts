@@ -62,7 +62,7 @@ export class TriggerWatcher {
     const wanted = new Map<string, string>();
     for (const t of config.triggers) {
       const source = config.logs.find((l) => l.name === t.source);
-      if (source) wanted.set(t.name, `${source.path}\n${t.pattern}`);
+      if (source) wanted.set(t.name, JSON.stringify([source.path, t.pattern]));
     }
     for (const [name, f] of this.follows) if (wanted.get(name) !== f.key) void this.unfollow(name);
     for (const [name, key] of wanted) if (!this.follows.has(name)) this.follow(name, key);
@@ -78,7 +78,7 @@ export class TriggerWatcher {
   }
 
   private follow(name: string, key: string): void {
-    const [path, pattern] = key.split('\n', 2) as [string, string];
+    const [path, pattern] = JSON.parse(key) as [string, string];
     const f: Follow = { key, ac: new AbortController(), sub: null, done: Promise.resolve() };
     f.done = this.loop(name, path, pattern, f).catch((err: unknown) =>
       this.app.log.error('log trigger stopped', { trigger: name, err }),
@@ -91,10 +91,14 @@ export class TriggerWatcher {
     const signal = f.ac.signal;
     const match = compileTrigger(pattern);
     const filter = compileFilter(pattern);
-    const state = { lastFired: await lastFiringAt(app, name), fired: 0 };
+    const state = { lastFired: null as Date | null, fired: 0, loaded: false };
     let after: LogCursor | null = null; // resume here after a failure, so no line is missed
     while (!signal.aborted) {
       try {
+        if (!state.loaded) {
+          state.lastFired = await lastFiringAt(app, name); // a restart keeps the cooldown
+          state.loaded = true;
+        }
         f.sub = app.logHub.subscribe(path, {
           startAt: after ? { after } : 'end',
           filter,
