@@ -10,6 +10,7 @@ import './modules/audit/audit.schema.js';
 import './modules/retention/retention.schema.js';
 import './modules/hooks/hook.schema.js';
 import './modules/notify/notify.schema.js';
+import './modules/triggers/trigger.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -19,6 +19,7 @@ import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
 import { createLogHub } from './modules/logs/log.hub.js';
 import { RetentionSweeper } from './modules/retention/retention.sweeper.js';
+import { TriggerWatcher } from './modules/triggers/trigger.watcher.js';
 import { refusalWarner } from './modules/logs/log.refusal.js';
 import { Notifier } from './modules/notify/notifier.js';
 import { notifyRunEnd } from './modules/notify/notify.run-end.js';
@@ -121,6 +122,9 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     queueing.add(p);
   });
   notifier.start();
+  // after recovery: a firing's run must not be taken for an orphan of the last process
+  const triggers = new TriggerWatcher(services);
+  triggers.start();
   const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
   const agentWatcher = watchAgentConfig(
     agentFile,
@@ -146,6 +150,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     services,
     async stopWork() {
       agentWatcher.close();
+      await triggers.stop(); // no new firing starts a run while runs are being stopped
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();
       await Promise.all(queueing);

@@ -99,6 +99,11 @@ export const CASES: Case[] = [
     expect: ADMIN_ONLY,
   },
   {
+    field: 'Query.logTriggers',
+    query: '{ logTriggers { name source lastFiredAt firings { id run { id } } } }',
+    expect: ADMIN_ONLY,
+  },
+  {
     field: 'Query.auditEvents',
     query: '{ auditEvents(first: 5) { edges { node { id action } } } }',
     expect: ADMIN_ONLY,

@@ -3,6 +3,7 @@
 import { checkHooks } from './agent-config.hooks.js';
 import { notifyIssues } from './agent-config.notify.js';
 import { placeholderNames } from './agent-config.rules.js';
+import { triggerIssues } from './agent-config.triggers.js';
 
 export interface ConfigIssue {
   path: (string | number)[];
@@ -39,6 +40,7 @@ export function crossCheck(raw: unknown): ConfigIssue[] {
   duplicates(list(raw.commands), ['commands'], 'command', issues);
   issues.push(...notifyIssues(raw));
   duplicates(list(raw.logs), ['logs'], 'log source', issues);
+  issues.push(...triggerIssues(raw));
   list(raw.commands).forEach((cmd, i) => {
     if (!isRecord(cmd)) return;
     const at = ['commands', i];

@@ -8,6 +8,7 @@ import { hooksSchema } from './agent-config.hooks.js';
 import { commandNotifySchema, notifyTargetsSchema } from './agent-config.notify.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
+import { triggersSchema } from './agent-config.triggers.js';
 import { valueProblem } from './agent-config.rules.js';
 import { sizeSchema } from './agent-config.size.js';
 import type {
@@ -215,7 +216,7 @@ export const agentConfigSchema = (
       .prefault({}),
     retention: retentionSchema.prefault({}),
     hooks: hooksSchema(env),
-    triggers: z.array(z.never()).default([]),
+    triggers: triggersSchema,
     // secrets come from the server's environment, named in the file
     notify: notifyTargetsSchema(env).default([]),
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { crossCheck, formatPath, type ConfigIssue } from './agent-config.checks.js';
 import { agentConfigSchema } from './agent-config.schema.js';
+import { triggerArgIssues } from './agent-config.triggers.js';
 import type { AgentConfig, SecretEnv } from './agent-config.types.js';
 
 export type {
@@ -61,6 +62,8 @@ export async function parseAgentConfig(
     },
   );
   const issues: ConfigIssue[] = [...(result.error?.issues ?? []).map(fromZod), ...crossCheck(raw)];
+  // needs every entry parsed (a command's compiled rules): only once the rest is valid
+  if (result.success && issues.length === 0) issues.push(...triggerArgIssues(result.data));
   if (issues.length > 0 || !result.success) {
     const located = issues.map((i) => ({ ...i, line: lineOf(doc, lines, i.path) }));
     located.sort((a, b) => a.line - b.line);

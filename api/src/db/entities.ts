@@ -5,6 +5,7 @@ import { CommandRunSchema, OutputChunkSchema } from '../modules/commands/command
 import { StoredFileSchema } from '../modules/files/file.entity.js';
 import { HookDeliverySchema } from '../modules/hooks/hook-delivery.entity.js';
 import { NotificationSchema } from '../modules/notify/notification.entity.js';
+import { TriggerFiringSchema } from '../modules/triggers/trigger.firing.entity.js';
 import { UserSchema } from '../modules/users/user.entity.js';
 
 export const entities = [
@@ -17,4 +18,5 @@ export const entities = [
   AuditEventSchema,
   NotificationSchema,
   HookDeliverySchema,
+  TriggerFiringSchema,
 ];

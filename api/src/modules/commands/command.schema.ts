@@ -111,7 +111,7 @@ const OutputChunkRef = builder.objectRef<LiveChunk>('OutputChunk').implement({
   }),
 });
 
-const CommandArgValueRef = builder
+export const CommandArgValueRef = builder
   .objectRef<{ name: string; value: string }>('CommandArgValue')
   .implement({
     description: 'One argument as the caller gave it.',

@@ -20,7 +20,8 @@ export class InvalidFilterError extends BadUserInputError {
 
 export const MAX_SUBSTRING_LENGTH = 1000;
 export const MAX_REGEX_LENGTH = 200;
-const REGEX_FORM = /^\/(.+)\/(i?)$/s;
+/** `/source/flags`: the regular-expression form (trigger.match.ts reads its captures) */
+export const REGEX_FORM = /^\/(.+)\/(i?)$/s;
 // JavaScript's tokens: an escape pair, a character class (escapes inside), or one character
 const TOKEN = /\\[\s\S]|\[(?:\\[\s\S]|[^\]\\])*\]|[\s\S]/g;
 
