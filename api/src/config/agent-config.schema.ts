@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
+import { checkSchedules, schedulesSchema, withIds } from './agent-config.schedules.js';
 import { valueProblem } from './agent-config.rules.js';
 import { sizeSchema } from './agent-config.size.js';
 import type {
@@ -167,15 +168,17 @@ const commandSchema = (baseDir: string) =>
       group: groupSchema.optional(),
       icon: iconSchema.optional(),
       confirm: confirmSchema,
-      schedules: z.array(z.never()).default([]),
+      schedules: schedulesSchema,
       notify: z.array(z.never()).default([]),
     })
     .transform((c): CommandSpec => {
-      const { cwd, confirm, ...rest } = c;
+      const { cwd, confirm, schedules, ...rest } = c;
       const shown =
         typeof confirm === 'string' ? { confirm: true, confirmMessage: confirm } : { confirm };
-      return cwd === undefined ? { ...rest, ...shown } : { ...rest, ...shown, cwd };
-    });
+      const own = { ...rest, ...shown, schedules: withIds(c.name, schedules) };
+      return cwd === undefined ? own : { ...own, cwd };
+    })
+    .superRefine(checkSchedules);
 
 const logSchema = (baseDir: string) =>
   z
