@@ -8,6 +8,7 @@ import './modules/files/file.schema.js';
 import './modules/logs/log.schema.js';
 import './modules/audit/audit.schema.js';
 import './modules/retention/retention.schema.js';
+import './modules/schedules/schedule.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -19,6 +19,7 @@ import { stopFileProcessing } from './modules/files/file.processor.js';
 import { sweepUploads } from './modules/files/file.sweep.js';
 import { createLogHub } from './modules/logs/log.hub.js';
 import { RetentionSweeper } from './modules/retention/retention.sweeper.js';
+import { Scheduler } from './modules/schedules/schedule.runner.js';
 import { refusalWarner } from './modules/logs/log.refusal.js';
 import { ensureInitialAdmin } from './modules/users/user.service.js';
 import { createMetrics } from './observability/metrics.js';
@@ -112,11 +113,15 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
   instance.start();
   await sweepUploads(services);
   services.retention.start();
+  // after recovery: a time made up at start sees the runs that are really running
+  const scheduler = new Scheduler(services);
+  await scheduler.start();
   const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
   const agentWatcher = watchAgentConfig(
     agentFile,
     (next) => {
       agent.config = next;
+      scheduler.sync();
       const counts = { commands: next.commands.length, logs: next.logs.length };
       log.info('agent config reloaded', counts);
       void recordAudit(services, { action: 'CONFIG_RELOADED', target: agentFile, detail: counts });
@@ -135,6 +140,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     services,
     async stopWork() {
       agentWatcher.close();
+      await scheduler.stop(); // no time starts a run while the runs are being ended
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();
       await instance.stop(); // our runs have ended: the lease goes

@@ -4,6 +4,7 @@ import { SessionSchema } from '../modules/auth/session.entity.js';
 import { CommandRunSchema, OutputChunkSchema } from '../modules/commands/command-run.entity.js';
 import { StoredFileSchema } from '../modules/files/file.entity.js';
 import { NotificationSchema } from '../modules/notify/notification.entity.js';
+import { ScheduleSlotSchema } from '../modules/schedules/schedule.slot.entity.js';
 import { UserSchema } from '../modules/users/user.entity.js';
 
 export const entities = [
@@ -15,4 +16,5 @@ export const entities = [
   StoredFileSchema,
   AuditEventSchema,
   NotificationSchema,
+  ScheduleSlotSchema,
 ];
