@@ -15,8 +15,9 @@ export class ScheduleClock {
     private readonly onDue: (due: Date) => void,
   ) {}
 
-  start(): this {
-    this.arm(this.cron.nextRun(new Date()));
+  /** Arms the first time after `from`. */
+  start(from = new Date()): this {
+    this.arm(this.cron.nextRun(from));
     return this;
   }
 

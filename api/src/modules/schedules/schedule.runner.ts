@@ -20,23 +20,25 @@ export class Scheduler {
   }
 
   async start(): Promise<void> {
-    await this.catchUp();
-    this.sync();
+    // one instant for both: clocks take the times after it, a catch-up the last one up to it
+    const now = new Date();
+    this.sync(now);
+    await this.catchUp(now);
   }
 
   /** Follows agent.yaml: a clock for each schedule it lists now, none for those it dropped. */
-  sync(): void {
+  sync(now = new Date()): void {
     if (this.stopped) return;
-    const now = new Map(schedulesOf(this.app.agent.config.commands).map((s) => [s.id, s]));
+    const listed = new Map(schedulesOf(this.app.agent.config.commands).map((s) => [s.id, s]));
     for (const [id, clock] of this.clocks)
-      if (!now.has(id)) {
+      if (!listed.has(id)) {
         clock.stop();
         this.clocks.delete(id);
       }
-    for (const [id, s] of now) {
+    for (const [id, s] of listed) {
       if (this.clocks.has(id)) continue; // the id holds cron and zone: the same times
       const clock = new ScheduleClock(cronOf(s.cron, s.timezone), (due) => this.act(id, due));
-      this.clocks.set(id, clock.start());
+      this.clocks.set(id, clock.start(now));
     }
   }
 
@@ -59,8 +61,7 @@ export class Scheduler {
 
   // the latest time each catchUp schedule should have run, when its last claimed time is older;
   // claimed like any time, so instances starting together run it once
-  private async catchUp(): Promise<void> {
-    const now = new Date();
+  private async catchUp(now: Date): Promise<void> {
     const em = this.app.orm.em.fork();
     for (const s of schedulesOf(this.app.agent.config.commands)) {
       if (!s.catchUp) continue;
