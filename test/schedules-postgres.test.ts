@@ -55,7 +55,7 @@ describe('schedules on a shared PostgreSQL', () => {
     // one slot per second, none lost between the first and the last
     expect(seconds).toEqual(seconds.map((_, i) => seconds[0]! + i));
     expect(slots.every((x) => x.outcome === 'STARTED')).toBe(true);
-    const instances = new Set([a.app.services.instance.id, b.app.services.instance.id]);
+    const instances = new Set<string>([a.app.services.instance.id, b.app.services.instance.id]);
     expect(slots.every((x) => instances.has(x.instanceId))).toBe(true);
 
     // one run per time: every run of the schedule since `from` belongs to exactly one slot
