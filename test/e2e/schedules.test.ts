@@ -76,7 +76,7 @@ describe('schedules in the UI', () => {
 
     // History, filtered to scheduled runs
     await navTo(page, 'History');
-    await page.getByLabel('Started from').selectOption('SCHEDULE');
+    await page.getByRole('combobox', { name: /^Trigger/ }).selectOption('SCHEDULE');
     await expect.poll(() => page.url()).toContain('trigger=SCHEDULE');
     await page.getByTestId('run-row').first().waitFor();
     const by = await page
