@@ -10,10 +10,14 @@ import { ScheduleSlot, type ScheduleOutcome } from './schedule.slot.entity.js';
 
 const QUEUE_POLL_MS = 200;
 const DETAIL_MAX = 1000;
+// an every-second schedule claims 86,400 times a day: only the latest are kept, pruned now and then
+export const SLOTS_KEPT = 500;
+const PRUNE_EVERY = 100;
 
 export class ScheduleFirer {
   // schedule id → the one time waiting for that schedule's previous run (overlap: queue)
   private readonly waiting = new Map<string, AbortController>();
+  private claims = 0;
 
   constructor(private readonly app: AppServices) {}
 
@@ -21,6 +25,7 @@ export class ScheduleFirer {
   async fire(id: string, due: Date, note?: string): Promise<void> {
     const schedule = findSchedule(this.app.agent.config, id);
     if (!schedule || !(await this.claim(id, due))) return;
+    if (this.claims++ % PRUNE_EVERY === 0) await this.prune(id);
     const slot = { scheduleId: id, dueAt: due };
     const busy = schedule.overlap !== 'allow' && (await this.running(id)) > 0;
     if (busy && schedule.overlap === 'skip')
@@ -56,6 +61,18 @@ export class ScheduleFirer {
       if (err instanceof UniqueConstraintViolationException) return false; // another instance has it
       throw err;
     }
+  }
+
+  /** Deletes the schedule's times older than its latest SLOTS_KEPT. */
+  private async prune(id: string): Promise<void> {
+    const em = this.app.orm.em.fork();
+    const [oldestKept] = await em.find(
+      ScheduleSlot,
+      { scheduleId: id },
+      { orderBy: { dueAt: 'desc' }, offset: SLOTS_KEPT - 1, limit: 1, fields: ['dueAt'] },
+    );
+    if (oldestKept)
+      await em.nativeDelete(ScheduleSlot, { scheduleId: id, dueAt: { $lt: oldestKept.dueAt } });
   }
 
   private running(id: string): Promise<number> {

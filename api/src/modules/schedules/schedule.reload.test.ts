@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
 import { waitUntil } from '../../test/wait.js';
 import { CommandRun } from '../commands/command-run.entity.js';
+import { SLOTS_KEPT } from './schedule.fire.js';
 import { ScheduleSlot } from './schedule.slot.entity.js';
 
 const yaml = (schedules: string) => `commands:
@@ -40,6 +41,16 @@ const edit = (text: string) => writeFileSync(s.agentPath, text);
 
 describe('schedules and agent.yaml edits', () => {
   it('an edit adds a schedule live, another removes it: no time runs after that', async () => {
+    // times kept from long ago: the first claim prunes them to the latest SLOTS_KEPT
+    const old = em();
+    for (let i = 0; i < SLOTS_KEPT + 100; i++)
+      old.create(ScheduleSlot, {
+        scheduleId: ID,
+        dueAt: new Date(Date.UTC(2020, 0, 1) + i * 1000),
+        instanceId: 'gone',
+        outcome: 'STARTED',
+      } as ScheduleSlot);
+    await old.flush();
     edit(yaml(`[{ cron: "${EVERY_SECOND}", args: { dir: link } }]`));
     await waitUntil(async () => (await slots()).some((x) => x.runId), {
       timeoutMs: 8000,
@@ -47,6 +58,9 @@ describe('schedules and agent.yaml edits', () => {
     });
     expect(await listed()).toEqual([ID]);
     const run = await em().findOneOrFail(CommandRun, { triggerName: ID });
+    const kept = await em().find(ScheduleSlot, { scheduleId: ID, instanceId: 'gone' });
+    expect(kept).toHaveLength(SLOTS_KEPT - 1);
+    expect(Math.min(...kept.map((x) => x.dueAt.getTime()))).toBe(Date.UTC(2020, 0, 1) + 101_000);
     expect(run.argv).toEqual(['ls', path.join(s.dir, 'root/inside')]);
 
     edit(yaml('[]'));
