@@ -39,7 +39,7 @@ export class ScheduleFirer {
     await this.start(schedule, slot, note);
   }
 
-  /** Drops the times still waiting (they stay QUEUED: the server stopped before they could run). */
+  /** Drops the times still waiting: each is recorded SKIPPED (the scheduler awaits that). */
   stop(): void {
     for (const w of this.waiting.values()) w.abort();
     this.waiting.clear();
@@ -86,7 +86,8 @@ export class ScheduleFirer {
     const wait = async () => {
       while (!ac.signal.aborted && (await this.running(id)) > 0)
         await new Promise((r) => setTimeout(r, QUEUE_POLL_MS));
-      if (ac.signal.aborted) return;
+      if (ac.signal.aborted)
+        return this.record(slot, 'SKIPPED', 'the server stopped before the previous run ended');
       this.waiting.delete(id);
       // the file as it is now: an edit may have removed the schedule or changed its arguments
       const schedule = findSchedule(this.app.agent.config, id);
