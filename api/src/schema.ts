@@ -11,6 +11,7 @@ import './modules/retention/retention.schema.js';
 import './modules/hooks/hook.schema.js';
 import './modules/notify/notify.schema.js';
 import './modules/triggers/trigger.schema.js';
+import './modules/schedules/schedule.schema.js';
 
 export const schema = builder.toSchema();
 

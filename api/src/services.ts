@@ -20,6 +20,7 @@ import { sweepUploads } from './modules/files/file.sweep.js';
 import { createLogHub } from './modules/logs/log.hub.js';
 import { RetentionSweeper } from './modules/retention/retention.sweeper.js';
 import { TriggerWatcher } from './modules/triggers/trigger.watcher.js';
+import { Scheduler } from './modules/schedules/schedule.runner.js';
 import { refusalWarner } from './modules/logs/log.refusal.js';
 import { Notifier } from './modules/notify/notifier.js';
 import { notifyRunEnd } from './modules/notify/notify.run-end.js';
@@ -125,11 +126,15 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
   // after recovery: a firing's run must not be taken for an orphan of the last process
   const triggers = new TriggerWatcher(services);
   triggers.start();
+  // after recovery: a time made up at start sees the runs that are really running
+  const scheduler = new Scheduler(services);
+  await scheduler.start();
   const agentFile = config.AGENT_CONFIG; // absolute: loadConfig resolved it
   const agentWatcher = watchAgentConfig(
     agentFile,
     (next) => {
       agent.config = next;
+      scheduler.sync();
       const counts = { commands: next.commands.length, logs: next.logs.length };
       log.info('agent config reloaded', counts);
       void recordAudit(services, { action: 'CONFIG_RELOADED', target: agentFile, detail: counts });
@@ -151,6 +156,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     async stopWork() {
       agentWatcher.close();
       await triggers.stop(); // no new firing starts a run while runs are being stopped
+      await scheduler.stop(); // no time starts a run while the runs are being ended
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();
       await Promise.all(queueing);

@@ -128,6 +128,16 @@ export const CASES: Case[] = [
       ),
   },
   {
+    field: 'Query.schedules',
+    query: '{ schedules { id command nextRuns(first: 1) } }',
+    expect: SIGNED_IN,
+    // the schedules of the commands the caller may run, as `commands` filters
+    check: (d, c) =>
+      expect(d.schedules.some((x: { command: string }) => x.command === 'echo-admin')).toBe(
+        c.caller === 'ADMIN',
+      ),
+  },
+  {
     field: 'Query.commandRuns',
     query: '{ commandRuns(first: 10, command: "report") { edges { node { id } } } }',
     expect: SIGNED_IN,

@@ -8,7 +8,8 @@ import { waitUntil } from '../../api/src/test/wait.js';
 export const AGENT_YAML = `commands:
   - { name: report, title: Report, argv: [echo, report], roles: [admin, user], maxConcurrent: 1000 }
   - { name: echo-user, title: Echo, argv: [echo, hello], roles: [admin, user], maxConcurrent: 1000 }
-  - { name: echo-admin, title: Admin echo, argv: [echo, admin], roles: [admin], maxConcurrent: 1000 }
+  - { name: echo-admin, title: Admin echo, argv: [echo, admin], roles: [admin], maxConcurrent: 1000,
+      schedules: [{ cron: "0 0 1 1 *" }] }
   - { name: nap, title: Nap, argv: [sleep, "30"], timeout: 60, roles: [admin, user], maxConcurrent: 1000 }
 logs:
   - { name: user-log, path: user.log, roles: [admin, user] }

@@ -8,6 +8,7 @@ import { hooksSchema } from './agent-config.hooks.js';
 import { commandNotifySchema, notifyTargetsSchema } from './agent-config.notify.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
+import { checkSchedules, schedulesSchema, withIds } from './agent-config.schedules.js';
 import { triggersSchema } from './agent-config.triggers.js';
 import { valueProblem } from './agent-config.rules.js';
 import { sizeSchema } from './agent-config.size.js';
@@ -171,15 +172,17 @@ const commandSchema = (baseDir: string) =>
       group: groupSchema.optional(),
       icon: iconSchema.optional(),
       confirm: confirmSchema,
-      schedules: z.array(z.never()).default([]),
+      schedules: schedulesSchema,
       notify: commandNotifySchema.default([]),
     })
     .transform((c): CommandSpec => {
-      const { cwd, confirm, ...rest } = c;
+      const { cwd, confirm, schedules, ...rest } = c;
       const shown =
         typeof confirm === 'string' ? { confirm: true, confirmMessage: confirm } : { confirm };
-      return cwd === undefined ? { ...rest, ...shown } : { ...rest, ...shown, cwd };
-    });
+      const own = { ...rest, ...shown, schedules: withIds(c.name, schedules) };
+      return cwd === undefined ? own : { ...own, cwd };
+    })
+    .superRefine(checkSchedules);
 
 const logSchema = (baseDir: string) =>
   z

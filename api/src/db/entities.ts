@@ -6,6 +6,7 @@ import { StoredFileSchema } from '../modules/files/file.entity.js';
 import { HookDeliverySchema } from '../modules/hooks/hook-delivery.entity.js';
 import { NotificationSchema } from '../modules/notify/notification.entity.js';
 import { TriggerFiringSchema } from '../modules/triggers/trigger.firing.entity.js';
+import { ScheduleSlotSchema } from '../modules/schedules/schedule.slot.entity.js';
 import { UserSchema } from '../modules/users/user.entity.js';
 
 export const entities = [
@@ -19,4 +20,5 @@ export const entities = [
   NotificationSchema,
   HookDeliverySchema,
   TriggerFiringSchema,
+  ScheduleSlotSchema,
 ];

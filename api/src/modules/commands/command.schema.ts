@@ -23,7 +23,7 @@ const CommandArgTypeEnum = builder.enumType('CommandArgType', {
 const RunStatusEnum = builder.enumType('RunStatus', {
   values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const,
 });
-const RunTriggerEnum = builder.enumType('RunTrigger', {
+export const RunTriggerEnum = builder.enumType('RunTrigger', {
   description: 'What started a run.',
   values: {
     MANUAL: { description: 'A person, or a script with their API token (`runCommand`).' },
@@ -60,7 +60,7 @@ const CommandArgRef = builder.objectRef<CommandArgSpec>('CommandArg').implement(
   }),
 });
 
-const CommandRef = builder.objectRef<CommandSpec>('Command').implement({
+export const CommandRef = builder.objectRef<CommandSpec>('Command').implement({
   description: 'A command the operator allowed in agent.yaml.',
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -189,6 +189,7 @@ builder.queryField('commandRuns', (t) =>
       after: t.arg.string(),
       command: t.arg.string(),
       status: t.arg({ type: RunStatusEnum }),
+      trigger: t.arg({ type: RunTriggerEnum, description: 'Only runs started this way.' }),
       startedBy: t.arg.id({
         description: 'Only runs started by this user id (a USER finds only their own).',
       }),

@@ -10,7 +10,13 @@ import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
 import { RunFileCopies } from '../files/file.run-copy.js';
 import { resolveFileForCommand } from '../files/file.service.js';
-import { CommandRun, MANUAL, type RunOrigin, type RunStatus } from './command-run.entity.js';
+import {
+  CommandRun,
+  MANUAL,
+  type RunOrigin,
+  type RunStatus,
+  type RunTrigger,
+} from './command-run.entity.js';
 import { resolveArgv, type CommandArgInput } from './command.args.js';
 import type { LiveChunk } from './command.live-chunk.js';
 import type { ReadPosition } from './output.store.js';
@@ -188,6 +194,7 @@ export interface RunsArgs {
   after?: string | null;
   command?: string | null;
   status?: RunStatus | null;
+  trigger?: RunTrigger | null;
   startedBy?: string | null;
   since?: Date | null;
   until?: Date | null;
@@ -219,6 +226,7 @@ export async function listRuns(ctx: Context, args: RunsArgs): Promise<Page<Comma
   if (startedBy != null) where.startedById = startedBy;
   if (args.command) where.commandName = args.command;
   if (args.status) where.status = args.status;
+  if (args.trigger) where.trigger = args.trigger;
   if (args.since || args.until)
     where.startedAt = {
       ...(args.since ? { $gte: args.since } : {}),

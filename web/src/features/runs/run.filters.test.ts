@@ -5,12 +5,13 @@ describe('runFiltersFromQuery', () => {
   it('reads every filter and the page cursor from the URL', () => {
     const f = runFiltersFromQuery(
       new URLSearchParams(
-        'command=deploy&status=FAILED&user=u-1&from=2026-03-01T10:00&to=2026-03-02T09:30&after=abc',
+        'command=deploy&status=FAILED&trigger=SCHEDULE&user=u-1&from=2026-03-01T10:00&to=2026-03-02T09:30&after=abc',
       ),
     );
     expect(f).toMatchObject({
       command: 'deploy',
       status: 'FAILED',
+      trigger: 'SCHEDULE',
       startedBy: 'u-1',
       after: 'abc',
     });
@@ -23,11 +24,14 @@ describe('runFiltersFromQuery', () => {
 
   it('leaves out unknown, malformed and oversized values', () => {
     const f = runFiltersFromQuery(
-      new URLSearchParams(`status=NOPE&from=yesterday&user=${'x'.repeat(65)}&command=`),
+      new URLSearchParams(
+        `status=NOPE&trigger=CRON&from=yesterday&user=${'x'.repeat(65)}&command=`,
+      ),
     );
     expect(f).toEqual({
       command: null,
       status: null,
+      trigger: null,
       startedBy: null,
       since: null,
       until: null,

@@ -14,6 +14,8 @@ export const RunSummaryFragment = graphql(`
       id
       username
     }
+    trigger
+    triggerName
     outputBytes
     outputTruncated
     outputRemovedAt
@@ -38,6 +40,7 @@ export const CommandRunsQuery = graphql(`
     $after: String
     $command: String
     $status: RunStatus
+    $trigger: RunTrigger
     $startedBy: ID
     $since: DateTime
     $until: DateTime
@@ -47,6 +50,7 @@ export const CommandRunsQuery = graphql(`
       after: $after
       command: $command
       status: $status
+      trigger: $trigger
       startedBy: $startedBy
       since: $since
       until: $until
