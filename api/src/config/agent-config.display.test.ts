@@ -3,7 +3,8 @@ import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentConfigError, loadAgentConfig } from './agent-config.js';
+import { loadAgentConfig } from './agent-config.js';
+import { refusals } from './agent-config.testkit.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -17,14 +18,7 @@ async function load(commands: string) {
   return loadAgentConfig(file);
 }
 
-async function problemsOf(commands: string): Promise<string[]> {
-  const err = await load(commands).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentConfigError);
-  return (err as AgentConfigError).problems;
-}
+const problemsOf = (commands: string): Promise<string[]> => refusals(load(commands));
 
 describe('agent.yaml group, icon and confirm', () => {
   it('defaults to no group, no icon and no confirmation', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, parseAgentConfig } from './agent-config.js';
+import { parseAgentConfig } from './agent-config.js';
+import { refusals } from './agent-config.testkit.js';
 
 const SECRETS: Record<string, string> = {
   HOOK_SECRET: 'a-secret-of-enough-bytes-0123456789',
@@ -20,14 +21,7 @@ const COMMANDS = `commands:
       - { name: upload, type: file }
 `;
 const parse = (yaml: string) => parseAgentConfig(`${COMMANDS}${yaml}`, '/tmp/agent.yaml', env);
-async function problems(yaml: string): Promise<string[]> {
-  const err = await parse(yaml).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentConfigError);
-  return (err as AgentConfigError).problems;
-}
+const problems = (yaml: string): Promise<string[]> => refusals(parse(yaml));
 
 describe('agent.yaml hooks:', () => {
   it('reads a hook with its defaults and the secret from the named variable', async () => {

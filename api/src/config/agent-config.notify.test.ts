@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentConfigError, parseAgentConfig } from './agent-config.js';
+import { parseAgentConfig } from './agent-config.js';
+import { refusals } from './agent-config.testkit.js';
 
 const COMMAND = `commands:
   - name: backup
@@ -9,14 +10,7 @@ const COMMAND = `commands:
 // secrets are looked up in this test's environment, as the server looks them up in its own
 const parse = (yaml: string) =>
   parseAgentConfig(yaml, '/tmp/agent.yaml', (name) => process.env[name]);
-async function problems(yaml: string): Promise<string> {
-  const err = await parse(yaml).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentConfigError);
-  return (err as AgentConfigError).problems.join('\n');
-}
+const problems = async (yaml: string): Promise<string> => (await refusals(parse(yaml))).join('\n');
 
 const SECRETS = {
   T_HOOK_URL: 'https://hooks.example.org/x?token=url-secret-1',

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, parseAgentConfig } from './agent-config.js';
+import { parseAgentConfig } from './agent-config.js';
+import { refusals } from './agent-config.testkit.js';
 import { parseSize } from './agent-config.size.js';
 
 const parse = (yaml: string) => parseAgentConfig(`commands: []\n${yaml}`, '/tmp/agent.yaml');
-async function problems(yaml: string): Promise<string[]> {
-  const err = await parse(yaml).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentConfigError);
-  return (err as AgentConfigError).problems;
-}
+const problems = (yaml: string): Promise<string[]> => refusals(parse(yaml));
 
 describe('agent.yaml retention:', () => {
   it('absent keeps everything: no rule is set', async () => {

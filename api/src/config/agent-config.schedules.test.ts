@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, parseAgentConfig } from './agent-config.js';
+import { parseAgentConfig } from './agent-config.js';
+import { refusals } from './agent-config.testkit.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'tiny-agent-sched-'));
 const command = (schedules: string) =>
@@ -20,14 +21,7 @@ const command = (schedules: string) =>
     schedules,
   ].join('\n');
 const parse = (schedules: string) => parseAgentConfig(command(schedules), '/tmp/agent.yaml');
-async function problems(schedules: string): Promise<string[]> {
-  const err = await parse(schedules).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentConfigError);
-  return (err as AgentConfigError).problems;
-}
+const problems = (schedules: string): Promise<string[]> => refusals(parse(schedules));
 
 describe('agent.yaml schedules:', () => {
   it('reads a schedule with its defaults and names it by command, cron and zone', async () => {

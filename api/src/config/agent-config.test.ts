@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refusals } from './agent-config.testkit.js';
 import {
   AgentConfigError,
   loadAgentConfig,
@@ -25,14 +26,7 @@ async function write(name: string, text: string) {
   return file;
 }
 
-async function problemsOf(file: string): Promise<string[]> {
-  const err = await loadAgentConfig(file).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentConfigError);
-  return (err as AgentConfigError).problems;
-}
+const problemsOf = (file: string): Promise<string[]> => refusals(loadAgentConfig(file));
 
 describe('loadAgentConfig', () => {
   it('loads the shipped agent.yaml', async () => {

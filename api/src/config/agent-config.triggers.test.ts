@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, parseAgentConfig } from './agent-config.js';
+import { parseAgentConfig } from './agent-config.js';
+import { refusals } from './agent-config.testkit.js';
 
 const BASE = [
   'commands:',
@@ -14,14 +15,7 @@ const BASE = [
 ].join('\n');
 
 const parse = (yaml: string) => parseAgentConfig(`${BASE}\n${yaml}`, '/tmp/agent.yaml');
-async function problems(yaml: string): Promise<string[]> {
-  const err = await parse(yaml).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentConfigError);
-  return (err as AgentConfigError).problems;
-}
+const problems = (yaml: string): Promise<string[]> => refusals(parse(yaml));
 // BASE holds 9 lines: the triggers start on line 10
 const trigger = (...lines: string[]) => ['triggers:', ...lines].join('\n');
 
