@@ -3,6 +3,7 @@
 import { knex, type Knex } from '@mikro-orm/knex';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
+import { AUTOMATION_USER_ID } from '../modules/users/user.entity.js';
 import { OpsError } from './ops.error.js';
 
 export type Database = { kind: 'sqlite'; file: string } | { kind: 'postgresql'; url: string };
@@ -48,13 +49,14 @@ export async function rows<T>(k: Knex, sql: string, bindings: unknown[] = []): P
 /** Table row counts for the manifest and the summary; a missing table counts 0. */
 export async function countRows(k: Knex): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const [name, table] of [
-    ['users', 'users'],
+  for (const [name, from] of [
+    // people: the built-in @automation account is not one
+    ['users', `users where id <> '${AUTOMATION_USER_ID}'`],
     ['runs', 'command_runs'],
     ['files', 'files'],
     ['auditEvents', 'audit_events'],
   ] as const) {
-    const [row] = await rows<{ n: number | string }>(k, `select count(*) as n from ${table}`).catch(
+    const [row] = await rows<{ n: number | string }>(k, `select count(*) as n from ${from}`).catch(
       ifNoTable([{ n: 0 }]),
     );
     counts[name] = Number(row?.n ?? 0);
