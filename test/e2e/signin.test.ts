@@ -52,6 +52,7 @@ describe('sign-in', () => {
       'Logs',
       'Files',
       'Users',
+      'Automation',
       'Audit',
       'Account',
       'GraphiQL',
