@@ -13,6 +13,9 @@ const RetentionSweepRef = builder.objectRef<SweepReport>('RetentionSweep').imple
     }),
     uploads: t.exposeInt('uploads'),
     auditEvents: t.exposeInt('auditEvents'),
+    notifications: t.exposeInt('notifications', {
+      description: 'Sent or given-up notifications older than 30 days (pending ones are kept).',
+    }),
     bytesFreed: t.exposeFloat('bytesFreed', { description: 'Run output and uploads freed.' }),
     batches: t.exposeInt('batches'),
   }),

@@ -2,6 +2,7 @@
 // hour, each rule in small batches. It reads the current agent config each time, so edits apply live.
 import type { AppServices } from '../../context.js';
 import { sweepAuditEvents } from '../audit/audit.retention.js';
+import { sweepNotifications } from '../notify/notify.retention.js';
 import { forgetFolders, nothing, type Removed } from './retention.batch.js';
 import { withSweepLock } from './retention.lock.js';
 import { sweepOutputOverLimit } from './retention.output.js';
@@ -17,6 +18,8 @@ export interface SweepReport {
   outputs: number;
   uploads: number;
   auditEvents: number;
+  /** sent or given-up notifications past NOTIFICATIONS_KEEP_DAYS */
+  notifications: number;
   /** bytes of run output and uploads freed */
   bytesFreed: number;
   batches: number;
@@ -94,13 +97,15 @@ export class RetentionSweeper {
       ? sweepOldUploads(this.app, rules.uploads.days, now, stopped)
       : skip());
     const audit = await sweepAuditEvents(this.app, now, stopped);
-    const all: Removed[] = [byAge, perCommand, outputs, uploads];
+    const notifications = await sweepNotifications(this.app, now, stopped);
+    const all: Removed[] = [byAge, perCommand, outputs, uploads, notifications];
     const report: SweepReport = {
       at: new Date(now),
       runs: byAge.count + perCommand.count,
       outputs: outputs.count,
       uploads: uploads.count,
       auditEvents: audit.removed,
+      notifications: notifications.count,
       bytesFreed: all.reduce((n, r) => n + r.bytes, 0),
       batches: all.reduce((n, r) => n + r.batches, 0) + audit.batches,
       ms: Date.now() - started,
@@ -116,6 +121,7 @@ export class RetentionSweeper {
     metrics.retentionRemoved.inc({ kind: 'outputs' }, r.outputs);
     metrics.retentionRemoved.inc({ kind: 'uploads' }, r.uploads);
     metrics.retentionRemoved.inc({ kind: 'audit_events' }, r.auditEvents);
+    metrics.retentionRemoved.inc({ kind: 'notifications' }, r.notifications);
     metrics.retentionFreedBytes.inc(r.bytesFreed);
     const { at: _at, ...counts } = r;
     log.info('retention sweep', counts);
