@@ -18,7 +18,8 @@ export const RUNS_HELP = `usage: tiny-agent runs [--command X] [--status S] [--f
 Lists runs, newest first (yours; an admin sees everyone's).
 
   --command X    only runs of this command
-  --status S     RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT or INTERRUPTED
+  --status S     RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, INTERRUPTED,
+                 PENDING_APPROVAL, REJECTED or EXPIRED
   --first N      how many (default 20, at most 100)
   --json         the list as JSON
   --url, --token`;
@@ -30,6 +31,9 @@ const STATUSES: RunStatus[] = [
   'CANCELLED',
   'TIMED_OUT',
   'INTERRUPTED',
+  'PENDING_APPROVAL',
+  'REJECTED',
+  'EXPIRED',
 ];
 
 export async function commands(argv: string[]): Promise<number> {

@@ -174,6 +174,11 @@ const commandSchema = (baseDir: string) =>
       confirm: confirmSchema,
       schedules: schedulesSchema,
       notify: commandNotifySchema.default([]),
+      approval: z.never().optional(),
+      failOn: z.array(z.never()).default([]),
+      successOn: z.array(z.never()).default([]),
+      extract: z.array(z.never()).default([]),
+      watchLogs: z.array(z.never()).default([]),
     })
     .transform((c): CommandSpec => {
       const { cwd, confirm, schedules, ...rest } = c;

@@ -76,6 +76,23 @@ export interface CommandSpec {
   schedules: ScheduleSpec[];
   /** who hears of its runs' ends (agent-config.notify.ts) */
   notify: CommandNotifySpec[];
+  /** a second person must approve each run before it starts (agent-config.approval.ts) */
+  approval?: ApprovalSpec;
+  /** log filter syntax: a match makes a run that exited 0 end FAILED (agent-config.checks-output.ts) */
+  failOn: string[];
+  /** log filter syntax: when given, a run that exited 0 with no match of any of them ends FAILED */
+  successOn: string[];
+  /** /regex/ patterns with named groups: the captures become the run's key/value result */
+  extract: string[];
+  /** `logs:` source names shown beside the run's output, limited to its time window */
+  watchLogs: string[];
+}
+
+export interface ApprovalSpec {
+  /** who may approve (never the requester): roles as in `roles` */
+  approvers: ConfigRole[];
+  /** a run not approved within this long ends EXPIRED */
+  expiresAfterMs: number;
 }
 
 /** An argument as given by a schedule, hook or trigger: validated like a person's. */

@@ -45,6 +45,11 @@ const list = [
     name: '010-automation',
     load: async () => (await import('./migrations/010-automation.js')).Migration010Automation,
   },
+  {
+    name: '011-safe-operations',
+    load: async () =>
+      (await import('./migrations/011-safe-operations.js')).Migration011SafeOperations,
+  },
 ];
 
 export const migrationNames = list.map((m) => m.name);

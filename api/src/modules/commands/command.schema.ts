@@ -21,7 +21,17 @@ const CommandArgTypeEnum = builder.enumType('CommandArgType', {
   values: ['STRING', 'INT', 'BOOLEAN', 'ENUM', 'PATH', 'FILE'] as const,
 });
 const RunStatusEnum = builder.enumType('RunStatus', {
-  values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const,
+  values: [
+    'RUNNING',
+    'SUCCEEDED',
+    'FAILED',
+    'CANCELLED',
+    'TIMED_OUT',
+    'INTERRUPTED',
+    'PENDING_APPROVAL',
+    'REJECTED',
+    'EXPIRED',
+  ] as const,
 });
 export const RunTriggerEnum = builder.enumType('RunTrigger', {
   description: 'What started a run.',

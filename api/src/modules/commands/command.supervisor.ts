@@ -68,6 +68,7 @@ export class CommandSupervisor {
   stopping = false;
   /** told once of each run whose end this instance recorded (notifications) */
   private readonly endListeners: ((run: CommandRun) => void)[] = [];
+  private readonly startListeners: ((run: CommandRun, spec: CommandSpec) => void)[] = [];
   /** the store failed and has not succeeded since: logged once per outage */
   private storeDown = false;
 
@@ -141,6 +142,11 @@ export class CommandSupervisor {
   }
 
   /** `listener` hears of each run's end recorded here (not of runs another instance took over). */
+  /** Called once a run's process is about to start on this instance (after approval, if any). */
+  onRunStart(listener: (run: CommandRun, spec: CommandSpec) => void): void {
+    this.startListeners.push(listener);
+  }
+
   onRunEnd(listener: (run: CommandRun) => void): void {
     this.endListeners.push(listener);
   }
@@ -157,6 +163,7 @@ export class CommandSupervisor {
 
   /** The run row is already stored (RUNNING); this spawns it and follows it to the end. */
   start(run: CommandRun, spec: CommandSpec, slot: { release(): void }): void {
+    for (const listener of this.startListeners) listener(run, spec);
     const handle = startProcess({
       argv: run.argv,
       cwd: spec.cwd,

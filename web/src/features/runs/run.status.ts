@@ -7,6 +7,9 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'CANCELLED',
   'TIMED_OUT',
   'INTERRUPTED',
+  'PENDING_APPROVAL',
+  'REJECTED',
+  'EXPIRED',
 ];
 
 const LABELS: Record<RunStatus, string> = {
@@ -16,6 +19,9 @@ const LABELS: Record<RunStatus, string> = {
   CANCELLED: 'Cancelled',
   TIMED_OUT: 'Timed out',
   INTERRUPTED: 'Interrupted',
+  PENDING_APPROVAL: 'Waiting for approval',
+  REJECTED: 'Rejected',
+  EXPIRED: 'Expired',
 };
 
 export const statusLabel = (s: RunStatus): string => LABELS[s] ?? s;

@@ -97,8 +97,11 @@ export type Role =
 
 export type RunStatus =
   | 'CANCELLED'
+  | 'EXPIRED'
   | 'FAILED'
   | 'INTERRUPTED'
+  | 'PENDING_APPROVAL'
+  | 'REJECTED'
   | 'RUNNING'
   | 'SUCCEEDED'
   | 'TIMED_OUT';
