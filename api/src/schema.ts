@@ -4,6 +4,7 @@ import './errors.schema.js';
 import './modules/users/user.schema.js';
 import './modules/auth/auth.schema.js';
 import './modules/commands/command.schema.js';
+import './modules/commands/output-checks.schema.js';
 import './modules/files/file.schema.js';
 import './modules/logs/log.schema.js';
 import './modules/audit/audit.schema.js';

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
 import { hooksSchema } from './agent-config.hooks.js';
 import { commandNotifySchema, notifyTargetsSchema } from './agent-config.notify.js';
+import { extractSchema, failOnSchema, successOnSchema } from './agent-config.output-checks.js';
 import { canonicalLogPath } from './agent-config.paths.js';
 import { retentionSchema } from './agent-config.retention.js';
 import { checkSchedules, schedulesSchema, withIds } from './agent-config.schedules.js';
@@ -175,9 +176,9 @@ const commandSchema = (baseDir: string) =>
       schedules: schedulesSchema,
       notify: commandNotifySchema.default([]),
       approval: z.never().optional(),
-      failOn: z.array(z.never()).default([]),
-      successOn: z.array(z.never()).default([]),
-      extract: z.array(z.never()).default([]),
+      failOn: failOnSchema,
+      successOn: successOnSchema,
+      extract: extractSchema,
       watchLogs: z.array(z.never()).default([]),
     })
     .transform((c): CommandSpec => {

@@ -8,6 +8,7 @@ import { cutUtf8 } from '../logs/log.lines.js';
 import { CommandRun, type StreamName } from './command-run.entity.js';
 import type { LiveChunk } from './command.live-chunk.js';
 import { childEnv, startProcess, type ProcessHandle } from './command.runner.js';
+import { OutputChecker } from './output.checks.js';
 import { FrameBatch } from './output.frame.js';
 import type { OutputStore, OutputWriter } from './output.store.js';
 
@@ -16,6 +17,8 @@ interface Active {
   spec: CommandSpec;
   handle: ProcessHandle;
   slot: { release(): void };
+  /** the command's failOn/successOn/extract, fed every line (null: it has none) */
+  checker: OutputChecker | null;
   /**
    * published but not yet written, encoded (the chunks' strings are not kept alive for the write,
    * so they die young); replay reads these too, so there is no gap at the seam
@@ -176,6 +179,7 @@ export class CommandSupervisor {
       spec,
       handle,
       slot,
+      checker: OutputChecker.of(spec),
       pending: new FrameBatch(),
       seq: 0,
       bytes: 0,
@@ -208,6 +212,7 @@ export class CommandSupervisor {
       for await (const c of a.handle.chunks) {
         if (a.holds > 0) await this.heldBack(a);
         const stream = c.stream === 'stdout' ? 'STDOUT' : 'STDERR';
+        a.checker?.feed(c.stream, c.data); // output past the caps counts too
         if (a.truncated) {
           // past the cap: still live for whoever watches, no longer stored
           this.emit(a, stream, c.data, false);
@@ -233,12 +238,15 @@ export class CommandSupervisor {
       clearInterval(timer);
       await this.stored(a);
       await this.closeFile(a);
+      const status = a.interrupted ? 'INTERRUPTED' : result.status;
+      const checked = a.checker?.verdict(status);
       await this.finish(
         a,
-        a.interrupted ? 'INTERRUPTED' : result.status,
+        checked?.status ?? status,
         result.exitCode,
         result.signal,
         result.error ?? null,
+        checked && { checkReason: checked.checkReason, extracted: checked.extracted },
       );
     } catch (err) {
       clearInterval(timer);
@@ -451,9 +459,11 @@ export class CommandSupervisor {
     exitCode: number | null,
     signal: string | null,
     error: string | null,
+    checks?: Pick<CommandRun, 'checkReason' | 'extracted'>,
   ) {
     const finishedAt = new Date();
     const ended = {
+      ...checks,
       status,
       exitCode,
       signal,

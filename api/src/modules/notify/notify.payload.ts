@@ -12,6 +12,8 @@ export interface NotifyPayload {
   command: string | null;
   status: string | null;
   exitCode: number | null;
+  /** why an output check (failOn/successOn) failed the run, when one did */
+  checkReason: string | null;
   /** the run's page, when PUBLIC_ORIGIN names where the UI is */
   url: string | null;
   at: string;
@@ -24,7 +26,7 @@ export async function payloadOf(
 ): Promise<NotifyPayload> {
   const run = n.runId
     ? await orm.em.fork().findOne(CommandRun, n.runId, {
-        fields: ['id', 'commandName', 'status', 'exitCode'],
+        fields: ['id', 'commandName', 'status', 'exitCode', 'checkReason'],
       })
     : null;
   return {
@@ -35,6 +37,7 @@ export async function payloadOf(
     command: run?.commandName ?? null,
     status: run?.status ?? null,
     exitCode: run?.exitCode ?? null,
+    checkReason: run?.checkReason ?? null,
     url: n.runId && publicOrigin ? runUrl(publicOrigin, n.runId) : null,
     at: n.createdAt.toISOString(),
   };

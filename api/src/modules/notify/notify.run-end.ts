@@ -51,6 +51,7 @@ function outcome(run: CommandRun): string {
     case 'SUCCEEDED':
       return 'succeeded';
     case 'FAILED':
+      if (run.exitCode === 0 && run.checkReason) return 'failed an output check (exit 0)';
       if (run.exitCode !== null) return `failed (exit ${run.exitCode})`;
       return run.signal ? `failed (${run.signal})` : 'failed to start';
     case 'TIMED_OUT':
@@ -79,6 +80,7 @@ async function bodyOf(app: Services, run: CommandRun): Promise<string> {
     `Duration: ${seconds.toFixed(1)} s`,
   ];
   if (run.error) lines.push(`Error: ${run.error.slice(0, 500)}`);
+  if (run.checkReason) lines.push(`Output check: ${run.checkReason.slice(0, 500)}`);
   const origin = app.config.PUBLIC_ORIGIN[0];
   if (origin) lines.push(`Run: ${runUrl(origin, run.id)}`);
   const tail = await outputTail(app, run);

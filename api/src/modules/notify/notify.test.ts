@@ -141,6 +141,7 @@ describe('notifications', () => {
       command: 'exit-with',
       status: 'FAILED',
       exitCode: 2,
+      checkReason: null,
       url: `${ORIGIN}/runs/${failed}`,
     });
     expect(body.subject).toMatch(/^exit-with failed \(exit 2\) on \S+$/);
@@ -151,7 +152,18 @@ describe('notifications', () => {
     expect(body.body).toMatch(/line 30$/);
     expect(body.body).not.toContain('line 10\n');
     expect(Object.keys(body).sort()).toEqual(
-      ['at', 'body', 'command', 'event', 'exitCode', 'runId', 'status', 'subject', 'url'].sort(),
+      [
+        'at',
+        'body',
+        'checkReason',
+        'command',
+        'event',
+        'exitCode',
+        'runId',
+        'status',
+        'subject',
+        'url',
+      ].sort(),
     );
     expect(http.at('/failure')[0]!.headers['content-type']).toBe('application/json');
 

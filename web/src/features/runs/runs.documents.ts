@@ -19,6 +19,18 @@ export const RunSummaryFragment = graphql(`
     outputBytes
     outputTruncated
     outputRemovedAt
+    ...RunChecks
+  }
+`);
+
+/** What output checks (failOn/successOn/extract) said of a run: RunChecks.svelte */
+export const RunChecksFragment = graphql(`
+  fragment RunChecks on CommandRun {
+    checkReason
+    result {
+      key
+      value
+    }
   }
 `);
 
