@@ -8,8 +8,8 @@ export const MASK = '[masked]';
 const PATTERNS: string[] = [
   // PEM private keys, whole block (an unfinished one to the end of the text)
   String.raw`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\z)`,
-  // Authorization / Proxy-Authorization header values (Bearer, Basic, anything)
-  String.raw`(?i)(?P<keep>\b(?:proxy-)?authorization\s*[:=]\s*)[^\r\n]+`,
+  // Authorization / Proxy-Authorization header values (Bearer, Basic, anything), to a quote or the line's end
+  String.raw`(?i)(?P<keep>\b(?:proxy-)?authorization\s*[:=]\s*)[^\r\n"\\]+`,
   // key=value and key: value where the key says it is a secret
   String.raw`(?i)(?P<keep>[\w.-]*(?:passw(?:or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|pwd)[\w.-]*["']?\s*[:=]\s*["']?)[^\s"',;&]+`,
   // URLs with user:password
