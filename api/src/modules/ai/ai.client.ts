@@ -33,7 +33,8 @@ export async function chatCompletion(
   if (!config.AI_MODEL) throw new AiError('AI_MODEL is not set.');
   const url = `${config.AI_BASE_URL.replace(/\/+$/, '')}/chat/completions`;
   const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const seconds = Math.round(opts.timeoutMs / 1000);
+  const wait =
+    opts.timeoutMs < 1000 ? `${opts.timeoutMs} ms` : `${Math.round(opts.timeoutMs / 1000)} s`;
   let res: Response;
   try {
     res = await fetch(url, {
@@ -56,7 +57,7 @@ export async function chatCompletion(
     });
   } catch (err) {
     if (signal.aborted) throw err;
-    if (timeout.aborted) throw new AiError(`The AI endpoint did not answer within ${seconds} s.`);
+    if (timeout.aborted) throw new AiError(`The AI endpoint did not answer within ${wait}.`);
     const reason = ((err as Error & { cause?: Error }).cause ?? (err as Error)).message;
     throw new AiError(
       redact(`The AI endpoint could not be reached (${reason}).`, config.AI_API_KEY),
@@ -68,7 +69,7 @@ export async function chatCompletion(
   } catch (err) {
     if (signal.aborted) throw err;
     if (timeout.aborted)
-      throw new AiError(`The AI endpoint did not finish its answer within ${seconds} s.`);
+      throw new AiError(`The AI endpoint did not finish its answer within ${wait}.`);
     throw err;
   }
   const json = parse(body);
