@@ -67,6 +67,8 @@ const OWNED = o('UNAUTHENTICATED', 'OK', 'NOT_FOUND', 'OK');
 const ADMIN_ONLY = o('UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'OK');
 /** a command or log source agent.yaml gives to admin only: for USER it does not exist */
 const ADMIN_CONFIG = o('UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND', 'OK');
+/** as ADMIN_CONFIG, where the admin is told the feature is off (no AI endpoint in the matrix) */
+const ADMIN_CONFIG_OFF = o('UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND', 'CONFLICT');
 /** a subscription's plain POST: refused for a stranger, and told to use SSE or WebSocket (406) for anyone else */
 const STREAM_ONLY = {
   HTTP: { USER: 'BAD_USER_INPUT', 'another USER': 'BAD_USER_INPUT', ADMIN: 'BAD_USER_INPUT' },
@@ -149,6 +151,11 @@ export const CASES: Case[] = [
     vars: (w) => ({ id: w.run }),
     missing: NO_ID,
     expect: OWNED,
+  },
+  {
+    field: 'Query.features',
+    query: '{ features { explain } }',
+    expect: SIGNED_IN,
   },
   {
     field: 'Query.logSources',
@@ -278,6 +285,27 @@ export const CASES: Case[] = [
     vars: () => ({ n: 'echo-admin' }),
     missing: { n: 'no-such-command' },
     expect: ADMIN_CONFIG,
+  },
+  {
+    // the matrix's server has no AI endpoint: whoever may see the run is told explaining is off
+    field: 'Mutation.explainCommandRun',
+    query: 'mutation($id: ID!) { explainCommandRun(id: $id) { id } }',
+    vars: (w) => ({ id: w.run }),
+    missing: NO_ID,
+    expect: o('UNAUTHENTICATED', 'CONFLICT', 'NOT_FOUND', 'CONFLICT'),
+  },
+  {
+    field: 'Mutation.explainLogLines',
+    query: 'mutation { explainLogLines(source: "user-log", lines: ["x"]) { text } }',
+    expect: o('UNAUTHENTICATED', 'CONFLICT', 'CONFLICT', 'CONFLICT'),
+  },
+  {
+    field: 'Mutation.explainLogLines',
+    variant: 'an admin-only source',
+    query: 'mutation($s: String!) { explainLogLines(source: $s, lines: ["x"]) { text } }',
+    vars: () => ({ s: 'admin-log' }),
+    missing: { s: 'no-such-log' },
+    expect: ADMIN_CONFIG_OFF,
   },
   {
     field: 'Mutation.cancelCommandRun',

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'CONFIG_RELOADED',
   'CONFIG_REFUSED',
   'HOOK_REFUSED',
+  'RUN_EXPLAINED',
+  'LOG_EXPLAINED',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,6 +1,7 @@
 import type { AppServices } from '../../context.js';
 import { StoredFile } from './file.entity.js';
-import { AI_MAX_INPUT_BYTES, aiEnabled, aiInput, summarize } from './file.ai.js';
+import { aiEnabled } from '../ai/ai.client.js';
+import { AI_MAX_INPUT_BYTES, aiInput, summarize } from './file.ai.js';
 import { readFacts, type Facts } from './file.facts.js';
 import { fileStore } from './file.store.js';
 

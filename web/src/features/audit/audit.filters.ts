@@ -22,6 +22,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   CONFIG_RELOADED: 'Config reloaded',
   CONFIG_REFUSED: 'Config refused',
   HOOK_REFUSED: 'Webhook refused',
+  RUN_EXPLAINED: 'Run explained (AI)',
+  LOG_EXPLAINED: 'Log lines explained (AI)',
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];

@@ -38,6 +38,11 @@ type Documents = {
     "\n  subscription LogTail(\n    $source: String!\n    $backfill: Int\n    $after: String\n    $filter: String\n    $where: String\n    $since: DateTime\n  ) {\n    logTail(\n      source: $source\n      backfill: $backfill\n      after: $after\n      filter: $filter\n      where: $where\n      since: $since\n    ) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n      level\n      message\n      fields {\n        name\n        value\n      }\n      file\n      time\n    }\n  }\n": typeof types.LogTailDocument,
     "\n  query LogLines(\n    $source: String!\n    $last: Int\n    $before: String\n    $filter: String\n    $where: String\n    $first: Int\n    $after: String\n    $since: DateTime\n    $until: DateTime\n  ) {\n    logLines(\n      source: $source\n      last: $last\n      before: $before\n      filter: $filter\n      where: $where\n      first: $first\n      after: $after\n      since: $since\n      until: $until\n    ) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n      level\n      message\n      fields {\n        name\n        value\n      }\n      file\n      time\n    }\n  }\n": typeof types.LogLinesDocument,
     "\n  subscription LogTailMerged(\n    $sources: [String!]!\n    $backfill: Int\n    $filter: String\n    $after: [LogSourceCursor!]\n  ) {\n    logTailMerged(sources: $sources, backfill: $backfill, filter: $filter, after: $after) {\n      source\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n      time\n    }\n  }\n": typeof types.LogTailMergedDocument,
+    "\n  fragment ExplanationFields on Explanation {\n    text\n    model\n    at\n    generated\n  }\n": typeof types.ExplanationFieldsFragmentDoc,
+    "\n  query RunExplanation($id: ID!) {\n    features {\n      explain\n    }\n    commandRun(id: $id) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n": typeof types.RunExplanationDocument,
+    "\n  mutation ExplainCommandRun($id: ID!, $refresh: Boolean) {\n    explainCommandRun(id: $id, refresh: $refresh) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n": typeof types.ExplainCommandRunDocument,
+    "\n  query ExplainFeature {\n    features {\n      explain\n    }\n  }\n": typeof types.ExplainFeatureDocument,
+    "\n  mutation ExplainLogLines($source: String!, $lines: [String!]!) {\n    explainLogLines(source: $source, lines: $lines) {\n      ...ExplanationFields\n    }\n  }\n": typeof types.ExplainLogLinesDocument,
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    trigger\n    triggerName\n    outputBytes\n    outputTruncated\n    outputRemovedAt\n    ...RunChecks\n  }\n": typeof types.RunSummaryFragmentDoc,
     "\n  fragment RunChecks on CommandRun {\n    checkReason\n    result {\n      key\n      value\n    }\n  }\n": typeof types.RunChecksFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": typeof types.CommandRunDocument,
@@ -82,6 +87,11 @@ const documents: Documents = {
     "\n  subscription LogTail(\n    $source: String!\n    $backfill: Int\n    $after: String\n    $filter: String\n    $where: String\n    $since: DateTime\n  ) {\n    logTail(\n      source: $source\n      backfill: $backfill\n      after: $after\n      filter: $filter\n      where: $where\n      since: $since\n    ) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n      level\n      message\n      fields {\n        name\n        value\n      }\n      file\n      time\n    }\n  }\n": types.LogTailDocument,
     "\n  query LogLines(\n    $source: String!\n    $last: Int\n    $before: String\n    $filter: String\n    $where: String\n    $first: Int\n    $after: String\n    $since: DateTime\n    $until: DateTime\n  ) {\n    logLines(\n      source: $source\n      last: $last\n      before: $before\n      filter: $filter\n      where: $where\n      first: $first\n      after: $after\n      since: $since\n      until: $until\n    ) {\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n      level\n      message\n      fields {\n        name\n        value\n      }\n      file\n      time\n    }\n  }\n": types.LogLinesDocument,
     "\n  subscription LogTailMerged(\n    $sources: [String!]!\n    $backfill: Int\n    $filter: String\n    $after: [LogSourceCursor!]\n  ) {\n    logTailMerged(sources: $sources, backfill: $backfill, filter: $filter, after: $after) {\n      source\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n      time\n    }\n  }\n": types.LogTailMergedDocument,
+    "\n  fragment ExplanationFields on Explanation {\n    text\n    model\n    at\n    generated\n  }\n": types.ExplanationFieldsFragmentDoc,
+    "\n  query RunExplanation($id: ID!) {\n    features {\n      explain\n    }\n    commandRun(id: $id) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n": types.RunExplanationDocument,
+    "\n  mutation ExplainCommandRun($id: ID!, $refresh: Boolean) {\n    explainCommandRun(id: $id, refresh: $refresh) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n": types.ExplainCommandRunDocument,
+    "\n  query ExplainFeature {\n    features {\n      explain\n    }\n  }\n": types.ExplainFeatureDocument,
+    "\n  mutation ExplainLogLines($source: String!, $lines: [String!]!) {\n    explainLogLines(source: $source, lines: $lines) {\n      ...ExplanationFields\n    }\n  }\n": types.ExplainLogLinesDocument,
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    trigger\n    triggerName\n    outputBytes\n    outputTruncated\n    outputRemovedAt\n    ...RunChecks\n  }\n": types.RunSummaryFragmentDoc,
     "\n  fragment RunChecks on CommandRun {\n    checkReason\n    result {\n      key\n      value\n    }\n  }\n": types.RunChecksFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": types.CommandRunDocument,
@@ -212,6 +222,26 @@ export function graphql(source: "\n  query LogLines(\n    $source: String!\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription LogTailMerged(\n    $sources: [String!]!\n    $backfill: Int\n    $filter: String\n    $after: [LogSourceCursor!]\n  ) {\n    logTailMerged(sources: $sources, backfill: $backfill, filter: $filter, after: $after) {\n      source\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n      time\n    }\n  }\n"): (typeof documents)["\n  subscription LogTailMerged(\n    $sources: [String!]!\n    $backfill: Int\n    $filter: String\n    $after: [LogSourceCursor!]\n  ) {\n    logTailMerged(sources: $sources, backfill: $backfill, filter: $filter, after: $after) {\n      source\n      cursor\n      kind\n      text\n      truncated\n      droppedCount\n      time\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ExplanationFields on Explanation {\n    text\n    model\n    at\n    generated\n  }\n"): (typeof documents)["\n  fragment ExplanationFields on Explanation {\n    text\n    model\n    at\n    generated\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunExplanation($id: ID!) {\n    features {\n      explain\n    }\n    commandRun(id: $id) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query RunExplanation($id: ID!) {\n    features {\n      explain\n    }\n    commandRun(id: $id) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExplainCommandRun($id: ID!, $refresh: Boolean) {\n    explainCommandRun(id: $id, refresh: $refresh) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ExplainCommandRun($id: ID!, $refresh: Boolean) {\n    explainCommandRun(id: $id, refresh: $refresh) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExplainFeature {\n    features {\n      explain\n    }\n  }\n"): (typeof documents)["\n  query ExplainFeature {\n    features {\n      explain\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExplainLogLines($source: String!, $lines: [String!]!) {\n    explainLogLines(source: $source, lines: $lines) {\n      ...ExplanationFields\n    }\n  }\n"): (typeof documents)["\n  mutation ExplainLogLines($source: String!, $lines: [String!]!) {\n    explainLogLines(source: $source, lines: $lines) {\n      ...ExplanationFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
