@@ -12,6 +12,7 @@ import { checkSchedules, schedulesSchema, withIds } from './agent-config.schedul
 import { triggersSchema } from './agent-config.triggers.js';
 import { valueProblem } from './agent-config.rules.js';
 import { sizeSchema } from './agent-config.size.js';
+import { watchLogsSchema } from './agent-config.watch-logs.js';
 import type {
   AgentConfig,
   CommandArgSpec,
@@ -178,7 +179,7 @@ const commandSchema = (baseDir: string) =>
       failOn: z.array(z.never()).default([]),
       successOn: z.array(z.never()).default([]),
       extract: z.array(z.never()).default([]),
-      watchLogs: z.array(z.never()).default([]),
+      watchLogs: watchLogsSchema,
     })
     .transform((c): CommandSpec => {
       const { cwd, confirm, schedules, ...rest } = c;
