@@ -14,6 +14,7 @@ import './modules/notify/notify.schema.js';
 import './modules/triggers/trigger.schema.js';
 import './modules/schedules/schedule.schema.js';
 import './modules/explain/explain.schema.js';
+import './modules/run-logs/run-logs.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -25,6 +25,7 @@ import { refusalWarner } from './modules/logs/log.refusal.js';
 import { Notifier } from './modules/notify/notifier.js';
 import { notifyRunEnd } from './modules/notify/notify.run-end.js';
 import { ensureInitialAdmin } from './modules/users/user.service.js';
+import { RunLogsRecorder } from './modules/run-logs/run-logs.recorder.js';
 import { createMetrics } from './observability/metrics.js';
 import { PubSub } from './realtime/pubsub.js';
 
@@ -117,6 +118,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
   await sweepUploads(services);
   services.retention.start();
   const notifier = new Notifier(services);
+  const runLogs = new RunLogsRecorder(services); // before any run starts: every window is recorded
   const queueing = new Set<Promise<void>>(); // waited for at stop: the database closes after
   services.supervisor.onRunEnd((run) => {
     const p = notifyRunEnd(services, run).finally(() => queueing.delete(p));
@@ -160,6 +162,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
       // runs end INTERRUPTED with their output stored, so their streams complete normally
       await services.supervisor.stopAll();
       await Promise.all(queueing);
+      await runLogs.idle();
       await notifier.stop(); // after the runs: their end notices are queued for the next start
       await instance.stop(); // our runs have ended: the lease goes
       services.auth.endAll();

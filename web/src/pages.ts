@@ -13,6 +13,7 @@ export const pages: Record<RouteName, Loader> = {
   commands: () => import('./features/commands/CommandsPage.svelte'),
   command: () => import('./features/commands/CommandPage.svelte'),
   run: () => import('./features/runs/RunPage.svelte'),
+  'run-diff': () => import('./features/runs/RunDiff.svelte'),
   history: () => import('./features/runs/HistoryPage.svelte'),
   logs: () => import('./features/logs/LogsPage.svelte'),
   files: () => import('./features/files/FilesPage.svelte'),

@@ -4,6 +4,7 @@ import { checkHooks } from './agent-config.hooks.js';
 import { notifyIssues } from './agent-config.notify.js';
 import { placeholderNames } from './agent-config.rules.js';
 import { triggerIssues } from './agent-config.triggers.js';
+import { watchLogsIssues } from './agent-config.watch-logs.js';
 
 export interface ConfigIssue {
   path: (string | number)[];
@@ -65,6 +66,7 @@ export function crossCheck(raw: unknown): ConfigIssue[] {
     });
   });
   issues.push(...checkHooks(raw));
+  issues.push(...watchLogsIssues(raw));
   return issues;
 }
 

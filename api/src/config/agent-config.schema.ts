@@ -13,6 +13,7 @@ import { checkSchedules, schedulesSchema, withIds } from './agent-config.schedul
 import { triggersSchema } from './agent-config.triggers.js';
 import { valueProblem } from './agent-config.rules.js';
 import { sizeSchema } from './agent-config.size.js';
+import { watchLogsSchema } from './agent-config.watch-logs.js';
 import type {
   AgentConfig,
   CommandArgSpec,
@@ -179,7 +180,7 @@ const commandSchema = (baseDir: string) =>
       failOn: failOnSchema,
       successOn: successOnSchema,
       extract: extractSchema,
-      watchLogs: z.array(z.never()).default([]),
+      watchLogs: watchLogsSchema,
     })
     .transform((c): CommandSpec => {
       const { cwd, confirm, schedules, ...rest } = c;

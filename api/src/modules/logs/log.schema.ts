@@ -92,7 +92,7 @@ const LogSourceRef = builder.objectRef<LogSourceView>('LogSource').implement({
   }),
 });
 
-const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
+export const LogLineRef = builder.objectRef<LogLineView>('LogLine').implement({
   description: 'A line of a log file, or an event in its life (kind).',
   fields: (t) => ({
     source: t.exposeString('source', {

@@ -10,6 +10,10 @@ describe('matchRoute', () => {
       params: { name: 'disk-usage' },
     });
     expect(matchRoute('/runs/r%2F1')).toEqual({ name: 'run', params: { id: 'r/1' } });
+    expect(matchRoute('/runs/a/diff/b')).toEqual({
+      name: 'run-diff',
+      params: { id: 'a', otherId: 'b' },
+    });
     expect(matchRoute('/runs/%E0%A4%A')).toEqual({ name: 'run', params: { id: '%E0%A4%A' } });
     expect(matchRoute('/audit')).toEqual({ name: 'audit', params: {} });
     expect(matchRoute('/nope').name).toBe('not-found');

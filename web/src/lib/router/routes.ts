@@ -5,6 +5,7 @@ export type RouteName =
   | 'commands'
   | 'command'
   | 'run'
+  | 'run-diff'
   | 'history'
   | 'logs'
   | 'files'
@@ -24,6 +25,7 @@ const TABLE: [RegExp, RouteName, string[]][] = [
   [/^\/commands\/?$/, 'commands', []],
   [/^\/commands\/([^/]+)\/?$/, 'command', ['name']],
   [/^\/runs\/([^/]+)\/?$/, 'run', ['id']],
+  [/^\/runs\/([^/]+)\/diff\/([^/]+)\/?$/, 'run-diff', ['id', 'otherId']],
   [/^\/history\/?$/, 'history', []],
   [/^\/logs\/?$/, 'logs', []],
   [/^\/files\/?$/, 'files', []],

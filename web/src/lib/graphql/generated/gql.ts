@@ -43,6 +43,8 @@ type Documents = {
     "\n  mutation ExplainCommandRun($id: ID!, $refresh: Boolean) {\n    explainCommandRun(id: $id, refresh: $refresh) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n": typeof types.ExplainCommandRunDocument,
     "\n  query ExplainFeature {\n    features {\n      explain\n    }\n  }\n": typeof types.ExplainFeatureDocument,
     "\n  mutation ExplainLogLines($source: String!, $lines: [String!]!) {\n    explainLogLines(source: $source, lines: $lines) {\n      ...ExplanationFields\n    }\n  }\n": typeof types.ExplainLogLinesDocument,
+    "\n  query RunLogWindows($id: ID!, $first: Int) {\n    commandRun(id: $id) {\n      id\n      watchedLogs {\n        source\n        readable\n        from\n        to\n        since\n        until\n        lines(first: $first) {\n          cursor\n          text\n        }\n      }\n    }\n  }\n": typeof types.RunLogWindowsDocument,
+    "\n  subscription RunLogTail($source: String!, $after: String, $since: DateTime) {\n    logTail(source: $source, after: $after, since: $since) {\n      cursor\n      kind\n      text\n    }\n  }\n": typeof types.RunLogTailDocument,
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    trigger\n    triggerName\n    outputBytes\n    outputTruncated\n    outputRemovedAt\n    ...RunChecks\n  }\n": typeof types.RunSummaryFragmentDoc,
     "\n  fragment RunChecks on CommandRun {\n    checkReason\n    result {\n      key\n      value\n    }\n  }\n": typeof types.RunChecksFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": typeof types.CommandRunDocument,
@@ -92,6 +94,8 @@ const documents: Documents = {
     "\n  mutation ExplainCommandRun($id: ID!, $refresh: Boolean) {\n    explainCommandRun(id: $id, refresh: $refresh) {\n      id\n      explanation {\n        ...ExplanationFields\n      }\n    }\n  }\n": types.ExplainCommandRunDocument,
     "\n  query ExplainFeature {\n    features {\n      explain\n    }\n  }\n": types.ExplainFeatureDocument,
     "\n  mutation ExplainLogLines($source: String!, $lines: [String!]!) {\n    explainLogLines(source: $source, lines: $lines) {\n      ...ExplanationFields\n    }\n  }\n": types.ExplainLogLinesDocument,
+    "\n  query RunLogWindows($id: ID!, $first: Int) {\n    commandRun(id: $id) {\n      id\n      watchedLogs {\n        source\n        readable\n        from\n        to\n        since\n        until\n        lines(first: $first) {\n          cursor\n          text\n        }\n      }\n    }\n  }\n": types.RunLogWindowsDocument,
+    "\n  subscription RunLogTail($source: String!, $after: String, $since: DateTime) {\n    logTail(source: $source, after: $after, since: $since) {\n      cursor\n      kind\n      text\n    }\n  }\n": types.RunLogTailDocument,
     "\n  fragment RunSummary on CommandRun {\n    id\n    commandName\n    argv\n    status\n    exitCode\n    signal\n    startedAt\n    finishedAt\n    startedBy {\n      id\n      username\n    }\n    trigger\n    triggerName\n    outputBytes\n    outputTruncated\n    outputRemovedAt\n    ...RunChecks\n  }\n": types.RunSummaryFragmentDoc,
     "\n  fragment RunChecks on CommandRun {\n    checkReason\n    result {\n      key\n      value\n    }\n  }\n": types.RunChecksFragmentDoc,
     "\n  query CommandRun($id: ID!) {\n    commandRun(id: $id) {\n      ...RunSummary\n      args {\n        name\n        value\n      }\n    }\n  }\n": types.CommandRunDocument,
@@ -242,6 +246,14 @@ export function graphql(source: "\n  query ExplainFeature {\n    features {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ExplainLogLines($source: String!, $lines: [String!]!) {\n    explainLogLines(source: $source, lines: $lines) {\n      ...ExplanationFields\n    }\n  }\n"): (typeof documents)["\n  mutation ExplainLogLines($source: String!, $lines: [String!]!) {\n    explainLogLines(source: $source, lines: $lines) {\n      ...ExplanationFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunLogWindows($id: ID!, $first: Int) {\n    commandRun(id: $id) {\n      id\n      watchedLogs {\n        source\n        readable\n        from\n        to\n        since\n        until\n        lines(first: $first) {\n          cursor\n          text\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RunLogWindows($id: ID!, $first: Int) {\n    commandRun(id: $id) {\n      id\n      watchedLogs {\n        source\n        readable\n        from\n        to\n        since\n        until\n        lines(first: $first) {\n          cursor\n          text\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RunLogTail($source: String!, $after: String, $since: DateTime) {\n    logTail(source: $source, after: $after, since: $since) {\n      cursor\n      kind\n      text\n    }\n  }\n"): (typeof documents)["\n  subscription RunLogTail($source: String!, $after: String, $since: DateTime) {\n    logTail(source: $source, after: $after, since: $since) {\n      cursor\n      kind\n      text\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
