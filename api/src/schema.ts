@@ -12,6 +12,7 @@ import './modules/hooks/hook.schema.js';
 import './modules/notify/notify.schema.js';
 import './modules/triggers/trigger.schema.js';
 import './modules/schedules/schedule.schema.js';
+import './modules/approval/approval.schema.js';
 
 export const schema = builder.toSchema();
 

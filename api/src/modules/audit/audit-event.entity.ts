@@ -22,6 +22,10 @@ export const AUDIT_ACTIONS = [
   'CONFIG_RELOADED',
   'CONFIG_REFUSED',
   'HOOK_REFUSED',
+  'RUN_APPROVAL_REQUESTED',
+  'RUN_APPROVED',
+  'RUN_REJECTED',
+  'RUN_EXPIRED',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

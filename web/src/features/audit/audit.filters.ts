@@ -22,6 +22,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   CONFIG_RELOADED: 'Config reloaded',
   CONFIG_REFUSED: 'Config refused',
   HOOK_REFUSED: 'Webhook refused',
+  RUN_APPROVAL_REQUESTED: 'Run approval requested',
+  RUN_APPROVED: 'Run approved',
+  RUN_REJECTED: 'Run rejected',
+  RUN_EXPIRED: 'Run approval expired',
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
