@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/harness.js';
 import { waitUntil } from '../../test/wait.js';
+import { startAutomaticRun } from '../automation/automation.run.js';
 import { httpReceiver } from '../notify/notify.testkit.js';
 
 type Login = Awaited<ReturnType<TestServer['login']>>;
@@ -207,6 +208,23 @@ describe('a command with approval', () => {
       if (end !== 'REJECTED') await untilStatus(run.id, 'SUCCEEDED');
       expect(ran(run.id)).toBe(end !== 'REJECTED');
     }
+  });
+
+  it('an automatic run (schedule, hook, trigger) waits too; any admin may approve it', async () => {
+    const run = await startAutomaticRun(
+      s.app.services,
+      'guarded',
+      [{ name: 'text', value: 'auto' }],
+      {
+        trigger: 'SCHEDULE',
+        name: 'guarded:0 3 * * *@UTC',
+      },
+    );
+    expect(run.status).toBe('PENDING_APPROVAL');
+    expect(ran(run.id)).toBe(false);
+    expect((await s.gql(APPROVE, { id: run.id }, admin)).errors).toBeUndefined();
+    await untilStatus(run.id, 'SUCCEEDED');
+    expect(ran(run.id)).toBe(true);
   });
 
   it('nobody decides in time: EXPIRED, audited, and approving after is CONFLICT', async () => {
