@@ -15,6 +15,7 @@ import './modules/triggers/trigger.schema.js';
 import './modules/schedules/schedule.schema.js';
 import './modules/explain/explain.schema.js';
 import './modules/run-logs/run-logs.schema.js';
+import './modules/approval/approval.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -6,6 +6,7 @@ import { secureDataDir } from './db/data-dir.js';
 import { initOrm, isPostgres, withStartupLock } from './db/orm.js';
 import { installAsyncContextSwitch } from './fast/index.js';
 import { createLogger } from './logger.js';
+import { ApprovalSweeper } from './modules/approval/approval.sweeper.js';
 import { recordAudit } from './modules/audit/audit.service.js';
 import { ensureAutomationUser } from './modules/automation/automation.run.js';
 import { Authenticator } from './modules/auth/authenticator.js';
@@ -117,6 +118,8 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
   instance.start();
   await sweepUploads(services);
   services.retention.start();
+  const approvals = new ApprovalSweeper(services); // pending runs past their time end EXPIRED
+  approvals.start();
   const notifier = new Notifier(services);
   const runLogs = new RunLogsRecorder(services); // before any run starts: every window is recorded
   const queueing = new Set<Promise<void>>(); // waited for at stop: the database closes after
@@ -157,6 +160,7 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     services,
     async stopWork() {
       agentWatcher.close();
+      await approvals.stop();
       await triggers.stop(); // no new firing starts a run while runs are being stopped
       await scheduler.stop(); // no time starts a run while the runs are being ended
       // runs end INTERRUPTED with their output stored, so their streams complete normally

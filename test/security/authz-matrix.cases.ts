@@ -64,6 +64,8 @@ const OPEN = o('OK', 'OK', 'OK', 'OK');
 const SIGNED_IN = o('UNAUTHENTICATED', 'OK', 'OK', 'OK');
 /** the USER's own object: someone else's answers exactly like a missing one */
 const OWNED = o('UNAUTHENTICATED', 'OK', 'NOT_FOUND', 'OK');
+/** a run waiting for the admins' approval: its requester may not decide it, a stranger not see it */
+const DECIDE = o('UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'OK');
 const ADMIN_ONLY = o('UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'OK');
 /** a command or log source agent.yaml gives to admin only: for USER it does not exist */
 const ADMIN_CONFIG = o('UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND', 'OK');
@@ -144,6 +146,19 @@ export const CASES: Case[] = [
     query: '{ commandRuns(first: 10, command: "report") { edges { node { id } } } }',
     expect: SIGNED_IN,
     check: (d, c, w) => expect(ids(d.commandRuns).includes(w.run)).toBe(seesOwners(c)),
+  },
+  {
+    field: 'Query.pendingApprovals',
+    query: '{ pendingApprovals { id commandName } }',
+    // one of the owner's runs waits in every cell
+    vars: async (w) => (await w.freshPending(), {}),
+    expect: SIGNED_IN,
+    // the owner's pending runs are the admin's to decide, never the owner's own
+    check: (d, c) => {
+      const names = d.pendingApprovals.map((r: { commandName: string }) => r.commandName);
+      if (c.caller === 'ADMIN') expect(new Set(names)).toEqual(new Set(['guarded']));
+      else expect(names).toEqual([]);
+    },
   },
   {
     field: 'Query.commandRun',
@@ -306,6 +321,21 @@ export const CASES: Case[] = [
     vars: () => ({ s: 'admin-log' }),
     missing: { s: 'no-such-log' },
     expect: ADMIN_CONFIG_OFF,
+  },
+  {
+    field: 'Mutation.approveCommandRun',
+    query: 'mutation($id: ID!) { approveCommandRun(id: $id) { id status } }',
+    vars: async (w) => ({ id: await w.freshPending() }),
+    missing: NO_ID,
+    // the owner asked for it: never theirs to approve; only an admin (the approvers) may
+    expect: DECIDE,
+  },
+  {
+    field: 'Mutation.rejectCommandRun',
+    query: 'mutation($id: ID!) { rejectCommandRun(id: $id, reason: "no") { id status } }',
+    vars: async (w) => ({ id: await w.freshPending() }),
+    missing: NO_ID,
+    expect: DECIDE,
   },
   {
     field: 'Mutation.cancelCommandRun',

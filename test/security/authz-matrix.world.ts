@@ -11,6 +11,8 @@ export const AGENT_YAML = `commands:
   - { name: echo-admin, title: Admin echo, argv: [echo, admin], roles: [admin], maxConcurrent: 1000,
       schedules: [{ cron: "0 0 1 1 *" }] }
   - { name: nap, title: Nap, argv: [sleep, "30"], timeout: 60, roles: [admin, user], maxConcurrent: 1000 }
+  - { name: guarded, title: Guarded, argv: [echo, approved], roles: [admin, user], maxConcurrent: 1000,
+      approval: { required: true, approvers: [admin] } }
 logs:
   - { name: user-log, path: user.log, roles: [admin, user] }
   - { name: admin-log, path: admin.log, roles: [admin] }
@@ -160,6 +162,8 @@ export async function makeWorld() {
     freshToken: () => tokenOf(owner),
     /** a `sleep 30` run of the owner */
     freshNap: () => runOf(owner, 'nap'),
+    /** a run of the owner waiting for approval (by an admin) */
+    freshPending: () => runOf(owner, 'guarded'),
     /** ends a run that may still be running (one that has ended answers CONFLICT: fine) */
     cancelAsAdmin: async (id: string) =>
       void (await s.gql('mutation($id: ID!) { cancelCommandRun(id: $id) { id } }', { id }, admin)),

@@ -20,6 +20,8 @@ export const EXIT = {
   TIMED_OUT: 124,
   /** `run`: CANCELLED by someone */
   CANCELLED: 125,
+  /** `run`: an approver rejected it, or nobody approved it in time (agent.yaml `approval:`) */
+  NOT_APPROVED: 126,
   /** `run`: the program could not be started */
   NOT_STARTED: 127,
   /** stopped with Ctrl-C (the run goes on on the server) */

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serverForFile } from '../test/harness.js';
+import { waitUntil } from '../test/wait.js';
 import { buildCli, cli, cliDone } from './cli.testkit.js';
 
 // stdout and stderr interleaved, UTF-8 of several widths, and a last line without its newline
@@ -26,6 +27,10 @@ commands:
     argv: ["echo", "{{n}}"]
     args:
       - { name: n, type: int, min: 1, max: 5 }
+  - name: guarded
+    title: guarded
+    argv: ["echo", "approved"]
+    approval: { required: true, approvers: [admin] }
 logs: []
 `);
 
@@ -91,6 +96,26 @@ describe('tiny-agent run', () => {
     expect(undeclared.stderr).toContain('evil');
   });
 
+  it('a run that needs approval: waits (said on stderr), then streams; 126 when rejected', async () => {
+    const approver = await f.s.createUser('second-admin', 'ADMIN');
+    for (const [decide, code, out] of [
+      ['approveCommandRun(id: $id)', 0, 'approved\n'],
+      ['rejectCommandRun(id: $id, reason: "not now")', 126, ''],
+    ] as const) {
+      const p = cli(['run', 'guarded'], env);
+      await waitUntil(() => p.stderr().includes('waiting for approval'), {
+        timeoutMs: 10_000,
+        what: () => `the waiting notice; stderr ${p.stderr()}`,
+      });
+      const id = await lastRunId('guarded');
+      const r = await f.s.gql(`mutation($id: ID!) { ${decide} { id } }`, { id }, approver);
+      expect(r.errors).toBeUndefined();
+      expect(await p.exited).toBe(code);
+      expect(p.stdout().toString()).toBe(out);
+      if (code) expect(p.stderr()).toMatch(/REJECTED; exit 126/);
+    }
+  });
+
   it('--detach prints the run id and leaves at once', async () => {
     const r = await cliDone(['run', 'exit-three', '--detach'], env);
     expect(r.code).toBe(0);
@@ -106,7 +131,7 @@ describe('tiny-agent commands, runs, upload, token', () => {
     ]);
     expect(c.code).toBe(0);
     const list = JSON.parse(c.stdout) as { name: string; args: { name: string; type: string }[] }[];
-    expect(list.map((x) => x.name)).toEqual(['chatty', 'exit-three', 'killed', 'count']);
+    expect(list.map((x) => x.name)).toEqual(['chatty', 'exit-three', 'killed', 'count', 'guarded']);
     expect(list[3]!.args[0]).toMatchObject({ name: 'n', type: 'INT' });
     const r = await cliDone(['runs', '--command', 'exit-three', '--first', '1', '--json'], env);
     const runs = JSON.parse(r.stdout) as { commandName: string; exitCode: number }[];

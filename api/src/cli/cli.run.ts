@@ -13,7 +13,8 @@ export const RUN_HELP = `usage: tiny-agent run <command> [--<arg> <value>]… [-
 Runs a command of agent.yaml and streams its output: the program's stdout to stdout and its
 stderr to stderr, as they come. Exits with the program's exit code (128 + the signal number when
 a signal killed it); 124 when it timed out, 125 when it was cancelled, 123 when the server
-stopped while it ran, 127 when it could not start. A dropped connection is resumed where it
+stopped while it ran, 127 when it could not start. A command that needs approval waits (said on
+stderr) until another person approves it; 126 when it was rejected or its approval expired. A dropped connection is resumed where it
 stopped (for up to 60 s). Ctrl-C stops following; the run goes on.
 
   --<arg> <value>    an argument of the command (--<arg>=<value> also; a bare --<arg> is "true")
@@ -34,6 +35,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(runId + '\n');
     return EXIT.OK;
   }
+  if (started.runCommand.status === 'PENDING_APPROVAL')
+    process.stderr.write(`tiny-agent: run ${runId} is waiting for approval…\n`);
   process.once('SIGINT', () => {
     process.stderr.write(`\ntiny-agent: stopped following; run ${runId} goes on on the server\n`);
     process.exit(EXIT.SIGINT);
@@ -80,7 +83,7 @@ async function finalRun(target: Target, id: string): Promise<Run> {
     try {
       const run = (await gql(target, CliRunEnd, { id })).commandRun;
       if (!run) throw new CliError(`run ${id} is gone`, EXIT.REFUSED);
-      if (run.status !== 'RUNNING') return run;
+      if (run.status !== 'RUNNING' && run.status !== 'PENDING_APPROVAL') return run;
     } catch (err) {
       if (!(err instanceof UnreachableError) || Date.now() > deadline) throw err;
     }
@@ -100,6 +103,9 @@ export function exitCodeOf(run: Pick<Run, 'status' | 'exitCode' | 'signal' | 'er
       return EXIT.CANCELLED;
     case 'INTERRUPTED':
       return EXIT.INTERRUPTED;
+    case 'REJECTED':
+    case 'EXPIRED':
+      return EXIT.NOT_APPROVED;
   }
   if (run.signal) {
     const n = constants.signals[run.signal as keyof typeof constants.signals];

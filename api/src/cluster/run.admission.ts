@@ -31,7 +31,8 @@ export async function admitShared(
   em: EntityManager,
   spec: CommandSpec,
   maxRunning: number,
-  create: (tx: EntityManager) => CommandRun,
+  // a string: the run could not be taken after all (an approval another instance decided first)
+  create: (tx: EntityManager) => CommandRun | Promise<CommandRun | string>,
 ): Promise<CommandRun | string> {
   return em.transactional(async (tx) => {
     const sql = tx as SqlEntityManager;
@@ -39,7 +40,8 @@ export async function admitShared(
     const now = await counts(sql, spec.name);
     const refused = refusal(spec, now.mine, now.total, maxRunning);
     if (refused) return refused;
-    const run = create(tx);
+    const run = await create(tx);
+    if (typeof run === 'string') return run;
     await tx.flush();
     return run;
   });

@@ -3,6 +3,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { approvalSchema, checkApproval } from './agent-config.approval.js';
 import { confirmSchema, groupSchema, iconSchema } from './agent-config.display.js';
 import { hooksSchema } from './agent-config.hooks.js';
 import { commandNotifySchema, notifyTargetsSchema } from './agent-config.notify.js';
@@ -176,7 +177,7 @@ const commandSchema = (baseDir: string) =>
       confirm: confirmSchema,
       schedules: schedulesSchema,
       notify: commandNotifySchema.default([]),
-      approval: z.never().optional(),
+      approval: approvalSchema.optional(),
       failOn: failOnSchema,
       successOn: successOnSchema,
       extract: extractSchema,
@@ -189,7 +190,8 @@ const commandSchema = (baseDir: string) =>
       const own = { ...rest, ...shown, schedules: withIds(c.name, schedules) };
       return cwd === undefined ? own : { ...own, cwd };
     })
-    .superRefine(checkSchedules);
+    .superRefine(checkSchedules)
+    .superRefine(checkApproval);
 
 const logSchema = (baseDir: string) =>
   z

@@ -24,6 +24,10 @@ export const AUDIT_ACTIONS = [
   'HOOK_REFUSED',
   'RUN_EXPLAINED',
   'LOG_EXPLAINED',
+  'RUN_APPROVAL_REQUESTED',
+  'RUN_APPROVED',
+  'RUN_REJECTED',
+  'RUN_EXPIRED',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -5,6 +5,8 @@ import type { CommandSpec } from '../../config/agent-config.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors.js';
 import { newestFirst, type Page } from '../../pagination/keyset.js';
 import type { PubSub } from '../../realtime/pubsub.js';
+import { requestApproval } from '../approval/approval.request.js';
+import { mayDecide } from '../approval/approval.rules.js';
 import { auditAs } from '../audit/audit.service.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -25,8 +27,18 @@ export function mayRun(viewer: Viewer, spec: CommandSpec): boolean {
   return viewer.role === 'ADMIN' || spec.roles.includes('user');
 }
 
-export function runVisible(viewer: Viewer, run: Pick<CommandRun, 'startedById'>): boolean {
-  return viewer.role === 'ADMIN' || run.startedById === viewer.userId;
+type Seen = Pick<CommandRun, 'startedById'> &
+  Partial<Pick<CommandRun, 'status' | 'commandName' | 'approvedById' | 'rejectedById'>>;
+
+/**
+ * ADMIN sees every run, USER their own; with `commands`, a USER approver also sees the runs they
+ * may decide (pending, of a command whose approvers include `user`) and those they decided.
+ */
+export function runVisible(viewer: Viewer, run: Seen, commands?: readonly CommandSpec[]): boolean {
+  if (viewer.role === 'ADMIN' || run.startedById === viewer.userId) return true;
+  if (!commands || run.status === undefined || run.commandName === undefined) return false;
+  if (run.approvedById === viewer.userId || run.rejectedById === viewer.userId) return true;
+  return mayDecide(viewer, { ...run, status: run.status, commandName: run.commandName }, commands);
 }
 
 export function listCommands(ctx: Context): CommandSpec[] {
@@ -56,6 +68,8 @@ export async function runCommand(
       resolveFile: (id) => resolveFileForCommand(ctx, id, copies),
     }),
   );
+  // nothing starts, no slot is taken: a second person decides (approval.service.ts)
+  if (spec.approval) return requestApproval(ctx, spec, argv, args.args ?? [], origin);
   const { supervisor, agent, pubsub, log, instance } = ctx.app;
   const maxRunning = agent.config.limits.maxRunning;
   // a shared database counts every instance's runs (below); one instance counts in memory
@@ -106,7 +120,8 @@ export function runningCount(ctx: Context, commandName: string): number | Promis
 export async function getRun(ctx: Context, id: string): Promise<CommandRun> {
   const viewer = requireViewer(ctx);
   const run = await ctx.em.findOne(CommandRun, { id });
-  if (!run || !runVisible(viewer, run)) throw new NotFoundError('That command run');
+  if (!run || !runVisible(viewer, run, ctx.app.agent.config.commands))
+    throw new NotFoundError('That command run');
   return run;
 }
 

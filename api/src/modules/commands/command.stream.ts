@@ -2,7 +2,8 @@ import type { Context } from '../../context.js';
 import { BoundedQueue } from '../../realtime/queue.js';
 import { CommandRun } from './command-run.entity.js';
 import { joined } from './command.coalesce.js';
-import { getRun, OutputPages } from './command.service.js';
+import { usersApprove } from '../approval/approval.rules.js';
+import { getRun, OutputPages, runVisible } from './command.service.js';
 import type { LiveChunk, OutputEvent } from './command.live-chunk.js';
 
 const HIGH_WATER_BYTES = 32 * 1024 * 1024;
@@ -71,7 +72,9 @@ export async function* commandOutput(
           continue;
         }
         // an ended run's output is all stored (its end is recorded after the last write)
-        const ended = live.endSeq !== null || !row || row.status !== 'RUNNING';
+        // a run waiting for approval has not begun: its stream waits for the start (or the no)
+        const waiting = row?.status === 'RUNNING' || row?.status === 'PENDING_APPROVAL';
+        const ended = live.endSeq !== null || !waiting;
         // nothing stored after `last`: whatever live holds beyond it was live-only (past the cap)
         const skipTo = ended || row.outputTruncated ? live.skipTarget(last, ended) : last;
         if (skipTo > last) {
@@ -227,9 +230,13 @@ export async function* commandRunUpdates(ctx: Context) {
   const queue = ctx.app.pubsub.subscribe('runUpdated', { limit: 10_000, signal: ctx.signal });
   try {
     for await (const e of queue) {
-      if (ctx.viewer!.role !== 'ADMIN' && e.startedById !== ctx.viewer!.userId) continue;
+      const viewer = ctx.viewer!;
+      const own = viewer.role === 'ADMIN' || e.startedById === viewer.userId;
+      // a USER approver hears of others' runs they may decide (read only when some command lets them)
+      const commands = ctx.app.agent.config.commands;
+      if (!own && !usersApprove(commands)) continue;
       const run = await ctx.app.orm.em.fork().findOne(CommandRun, { id: e.runId });
-      if (run) yield run;
+      if (run && (own || runVisible(viewer, run, commands))) yield run;
     }
   } finally {
     await queue.return();

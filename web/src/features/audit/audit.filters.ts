@@ -24,6 +24,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   HOOK_REFUSED: 'Webhook refused',
   RUN_EXPLAINED: 'Run explained (AI)',
   LOG_EXPLAINED: 'Log lines explained (AI)',
+  RUN_APPROVAL_REQUESTED: 'Run approval requested',
+  RUN_APPROVED: 'Run approved',
+  RUN_REJECTED: 'Run rejected',
+  RUN_EXPIRED: 'Run approval expired',
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];

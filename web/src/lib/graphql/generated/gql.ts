@@ -14,6 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query PendingApprovals {\n    pendingApprovals {\n      id\n      commandName\n    }\n  }\n": typeof types.PendingApprovalsDocument,
+    "\n  fragment RunApprovalFields on CommandRun {\n    id\n    commandName\n    approval {\n      expiresAt\n      approvedBy {\n        username\n      }\n      approvedAt\n      rejectedBy {\n        username\n      }\n      rejectedAt\n      reason\n    }\n  }\n": typeof types.RunApprovalFieldsFragmentDoc,
+    "\n  query RunApproval($id: ID!) {\n    commandRun(id: $id) {\n      ...RunApprovalFields\n    }\n    commands {\n      name\n      approval {\n        approvers\n      }\n    }\n    pendingApprovals {\n      id\n    }\n  }\n": typeof types.RunApprovalDocument,
+    "\n  mutation ApproveRun($id: ID!) {\n    approveCommandRun(id: $id) {\n      ...RunSummary\n      ...RunApprovalFields\n    }\n  }\n": typeof types.ApproveRunDocument,
+    "\n  mutation RejectRun($id: ID!, $reason: String) {\n    rejectCommandRun(id: $id, reason: $reason) {\n      ...RunSummary\n      ...RunApprovalFields\n    }\n  }\n": typeof types.RejectRunDocument,
     "\n  query AuditEvents(\n    $first: Int\n    $after: String\n    $action: AuditAction\n    $actor: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    auditEvents(\n      first: $first\n      after: $after\n      action: $action\n      actor: $actor\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          actor {\n            id\n            username\n          }\n          actorName\n          ip\n          target\n          detail\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  query Me {\n    me {\n      id\n      username\n      role\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
@@ -65,6 +70,11 @@ type Documents = {
     "\n  mutation EndUserSessions($id: ID!) {\n    endUserSessions(id: $id)\n  }\n": typeof types.EndUserSessionsDocument,
 };
 const documents: Documents = {
+    "\n  query PendingApprovals {\n    pendingApprovals {\n      id\n      commandName\n    }\n  }\n": types.PendingApprovalsDocument,
+    "\n  fragment RunApprovalFields on CommandRun {\n    id\n    commandName\n    approval {\n      expiresAt\n      approvedBy {\n        username\n      }\n      approvedAt\n      rejectedBy {\n        username\n      }\n      rejectedAt\n      reason\n    }\n  }\n": types.RunApprovalFieldsFragmentDoc,
+    "\n  query RunApproval($id: ID!) {\n    commandRun(id: $id) {\n      ...RunApprovalFields\n    }\n    commands {\n      name\n      approval {\n        approvers\n      }\n    }\n    pendingApprovals {\n      id\n    }\n  }\n": types.RunApprovalDocument,
+    "\n  mutation ApproveRun($id: ID!) {\n    approveCommandRun(id: $id) {\n      ...RunSummary\n      ...RunApprovalFields\n    }\n  }\n": types.ApproveRunDocument,
+    "\n  mutation RejectRun($id: ID!, $reason: String) {\n    rejectCommandRun(id: $id, reason: $reason) {\n      ...RunSummary\n      ...RunApprovalFields\n    }\n  }\n": types.RejectRunDocument,
     "\n  query AuditEvents(\n    $first: Int\n    $after: String\n    $action: AuditAction\n    $actor: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    auditEvents(\n      first: $first\n      after: $after\n      action: $action\n      actor: $actor\n      since: $since\n      until: $until\n    ) {\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          actor {\n            id\n            username\n          }\n          actorName\n          ip\n          target\n          detail\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditEventsDocument,
     "\n  query Me {\n    me {\n      id\n      username\n      role\n    }\n  }\n": types.MeDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
@@ -130,6 +140,26 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PendingApprovals {\n    pendingApprovals {\n      id\n      commandName\n    }\n  }\n"): (typeof documents)["\n  query PendingApprovals {\n    pendingApprovals {\n      id\n      commandName\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RunApprovalFields on CommandRun {\n    id\n    commandName\n    approval {\n      expiresAt\n      approvedBy {\n        username\n      }\n      approvedAt\n      rejectedBy {\n        username\n      }\n      rejectedAt\n      reason\n    }\n  }\n"): (typeof documents)["\n  fragment RunApprovalFields on CommandRun {\n    id\n    commandName\n    approval {\n      expiresAt\n      approvedBy {\n        username\n      }\n      approvedAt\n      rejectedBy {\n        username\n      }\n      rejectedAt\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunApproval($id: ID!) {\n    commandRun(id: $id) {\n      ...RunApprovalFields\n    }\n    commands {\n      name\n      approval {\n        approvers\n      }\n    }\n    pendingApprovals {\n      id\n    }\n  }\n"): (typeof documents)["\n  query RunApproval($id: ID!) {\n    commandRun(id: $id) {\n      ...RunApprovalFields\n    }\n    commands {\n      name\n      approval {\n        approvers\n      }\n    }\n    pendingApprovals {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveRun($id: ID!) {\n    approveCommandRun(id: $id) {\n      ...RunSummary\n      ...RunApprovalFields\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveRun($id: ID!) {\n    approveCommandRun(id: $id) {\n      ...RunSummary\n      ...RunApprovalFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectRun($id: ID!, $reason: String) {\n    rejectCommandRun(id: $id, reason: $reason) {\n      ...RunSummary\n      ...RunApprovalFields\n    }\n  }\n"): (typeof documents)["\n  mutation RejectRun($id: ID!, $reason: String) {\n    rejectCommandRun(id: $id, reason: $reason) {\n      ...RunSummary\n      ...RunApprovalFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
