@@ -20,6 +20,8 @@ describe('README: the agent config example', () => {
     const disk = config.commands[0]!;
     expect(disk.schedules.map((s) => s.id)).toEqual(['disk-usage:0 3 * * *@Europe/Paris']);
     expect(disk.notify).toEqual([{ target: 'phone', on: 'failure' }]);
+    expect(disk.approval).toEqual({ approvers: ['admin'], expiresAfterMs: 30 * 60_000 });
+    expect([disk.failOn.length, disk.extract.length, disk.watchLogs]).toEqual([1, 1, ['system']]);
     expect(config.hooks.map((h) => [h.name, h.command])).toEqual([['disk-check', 'disk-usage']]);
     expect(config.triggers.map((t) => [t.name, t.source])).toEqual([['oom', 'system']]);
     expect(config.notify.map((t) => t.type)).toEqual(['ntfy']);
