@@ -31,6 +31,10 @@ const PROBES: Probe[] = [
   },
 ];
 
+// field names that are also plain words of the protocol's own messages ("…a mutation operation
+// from a POST request"): RunLogWindow.from and .to; a message using them as words tells nothing
+const PLAIN_WORDS = new Set(['from', 'to']);
+
 /** Every name a stranger could learn: the schema's types (built-in scalars included) and its fields but `me` and `login`. */
 const SCHEMA_NAMES = (() => {
   const names = new Set<string>();
@@ -38,7 +42,8 @@ const SCHEMA_NAMES = (() => {
     if (isIntrospectionType(type)) continue;
     names.add(type.name);
     if ('getFields' in type)
-      for (const f of Object.keys(type.getFields())) if (f !== 'me' && f !== 'login') names.add(f);
+      for (const f of Object.keys(type.getFields()))
+        if (f !== 'me' && f !== 'login' && !PLAIN_WORDS.has(f)) names.add(f);
   }
   return [...names];
 })();
