@@ -7,7 +7,8 @@ import { namedGroups } from '../modules/triggers/trigger.match.js';
 /** Patterns per list: each one is run on every output line of the command. */
 export const MAX_CHECK_PATTERNS = 20;
 
-const filter = z
+/** A pattern in the log filter syntax, refused at load with compileFilter's own message. */
+export const logFilterSchema = z
   .string()
   .min(1, 'must not be empty')
   .superRefine((p, ctx) => {
@@ -17,6 +18,7 @@ const filter = z
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   });
+const filter = logFilterSchema;
 
 const patterns = (what: string) =>
   z

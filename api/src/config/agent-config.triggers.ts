@@ -1,6 +1,7 @@
 // agent.yaml `triggers:`: a log line matching a pattern runs a command and/or notifies.
 // Shapes here (zod); checks against other entries (sources, commands, targets) in triggerIssues.
 import { z } from 'zod';
+import { logFilterSchema } from './agent-config.output-checks.js';
 import { compileFilter } from '../modules/logs/log.filter.js';
 import { namedGroups } from '../modules/triggers/trigger.match.js';
 import type { ConfigIssue } from './agent-config.checks.js';
@@ -14,16 +15,7 @@ const MAX_COOLDOWN = 7 * 24 * 3600;
 
 const name = z.string().regex(NAME_RE, `must match ${NAME_RE.source}`);
 
-const pattern = z
-  .string()
-  .min(1, 'must not be empty')
-  .superRefine((p, ctx) => {
-    try {
-      compileFilter(p);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    }
-  });
+const pattern = logFilterSchema;
 
 const argValue = z
   .union([z.string(), z.number(), z.boolean()])
