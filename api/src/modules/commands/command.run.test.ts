@@ -43,7 +43,7 @@ commands:
   - name: escapee
     title: Leaves a child in its own session, holding the output pipe
     argv: ["sh", "-c", "setsid sleep 60 & echo ready; wait"]
-    timeout: 9
+    timeout: 15
   - name: slow
     title: Times out
     argv: ["sleep", "30"]
@@ -297,7 +297,8 @@ describe('running', () => {
     );
     await sub.waitFor(1);
     try {
-      // the group is gone at TERM, but the escaped child holds the pipe until the run's 9 s timeout
+      // the group is gone at TERM, but the escaped child holds the pipe until the run's 15 s timeout
+      // (9 s left a loaded machine too little time between the start and the 6 s cancel wait)
       const cancelled = await s.gql(
         `mutation($id: ID!) { cancelCommandRun(id: $id) { status } }`,
         { id },
@@ -305,14 +306,14 @@ describe('running', () => {
       );
       expect(cancelled.errors).toBeUndefined();
       expect(cancelled.data.cancelCommandRun.status).toBe('RUNNING');
-      await sub.waitEnd(15_000);
+      await sub.waitEnd(25_000);
       const run = (await s.gql(`query($id: ID!) { commandRun(id: $id) { status } }`, { id }, admin))
         .data.commandRun;
       expect(run.status).toBe('CANCELLED');
     } finally {
       for (const pid of processesOf(id)) process.kill(pid, 'SIGKILL');
     }
-  });
+  }, 40_000);
 
   it('the timeout fires: TIMED_OUT', async () => {
     const { run } = await runToEnd('slow');
