@@ -14,6 +14,7 @@ logs:
   - { name: created, path: created.log, roles: [admin] }
   - { name: copied, path: copied.log, roles: [admin] }
   - { name: big, path: big.log, roles: [admin, user] }
+  - { name: burst, path: burst.log, roles: [admin] }
 `;
 
 const server = serverForFile(AGENT);
@@ -80,6 +81,35 @@ describe('logTail under real logrotate, through graphql-ws', () => {
     // what is written between logrotate's copy and its truncate is lost by design (docs/log-follower.md)
     expect(missing.length).toBeLessThan(TOTAL / 4);
   });
+});
+
+describe('a burst larger than a subscriber queue', () => {
+  // 5,000 short lines in one write are ~4 follower blocks of 64 KiB; each block holds more lines
+  // than a subscriber's live queue (1,000), and a client that keeps up must still get every one
+  for (const transport of ['ws', 'sse'] as const) {
+    it(`${transport}: every line of one 100 KB write reaches a client that keeps up, no DROPPED`, async () => {
+      const { s, admin } = server;
+      const file = path.join(s.dir, 'burst.log');
+      writeFileSync(file, 'ready\n');
+      const t = tail(s, transport, admin, { s: 'burst', b: 1 });
+      await t.waitFor(1);
+      const count = 5000;
+      appendFileSync(
+        file,
+        Array.from({ length: count }, (_, i) => `b ${i + 1} ${'y'.repeat(12)}\n`).join(''),
+      );
+      await waitUntil(
+        () => lines(t).some((l) => l.kind === 'DROPPED' || l.text?.startsWith(`b ${count} `)),
+        { timeoutMs: 15_000, what: 'the last line or a DROPPED' },
+      );
+      t.stop();
+      expect(lines(t).filter((l) => l.kind === 'DROPPED')).toEqual([]);
+      const got = texts(t)
+        .filter((x) => x.startsWith('b '))
+        .map((x) => Number(x.split(' ')[1]));
+      expect(got).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    });
+  }
 });
 
 describe('history of a large file', () => {

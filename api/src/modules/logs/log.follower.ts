@@ -37,6 +37,14 @@ type Resolved = Required<Omit<FollowOptions, 'signal' | 'onRefused'>> &
 type Current = OpenLog & { offset: number; splitter: LineSplitter };
 
 const BLOCK = 65536;
+/**
+ * Lines handed to the sink in one turn of the event loop. A block of short lines holds more lines
+ * than a subscriber's live queue (1,000): handed over whole, it overflowed the queues of clients
+ * that keep up (a 100 KB write gave them DROPPED). Between slices their senders drain the queues;
+ * only a client that really falls behind still gets DROPPED.
+ */
+const SLICE = 256;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A running follower in push mode: events go to the sink as they are read. */
 export interface LogFollowing {
@@ -137,15 +145,24 @@ async function follow(
     return { lines, bytes };
   }
 
+  /** Emits `lines` SLICE at a time, a turn of the event loop before each slice after the first. */
+  async function emitSliced(lines: LineEvent[]): Promise<void> {
+    for (let i = 0; i < lines.length; i += SLICE) {
+      if (i > 0) await nextTurn();
+      if (signal.aborted) return;
+      for (let j = i; j < Math.min(i + SLICE, lines.length); j++) emit(lines[j]);
+    }
+  }
+
   async function drainRest(c: Current): Promise<number> {
     let total = 0;
     while (!signal.aborted) {
       const { bytesRead } = await c.fh.read(block, 0, BLOCK, c.offset);
       if (bytesRead === 0) break;
-      const lines = c.splitter.push(block.subarray(0, bytesRead), c.offset);
+      const lines = c.splitter.push(block.subarray(0, bytesRead), c.offset).map((l) => line(c, l));
       c.offset += bytesRead;
       total += bytesRead;
-      for (const l of lines) emit(line(c, l));
+      await emitSliced(lines);
       if (bytesRead < BLOCK) break; // a short read is the end of the file, for now
     }
     return total;
@@ -171,9 +188,9 @@ async function follow(
         if (first) emit(first);
       }
       const appended = readNow(cur);
-      for (const l of appended.lines) emit(l);
+      await emitSliced(appended.lines);
       // the stats below (synchronous, as the first read) wait for the lines just pushed to be sent
-      if (appended.lines.length) await new Promise((resolve) => setImmediate(resolve));
+      if (appended.lines.length) await nextTurn();
       const grew = appended.bytes + (appended.bytes === BLOCK ? await drainRest(cur) : 0);
       const now = idAtNow(path);
       if (sameFile(now, cur)) {
