@@ -18,6 +18,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /**
  * A separate process appending `count` numbered lines ("line <n> <padding>") to `path`, opening the
  * file by name for every line (as a logger that reopens would), pausing `pauseMs` every `burst` lines.
+ * It never creates the file (create it first): while logrotate has renamed the file and not yet
+ * created the new one, it waits. A writer that re-created the file in that window raced logrotate's
+ * `create`, which moves such a file to `<name>-<YYYYMMDDHH>.backup`; two races in one hour clobber
+ * the first backup, and its lines were lost to every follower (seen: 7 lines in a CI-like run).
  */
 export function startWriter(
   path: string,
@@ -30,8 +34,23 @@ export function startWriter(
     const [path, count, burst, pause] = process.argv.slice(1);
     let n = 1;
     const pad = 'x'.repeat(40);
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    function append(text) {
+      for (;;) {
+        let fd;
+        try {
+          fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_APPEND); // no O_CREAT
+        } catch (e) {
+          if (e.code !== 'ENOENT') throw e;
+          Atomics.wait(nap, 0, 0, 1); // renamed away, not yet created again: wait for logrotate
+          continue;
+        }
+        try { fs.writeSync(fd, text); } finally { fs.closeSync(fd); }
+        return;
+      }
+    }
     function tick() {
-      for (let i = 0; i < Number(burst) && n <= Number(count); i++, n++) fs.appendFileSync(path, 'line ' + n + ' ' + pad + '\\n');
+      for (let i = 0; i < Number(burst) && n <= Number(count); i++, n++) append('line ' + n + ' ' + pad + '\\n');
       if (n <= Number(count)) setTimeout(tick, Number(pause)); 
     }
     tick();`;
@@ -59,10 +78,11 @@ export function tally(texts: string[]): Map<number, number> {
 }
 
 /**
- * Line numbers logrotate moved out from under the name. Our writer opens the file by name for each
- * line, so it can re-create it between logrotate's rename and logrotate's create; logrotate then
- * renames that file to `<name>…backup` ("destination … already exists, renaming to …") and creates
- * its own. Nothing that follows the name (`tail -F` neither) sees what went into that file.
+ * Line numbers logrotate moved out from under the name. A writer that creates the file (a test's
+ * own appendFileSync; not startWriter) can re-create it between logrotate's rename and logrotate's
+ * create; logrotate then renames that file to `<name>…backup` ("destination … already exists,
+ * renaming to …") and creates its own. Nothing that follows the name (`tail -F` neither) sees what
+ * went into that file.
  */
 export function movedAside(dir: string, name: string): Set<number> {
   const moved = new Set<number>();
@@ -78,8 +98,8 @@ export const LOGROTATE = ['/usr/sbin/logrotate', '/sbin/logrotate'].find((p) => 
 
 /**
  * `logrotate -f` with `config`, asynchronously (a synchronous exec would freeze this process's
- * event loop, and a follower in it). One failure is the writer's doing, not a failed rotation: our
- * writer opens the file by name for each line, so it can re-create the file right after
+ * event loop, and a follower in it). One failure is the writer's doing, not a failed rotation: a
+ * writer that creates the file (appendFileSync) can re-create it right after
  * logrotate's rename, and logrotate's `create` then ends in "File exists" (exit code 1) with the
  * rotation itself done. Anything else fails the test.
  */

@@ -89,14 +89,11 @@ describe('readLastLines', () => {
       writeSync(fd, chunk);
     closeSync(fd);
     const readBefore = bytesReadSoFar();
-    const started = performance.now();
     const lines = await readLastLines(path, 100);
-    const took = performance.now() - started;
     const read = bytesReadSoFar() - readBefore;
     expect(lines).toHaveLength(100);
     expect(texts(lines).at(-1)).toBe(`00009999 ${'y'.repeat(90)}`);
-    expect(read).toBeLessThan(1024 * 1024); // a block or two, not 200 MB
-    expect(took).toBeLessThan(200);
+    expect(read).toBeLessThan(1024 * 1024); // a block or two, not 200 MB (its speed: npm run bench)
   });
 });
 
