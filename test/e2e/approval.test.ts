@@ -107,4 +107,38 @@ describe('approval', () => {
     expect(requesterCtx.problems).toEqual([]);
     expect(approverCtx.problems).toEqual([]);
   });
+
+  it("the requester withdraws the request: the approver's badge goes, the run never starts", async () => {
+    const approverCtx = await e.context();
+    const approver = await approverCtx.newPage();
+    await signIn(approver, 'ada', 'ada-password-1');
+    const badge = approver.getByTestId('approvals-badge');
+
+    const requesterCtx = await e.context();
+    const requester = await requesterCtx.newPage();
+    await signIn(requester);
+    const runId = await runAsAdmin(e, 'restart-web');
+    await requester.goto(`/runs/${runId}`);
+    await requester.getByTestId('approval-waiting').waitFor();
+    await badge.waitFor();
+    await requester.getByRole('button', { name: 'Withdraw request' }).click();
+    await requester.getByRole('dialog').getByRole('button', { name: 'Withdraw request' }).click();
+    await requester.getByTestId('approval-withdrawn').waitFor();
+    expect(await requester.getByTestId('run-status').getAttribute('data-status')).toBe('CANCELLED');
+    expect(await requester.getByRole('button', { name: 'Withdraw request' }).count()).toBe(0);
+    await screenshot(requester, 'approval-requester-withdrawn');
+    await badge.waitFor({ state: 'detached' });
+
+    const admin = await e.server.login();
+    const run = (
+      await e.server.gql(
+        `query($id: ID!) { commandRun(id: $id) { status outputBytes approval { approvedAt } } }`,
+        { id: runId },
+        admin,
+      )
+    ).data.commandRun;
+    expect(run).toEqual({ status: 'CANCELLED', outputBytes: 0, approval: { approvedAt: null } });
+    expect(requesterCtx.problems).toEqual([]);
+    expect(approverCtx.problems).toEqual([]);
+  });
 });

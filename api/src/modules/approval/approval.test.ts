@@ -272,4 +272,80 @@ describe('a command with approval', () => {
     );
     updates.stop();
   });
+
+  it('the requester withdraws a waiting run: CANCELLED, it never runs, audited, nobody can approve it after', async () => {
+    const CANCEL = `mutation($id: ID!) { cancelCommandRun(id: $id) { id status finishedAt } }`;
+    const updates = s.subscribeWs(
+      `subscription { commandRunUpdated { id status } }`,
+      {},
+      { token: uma.token },
+    );
+    await s.listening('runUpdated', 1);
+    const run = await request('peer', uma);
+    // an approver who did not ask rejects instead; the run keeps waiting
+    const other = await s.gql(CANCEL, { id: run.id }, ulla);
+    expect(code(other)).toBe('FORBIDDEN');
+    expect(other.errors?.[0]?.message).toMatch(/reject it instead/);
+    expect((await statusOf(run.id)).status).toBe('PENDING_APPROVAL');
+    const withdrawn = await s.gql(CANCEL, { id: run.id }, uma);
+    expect(withdrawn.errors).toBeUndefined();
+    expect(withdrawn.data.cancelCommandRun.status).toBe('CANCELLED');
+    expect(withdrawn.data.cancelCommandRun.finishedAt).not.toBeNull();
+    await updates.waitFor(2);
+    expect(updates.events.map((e) => e.data.commandRunUpdated)).toEqual([
+      { id: run.id, status: 'PENDING_APPROVAL' },
+      { id: run.id, status: 'CANCELLED' },
+    ]);
+    updates.stop();
+    expect((await s.gql(PENDING, {}, ulla)).data.pendingApprovals).toEqual([]);
+    // no longer waiting for her: the run is not hers to see any more, as if it did not exist
+    expect(code(await s.gql(APPROVE, { id: run.id }, ulla))).toBe('NOT_FOUND');
+    expect(code(await s.gql(CANCEL, { id: run.id }, uma))).toBe('CONFLICT');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ran(run.id)).toBe(false);
+    const audit = await s.gql(
+      `{ auditEvents(action: RUN_APPROVAL_WITHDRAWN) { edges { node { target actor { username } } } } }`,
+      {},
+      admin,
+    );
+    expect(audit.data.auditEvents.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
+      target: run.id,
+      actor: { username: 'uma' },
+    });
+  });
+
+  it("an administrator may withdraw anyone's waiting run; a withdrawal racing an approval settles once", async () => {
+    const CANCEL = `mutation($id: ID!) { cancelCommandRun(id: $id) { id status } }`;
+    const run = await request('guarded', ada);
+    const byAdmin = await s.gql(CANCEL, { id: run.id }, bob);
+    expect(byAdmin.data.cancelCommandRun.status).toBe('CANCELLED');
+    for (let i = 0; i < 3; i++) {
+      const next = await request('guarded', ada);
+      const [withdraw, approve] = await Promise.all([
+        s.gql(CANCEL, { id: next.id }, ada),
+        s.gql(APPROVE, { id: next.id }, bob),
+      ]);
+      await waitUntil(async () => (await statusOf(next.id)).status !== 'RUNNING', {
+        timeoutMs: 10_000,
+        what: 'the run to settle',
+      });
+      const end = await statusOf(next.id);
+      expect(end.status).not.toBe('PENDING_APPROVAL');
+      if (code(approve) === 'CONFLICT') {
+        // withdrawn first: cancelled without an approval, and never started
+        expect(withdraw.data.cancelCommandRun.status).toBe('CANCELLED');
+        expect(end.status).toBe('CANCELLED');
+        expect(end.approval.approvedBy).toBeNull();
+        await new Promise((r) => setTimeout(r, 300));
+        expect(ran(next.id)).toBe(false);
+      } else {
+        // approved first: the withdrawal lost (CONFLICT) or met a started run and cancelled it
+        expect(approve.errors).toBeUndefined();
+        expect(end.approval.approvedBy).toEqual({ username: 'bob' });
+        // (the quick script may end before the stop reaches it)
+        if (withdraw.errors) expect(code(withdraw)).toBe('CONFLICT');
+        else expect(['CANCELLED', 'SUCCEEDED']).toContain(end.status);
+      }
+    }
+  });
 });

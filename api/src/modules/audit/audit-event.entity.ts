@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'RUN_APPROVED',
   'RUN_REJECTED',
   'RUN_EXPIRED',
+  'RUN_APPROVAL_WITHDRAWN',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -7,6 +7,7 @@ import { newestFirst, type Page } from '../../pagination/keyset.js';
 import type { PubSub } from '../../realtime/pubsub.js';
 import { requestApproval } from '../approval/approval.request.js';
 import { mayDecide } from '../approval/approval.rules.js';
+import { withdrawRun } from '../approval/approval.withdraw.js';
 import { auditAs } from '../audit/audit.service.js';
 import { requireViewer } from '../auth/guards.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -130,7 +131,10 @@ export async function getRun(ctx: Context, id: string): Promise<CommandRun> {
 const CANCEL_WAIT_MS = 6000;
 const CANCEL_POLL_MS = 200;
 
-/** Asks the run to stop and answers once it has (its final status), or after the wait still RUNNING. */
+/**
+ * Asks the run to stop and answers once it has (its final status), or after the wait still RUNNING.
+ * A run still waiting for approval is withdrawn instead (CANCELLED at once, it never starts).
+ */
 export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
   const { pubsub, log, config, orm, instance } = ctx.app;
   const waitMs = CANCEL_WAIT_MS + (instance.shared ? config.INSTANCE_HEARTBEAT_SECONDS * 1000 : 0);
@@ -143,6 +147,7 @@ export async function cancelRun(ctx: Context, id: string): Promise<CommandRun> {
   );
   try {
     const run = await getRun(ctx, id);
+    if (run.status === 'PENDING_APPROVAL') return await withdrawRun(ctx, run);
     if (run.status !== 'RUNNING')
       throw new ConflictError(`That run has already ended (${run.status}).`);
     // recorded first: the owner finds it on its next heartbeat even if the event below is lost

@@ -42,6 +42,10 @@ export const RunApprovalQuery = graphql(`
     pendingApprovals {
       id
     }
+    me {
+      id
+      role
+    }
   }
 `);
 

@@ -28,6 +28,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   RUN_APPROVED: 'Run approved',
   RUN_REJECTED: 'Run rejected',
   RUN_EXPIRED: 'Run approval expired',
+  RUN_APPROVAL_WITHDRAWN: 'Run request withdrawn',
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
