@@ -12,6 +12,7 @@ import { ensureAutomationUser } from './modules/automation/automation.run.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginLimiter } from './modules/auth/login-limiter.js';
 import { DbLoginLimiter } from './modules/auth/login-limiter.db.js';
+import { CommandRun } from './modules/commands/command-run.entity.js';
 import { recoverOrphanedRuns } from './modules/commands/command.recovery.js';
 import { CommandSupervisor } from './modules/commands/command.supervisor.js';
 import { moveLegacyOutput } from './modules/commands/output.legacy.js';
@@ -106,13 +107,19 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     await ensureAutomationUser(orm);
   });
   await moveLegacyOutput(orm, outputStore, log);
-  await recoverOrphanedRuns(orm, instance, pubsub, log, outputStore, true);
+  // a run its dead server never ended is told as any failed run is (notify: on failure); the
+  // outbox rows wait for the notifier, started below
+  const told = async (ids: string[]): Promise<void> => {
+    for (const id of ids) {
+      const run = await orm.em.fork().findOne(CommandRun, { id });
+      if (run) await notifyRunEnd(services, run);
+    }
+  };
+  await told(await recoverOrphanedRuns(orm, instance, pubsub, log, outputStore, true));
   // one instance (SQLite) has no one to take over from, and its cancels arrive in-process
   if (instance.shared) {
     instance.onBeat(() => services.supervisor.checkRequests());
-    instance.onBeat(() =>
-      recoverOrphanedRuns(orm, instance, pubsub, log, outputStore).then(() => {}),
-    );
+    instance.onBeat(() => recoverOrphanedRuns(orm, instance, pubsub, log, outputStore).then(told));
   }
   // renewed on SQLite too: a live lease is how `npm run restore` knows a server runs on the data
   instance.start();

@@ -48,7 +48,8 @@ const GONE = 'The server running this command stopped (crashed or lost its lease
  * INTERRUPTED, whatever they left running on this host is killed, and their end is published so
  * every subscriber completes. Each run is claimed by one conditional UPDATE: of several instances
  * looking at once, only the one that changed the row acts. `atStart` on SQLite (one instance
- * only): every other owner is gone, since this process is the only one.
+ * only): every other owner is gone, since this process is the only one. Returns the ids of the
+ * runs this call interrupted (their notifications are the caller's).
  */
 export async function recoverOrphanedRuns(
   orm: MikroORM,
@@ -57,7 +58,7 @@ export async function recoverOrphanedRuns(
   log: Logger,
   store: OutputStore,
   atStart = false,
-): Promise<number> {
+): Promise<string[]> {
   const em = orm.em.fork() as SqlEntityManager;
   const everyOtherIsGone = atStart && !lease.shared;
   const orphans = await em.execute<Orphan[]>(
@@ -67,7 +68,7 @@ export async function recoverOrphanedRuns(
             ${everyOtherIsGone ? '1 = 1' : `(i.id is null or not ${lease.alive('i')})`}))`,
     [lease.id],
   );
-  let claimed = 0;
+  const claimed: string[] = [];
   for (const o of orphans) {
     const changed = await em.nativeUpdate(
       CommandRun,
@@ -75,7 +76,7 @@ export async function recoverOrphanedRuns(
       { status: 'INTERRUPTED', finishedAt: new Date(), error: GONE },
     );
     if (!changed) continue; // another instance claimed it first
-    claimed++;
+    claimed.push(o.id);
     const pids = processesOfRun(o.id);
     killAll(pids);
     const lastSeq = await settleOutput(em, store, o, everyOtherIsGone, log);
