@@ -27,7 +27,7 @@ import { refusalWarner } from './modules/logs/log.refusal.js';
 import { Notifier } from './modules/notify/notifier.js';
 import { notifyRunEnd } from './modules/notify/notify.run-end.js';
 import { ensureInitialAdmin } from './modules/users/user.service.js';
-import { RunLogsRecorder } from './modules/run-logs/run-logs.recorder.js';
+import { closeOpenWindows, RunLogsRecorder } from './modules/run-logs/run-logs.recorder.js';
 import { createMetrics } from './observability/metrics.js';
 import { PubSub } from './realtime/pubsub.js';
 
@@ -107,10 +107,16 @@ export async function buildServices(config: Config, opts: ServiceOptions = {}): 
     await ensureAutomationUser(orm);
   });
   await moveLegacyOutput(orm, outputStore, log);
-  // a run its dead server never ended is told as any failed run is (notify: on failure); the
-  // outbox rows wait for the notifier, started below
+  // a run its dead server never ended is told as any failed run is (notify: on failure; the
+  // outbox rows wait for the notifier, started below), and its log windows close
   const told = async (ids: string[]): Promise<void> => {
     for (const id of ids) {
+      await closeOpenWindows(services, id).catch((err: unknown) =>
+        log.error('could not close the log windows of an interrupted run', {
+          runId: id,
+          reason: (err as Error).message,
+        }),
+      );
       const run = await orm.em.fork().findOne(CommandRun, { id });
       if (run) await notifyRunEnd(services, run);
     }

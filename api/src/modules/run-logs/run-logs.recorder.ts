@@ -65,3 +65,22 @@ export class RunLogsRecorder {
     return p;
   }
 }
+
+/**
+ * A run its dead server never ended (recovery made it INTERRUPTED) still has open windows: they
+ * close at the logs' end now, so the run page shows a fixed window (up to the recovery, which
+ * includes what was logged around the crash) instead of following the logs forever.
+ */
+export async function closeOpenWindows(app: AppServices, runId: string): Promise<void> {
+  const em = app.orm.em.fork();
+  const run = await em.findOne(CommandRun, { id: runId }, { fields: ['watchedLogs'] });
+  const windows = run?.watchedLogs;
+  if (!windows?.some((w) => w.to === null)) return;
+  const logs = app.agent.config.logs;
+  const closed = windows.map((w) => {
+    if (w.to !== null) return w;
+    const path = logs.find((l) => l.name === w.source)?.path;
+    return { ...w, to: path ? endCursorNow(path) : null };
+  });
+  await em.nativeUpdate(CommandRun, { id: runId }, { watchedLogs: closed });
+}
