@@ -1,3 +1,4 @@
+import { RUN_STATUSES } from '../modules/commands/run-status.js';
 import { intFlag, parseCommand } from './cli.args.js';
 import { gql } from './cli.client.js';
 import { resolveTarget } from './cli.config.js';
@@ -24,17 +25,7 @@ Lists runs, newest first (yours; an admin sees everyone's).
   --json         the list as JSON
   --url, --token`;
 
-const STATUSES: RunStatus[] = [
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-  'TIMED_OUT',
-  'INTERRUPTED',
-  'PENDING_APPROVAL',
-  'REJECTED',
-  'EXPIRED',
-];
+const STATUSES: readonly RunStatus[] = RUN_STATUSES;
 
 export async function commands(argv: string[]): Promise<number> {
   const { values } = parseCommand('commands', argv, { json: { type: 'boolean' } });

@@ -1,19 +1,8 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { RunStatus } from './run-status.js';
 
-export type RunStatus =
-  | 'RUNNING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'CANCELLED'
-  | 'TIMED_OUT'
-  | 'INTERRUPTED'
-  /** waiting for a second person (agent.yaml `approval`); nothing runs yet */
-  | 'PENDING_APPROVAL'
-  /** an approver said no: it never ran */
-  | 'REJECTED'
-  /** nobody approved it within `approval.expiresAfter`: it never ran */
-  | 'EXPIRED';
+export type { RunStatus } from './run-status.js';
 
 /** One `extract` capture of a run's output. */
 export interface ExtractedValue {

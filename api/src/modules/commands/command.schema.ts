@@ -5,6 +5,7 @@ import type { CommandArgSpec, CommandSpec } from '../../config/agent-config.js';
 import { User } from '../users/user.entity.js';
 import { UserRef } from '../users/user.schema.js';
 import { CommandRun } from './command-run.entity.js';
+import { RUN_STATUSES } from './run-status.js';
 import {
   cancelRun,
   getRun,
@@ -20,19 +21,7 @@ import type { LiveChunk } from './command.live-chunk.js';
 const CommandArgTypeEnum = builder.enumType('CommandArgType', {
   values: ['STRING', 'INT', 'BOOLEAN', 'ENUM', 'PATH', 'FILE'] as const,
 });
-const RunStatusEnum = builder.enumType('RunStatus', {
-  values: [
-    'RUNNING',
-    'SUCCEEDED',
-    'FAILED',
-    'CANCELLED',
-    'TIMED_OUT',
-    'INTERRUPTED',
-    'PENDING_APPROVAL',
-    'REJECTED',
-    'EXPIRED',
-  ] as const,
-});
+const RunStatusEnum = builder.enumType('RunStatus', { values: RUN_STATUSES });
 export const RunTriggerEnum = builder.enumType('RunTrigger', {
   description: 'What started a run.',
   values: {
