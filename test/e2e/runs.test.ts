@@ -232,7 +232,7 @@ describe('runs', () => {
     expect(
       problems.filter(
         (p) =>
-          !/WebSocket connection to .* failed|Failed to load resource: net::ERR_(CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_REFUSED)/.test(
+          !/WebSocket connection to .* failed|Failed to load resource: net::ERR_(CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_REFUSED|SOCKET_NOT_CONNECTED)/.test(
             p,
           ),
       ),
