@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpReceiver } from '../../api/src/modules/notify/notify.testkit.js';
 import { startCluster, until, type Cluster } from './cluster.js';
 
 // issue 20 items 1, 6, 7 and 8: runs belong to an instance, a gone owner's runs are taken over,
@@ -20,6 +21,7 @@ const AGENT = `commands:
     argv: ["sh", "-c", "while true; do echo tick; sleep 0.1; done"]
     timeout: 300
     maxConcurrent: 10
+    notify: [{ target: pager, on: failure }]
   - name: single
     title: Single
     argv: ["sh", "-c", "while true; do sleep 0.1; done"]
@@ -52,9 +54,11 @@ function processesOf(runId: string): number[] {
 
 let c: Cluster;
 let admin: { token: string };
+let receiver: Awaited<ReturnType<typeof httpReceiver>>;
 beforeAll(async () => {
+  receiver = await httpReceiver(() => 200);
   c = await startCluster({
-    agentYaml: AGENT,
+    agentYaml: `${AGENT}notify:\n  - { name: pager, type: webhook, url: "${receiver.url}/pager" }\n`,
     // short, yet long enough that a loaded test machine's slow beat is not taken for a crash
     env: { INSTANCE_LEASE_SECONDS: '3', INSTANCE_HEARTBEAT_SECONDS: '0.5' },
   });
@@ -62,6 +66,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await c?.stop();
+  await receiver?.close();
   rmSync(gate, { recursive: true, force: true });
 }, 60_000);
 
@@ -134,7 +139,7 @@ describe('runs belong to the instance that started them', () => {
     expect(lines).toEqual(Array.from({ length: 400 }, (_, i) => `line ${i + 1}`));
   }, 60_000);
 
-  it('kill -9 of the owner: another instance interrupts its runs, kills their children, and every subscriber completes', async () => {
+  it('kill -9 of the owner: another instance interrupts its runs, kills their children, every subscriber completes, and the on-failure target is told once', async () => {
     const [a, b, cc] = c.instances;
     const id = (await c.gql(a!.url, RUN, { name: 'ticking' }, admin)).data.runCommand.id;
     const onB = c.subscribe(b!.url, OUTPUT, { id }, admin.token);
@@ -147,6 +152,12 @@ describe('runs belong to the instance that started them', () => {
     expect(run.error).toMatch(/stopped \(crashed or lost its lease\)/);
     for (const s of [onB, onC]) expect((await s.waitEnd(5000)).error).toBeUndefined();
     await until(() => processesOf(id).length === 0, 'the orphaned child to be killed', 5000);
+    // B and C both look for orphans on every beat; the one whose claim won tells, once
+    const told = () => receiver.at('/pager').filter((r) => r.body.includes(id));
+    await until(() => told().length > 0, 'the notification of the interrupted run', 10_000);
+    expect(JSON.parse(told()[0]!.body)).toMatchObject({ event: 'RUN_FAILED', runId: id });
+    await new Promise((r) => setTimeout(r, 2000)); // four beats of each: a second notice would show
+    expect(told()).toHaveLength(1);
   }, 60_000);
 
   it('Redis down: a cancel on C of a run on B answers CANCELLED', async () => {
